@@ -1,0 +1,3 @@
+/* pyenv.c: placeholder, written by the module owner. */
+#include "pyenv.h"
+typedef int pyenv_placeholder;

@@ -1,0 +1,3 @@
+/* reqfile.c: placeholder, written by the module owner. */
+#include "reqfile.h"
+typedef int reqfile_placeholder;

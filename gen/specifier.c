@@ -1,0 +1,3 @@
+/* specifier.c: placeholder, written by the module owner. */
+#include "specifier.h"
+typedef int specifier_placeholder;

@@ -1,0 +1,1 @@
+# pyenv_query.py: placeholder, written with gen/pyenv.c.

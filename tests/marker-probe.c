@@ -1,0 +1,5 @@
+/* marker-probe.c: placeholder. */
+int main(void)
+{
+	return 0;
+}

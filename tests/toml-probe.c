@@ -1,0 +1,5 @@
+/* toml-probe.c: placeholder. */
+int main(void)
+{
+	return 0;
+}

@@ -1,0 +1,5 @@
+/* version-probe.c: placeholder. */
+int main(void)
+{
+	return 0;
+}
