@@ -1,1 +1,0 @@
-# pyenv_query.py: placeholder, written with gen/pyenv.c.

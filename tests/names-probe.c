@@ -1,0 +1,5 @@
+/* names-probe.c: placeholder. */
+int main(void)
+{
+	return 0;
+}
