@@ -1,0 +1,623 @@
+/* fetch.c: concurrent downloads with retries and a revalidating cache (see fetch.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "config.h"
+#include "fetch.h"
+#include "url.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void fetch_options_default(struct fetch_options *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+	opt->max_parallel = 16;
+	opt->max_attempts = 5;
+	opt->connect_timeout = 15;
+	opt->low_speed_time = 30;
+	opt->total_seconds = 300;
+	opt->backoff_base = 0.5;
+	opt->max_page_bytes = (size_t)64 << 20;
+}
+
+void fetcher_init(struct fetcher *f, const struct fetch_options *opt)
+{
+	memset(f, 0, sizeof(*f));
+	f->opt = *opt;
+	if (f->opt.max_parallel < 1)
+		f->opt.max_parallel = 1;
+	if (f->opt.max_attempts < 1)
+		f->opt.max_attempts = 1;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		die("cannot initialise libcurl");
+	f->multi = curl_multi_init();
+	f->share = curl_share_init();
+	if (!f->multi || !f->share)
+		die("cannot initialise libcurl");
+	curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->opt.max_parallel);
+}
+
+void fetcher_release(struct fetcher *f)
+{
+	if (f->multi)
+		curl_multi_cleanup(f->multi);
+	if (f->share)
+		curl_share_cleanup(f->share);
+	curl_global_cleanup();
+	memset(f, 0, sizeof(*f));
+}
+
+void fetch_init(struct fetch *q, const char *url)
+{
+	memset(q, 0, sizeof(*q));
+	q->url = url;
+	buf_init(&q->body);
+	buf_init(&q->cached_body);
+}
+
+static void discard_tmp(struct fetch *q)
+{
+	if (q->out) {
+		fclose(q->out);
+		q->out = NULL;
+	}
+	if (q->tmp) {
+		unlink(q->tmp);
+		free(q->tmp);
+		q->tmp = NULL;
+	}
+}
+
+void fetch_release(struct fetch *q)
+{
+	discard_tmp(q);
+	if (q->easy)
+		curl_easy_cleanup(q->easy);
+	curl_slist_free_all(q->headers);
+	buf_release(&q->body);
+	buf_release(&q->cached_body);
+	free(q->content_type);
+	free(q->error);
+	free(q->etag);
+	free(q->last_modified);
+	free(q->cache_path);
+	free(q->cached_type);
+	memset(q, 0, sizeof(*q));
+}
+
+ATTR_PRINTF(2, 3) static void fail(struct fetch *q, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	url_redact_to(&b, q->url);
+	buf_adds(&b, ": ");
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	free(q->error);
+	q->error = buf_detach(&b, NULL);
+	q->ok = 0;
+	q->state = FETCH_DONE;
+	discard_tmp(q);
+}
+
+/* ---- the cache: one file per (Accept, URL): a JSON header line, then the body */
+
+static char *cache_path_for(const struct fetcher *f, const struct fetch *q)
+{
+	struct sha256 c;
+	unsigned char d[SHA256_DIGEST_SIZE];
+	struct buf hex = BUF_INIT;
+	char *p;
+
+	sha256_init(&c);
+	if (q->accept)
+		sha256_update(&c, q->accept, strlen(q->accept));
+	sha256_update(&c, "\n", 1);
+	sha256_update(&c, q->url, strlen(q->url));
+	sha256_final(&c, d);
+	sha256_hex(d, &hex);
+	p = xasprintf("%s/http/%.2s/%s", f->opt.cache_dir, hex.s, hex.s + 2);
+	buf_release(&hex);
+	return p;
+}
+
+/* Load a cache entry into q (etag, last_modified, cached_body, cached_type); 0 when found and intact. */
+static int cache_load(struct fetch *q)
+{
+	struct buf raw = BUF_INIT, hex = BUF_INIT;
+	const char *nl;
+	json_t *meta = NULL;
+	unsigned char d[SHA256_DIGEST_SIZE];
+	struct sha256 c;
+	int r = -1;
+
+	if (buf_read_file(&raw, q->cache_path) < 0)
+		goto out;
+	nl = memchr(raw.s, '\n', raw.len);
+	if (!nl)
+		goto out;
+	meta = json_loadb(raw.s, (size_t)(nl - raw.s), 0, NULL);
+	if (!json_is_object(meta) || !json_is_string(json_object_get(meta, "sha256")) ||
+	    !json_is_string(json_object_get(meta, "url")) ||
+	    strcmp(json_string_value(json_object_get(meta, "url")), q->url) != 0)
+		goto out;
+	sha256_init(&c);
+	sha256_update(&c, nl + 1, raw.len - (size_t)(nl + 1 - raw.s));
+	sha256_final(&c, d);
+	sha256_hex(d, &hex);
+	if (strcmp(hex.s, json_string_value(json_object_get(meta, "sha256"))) != 0)
+		goto out;
+	buf_reset(&q->cached_body);
+	buf_add(&q->cached_body, nl + 1, raw.len - (size_t)(nl + 1 - raw.s));
+	free(q->etag);
+	free(q->last_modified);
+	free(q->cached_type);
+	q->etag = json_is_string(json_object_get(meta, "etag")) ?
+		  xstrdup(json_string_value(json_object_get(meta, "etag"))) : NULL;
+	q->last_modified = json_is_string(json_object_get(meta, "last_modified")) ?
+			   xstrdup(json_string_value(json_object_get(meta, "last_modified"))) : NULL;
+	q->cached_type = json_is_string(json_object_get(meta, "content_type")) ?
+			 xstrdup(json_string_value(json_object_get(meta, "content_type"))) : NULL;
+	r = 0;
+out:
+	json_decref(meta);
+	buf_release(&raw);
+	buf_release(&hex);
+	return r;
+}
+
+static int mkdir_p(const char *path)
+{
+	char *p = xstrdup(path), *s;
+
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	free(p);
+	return 0;
+}
+
+/* Write the response as the cache entry, atomically. Failure only costs a later transfer. */
+static void cache_store(struct fetch *q, const char *etag, const char *last_modified)
+{
+	json_t *meta = json_object();
+	struct buf hex = BUF_INIT;
+	unsigned char d[SHA256_DIGEST_SIZE];
+	struct sha256 c;
+	char *line, *tmp;
+	int fd;
+	FILE *fp;
+
+	sha256_init(&c);
+	sha256_update(&c, q->body.s, q->body.len);
+	sha256_final(&c, d);
+	sha256_hex(d, &hex);
+	json_object_set_new(meta, "url", json_string(q->url));
+	json_object_set_new(meta, "sha256", json_string(hex.s));
+	if (etag)
+		json_object_set_new(meta, "etag", json_string(etag));
+	if (last_modified)
+		json_object_set_new(meta, "last_modified", json_string(last_modified));
+	if (q->content_type)
+		json_object_set_new(meta, "content_type", json_string(q->content_type));
+	line = json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(meta);
+	buf_release(&hex);
+	tmp = xasprintf("%s.tmp.XXXXXX", q->cache_path);
+	if (!line || mkdir_p(q->cache_path) < 0 || (fd = mkstemp(tmp)) < 0) {
+		free(line);
+		free(tmp);
+		return;
+	}
+	fp = fdopen(fd, "wb");
+	if (!fp) {
+		close(fd);
+	} else {
+		fputs(line, fp);
+		fputc('\n', fp);
+		fwrite(q->body.s, 1, q->body.len, fp);
+		if (fclose(fp) == 0 && rename(tmp, q->cache_path) == 0) {
+			free(line);
+			free(tmp);
+			return;
+		}
+	}
+	unlink(tmp);
+	free(line);
+	free(tmp);
+}
+
+/* ---- transfers */
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
+{
+	struct fetch *q = ud;
+	size_t n = size * nmemb;
+
+	q->received += n;
+	if (q->out) {
+		if (fwrite(data, 1, n, q->out) != n)
+			return 0;
+		sha256_update(&q->hash, data, n);
+		return n;
+	}
+	if (q->body.len + n > q->max_body)
+		return 0;
+	buf_add(&q->body, data, n);
+	return n;
+}
+
+/* The value of a header of the last response, or NULL (borrowed from curl). */
+static const char *response_header(CURL *easy, const char *name)
+{
+	struct curl_header *h;
+
+	if (curl_easy_header(easy, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK)
+		return NULL;
+	return h->value;
+}
+
+static int is_transient(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Prepare q's handle and output for one attempt. 0, or -1 after fail(). */
+static int attempt_setup(struct fetcher *f, struct fetch *q)
+{
+	buf_reset(&q->body);
+	q->received = 0;
+	q->max_body = f->opt.max_page_bytes;
+	q->errbuf[0] = '\0';
+	if (!q->easy) {
+		q->easy = curl_easy_init();
+		if (!q->easy)
+			die("cannot initialise libcurl");
+		curl_easy_setopt(q->easy, CURLOPT_URL, q->url);
+		curl_easy_setopt(q->easy, CURLOPT_SHARE, f->share);
+		curl_easy_setopt(q->easy, CURLOPT_PRIVATE, (char *)q);
+		curl_easy_setopt(q->easy, CURLOPT_WRITEFUNCTION, on_body);
+		curl_easy_setopt(q->easy, CURLOPT_WRITEDATA, q);
+		curl_easy_setopt(q->easy, CURLOPT_ERRORBUFFER, q->errbuf);
+		curl_easy_setopt(q->easy, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(q->easy, CURLOPT_MAXREDIRS, 10L);
+		curl_easy_setopt(q->easy, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(q->easy, CURLOPT_CONNECTTIMEOUT, f->opt.connect_timeout);
+		curl_easy_setopt(q->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(q->easy, CURLOPT_LOW_SPEED_TIME, f->opt.low_speed_time);
+		curl_easy_setopt(q->easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+		curl_easy_setopt(q->easy, CURLOPT_ACCEPT_ENCODING, "");
+		curl_easy_setopt(q->easy, CURLOPT_USERAGENT, "wbgen/" PACKAGE_VERSION);
+		curl_easy_setopt(q->easy, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+		if (f->opt.netrc)
+			curl_easy_setopt(q->easy, CURLOPT_NETRC_FILE, f->opt.netrc);
+		/* redirects may leave the host: never send credentials along */
+		curl_easy_setopt(q->easy, CURLOPT_UNRESTRICTED_AUTH, 0L);
+		curl_easy_setopt(q->easy, CURLOPT_PROTOCOLS_STR, "http,https,file");
+		curl_easy_setopt(q->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+		if (q->accept) {
+			char *h = xasprintf("Accept: %s", q->accept);
+
+			q->headers = curl_slist_append(q->headers, h);
+			free(h);
+		}
+		if (q->etag) {
+			char *h = xasprintf("If-None-Match: %s", q->etag);
+
+			q->headers = curl_slist_append(q->headers, h);
+			free(h);
+		}
+		if (q->last_modified) {
+			char *h = xasprintf("If-Modified-Since: %s", q->last_modified);
+
+			q->headers = curl_slist_append(q->headers, h);
+			free(h);
+		}
+		curl_easy_setopt(q->easy, CURLOPT_HTTPHEADER, q->headers);
+	}
+	if (q->dest) {
+		int fd;
+
+		discard_tmp(q);
+		q->tmp = xasprintf("%s.tmp.XXXXXX", q->dest);
+		if (mkdir_p(q->dest) < 0 || (fd = mkstemp(q->tmp)) < 0) {
+			fail(q, "cannot create '%s': %s", q->tmp, strerror(errno));
+			return -1;
+		}
+		q->out = fdopen(fd, "wb");
+		if (!q->out) {
+			close(fd);
+			fail(q, "cannot open '%s': %s", q->tmp, strerror(errno));
+			return -1;
+		}
+		sha256_init(&q->hash);
+	}
+	return 0;
+}
+
+/* Finish a download to dest: flush, verify the digest, rename into place. */
+static void finish_dest(struct fetch *q)
+{
+	unsigned char d[SHA256_DIGEST_SIZE];
+	struct buf hex = BUF_INIT;
+	FILE *out = q->out;
+
+	q->out = NULL;
+	if (fflush(out) != 0 || fsync(fileno(out)) != 0) {
+		fclose(out);
+		fail(q, "cannot write '%s': %s", q->tmp, strerror(errno));
+		return;
+	}
+	if (fclose(out) != 0) {
+		fail(q, "cannot write '%s': %s", q->tmp, strerror(errno));
+		return;
+	}
+	sha256_final(&q->hash, d);
+	sha256_hex(d, &hex);
+	if (q->sha256 && ascii_strcasecmp(hex.s, q->sha256) != 0) {
+		fail(q, "sha256 mismatch: expected %s, got %s", q->sha256, hex.s);
+		buf_release(&hex);
+		return;
+	}
+	buf_release(&hex);
+	if (rename(q->tmp, q->dest) < 0) {
+		fail(q, "cannot rename '%s' to '%s': %s", q->tmp, q->dest, strerror(errno));
+		return;
+	}
+	free(q->tmp);
+	q->tmp = NULL;
+	q->ok = 1;
+	q->state = FETCH_DONE;
+}
+
+static void finish_body(struct fetch *q)
+{
+	unsigned char d[SHA256_DIGEST_SIZE];
+	struct buf hex = BUF_INIT;
+	struct sha256 c;
+
+	if (q->sha256) {
+		sha256_init(&c);
+		sha256_update(&c, q->body.s, q->body.len);
+		sha256_final(&c, d);
+		sha256_hex(d, &hex);
+		if (ascii_strcasecmp(hex.s, q->sha256) != 0) {
+			fail(q, "sha256 mismatch: expected %s, got %s", q->sha256, hex.s);
+			buf_release(&hex);
+			return;
+		}
+		buf_release(&hex);
+	}
+	q->ok = 1;
+	q->state = FETCH_DONE;
+}
+
+/* Schedule another attempt after a backoff, or give up with reason. */
+static void retry_or_fail(struct fetcher *f, struct fetch *q, double t0, const char *reason)
+{
+	double delay = f->opt.backoff_base, t = now();
+	int i;
+
+	for (i = 1; i < q->attempts && delay < 8; i++)
+		delay *= 2;
+	if (delay > 8)
+		delay = 8;
+	if (q->retry_after >= 0)
+		delay = q->retry_after > 60 ? 60 : (double)q->retry_after;
+	if (q->attempts >= f->opt.max_attempts || t + delay - t0 > f->opt.total_seconds) {
+		fail(q, "%s (gave up after %d attempt%s)", reason, q->attempts, q->attempts == 1 ? "" : "s");
+		return;
+	}
+	f->retries++;
+	discard_tmp(q);
+	q->state = FETCH_WAITING;
+	q->not_before = t + delay;
+}
+
+static void on_done(struct fetcher *f, struct fetch *q, CURLcode rc, double t0)
+{
+	long status = 0;
+	char *ct = NULL;
+	const char *retry;
+
+	curl_easy_getinfo(q->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(q->easy, CURLINFO_CONTENT_TYPE, &ct);
+	f->transfers++;
+	f->bytes += q->received;
+	q->status = status;
+	q->retry_after = -1;
+	if (rc != CURLE_OK) {
+		char *reason;
+
+		if (rc == CURLE_WRITE_ERROR && !q->out) {
+			fail(q, "response larger than %zu bytes", f->opt.max_page_bytes);
+			return;
+		}
+		reason = xasprintf("%s%s%s", curl_easy_strerror(rc), q->errbuf[0] ? ": " : "", q->errbuf);
+		if (is_transient(rc))
+			retry_or_fail(f, q, t0, reason);
+		else
+			fail(q, "%s", reason);
+		free(reason);
+		return;
+	}
+	if (status == 0 && starts_with(q->url, "file:"))
+		status = q->status = 200;
+	if (status == 304 && q->have_cache) {
+		f->not_modified++;
+		buf_reset(&q->body);
+		buf_add(&q->body, q->cached_body.s, q->cached_body.len);
+		q->content_type = q->cached_type ? xstrdup(q->cached_type) : NULL;
+		q->from_cache = 1;
+		q->status = 200;
+		finish_body(q);
+		return;
+	}
+	if (status == 429 || status >= 500) {
+		char *reason = xasprintf("HTTP %ld", status);
+
+		retry = response_header(q->easy, "Retry-After");
+		if (retry) {
+			long v;
+
+			if (parse_int_range(retry, 0, 86400, &v) == 0)
+				q->retry_after = v;
+		}
+		retry_or_fail(f, q, t0, reason);
+		free(reason);
+		return;
+	}
+	if (status < 200 || status >= 300) {
+		fail(q, "HTTP %ld", status);
+		return;
+	}
+	free(q->content_type);
+	q->content_type = ct ? xstrdup(ct) : NULL;
+	if (q->out) {
+		finish_dest(q);
+		return;
+	}
+	finish_body(q);
+	if (q->ok && q->cache_path)
+		cache_store(q, response_header(q->easy, "ETag"), response_header(q->easy, "Last-Modified"));
+}
+
+/* Start q (or answer it from the cache when offline). */
+static void start(struct fetcher *f, struct fetch *q)
+{
+	q->attempts++;
+	if (attempt_setup(f, q) < 0)
+		return;
+	if (curl_multi_add_handle(f->multi, q->easy) != CURLM_OK) {
+		fail(q, "cannot start the transfer");
+		return;
+	}
+	q->state = FETCH_RUNNING;
+}
+
+static void prepare(struct fetcher *f, struct fetch *q)
+{
+	f->requests++;
+	q->state = FETCH_WAITING;
+	q->ok = 0;
+	q->retry_after = -1;
+	if (q->cacheable && !q->dest && f->opt.cache_dir) {
+		q->cache_path = cache_path_for(f, q);
+		if (cache_load(q) < 0) {
+			free(q->etag);
+			free(q->last_modified);
+			q->etag = q->last_modified = NULL;
+			buf_release(&q->cached_body);
+		} else if (!f->opt.offline) {
+			q->have_cache = 1;
+		} else {
+			f->cache_hits++;
+			buf_add(&q->body, q->cached_body.s, q->cached_body.len);
+			q->content_type = q->cached_type ? xstrdup(q->cached_type) : NULL;
+			q->from_cache = 1;
+			q->status = 200;
+			finish_body(q);
+			return;
+		}
+	}
+	if (f->opt.offline && !starts_with(q->url, "file:"))
+		fail(q, "not in the cache, and --offline forbids the download");
+}
+
+size_t fetcher_run(struct fetcher *f, struct fetch **reqs, size_t n)
+{
+	double t0 = now();
+	size_t i, failed = 0, running = 0, done = 0;
+
+	for (i = 0; i < n; i++)
+		prepare(f, reqs[i]);
+	for (;;) {
+		double t = now(), wake = t + 1;
+		int still, msgs;
+		CURLMsg *m;
+
+		done = running = 0;
+		for (i = 0; i < n; i++) {
+			struct fetch *q = reqs[i];
+
+			if (q->state == FETCH_RUNNING)
+				running++;
+		}
+		for (i = 0; i < n && running < (size_t)f->opt.max_parallel; i++) {
+			struct fetch *q = reqs[i];
+
+			if (q->state != FETCH_WAITING)
+				continue;
+			if (q->not_before > t) {
+				if (q->not_before < wake)
+					wake = q->not_before;
+				continue;
+			}
+			start(f, q);
+			if (q->state == FETCH_RUNNING)
+				running++;
+		}
+		for (i = 0; i < n; i++)
+			if (reqs[i]->state == FETCH_DONE)
+				done++;
+		if (done == n)
+			break;
+		curl_multi_perform(f->multi, &still);
+		while ((m = curl_multi_info_read(f->multi, &msgs))) {
+			struct fetch *q;
+
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&q);
+			curl_multi_remove_handle(f->multi, m->easy_handle);
+			on_done(f, q, m->data.result, t0);
+		}
+		if (still > 0 || running == 0) {
+			int ms = (int)((wake - now()) * 1000);
+
+			curl_multi_poll(f->multi, NULL, 0, ms < 1 ? 1 : ms > 1000 ? 1000 : ms, NULL);
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (!reqs[i]->ok)
+			failed++;
+	return failed;
+}
