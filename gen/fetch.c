@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "fetch.h"
+#include "fsutil.h"
 #include "url.h"
 
 static double now(void)
@@ -184,34 +185,14 @@ out:
 	return r;
 }
 
-static int mkdir_p(const char *path)
-{
-	char *p = xstrdup(path), *s;
-
-	for (s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	free(p);
-	return 0;
-}
-
 /* Write the response as the cache entry, atomically. Failure only costs a later transfer. */
 static void cache_store(struct fetch *q, const char *etag, const char *last_modified)
 {
 	json_t *meta = json_object();
-	struct buf hex = BUF_INIT;
+	struct buf hex = BUF_INIT, entry = BUF_INIT;
 	unsigned char d[SHA256_DIGEST_SIZE];
 	struct sha256 c;
-	char *line, *tmp;
-	int fd;
-	FILE *fp;
+	char *line;
 
 	sha256_init(&c);
 	sha256_update(&c, q->body.s, q->body.len);
@@ -228,28 +209,15 @@ static void cache_store(struct fetch *q, const char *etag, const char *last_modi
 	line = json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(meta);
 	buf_release(&hex);
-	tmp = xasprintf("%s.tmp.XXXXXX", q->cache_path);
-	if (!line || mkdir_p(q->cache_path) < 0 || (fd = mkstemp(tmp)) < 0) {
-		free(line);
-		free(tmp);
+	if (!line)
 		return;
-	}
-	fp = fdopen(fd, "wb");
-	if (!fp) {
-		close(fd);
-	} else {
-		fputs(line, fp);
-		fputc('\n', fp);
-		fwrite(q->body.s, 1, q->body.len, fp);
-		if (fclose(fp) == 0 && rename(tmp, q->cache_path) == 0) {
-			free(line);
-			free(tmp);
-			return;
-		}
-	}
-	unlink(tmp);
+	buf_adds(&entry, line);
+	buf_addch(&entry, '\n');
+	buf_add(&entry, q->body.s, q->body.len);
 	free(line);
-	free(tmp);
+	if (write_file_atomic(q->cache_path, entry.s, entry.len) < 0)
+		warn("cannot write the cache entry '%s':", q->cache_path);
+	buf_release(&entry);
 }
 
 /* ---- transfers */
@@ -358,7 +326,7 @@ static int attempt_setup(struct fetcher *f, struct fetch *q)
 
 		discard_tmp(q);
 		q->tmp = xasprintf("%s.tmp.XXXXXX", q->dest);
-		if (mkdir_p(q->dest) < 0 || (fd = mkstemp(q->tmp)) < 0) {
+		if (mkdir_parents(q->dest) < 0 || (fd = mkstemp(q->tmp)) < 0) {
 			fail(q, "cannot create '%s': %s", q->tmp, strerror(errno));
 			return -1;
 		}

@@ -1,0 +1,109 @@
+/* fsutil.c: file-system helpers (see fsutil.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "util.h"
+
+static int mkdir_upto(char *p, size_t end, unsigned mode)
+{
+	size_t i;
+
+	for (i = 1; i <= end; i++) {
+		char c = p[i];
+
+		if (c != '/' && c != '\0')
+			continue;
+		p[i] = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST) {
+			p[i] = c;
+			return -1;
+		}
+		p[i] = c;
+		if (c == '\0')
+			break;
+	}
+	return 0;
+}
+
+int mkdir_parents(const char *path)
+{
+	char *p = xstrdup(path);
+	char *slash = strrchr(p, '/');
+	int r = 0;
+
+	if (slash && slash != p) {
+		*slash = '\0';
+		r = mkdir_upto(p, strlen(p), 0777);
+	}
+	free(p);
+	return r;
+}
+
+int mkdir_p(const char *path, unsigned mode)
+{
+	char *p = xstrdup(path);
+	int r = mkdir_upto(p, strlen(p), mode);
+
+	free(p);
+	return r;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len)
+{
+	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+	const char *s = data;
+	int fd, saved;
+
+	if (mkdir_parents(path) < 0) {
+		free(tmp);
+		return -1;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		free(tmp);
+		return -1;
+	}
+	while (len > 0) {
+		ssize_t n = write(fd, s, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		s += n;
+		len -= (size_t)n;
+	}
+	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0)
+		goto fail;
+	free(tmp);
+	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	errno = saved;
+	return -1;
+}
+
+int path_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
