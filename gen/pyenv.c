@@ -570,6 +570,19 @@ int pyenv_from_answer(struct pyenv *pe, json_t *answer, struct buf *err)
 
 /* ---- the cache */
 
+/* A "#!" script (a pyenv shim, a wrapper) may run a different interpreter each time: never cached. */
+static int is_script(const char *path)
+{
+	char magic[2];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), script;
+
+	if (fd < 0)
+		return 1;
+	script = read(fd, magic, 2) != 2 || (magic[0] == '#' && magic[1] == '!');
+	close(fd);
+	return script;
+}
+
 int pyenv_default_cache_dir(struct buf *out)
 {
 	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
@@ -724,6 +737,8 @@ int pyenv_load(struct pyenv *pe, const char *python, const char *cache_dir, stru
 	if (!key)
 		goto out;
 	pe->realpath = xstrdup(jstr(key, "realpath"));
+	if (cache_dir && is_script(path.s))
+		cache_dir = NULL;
 	if (cache_dir) {
 		cache_path_of(cache_dir, key, &file);
 		answer = cache_read(file.s, key);
