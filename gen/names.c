@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "version.h"
 
 static int is_sep(int c)
 {
@@ -62,10 +63,13 @@ int name_cmp(const char *a, const char *b)
 /* The normalised form of the version s[0..len) appended to out; -1 when it is not a PEP 440 version. */
 static int version_normalise_to(struct buf *out, const char *s, size_t len)
 {
-	if (!len)
-		return -1;
-	buf_add(out, s, len);
-	return 0;
+	struct version v;
+	int ret = version_parse_n(s, len, &v);
+
+	if (!ret)
+		version_format(&v, out);
+	version_release(&v);
+	return ret;
 }
 
 static int has_non_ascii(const char *s)
@@ -148,7 +152,7 @@ int wheel_name_parse(const char *filename, struct wheel_name *out, struct buf *e
 		out->build_rest = xstrndup(d, end - d);
 	}
 
-	tags = dash[n - 2] + 1;
+	tags = dash[n - 3] + 1;
 	for (p = tags; p < filename + stem; p++)
 		buf_addch(&b, ascii_tolower((unsigned char)*p));
 	out->tags = buf_detach(&b, NULL);

@@ -50,6 +50,10 @@ static const struct {
 	{ "_a_-1.0-py3-none-any.whl", 1, "-a-", "1.0", NULL, NULL, "py3-none-any" },
 	{ "foo-1.0-PY3-NONE-Any.whl", 1, "foo", "1.0", NULL, NULL, "py3-none-any" },
 	{ "foo-1.0-py3.-none-any.whl", 1, "foo", "1.0", NULL, NULL, "py3.-none-any" },
+	{ "foo-1.0RC1-py3-none-any.whl", 1, "foo", "1.0rc1", NULL, NULL, "py3-none-any" },
+	{ "foo-2!01.0.post_2+LOCAL_x-py3-none-any.whl", 1, "foo", "2!1.0.post2+local.x", NULL, NULL, "py3-none-any" },
+	{ "foo-abc-py3-none-any.whl", 0, NULL, NULL, NULL, NULL, NULL },
+	{ "foo--py3-none-any.whl", 0, NULL, NULL, NULL, NULL, NULL },
 	{ "foo-1.0-py3-none-any.zip", 0, NULL, NULL, NULL, NULL, NULL },
 	{ "foo-1.0-py3-none-any.WHL", 0, NULL, NULL, NULL, NULL, NULL },
 	{ "foo-1.0-py3-none.whl", 0, NULL, NULL, NULL, NULL, NULL },
@@ -131,6 +135,9 @@ static void test_sdists(void)
 		{ "python-dateutil-2.8.2.tar.gz", NULL, 1, "python-dateutil", "2.8.2", ".tar.gz" },
 		{ "Foo_Bar-1.0.zip", NULL, 1, "foo-bar", "1.0", ".zip" },
 		{ "-1.0.tar.gz", NULL, 1, "", "1.0", ".tar.gz" },
+		{ "foo-1.0-1.tar.gz", NULL, 1, "foo-1-0", "1", ".tar.gz" },
+		{ "foo-V1.0RC1.zip", NULL, 1, "foo", "1.0rc1", ".zip" },
+		{ "foo-1.0-junk.tar.gz", NULL, 0, NULL, NULL, NULL },
 		{ "foo-1.0.tar.bz2", NULL, 0, NULL, NULL, NULL },
 		{ "foo-1.0.tgz", NULL, 0, NULL, NULL, NULL },
 		{ "foo.tar.gz", NULL, 0, NULL, NULL, NULL },
@@ -142,6 +149,8 @@ static void test_sdists(void)
 		{ "foo-1.0.tar", "foo", 1, "foo", "1.0", ".tar" },
 		{ "foo-1.0.tar.xz", "foo", 1, "foo", "1.0", ".tar.xz" },
 		{ "zope.interface-5.0.zip", "zope-interface", 1, "zope-interface", "5.0", ".zip" },
+		{ "foo-1.0-1.tar.gz", "foo", 1, "foo", "1.0.post1", ".tar.gz" },
+		{ "foo-bar-1.0.tar.gz", "foo", 0, NULL, NULL, NULL },
 		{ "bar-1.0.tar.gz", "foo", 0, NULL, NULL, NULL },
 		{ "foo-1.0.rar", "foo", 0, NULL, NULL, NULL },
 		{ "foo.tar.gz", "foo", 0, NULL, NULL, NULL },
@@ -181,12 +190,16 @@ static void test_build_filenames(void)
 		{ "foo", "1.0", NULL, "py3-none-any", "foo-1.0.tar.gz", "foo-1.0-py3-none-any.whl" },
 		{ "Foo.Bar--baz", "2.0", "1", "py3-none-any", "foo_bar_baz-2.0.tar.gz",
 		  "foo_bar_baz-2.0-1-py3-none-any.whl" },
+		{ "foo", "v1.0-1", NULL, "py3-none-any", "foo-1.0.post1.tar.gz", "foo-1.0.post1-py3-none-any.whl" },
+		{ "foo", "1.0+LOCAL", "2x", "py3-none-any", "foo-1.0+local.tar.gz", "foo-1.0+local-2x-py3-none-any.whl" },
 		{ "zope.interface", "5.0", NULL, "cp311-cp311-linux_x86_64", "zope_interface-5.0.tar.gz",
 		  "zope_interface-5.0-cp311-cp311-linux_x86_64.whl" },
 	};
 	struct buf err = BUF_INIT;
 	size_t i;
 
+	ok(sdist_filename("foo", "junk") == NULL, "no sdist filename for an invalid version");
+	ok(wheel_filename("foo", "1.0-", NULL, "py3-none-any") == NULL, "no wheel filename for an invalid version");
 	for (i = 0; i < ARRAY_SIZE(t); i++) {
 		char *s = sdist_filename(t[i].name, t[i].version);
 		char *w = wheel_filename(t[i].name, t[i].version, t[i].build, t[i].tags);
