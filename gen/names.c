@@ -87,6 +87,7 @@ void wheel_name_release(struct wheel_name *w)
 	free(w->build);
 	free(w->build_num);
 	free(w->build_rest);
+	free(w->tags);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -249,7 +250,7 @@ int sdist_name_parse(const char *filename, const char *project, struct sdist_nam
 				sep = filename + i;
 		}
 		free(want);
-		buf_reset(&b);
+		buf_release(&b);
 		if (!sep) {
 			sdist_fail(out, err, "", filename);
 			buf_addf(err, "does not start with the project name '%s'", project);

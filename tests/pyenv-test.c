@@ -66,20 +66,23 @@ static void test_find(void)
 	struct buf out = BUF_INIT, err = BUF_INIT;
 	char *plain = tmp_path("plain");
 	char *missing = tmp_path("missing");
+	int r;
 
-	ok(pyenv_find("sh", &out, &err) == 0 && ends_with(out.s, "/sh"), "sh found on PATH: %s", out.s);
+	r = pyenv_find("sh", &out, &err);
+	ok(r == 0 && ends_with(out.s, "/sh"), "sh found on PATH: %s", out.s);
 	buf_reset(&out);
-	ok(pyenv_find("wbgen-no-such-python", &out, &err) < 0 && strstr(err.s, "'wbgen-no-such-python' not found on PATH"),
-	   "missing name: %s", err.s);
+	r = pyenv_find("wbgen-no-such-python", &out, &err);
+	ok(r < 0 && strstr(err.s, "'wbgen-no-such-python' not found on PATH"), "missing name: %s", err.s);
 	buf_reset(&err);
 	write_file(plain, "x", 0644);
-	ok(pyenv_find(plain, &out, &err) < 0 && strstr(err.s, "is not an executable file"), "not executable: %s",
-	   err.s);
+	r = pyenv_find(plain, &out, &err);
+	ok(r < 0 && strstr(err.s, "is not an executable file"), "not executable: %s", err.s);
 	buf_reset(&err);
-	ok(pyenv_find(missing, &out, &err) < 0 && strstr(err.s, "not found"), "missing path: %s", err.s);
+	r = pyenv_find(missing, &out, &err);
+	ok(r < 0 && strstr(err.s, "not found"), "missing path: %s", err.s);
 	buf_reset(&err);
-	ok(pyenv_find(tmpdir, &out, &err) < 0 && strstr(err.s, "is not an executable file"), "a directory: %s",
-	   err.s);
+	r = pyenv_find(tmpdir, &out, &err);
+	ok(r < 0 && strstr(err.s, "is not an executable file"), "a directory: %s", err.s);
 	free(plain);
 	free(missing);
 	buf_release(&out);
@@ -104,9 +107,12 @@ static void test_failures(void)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		int r;
+
 		write_file(path, t[i].script, 0755);
 		buf_reset(&err);
-		ok(pyenv_load(&pe, path, tmpdir, &err) < 0 && strstr(err.s, t[i].want) && strstr(err.s, path) &&
+		r = pyenv_load(&pe, path, tmpdir, &err);
+		ok(r < 0 && strstr(err.s, t[i].want) && strstr(err.s, path) &&
 			   !strchr(err.s, '\n'),
 		   "fake interpreter %zu: %s", i, err.s);
 		ok(pe.executable == NULL && pe.tags.nr == 0, "fake interpreter %zu: nothing left in pyenv", i);
@@ -165,7 +171,9 @@ static void test_real(void)
 	/* cache: miss, then hit; the cache file is where pyenv_cache_path says */
 	ok(pyenv_load(&pe, PYTHON, cache, &err) == 0 && !pe.from_cache, "first cached load asks the interpreter");
 	pyenv_release(&pe);
-	ok(pyenv_cache_path(cache, PYTHON, &file, &err) == 0 && access(file.s, R_OK) == 0, "cache file %s", file.s);
+	if (pyenv_cache_path(cache, PYTHON, &file, &err) != 0)
+		BUG("%s", err.s);
+	ok(access(file.s, R_OK) == 0, "cache file %s", file.s);
 	is_int(count_files(cache), 1, "one file in the cache (no temporary left)");
 	ok(pyenv_load(&pe, PYTHON, cache, &err) == 0 && pe.from_cache, "second load comes from the cache");
 	second = dump(&pe);

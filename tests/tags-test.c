@@ -367,19 +367,23 @@ static void test_errors(void)
 	struct tag_facts f = *base_facts();
 	struct tag_list l = TAG_LIST_INIT;
 	struct buf err = BUF_INIT;
+	int r;
 
 	f.impl_name = NULL;
-	ok(tags_compute(&f, &l, &err) < 0 && err.len, "no implementation: error '%s'", err.s);
+	r = tags_compute(&f, &l, &err);
+	ok(r < 0 && err.len, "no implementation: error '%s'", err.s);
 	buf_reset(&err);
 	f = *base_facts();
 	f.impl_name = "pypy";
 	f.ext_suffix = NULL;
-	ok(tags_compute(&f, &l, &err) < 0 && strstr(err.s, "EXT_SUFFIX"), "generic without EXT_SUFFIX: '%s'", err.s);
+	r = tags_compute(&f, &l, &err);
+	ok(r < 0 && strstr(err.s, "EXT_SUFFIX"), "generic without EXT_SUFFIX: '%s'", err.s);
 	buf_reset(&err);
 	f = *base_facts();
 	f.system = "Darwin";
 	f.mac_version = "";
-	ok(tags_compute(&f, &l, &err) < 0 && strstr(err.s, "macOS"), "macOS without version: '%s'", err.s);
+	r = tags_compute(&f, &l, &err);
+	ok(r < 0 && strstr(err.s, "macOS"), "macOS without version: '%s'", err.s);
 	buf_release(&err);
 	tag_list_release(&l);
 }
