@@ -28,7 +28,8 @@ void pyenv_init(struct pyenv *pe);
 /* Free everything pe owns; it is empty afterwards. */
 void pyenv_release(struct pyenv *pe);
 /* Describe the interpreter 'python' (a name looked up on PATH, or a path containing '/').
- * cache_dir: where answers are cached (created if needed), NULL for no cache.
+ * cache_dir: where answers are cached (created if needed), NULL for no cache. "#!" wrappers such as
+ * pyenv shims may run a different interpreter each time: their answers are never cached.
  * Returns 0, or -1 with a one-line message in err (pe is then empty). */
 int pyenv_load(struct pyenv *pe, const char *python, const char *cache_dir, struct buf *err);
 /* Fill pe's markers, version and tags from a query answer (borrowed; pe takes its own reference).
