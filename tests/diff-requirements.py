@@ -94,7 +94,7 @@ def gen_clause():
     v = gen_version()
     if op == "===" and rng.random() < 0.3:
         v = pick(["foobar", "1.0-weird", "a,b", "x)y", "", "=1"])
-    return op + pick(["", "", "", " "]) + v
+    return op + pick(["", "", "", " ", " ", "\t", "\x0b", "\x0c", "\xa0", "\u2003", "\x1c"]) + v
 
 
 def gen_specs():
@@ -148,7 +148,37 @@ def gen_operand(var_side):
     return gen_quoted()
 
 
+SENSIBLE = [
+    (["python_version"], ["2.7", "3", "3.6", "3.8", "3.10", "3.11", "3.12", "3.*", "3.1*", "4"]),
+    (["python_full_version", "implementation_version"],
+     ["3.8.10", "3.11.2", "3.12.0rc1", "3.12.0", "3.11.*", "2.7.18", "7.3.11", "3.10.12"]),
+    (["os_name", "os.name"], ["posix", "nt", "java", "pos"]),
+    (["sys_platform", "sys.platform"], ["linux", "linux2", "win32", "darwin", "cygwin", "lin"]),
+    (["platform_system"], ["Linux", "Windows", "Darwin", "Java"]),
+    (["platform_machine", "platform.machine"], ["x86_64", "aarch64", "AMD64", "arm64", "i686", "86"]),
+    (["platform_python_implementation", "implementation_name", "python_implementation"],
+     ["CPython", "PyPy", "cpython", "pypy", "Jython"]),
+    (["platform_release", "platform_version"], ["5.15", "10", "22.6.0", "SMP", "Debian"]),
+    (["extra"], ["test", "Test", "doc", "Foo_Bar", "foo-bar", "foo.bar", ""]),
+]
+
+
+def gen_sensible_item():
+    names, values = pick(SENSIBLE)
+    var, value = pick(names), pick(values)
+    if var in ("python_version", "python_full_version", "implementation_version"):
+        op = pick(["==", "!=", "<", "<=", ">", ">=", "~=", "===", "in", "not in"])
+    else:
+        op = pick(["==", "!=", "in", "not in", "<", ">="])
+    q = pick(["'", '"'])
+    if rng.random() < 0.8:
+        return var + " " + op + " " + q + value + q
+    return q + value + q + " " + op + " " + var
+
+
 def gen_item():
+    if rng.random() < 0.5:
+        return gen_sensible_item()
     op = pick(["==", "!=", "<", "<=", ">", ">=", "~=", "===", "in", "not in", "not  in", "not\tin",
                "not", "=", "in"])
     r = rng.random()
