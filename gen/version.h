@@ -54,6 +54,10 @@ void version_copy(struct version *dst, const struct version *src);
 
 /* Total order of packaging's _cmpkey: <0, 0 or >0. 1.0 == 1.0.0; local labels count. */
 int version_cmp(const struct version *a, const struct version *b);
+/* version_cmp of the public versions (local labels ignored). */
+int version_cmp_public(const struct version *a, const struct version *b);
+/* Compare Version(a.base_version) with Version(b.base_version): epoch and release only. */
+int version_cmp_base(const struct version *a, const struct version *b);
 /* Compare two numbers like Python ints: <0, 0, >0. */
 int vnum_cmp(struct vnum a, struct vnum b);
 
@@ -75,5 +79,13 @@ int version_is_postrelease(const struct version *v);
 int version_is_devrelease(const struct version *v);
 /* Non-zero when v has a local version label. */
 int version_has_local(const struct version *v);
+
+/* Python's whitespace (str.isspace, regex \s) in UTF-8: the length of the character at p
+ * (before end) when it is whitespace, else 0. */
+size_t pep440_space_len(const char *p, const char *end);
+/* Skip whitespace forwards from p; return the first non-space position (or end). */
+const char *pep440_skip_space(const char *p, const char *end);
+/* Skip whitespace backwards from end (not before start); return the new end. */
+const char *pep440_rskip_space(const char *start, const char *end);
 
 #endif
