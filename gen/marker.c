@@ -8,8 +8,8 @@
 #include "specifier.h"
 #include "version.h"
 
-/* Deeper nesting is refused rather than risking the C stack (Python gives up near 300). */
-#define MAX_DEPTH 100
+/* Deeper nesting is refused rather than risking the C stack (packaging's recursion fails near 480). */
+#define MAX_DEPTH 400
 
 enum mop { OP_LT, OP_LE, OP_EQ, OP_NE, OP_GE, OP_GT, OP_COMPAT, OP_ARBITRARY, OP_IN, OP_NOT_IN };
 

@@ -233,10 +233,35 @@ static void test_env(void)
 	ok(env.values[MV_OS_NAME] == NULL, "released environment is empty");
 }
 
+static void test_depth(void)
+{
+	struct buf b = BUF_INIT, err = BUF_INIT;
+	struct marker *m = NULL;
+	int i;
+
+	for (i = 0; i < 400; i++)
+		buf_addch(&b, '(');
+	buf_adds(&b, "os_name == 'a'");
+	for (i = 0; i < 400; i++)
+		buf_addch(&b, ')');
+	ok(marker_parse(b.s, &m, NULL) == 0, "400 nested parentheses");
+	marker_free(m);
+	buf_reset(&b);
+	for (i = 0; i < 401; i++)
+		buf_addch(&b, '(');
+	buf_adds(&b, "os_name == 'a'");
+	for (i = 0; i < 401; i++)
+		buf_addch(&b, ')');
+	ok(marker_parse(b.s, &m, &err) == -1 && strstr(err.s, "nested too deeply"), "401 are refused");
+	buf_release(&b);
+	buf_release(&err);
+}
+
 int main(void)
 {
 	plan_no_plan();
 	test_parse();
+	test_depth();
 	test_roundtrip();
 	test_eval();
 	test_env();
