@@ -36,7 +36,7 @@ int main(void)
 		size_t i;
 
 		buf_reset(&line);
-		while ((c = getchar()) != EOF && c != '\n')
+		for (c = getchar(); c != EOF && c != '\n'; c = getchar())
 			buf_addch(&line, c);
 		if (c == EOF && !line.len)
 			break;
