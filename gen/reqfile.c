@@ -641,17 +641,64 @@ static int is_archive_name(const char *text)
 	return ret;
 }
 
+/* Parse text as pip does: the marker split off at the first ';' (dropped when empty), then
+ * "name_part ; marker" given to the PEP 508 parser. */
+static int parse_requirement(struct ctx *c, const char *text, struct requirement *req)
+{
+	struct buf s = BUF_INIT, err = BUF_INIT;
+	const char *semi = strchr(text, ';'), *detail;
+	char *prefix;
+	int rc = 0;
+
+	if (semi) {
+		struct buf marker = BUF_INIT;
+
+		buf_adds(&marker, semi + 1);
+		strip_buf(&marker);
+		buf_add(&s, text, (size_t)(semi - text));
+		strip_buf(&s);
+		if (marker.len)
+			buf_addf(&s, " ; %s", marker.s);
+		buf_release(&marker);
+	} else {
+		buf_adds(&s, text);
+	}
+	if (requirement_parse(s.s, req, &err)) {
+		prefix = xasprintf("invalid requirement '%s': ", s.s);
+		detail = starts_with(err.s, prefix) ? err.s + strlen(prefix) : err.s;
+		if (looks_like_path(s.s))
+			rc = fail(c, "unsupported requirement", text, "local paths cannot be resolved from an index");
+		else
+			rc = fail(c, "cannot parse requirement", text, detail);
+		free(prefix);
+	}
+	buf_release(&s);
+	buf_release(&err);
+	return rc;
+}
+
 static int add_requirement(struct ctx *c, const char *text, struct reqfile_list *hashes)
 {
 	struct reqfile_entry *e;
+	struct requirement req;
 
 	if (is_url(text))
 		return fail(c, "unsupported requirement", text, "a URL needs a project name ('name @ url')");
 	if (is_archive_name(text))
 		return fail(c, "unsupported requirement", text, "local archives cannot be resolved from an index");
+	if (parse_requirement(c, text, &req)) {
+		requirement_release(&req);
+		return -1;
+	}
+	if (c->constraint && (req.nextras || req.url)) {
+		requirement_release(&req);
+		return fail(c, "invalid constraint", text, req.nextras ? "constraints cannot have extras" :
+			    "constraints cannot be direct references");
+	}
 	GROW(c->set->entries, c->set->alloc, c->set->nr + 1);
 	e = &c->set->entries[c->set->nr++];
 	e->text = xstrdup(text);
+	e->req = req;
 	e->file = xstrdup(c->file);
 	e->line = c->line;
 	e->hashes = *hashes;
@@ -936,6 +983,7 @@ void reqset_release(struct reqset *set)
 
 	for (i = 0; i < set->nr; i++) {
 		free(set->entries[i].text);
+		requirement_release(&set->entries[i].req);
 		free(set->entries[i].file);
 		list_release(&set->entries[i].hashes);
 	}

@@ -38,6 +38,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "requirement.h"
 
 /* A list of strings, each owned by the list. */
 struct reqfile_list {
@@ -49,6 +50,8 @@ struct reqfile_entry {
 	/* The requirement as pip hands it on: continuation lines joined, comment removed,
 	 * ${VAR} expanded, options removed, stripped. */
 	char *text;
+	/* text parsed; as pip does, text is cut at its first ';' and an empty marker dropped */
+	struct requirement req;
 	char *file;             /* the file it came from, as opened (relative includes joined) */
 	size_t line;            /* 1-based number of its first physical line */
 	struct reqfile_list hashes; /* "sha256:<hex>" and the like, in file order */
