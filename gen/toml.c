@@ -201,8 +201,10 @@ static const char *keyname(const struct keypart *k, char out[64])
 		}
 	}
 	if (i < k->len) {
-		while (n > 0 && ((unsigned char)out[n] & 0xc0) == 0x80 && n < 64)
+		while (n > 0 && ((unsigned char)k->s[i] & 0xc0) == 0x80) {
 			n--;
+			i--;
+		}
 		memcpy(out + n, "...", 3);
 		n += 3;
 	}
@@ -343,77 +345,36 @@ static int parse_escape(struct parser *ps, struct buf *out, int multiline)
 	return 0;
 }
 
-/* A basic string after its opening quote(s); for multi-line ones, after the first newline. */
-static int parse_basic_body(struct parser *ps, struct buf *out, int multiline, const char *open)
+/* The body of a string after its opening quote(s) q (and the newline trimmed after ''' or """). */
+static int parse_string_body(struct parser *ps, struct buf *out, char q, int multiline, const char *open)
 {
+	int i;
+
 	for (;;) {
 		unsigned char c = (unsigned char)*ps->p;
 
 		if (at_end(ps))
 			return fail(ps, open, "unterminated string");
-		if (c == '"') {
-			if (!multiline) {
-				ps->p++;
-				return 0;
-			}
-			if (ps->p[1] == '"' && ps->p[2] == '"') {
-				ps->p += 3;
-				if (*ps->p == '"') {
-					buf_addch(out, '"');
-					ps->p++;
-					if (*ps->p == '"') {
-						buf_addch(out, '"');
-						ps->p++;
-					}
-				}
-				return 0;
-			}
-			buf_addch(out, '"');
+		if (c == q && !multiline) {
 			ps->p++;
-		} else if (c == '\\') {
+			return 0;
+		}
+		if (c == q && ps->p[1] == q && ps->p[2] == q) {
+			/* up to two more quotes belong to the string */
+			ps->p += 3;
+			for (i = 0; i < 2 && *ps->p == q; i++, ps->p++)
+				buf_addch(out, q);
+			return 0;
+		}
+		if (c == '\\' && q == '"') {
 			if (parse_escape(ps, out, multiline))
 				return -1;
-		} else if (is_ctrl(c) && c != '\t' && !(multiline && c == '\n')) {
-			return fail(ps, ps->p, "control character U+%04X in string", c);
-		} else {
-			buf_addch(out, c);
-			ps->p++;
+			continue;
 		}
-	}
-}
-
-static int parse_literal_body(struct parser *ps, struct buf *out, int multiline, const char *open)
-{
-	for (;;) {
-		unsigned char c = (unsigned char)*ps->p;
-
-		if (at_end(ps))
-			return fail(ps, open, "unterminated string");
-		if (c == '\'') {
-			if (!multiline) {
-				ps->p++;
-				return 0;
-			}
-			if (ps->p[1] == '\'' && ps->p[2] == '\'') {
-				ps->p += 3;
-				if (*ps->p == '\'') {
-					buf_addch(out, '\'');
-					ps->p++;
-					if (*ps->p == '\'') {
-						buf_addch(out, '\'');
-						ps->p++;
-					}
-				}
-				return 0;
-			}
-			buf_addch(out, c);
-			ps->p++;
-		} else if (is_ctrl(c) && c != '\t' && !(multiline && c == '\n')) {
+		if (is_ctrl(c) && c != '\t' && !(multiline && c == '\n'))
 			return fail(ps, ps->p, "control character U+%04X in string", c);
-		} else {
-			buf_addch(out, c);
-			ps->p++;
-		}
+		buf_addch(out, c);
+		ps->p++;
 	}
 }
 
@@ -427,14 +388,10 @@ static int parse_string(struct parser *ps, struct buf *out, int allow_multi)
 		ps->p += 3;
 		if (*ps->p == '\n' && !at_end(ps))
 			ps->p++;
-		if (q == '"')
-			return parse_basic_body(ps, out, 1, open);
-		return parse_literal_body(ps, out, 1, open);
+		return parse_string_body(ps, out, q, 1, open);
 	}
 	ps->p++;
-	if (q == '"')
-		return parse_basic_body(ps, out, 0, open);
-	return parse_literal_body(ps, out, 0, open);
+	return parse_string_body(ps, out, q, 0, open);
 }
 
 static int parse_key_part(struct parser *ps, struct key *k)

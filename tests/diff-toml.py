@@ -217,7 +217,8 @@ class Gen:
         if c < 0.55:
             return r.choice(["a", "b", "c", "name", "version", "x", "y", "z", "key", "dependencies", "tool",
                              "build-system", "requires", "_k", "k_2", "1", "123", "true", "false", "inf",
-                             "nan", "-", "_", "A-Z", "0x10", "1979-05-27"]) + (str(r.randrange(3)) if r.random() < .3 else "")
+                             "nan", "-", "_", "A-Z", "0x10", "1979-05-27"]) + \
+                (str(r.randrange(3)) if r.random() < .3 else "")
         if c < 0.8:
             return self.text(r.randrange(1, 6))
         return r.choice(["", " ", "a.b", "a b", "é", "\u4e2d", "\U0001f600", "'", '"', "\\", "#", "=", "[x]",

@@ -69,7 +69,8 @@ static const struct {
 	{ "a = 1979-05-27", "{\"a\":\"1979-05-27\"}" },
 	{ "a = 1979-05-27 # the space is no separator here", "{\"a\":\"1979-05-27\"}" },
 	{ "a = 07:32:00\nb = 00:32:00.5", "{\"a\":\"07:32:00\",\"b\":\"00:32:00.5\"}" },
-	{ "a = 2000-02-29\nb = 2024-02-29\nc = 0000-01-01", "{\"a\":\"2000-02-29\",\"b\":\"2024-02-29\",\"c\":\"0000-01-01\"}" },
+	{ "a = 2000-02-29\nb = 2024-02-29\nc = 0000-01-01",
+	  "{\"a\":\"2000-02-29\",\"b\":\"2024-02-29\",\"c\":\"0000-01-01\"}" },
 	/* arrays */
 	{ "a = []\nb = [ ]\nc = [1,]\nd = [1, 2, 3]", "{\"a\":[],\"b\":[],\"c\":[1],\"d\":[1,2,3]}" },
 	{ "a = [1, 'x', 2.5, [true], {b = 1}]", "{\"a\":[1,\"x\",2.5,[true],{\"b\":1}]}" },
@@ -100,14 +101,16 @@ static const struct {
 	/* arrays of tables */
 	{ "[[p]]\nn = 1\n[[p]]\n[[p]]\nn = 3", "{\"p\":[{\"n\":1},{},{\"n\":3}]}" },
 	{ "[[f]]\nn = 'a'\n[f.p]\nc = 1\n[[f.v]]\nn = 'x'\n[[f.v]]\nn = 'y'\n[[f]]\nn = 'b'\n[[f.v]]\nn = 'z'",
-	  "{\"f\":[{\"n\":\"a\",\"p\":{\"c\":1},\"v\":[{\"n\":\"x\"},{\"n\":\"y\"}]},{\"n\":\"b\",\"v\":[{\"n\":\"z\"}]}]}" },
+	  "{\"f\":[{\"n\":\"a\",\"p\":{\"c\":1},\"v\":[{\"n\":\"x\"},{\"n\":\"y\"}]},"
+	  "{\"n\":\"b\",\"v\":[{\"n\":\"z\"}]}]}" },
 	{ "[[a]]\n[a.b]\n[[a]]\n[a.b]", "{\"a\":[{\"b\":{}},{\"b\":{}}]}" },
 	{ "[[a.b]]\nx = 1\n[a]\ny = 2", "{\"a\":{\"b\":[{\"x\":1}],\"y\":2}}" },
 	{ "[[a]]\nb.c = 1\n[[a]]\nb.c = 2", "{\"a\":[{\"b\":{\"c\":1}},{\"b\":{\"c\":2}}]}" },
 	/* a pyproject.toml */
 	{ "[build-system]\nrequires = [\"setuptools>=61\", \"wheel\"]\nbuild-backend = \"setuptools.build_meta\"\n\n"
 	  "[project]\nname = \"demo\"\ndynamic = [\"version\"]\ndependencies = [\n  \"requests>=2\",\n]\n\n"
-	  "[project.optional-dependencies]\ntest = [\"pytest\"]\n\n[tool.setuptools.packages.find]\nwhere = [\"src\"]\n",
+	  "[project.optional-dependencies]\ntest = [\"pytest\"]\n\n"
+	  "[tool.setuptools.packages.find]\nwhere = [\"src\"]\n",
 	  "{\"build-system\":{\"requires\":[\"setuptools>=61\",\"wheel\"],\"build-backend\":\"setuptools.build_meta\"},"
 	  "\"project\":{\"name\":\"demo\",\"dynamic\":[\"version\"],\"dependencies\":[\"requests>=2\"],"
 	  "\"optional-dependencies\":{\"test\":[\"pytest\"]}},"
@@ -339,7 +342,8 @@ static void test_tagged(void)
 		{ "a = 'inf'", "{\"a\":{\"type\":\"string\",\"value\":\"inf\"}}" },
 		{ "a = false", "{\"a\":{\"type\":\"bool\",\"value\":\"false\"}}" },
 		{ "a = 1979-05-27 07:32:00z", "{\"a\":{\"type\":\"datetime\",\"value\":\"1979-05-27T07:32:00Z\"}}" },
-		{ "a = 1979-05-27T07:32:00", "{\"a\":{\"type\":\"datetime-local\",\"value\":\"1979-05-27T07:32:00\"}}" },
+		{ "a = 1979-05-27T07:32:00",
+		  "{\"a\":{\"type\":\"datetime-local\",\"value\":\"1979-05-27T07:32:00\"}}" },
 		{ "a = 1979-05-27", "{\"a\":{\"type\":\"date-local\",\"value\":\"1979-05-27\"}}" },
 		{ "a = 07:32:00", "{\"a\":{\"type\":\"time-local\",\"value\":\"07:32:00\"}}" },
 		{ "[t]\ntype = 1\nvalue = 2", "{\"t\":{\"type\":{\"type\":\"integer\",\"value\":\"1\"},"
