@@ -27,8 +27,8 @@ size_t pep440_space_len(const char *p, const char *end)
 		return 0;
 	if (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80)
 		return 3;
-	if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] <= 0x8a || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf)
-	    && u[2] >= 0x80)
+	if (u[0] == 0xe2 && u[1] == 0x80
+	    && ((u[2] >= 0x80 && u[2] <= 0x8a) || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf))
 		return 3;
 	if (u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f)
 		return 3;
@@ -39,22 +39,25 @@ size_t pep440_space_len(const char *p, const char *end)
 
 const char *pep440_skip_space(const char *p, const char *end)
 {
-	size_t n;
+	size_t n = pep440_space_len(p, end);
 
-	while ((n = pep440_space_len(p, end)) != 0)
+	while (n) {
 		p += n;
+		n = pep440_space_len(p, end);
+	}
 	return p;
 }
 
 const char *pep440_rskip_space(const char *start, const char *end)
 {
-	size_t back;
+	size_t back = 1;
 
-again:
-	for (back = 1; back <= 3 && back <= (size_t)(end - start); back++) {
+	while (back <= 3 && back <= (size_t)(end - start)) {
 		if (pep440_space_len(end - back, end) == back) {
 			end -= back;
-			goto again;
+			back = 1;
+		} else {
+			back++;
 		}
 	}
 	return end;
