@@ -21,10 +21,16 @@ void command_usage(const struct command *cmd, int to_stderr);
 /* Report an unknown option of cmd in one line and return EXIT_USAGE. */
 int command_bad_option(const struct command *cmd, const char *opt);
 
+/* The value of option 'name' given as "--name VALUE" or "--name=VALUE" at argv[*i] (advancing *i
+ * past the value); NULL when argv[*i] is not that option, with *missing set when the value is absent. */
+const char *option_value(int argc, char **argv, int *i, const char *name, int *missing);
+
 int cmd_help(int argc, char **argv);
+int cmd_resolve(int argc, char **argv);
 int cmd_target(int argc, char **argv);
 
 extern const char usage_help[];
 extern const char usage_target[];
+extern const char usage_resolve[];
 
 #endif

@@ -62,3 +62,21 @@ int cmd_help(int argc, char **argv)
 	command_usage(c, 0);
 	return EXIT_OK;
 }
+
+/* The value of option 'name' given as "--name VALUE" or "--name=VALUE"; NULL when argv[*i] is not it. */
+const char *option_value(int argc, char **argv, int *i, const char *name, int *missing)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n])
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = 1;
+		return NULL;
+	}
+	return argv[++*i];
+}

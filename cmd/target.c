@@ -19,24 +19,6 @@ const char usage_target[] =
 	"  --no-cache        ask the interpreter even if an answer is cached; cache nothing\n"
 	"  --json            print one JSON object instead of text\n";
 
-/* The value of option 'name' given as "--name VALUE" or "--name=VALUE"; NULL when argv[*i] is not it. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name, int *missing)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n])
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = 1;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 int cmd_target(int argc, char **argv)
 {
 	const struct command *self = command_find("target");
@@ -49,9 +31,9 @@ int cmd_target(int argc, char **argv)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			command_usage(self, 0);
 			return EXIT_OK;
-		} else if ((v = opt_value(argc, argv, &i, "--python", &missing)) != NULL) {
+		} else if ((v = option_value(argc, argv, &i, "--python", &missing)) != NULL) {
 			python = v;
-		} else if ((v = opt_value(argc, argv, &i, "--cache-dir", &missing)) != NULL) {
+		} else if ((v = option_value(argc, argv, &i, "--cache-dir", &missing)) != NULL) {
 			cache_dir = v;
 		} else if (strcmp(argv[i], "--no-cache") == 0) {
 			no_cache = 1;

@@ -1,0 +1,219 @@
+/* resolve.c: `wbgen resolve`: requirements in, plan and fromager-compatible files out. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "cmds.h"
+#include "fetch.h"
+#include "fsutil.h"
+#include "plan.h"
+#include "pyenv.h"
+#include "reqfile.h"
+#include "resolve.h"
+#include "url.h"
+#include "util.h"
+
+#define DEFAULT_INDEX_URL "https://pypi.org/simple/"
+
+const char usage_resolve[] =
+	"usage: wbgen resolve [REQ...] [-r FILE]... [-c FILE]... [--index-url URL]\n"
+	"                     [--extra-index-url URL]... [--python PATH] [-o OUTDIR]\n"
+	"                     [--cache-dir DIR] [--jobs N] [--pre] [--offline] [-v]\n"
+	"\n"
+	"Resolve the requirements against the package index, download and verify the sdists,\n"
+	"and write the plan into OUTDIR: plan.json, graph.json, build-order.json,\n"
+	"constraints.txt and sdists-repo/downloads/.\n"
+	"\n"
+	"  REQ                     a requirement (PEP 508), like 'requests>=2'\n"
+	"  -r, --requirement FILE  requirements file (pip's syntax)\n"
+	"  -c, --constraint FILE   constraints file\n"
+	"  -i, --index-url URL     the package index (default: $WBGEN_INDEX_URL, the\n"
+	"                          requirements file's -i, else " DEFAULT_INDEX_URL ")\n"
+	"  --extra-index-url URL   another index whose files are merged in\n"
+	"  --python PATH           the target interpreter (default: python3 on PATH)\n"
+	"  -o, --output-dir DIR    where the outputs go (default: .)\n"
+	"  --cache-dir DIR         HTTP and interpreter cache (default: $XDG_CACHE_HOME/wbgen)\n"
+	"  -j, --jobs N            concurrent downloads (default: 16)\n"
+	"  --pre                   allow pre-releases\n"
+	"  --offline               use only the cache and the sdists already downloaded\n"
+	"  -v, --verbose           progress on standard error\n"
+	"\n"
+	"Credentials for private indexes come from the URL or a netrc file ($NETRC or\n"
+	"~/.netrc); they are never printed.\n";
+
+static void add_index(struct strlist *l, const char *url)
+{
+	if (ends_with(url, "/"))
+		strlist_add(l, url);
+	else
+		strlist_add_owned(l, xasprintf("%s/", url));
+}
+
+int cmd_resolve(int argc, char **argv)
+{
+	const struct command *self = command_find("resolve");
+	const char *python = NULL, *cache_dir = NULL, *outdir = ".", *index_url = NULL, *v;
+	struct strlist req_files = STRLIST_INIT, cons_files = STRLIST_INIT, extra_urls = STRLIST_INIT;
+	struct buf cli = BUF_INIT, err = BUF_INIT, cache = BUF_INIT, http = BUF_INIT;
+	struct reqset reqs, cons;
+	struct resolve_options ro;
+	struct fetch_options fo;
+	struct fetcher fetcher;
+	struct pyenv pe;
+	struct plan plan;
+	int i, missing = 0, pre = 0, offline = 0, verbose = 0, ret = EXIT_FAILURE_USER, ncli = 0;
+	long jobs = 16;
+	size_t k;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			command_usage(self, 0);
+			return EXIT_OK;
+		} else if ((v = option_value(argc, argv, &i, "-r", &missing)) ||
+			   (v = option_value(argc, argv, &i, "--requirement", &missing))) {
+			strlist_add(&req_files, v);
+		} else if ((v = option_value(argc, argv, &i, "-c", &missing)) ||
+			   (v = option_value(argc, argv, &i, "--constraint", &missing))) {
+			strlist_add(&cons_files, v);
+		} else if ((v = option_value(argc, argv, &i, "-i", &missing)) ||
+			   (v = option_value(argc, argv, &i, "--index-url", &missing))) {
+			index_url = v;
+		} else if ((v = option_value(argc, argv, &i, "--extra-index-url", &missing))) {
+			strlist_add(&extra_urls, v);
+		} else if ((v = option_value(argc, argv, &i, "--python", &missing))) {
+			python = v;
+		} else if ((v = option_value(argc, argv, &i, "-o", &missing)) ||
+			   (v = option_value(argc, argv, &i, "--output-dir", &missing))) {
+			outdir = v;
+		} else if ((v = option_value(argc, argv, &i, "--cache-dir", &missing))) {
+			cache_dir = v;
+		} else if ((v = option_value(argc, argv, &i, "-j", &missing)) ||
+			   (v = option_value(argc, argv, &i, "--jobs", &missing))) {
+			if (parse_int_range(v, 1, 256, &jobs) < 0) {
+				error("resolve: --jobs wants a number from 1 to 256, not '%s'", v);
+				ret = EXIT_USAGE;
+				goto out_args;
+			}
+		} else if (strcmp(a, "--pre") == 0) {
+			pre = 1;
+		} else if (strcmp(a, "--offline") == 0) {
+			offline = 1;
+		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+			verbose = 1;
+		} else if (missing) {
+			error("resolve: option '%s' needs a value", a);
+			ret = EXIT_USAGE;
+			goto out_args;
+		} else if (a[0] == '-') {
+			ret = command_bad_option(self, a);
+			goto out_args;
+		} else {
+			buf_adds(&cli, a);
+			buf_addch(&cli, '\n');
+			ncli++;
+		}
+		if (missing) {
+			error("resolve: option '%s' needs a value", a);
+			ret = EXIT_USAGE;
+			goto out_args;
+		}
+	}
+	if (!ncli && !req_files.n) {
+		error("resolve: nothing to resolve: give requirements or -r FILE (see 'wbgen help resolve')");
+		ret = EXIT_USAGE;
+		goto out_args;
+	}
+
+	reqset_init(&reqs);
+	reqset_init(&cons);
+	resolve_options_init(&ro);
+	pyenv_init(&pe);
+	plan_init(&plan);
+	fetcher.multi = NULL;
+	for (k = 0; k < req_files.n; k++)
+		if (reqset_load(&reqs, req_files.v[k], 0, &err) < 0)
+			goto fail;
+	if (ncli && reqset_load_text(&reqs, cli.s, cli.len, "command line", 0, &err) < 0)
+		goto fail;
+	for (k = 0; k < cons_files.n; k++)
+		if (reqset_load(&cons, cons_files.v[k], 1, &err) < 0)
+			goto fail;
+
+	if (!index_url)
+		index_url = getenv("WBGEN_INDEX_URL");
+	if (!index_url || !*index_url)
+		index_url = reqs.index_url;
+	if (!index_url)
+		index_url = DEFAULT_INDEX_URL;
+	add_index(&ro.index_urls, index_url);
+	for (k = 0; k < reqs.extra_index_urls.nr; k++)
+		add_index(&ro.index_urls, reqs.extra_index_urls.v[k]);
+	for (k = 0; k < extra_urls.n; k++)
+		add_index(&ro.index_urls, extra_urls.v[k]);
+
+	if (cache_dir)
+		buf_adds(&cache, cache_dir);
+	else if (pyenv_default_cache_dir(&cache) < 0) {
+		buf_adds(&err, "no cache directory: set XDG_CACHE_HOME or HOME, or give --cache-dir");
+		goto fail;
+	}
+	if (pyenv_load(&pe, python, cache.s, &err) < 0)
+		goto fail;
+	buf_addf(&http, "%s", cache.s);
+
+	fetch_options_default(&fo);
+	fo.max_parallel = (int)jobs;
+	fo.cache_dir = http.s;
+	fo.offline = offline;
+	fo.netrc = getenv("NETRC");
+	fetcher_init(&fetcher, &fo);
+
+	if (mkdir_p(outdir, 0777) < 0) {
+		buf_addf(&err, "cannot create '%s': %s", outdir, strerror(errno));
+		goto fail;
+	}
+	ro.pre = pre || reqs.pre;
+	ro.target = &pe;
+	ro.outdir = outdir;
+	ro.fetcher = &fetcher;
+	ro.verbose = verbose;
+	if (resolve(&ro, &reqs, &cons, &plan, &err) < 0 || plan_write(&plan, outdir, &err) < 0)
+		goto fail;
+	{
+		size_t dyn = 0;
+
+		for (k = 0; k < plan.n; k++)
+			dyn += plan.pkgs[k].info.deps_source == DEPS_DYNAMIC;
+		fprintf(stderr, "wbgen: resolved %zu package%s (%zu with dynamic install requirements) into %s/plan.json\n",
+			plan.n, plan.n == 1 ? "" : "s", dyn, outdir);
+		if (verbose)
+			fprintf(stderr, "wbgen: %lu requests, %lu transfers (%lu not modified), %llu bytes\n",
+				fetcher.requests, fetcher.transfers, fetcher.not_modified, fetcher.bytes);
+	}
+	ret = EXIT_OK;
+	goto done;
+fail:
+	error("%s", err.s);
+done:
+	if (fetcher.multi)
+		fetcher_release(&fetcher);
+	plan_release(&plan);
+	pyenv_release(&pe);
+	resolve_options_release(&ro);
+	reqset_release(&reqs);
+	reqset_release(&cons);
+out_args:
+	strlist_release(&req_files);
+	strlist_release(&cons_files);
+	strlist_release(&extra_urls);
+	buf_release(&cli);
+	buf_release(&err);
+	buf_release(&cache);
+	buf_release(&http);
+	return ret;
+}

@@ -1,0 +1,1084 @@
+/* resolve.c: flat, deterministic resolution (see resolve.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "index.h"
+#include "names.h"
+#include "requirement.h"
+#include "resolve.h"
+#include "sha256.h"
+#include "specifier.h"
+#include "url.h"
+#include "version.h"
+
+struct cand {
+	struct version v;
+	char *vstr;                         /* canonical */
+	const struct dist_file *sdist;      /* the sdist used for this version, or NULL */
+	const struct dist_file *meta_wheel; /* a compatible wheel with PEP 658 metadata, or NULL */
+	long wheel_rank;
+	int rp_ok;                          /* requires-python admits the target */
+};
+
+struct proj {
+	char *name;                         /* canonical */
+	int page;                           /* 0 not fetched, 1 fetched, -1 no such project */
+	struct project_page pg;             /* files of every index */
+	struct cand *c;                     /* highest version first */
+	size_t nc;
+	long chosen;                        /* index into c, or -1 */
+	int inspected;                      /* the chosen sdist is downloaded and inspected */
+	struct sdist_info info;
+	struct requirement *breq, *dreq;    /* parsed info.build_requires and info.deps */
+	size_t nbreq, ndreq;
+	char *sdist_path, *sdist_sha256;
+	const struct reqfile_entry **cons;  /* the constraints on this project */
+	size_t ncons, acons;
+	/* state of the current round */
+	int reachable;
+	long via;                           /* the demand through which it was first reached */
+	size_t *dem;
+	size_t ndem, adem;
+	struct strlist extras, prev_extras;
+};
+
+struct demand {
+	const struct requirement *req;
+	long parent;                        /* project index, -1 for the top */
+	enum req_type type;
+	const char *origin;                 /* file:line for the top */
+};
+
+struct resolver {
+	const struct resolve_options *o;
+	const struct reqset *reqs, *cons;
+	struct proj *p;
+	size_t np, ap;
+	size_t *hash;                       /* open addressing: project index + 1, 0 empty */
+	size_t nhash;
+	struct demand *d;
+	size_t nd, ad;
+	struct version pyver;
+	char **origins;                     /* "file:line" of each reqs entry */
+	struct buf *err;
+};
+
+/* ---- projects by name */
+
+static size_t hash_name(const char *s)
+{
+	size_t h = 1469598103934665603ULL & SIZE_MAX;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * (1099511628211ULL & SIZE_MAX);
+	return h;
+}
+
+static void rehash(struct resolver *r)
+{
+	size_t i;
+
+	free(r->hash);
+	r->nhash = r->nhash ? r->nhash * 2 : 256;
+	r->hash = xcalloc(r->nhash, sizeof(*r->hash));
+	for (i = 0; i < r->np; i++) {
+		size_t h = hash_name(r->p[i].name) & (r->nhash - 1);
+
+		while (r->hash[h])
+			h = (h + 1) & (r->nhash - 1);
+		r->hash[h] = i + 1;
+	}
+}
+
+/* The project named canonical, created when new. */
+static size_t proj_get(struct resolver *r, const char *canonical)
+{
+	size_t h;
+	struct proj *p;
+
+	if (r->np * 2 >= r->nhash)
+		rehash(r);
+	h = hash_name(canonical) & (r->nhash - 1);
+	while (r->hash[h]) {
+		if (strcmp(r->p[r->hash[h] - 1].name, canonical) == 0)
+			return r->hash[h] - 1;
+		h = (h + 1) & (r->nhash - 1);
+	}
+	GROW(r->p, r->ap, r->np + 1);
+	p = &r->p[r->np];
+	memset(p, 0, sizeof(*p));
+	p->name = xstrdup(canonical);
+	p->chosen = -1;
+	p->via = -1;
+	project_page_init(&p->pg);
+	sdist_info_init(&p->info);
+	r->hash[h] = ++r->np;
+	return r->np - 1;
+}
+
+static void reqs_free(struct requirement *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		requirement_release(&v[i]);
+	free(v);
+}
+
+static void proj_forget_inspection(struct proj *p)
+{
+	sdist_info_release(&p->info);
+	reqs_free(p->breq, p->nbreq);
+	reqs_free(p->dreq, p->ndreq);
+	p->breq = p->dreq = NULL;
+	p->nbreq = p->ndreq = 0;
+	free(p->sdist_path);
+	free(p->sdist_sha256);
+	p->sdist_path = p->sdist_sha256 = NULL;
+	p->inspected = 0;
+}
+
+static void proj_release(struct proj *p)
+{
+	size_t i;
+
+	free(p->name);
+	project_page_release(&p->pg);
+	for (i = 0; i < p->nc; i++) {
+		version_release(&p->c[i].v);
+		free(p->c[i].vstr);
+	}
+	free(p->c);
+	proj_forget_inspection(p);
+	free(p->cons);
+	free(p->dem);
+	strlist_release(&p->extras);
+	strlist_release(&p->prev_extras);
+}
+
+/* ---- describing where a requirement came from */
+
+static const char *chosen_version(const struct proj *p)
+{
+	return p->chosen >= 0 ? p->c[p->chosen].vstr : "?";
+}
+
+static void add_chain(const struct resolver *r, long di, struct buf *out)
+{
+	size_t guard = 0;
+
+	while (di >= 0 && guard++ < r->np + 1) {
+		const struct demand *d = &r->d[di];
+		const struct proj *p;
+
+		if (d->parent < 0) {
+			buf_adds(out, d->origin);
+			return;
+		}
+		p = &r->p[d->parent];
+		buf_addf(out, "%s %s [%s] <- ", p->name, chosen_version(p), req_type_name(d->type));
+		di = p->via;
+	}
+	buf_adds(out, "...");
+}
+
+/* "'foo>=1' (from bar 1.0 [install] <- requirements.txt:3)" */
+static void describe_demand(const struct resolver *r, size_t di, struct buf *out)
+{
+	buf_addf(out, "'%s' (from ", r->d[di].req->text);
+	add_chain(r, (long)di, out);
+	buf_addch(out, ')');
+}
+
+/* ---- demands of one round */
+
+static int is_pinned(const struct specset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if ((s->specs[i].op == SPEC_EQ && !s->specs[i].wildcard) || s->specs[i].op == SPEC_ARBITRARY)
+			return 1;
+	return 0;
+}
+
+static void add_extra(struct strlist *l, const char *extra)
+{
+	char *c = name_canonicalize(extra);
+
+	if (strlist_find(l, c) < 0)
+		strlist_add_owned(l, c);
+	else
+		free(c);
+}
+
+static int add_demand(struct resolver *r, const struct requirement *req, long parent, enum req_type type,
+		      const char *origin, size_t **queue, size_t *nq, size_t *aq)
+{
+	size_t pi, i;
+	struct proj *p;
+
+	if (req->url) {
+		buf_addf(r->err, "'%s': direct URL requirements are not supported, wbgen builds from an index (",
+			 req->text);
+		if (parent < 0)
+			buf_adds(r->err, origin);
+		else
+			buf_addf(r->err, "%s %s", r->p[parent].name, chosen_version(&r->p[parent]));
+		buf_addch(r->err, ')');
+		return -1;
+	}
+	GROW(r->d, r->ad, r->nd + 1);
+	r->d[r->nd].req = req;
+	r->d[r->nd].parent = parent;
+	r->d[r->nd].type = type;
+	r->d[r->nd].origin = origin;
+	pi = proj_get(r, req->canonical_name);
+	p = &r->p[pi];
+	GROW(p->dem, p->adem, p->ndem + 1);
+	p->dem[p->ndem++] = r->nd;
+	for (i = 0; i < req->nextras; i++)
+		add_extra(&p->extras, req->extras[i]);
+	if (!p->reachable) {
+		p->reachable = 1;
+		p->via = (long)r->nd;
+		GROW(*queue, *aq, *nq + 1);
+		(*queue)[(*nq)++] = pi;
+	}
+	r->nd++;
+	return 0;
+}
+
+/* Does requirement req of project p apply (markers, for the extras p was asked for)? 1, 0, -1 */
+static int dep_applies(struct resolver *r, const struct proj *p, const struct requirement *req, const char *extra)
+{
+	struct buf e = BUF_INIT;
+	int v;
+
+	if (extra) {
+		char *c = name_canonicalize(extra);
+		long found = strlist_find(&p->prev_extras, c);
+
+		free(c);
+		if (found < 0)
+			return 0;
+		v = req->marker ? marker_eval(req->marker, &r->o->target->markers, extra, &e) : 1;
+	} else {
+		v = requirement_applies(req, &r->o->target->markers, (const char *const *)p->prev_extras.v,
+					p->prev_extras.n, &e);
+	}
+	if (v < 0)
+		buf_addf(r->err, "%s %s: cannot evaluate the marker of '%s': %s", p->name, chosen_version(p), req->text,
+			 e.s);
+	buf_release(&e);
+	return v;
+}
+
+static int build_demands(struct resolver *r)
+{
+	size_t *queue = NULL, nq = 0, aq = 0, qi, i;
+	int rc = -1;
+
+	for (i = 0; i < r->np; i++) {
+		struct proj *p = &r->p[i];
+		struct strlist t = p->prev_extras;
+
+		p->reachable = 0;
+		p->via = -1;
+		p->ndem = 0;
+		p->prev_extras = p->extras;
+		p->extras = t;
+		strlist_release(&p->extras);
+	}
+	r->nd = 0;
+	for (i = 0; i < r->reqs->nr; i++) {
+		const struct reqfile_entry *e = &r->reqs->entries[i];
+		struct buf me = BUF_INIT;
+		int v;
+
+		if (e->constraint)
+			continue;
+		v = requirement_applies(&e->req, &r->o->target->markers, NULL, 0, &me);
+		if (v < 0)
+			buf_addf(r->err, "%s:%zu: cannot evaluate the marker of '%s': %s", e->file, e->line, e->text, me.s);
+		buf_release(&me);
+		if (v < 0)
+			goto out;
+		if (v && add_demand(r, &e->req, -1, REQ_TOPLEVEL, r->origins[i], &queue, &nq, &aq) < 0)
+			goto out;
+	}
+	for (qi = 0; qi < nq; qi++) {
+		size_t pi = queue[qi];
+		size_t nb, nd;
+
+		if (r->p[pi].chosen < 0 || !r->p[pi].inspected)
+			continue;
+		nb = r->p[pi].nbreq;
+		nd = r->p[pi].ndreq;
+		for (i = 0; i < nb; i++) {
+			const struct requirement *req = &r->p[pi].breq[i];
+			struct buf me = BUF_INIT;
+			int v = requirement_applies(req, &r->o->target->markers, NULL, 0, &me);
+
+			if (v < 0)
+				buf_addf(r->err, "%s %s: cannot evaluate the marker of '%s': %s", r->p[pi].name,
+					 chosen_version(&r->p[pi]), req->text, me.s);
+			buf_release(&me);
+			if (v < 0 || (v && add_demand(r, req, (long)pi, REQ_BUILD_SYSTEM, NULL, &queue, &nq, &aq) < 0))
+				goto out;
+		}
+		for (i = 0; i < nd; i++) {
+			const struct requirement *req = &r->p[pi].dreq[i];
+			int v = dep_applies(r, &r->p[pi], req, r->p[pi].info.deps[i].extra);
+
+			if (v < 0 || (v && add_demand(r, req, (long)pi, REQ_INSTALL, NULL, &queue, &nq, &aq) < 0))
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(queue);
+	return rc;
+}
+
+/* ---- index pages and candidates */
+
+static int sdist_pref(const char *filename)
+{
+	if (ends_with(filename, ".tar.gz"))
+		return 0;
+	if (ends_with(filename, ".zip"))
+		return 1;
+	return 2;
+}
+
+/* The candidate for version v, created (unsorted) when new. */
+static struct cand *cand_get(struct proj *p, size_t *alloc, const struct version *v)
+{
+	size_t i;
+	struct buf b = BUF_INIT;
+
+	for (i = 0; i < p->nc; i++)
+		if (version_cmp(&p->c[i].v, v) == 0)
+			return &p->c[i];
+	GROW(p->c, *alloc, p->nc + 1);
+	memset(&p->c[p->nc], 0, sizeof(p->c[p->nc]));
+	version_copy(&p->c[p->nc].v, v);
+	version_format(v, &b);
+	p->c[p->nc].vstr = buf_detach(&b, NULL);
+	p->c[p->nc].wheel_rank = -1;
+	p->c[p->nc].rp_ok = 1;
+	return &p->c[p->nc++];
+}
+
+static int cand_cmp_desc(const void *a, const void *b)
+{
+	return version_cmp(&((const struct cand *)b)->v, &((const struct cand *)a)->v);
+}
+
+static void build_candidates(struct resolver *r, struct proj *p)
+{
+	size_t i, alloc = 0;
+
+	for (i = 0; i < p->pg.nfiles; i++) {
+		const struct dist_file *f = &p->pg.files[i];
+		struct buf e = BUF_INIT;
+		struct version v;
+		struct cand *c;
+
+		version_init(&v);
+		if (ends_with(f->filename, ".whl")) {
+			struct wheel_name w;
+			char *wn;
+			long rank;
+
+			if (wheel_name_parse(f->filename, &w, &e) == 0) {
+				wn = name_canonicalize(w.name);
+				rank = tag_list_best_rank(&r->o->target->tags, w.tags);
+				if (strcmp(wn, p->name) == 0 && version_parse(w.version, &v) == 0 && f->has_metadata &&
+				    rank >= 0) {
+					c = cand_get(p, &alloc, &v);
+					if (c->wheel_rank < 0 || rank < c->wheel_rank) {
+						c->wheel_rank = rank;
+						c->meta_wheel = f;
+					}
+				}
+				free(wn);
+				wheel_name_release(&w);
+			}
+		} else {
+			struct sdist_name s;
+
+			if (sdist_name_parse(f->filename, p->name, &s, &e) == 0) {
+				if (version_parse(s.version, &v) == 0) {
+					c = cand_get(p, &alloc, &v);
+					if (!c->sdist || (c->sdist->yanked && !f->yanked) ||
+					    (c->sdist->yanked == f->yanked && sdist_pref(f->filename) < sdist_pref(c->sdist->filename)))
+						c->sdist = f;
+				}
+				sdist_name_release(&s);
+			}
+		}
+		version_release(&v);
+		buf_release(&e);
+	}
+	for (i = 0; i < p->nc; i++) {
+		struct cand *c = &p->c[i];
+		struct specset rp;
+		struct buf e = BUF_INIT;
+
+		if (!c->sdist || !c->sdist->requires_python)
+			continue;
+		specset_init(&rp);
+		/* an unparsable requires-python is ignored, as pip does */
+		if (specset_parse(c->sdist->requires_python, &rp, &e) == 0)
+			c->rp_ok = specset_contains(&rp, &r->pyver, 1);
+		specset_release(&rp);
+		buf_release(&e);
+	}
+	if (p->nc > 1)
+		qsort(p->c, p->nc, sizeof(*p->c), cand_cmp_desc);
+}
+
+static int fetch_pages(struct resolver *r, int *changed)
+{
+	size_t nidx = r->o->index_urls.n, i, j, n = 0;
+	size_t *which = NULL, nw = 0, aw = 0;
+	struct fetch *q;
+	struct fetch **pq;
+	char **urls;
+	int rc = 0;
+
+	for (i = 0; i < r->np; i++)
+		if (r->p[i].reachable && r->p[i].page == 0) {
+			GROW(which, aw, nw + 1);
+			which[nw++] = i;
+		}
+	if (!nw)
+		return 0;
+	*changed = 1;
+	if (nw > SIZE_MAX / (nidx ? nidx : 1) / sizeof(*q))
+		die("too many projects");
+	n = nw * nidx;
+	q = xcalloc(n ? n : 1, sizeof(*q));
+	pq = xcalloc(n ? n : 1, sizeof(*pq));
+	urls = xcalloc(n ? n : 1, sizeof(*urls));
+	for (i = 0; i < nw; i++)
+		for (j = 0; j < nidx; j++) {
+			size_t k = i * nidx + j;
+
+			urls[k] = xasprintf("%s%s/", r->o->index_urls.v[j], r->p[which[i]].name);
+			fetch_init(&q[k], urls[k]);
+			q[k].accept = INDEX_ACCEPT;
+			q[k].cacheable = 1;
+			pq[k] = &q[k];
+		}
+	if (r->o->verbose)
+		fprintf(stderr, "wbgen: fetching %zu index page%s\n", n, n == 1 ? "" : "s");
+	fetcher_run(r->o->fetcher, pq, n);
+	for (i = 0; i < nw && rc == 0; i++) {
+		struct proj *p = &r->p[which[i]];
+		int found = 0;
+
+		for (j = 0; j < nidx && rc == 0; j++) {
+			struct fetch *f = &q[i * nidx + j];
+			struct buf e = BUF_INIT;
+
+			if (!f->ok && (f->status == 404 || f->status == 410))
+				continue;
+			if (!f->ok) {
+				buf_addf(r->err, "cannot get the index page of '%s': %s", p->name, f->error);
+				rc = -1;
+			} else if (index_parse(&p->pg, f->content_type, f->body.s, f->body.len, urls[i * nidx + j], &e) < 0) {
+				char *red = url_redacted(urls[i * nidx + j]);
+
+				buf_addf(r->err, "bad index page '%s': %s", red, e.s);
+				free(red);
+				rc = -1;
+			} else {
+				found = 1;
+			}
+			buf_release(&e);
+		}
+		p->page = found ? 1 : -1;
+		if (found)
+			build_candidates(r, p);
+	}
+	for (i = 0; i < n; i++) {
+		fetch_release(&q[i]);
+		free(urls[i]);
+	}
+	free(q);
+	free(pq);
+	free(urls);
+	free(which);
+	return rc;
+}
+
+/* ---- choosing a version */
+
+/* Merge the specifiers of demands dem[0..n) (and the constraints when with_cons) into s. */
+static void merge_specs(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons,
+			struct specset *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		specset_merge(s, &r->d[dem[i]].req->spec);
+	if (with_cons)
+		for (i = 0; i < p->ncons; i++)
+			specset_merge(s, &p->cons[i]->req.spec);
+}
+
+/* Highest eligible candidate matching s; pinned allows yanked files. -1 when none. */
+static long best_match(const struct resolver *r, const struct proj *p, const struct specset *s, int pinned)
+{
+	const struct version **v = xcalloc(p->nc + 1, sizeof(*v));
+	size_t *idx = xcalloc(p->nc + 1, sizeof(*idx)), *map = xcalloc(p->nc + 1, sizeof(*map));
+	size_t i, n = 0, got;
+	long best = -1;
+
+	for (i = 0; i < p->nc; i++) {
+		const struct cand *c = &p->c[i];
+
+		if (!c->sdist || !c->rp_ok || (c->sdist->yanked && !pinned))
+			continue;
+		map[n] = i;
+		v[n++] = &c->v;
+	}
+	got = specset_filter(s, v, n, r->o->pre ? 1 : -1, idx);
+	if (!got && !r->o->pre)
+		got = specset_filter(s, v, n, 1, idx); /* only pre-releases match: take them */
+	if (got)
+		best = (long)map[idx[0]];
+	free(v);
+	free(idx);
+	free(map);
+	return best;
+}
+
+static long choose_with(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons)
+{
+	struct specset s;
+	int pinned = 0;
+	size_t i;
+	long best;
+
+	specset_init(&s);
+	merge_specs(r, p, dem, n, with_cons, &s);
+	for (i = 0; i < n; i++)
+		pinned |= is_pinned(&r->d[dem[i]].req->spec);
+	best = best_match(r, p, &s, pinned);
+	specset_release(&s);
+	return best;
+}
+
+static void list_versions(const struct resolver *r, const struct proj *p, const struct specset *s, struct buf *out)
+{
+	size_t i, shown = 0;
+
+	if (!p->nc) {
+		buf_adds(out, "; the index lists no usable files");
+		return;
+	}
+	buf_adds(out, "; available:");
+	for (i = 0; i < p->nc && shown < 20; i++, shown++) {
+		const struct cand *c = &p->c[i];
+
+		buf_addf(out, "%s %s (", i ? "," : "", c->vstr);
+		if (!c->sdist)
+			buf_adds(out, "no sdist");
+		else if (!c->rp_ok)
+			buf_addf(out, "requires-python %s", c->sdist->requires_python ? c->sdist->requires_python : "?");
+		else if (c->sdist->yanked)
+			buf_addf(out, "yanked%s%s", *c->sdist->yanked_reason ? ": " : "", c->sdist->yanked_reason);
+		else if (!specset_contains(s, &c->v, 1))
+			buf_adds(out, "does not match");
+		else if (version_is_prerelease(&c->v) && !r->o->pre)
+			buf_adds(out, "pre-release");
+		else
+			buf_adds(out, "excluded");
+		buf_addch(out, ')');
+	}
+	if (i < p->nc)
+		buf_addf(out, " and %zu more", p->nc - i);
+}
+
+static void explain_failure(const struct resolver *r, const struct proj *p, struct buf *out)
+{
+	size_t i, j;
+	struct specset s;
+
+	/* one requirement alone (with the constraints) that matches nothing */
+	for (i = 0; i < p->ndem; i++) {
+		if (choose_with(r, p, &p->dem[i], 1, 1) >= 0)
+			continue;
+		specset_init(&s);
+		merge_specs(r, p, &p->dem[i], 1, 1, &s);
+		if (choose_with(r, p, &p->dem[i], 1, 0) >= 0 && p->ncons) {
+			buf_adds(out, "requirement ");
+			describe_demand(r, p->dem[i], out);
+			buf_addf(out, " conflicts with the constraint '%s'", p->cons[0]->text);
+		} else {
+			buf_addf(out, "no version of '%s' satisfies ", p->name);
+			describe_demand(r, p->dem[i], out);
+			list_versions(r, p, &s, out);
+		}
+		specset_release(&s);
+		return;
+	}
+	/* two requirements that no single version satisfies */
+	for (i = 0; i < p->ndem; i++)
+		for (j = i + 1; j < p->ndem; j++) {
+			size_t two[2] = { p->dem[i], p->dem[j] };
+
+			if (choose_with(r, p, two, 2, 1) >= 0)
+				continue;
+			buf_addf(out, "conflicting requirements on '%s': ", p->name);
+			describe_demand(r, two[0], out);
+			buf_adds(out, " and ");
+			describe_demand(r, two[1], out);
+			return;
+		}
+	buf_addf(out, "no version of '%s' satisfies all of:", p->name);
+	for (i = 0; i < p->ndem; i++) {
+		buf_adds(out, i ? ", " : " ");
+		describe_demand(r, p->dem[i], out);
+	}
+}
+
+/* ---- downloading and inspecting the chosen sdists */
+
+static int parse_reqs(struct resolver *r, const struct proj *p, char *const *texts, size_t n, size_t stride,
+		      struct requirement **out, size_t *nout, const char *what)
+{
+	size_t i;
+
+	*out = xcalloc(n + 1, sizeof(**out));
+	*nout = 0;
+	for (i = 0; i < n; i++) {
+		struct buf e = BUF_INIT;
+		const char *t = *(char *const *)((const char *)texts + i * stride);
+
+		requirement_init(&(*out)[i]);
+		if (requirement_parse(t, &(*out)[i], &e) < 0) {
+			buf_addf(r->err, "%s %s: invalid %s '%s': %s", p->name, chosen_version(p), what, t, e.s);
+			buf_release(&e);
+			requirement_release(&(*out)[i]);
+			return -1;
+		}
+		buf_release(&e);
+		(*nout)++;
+	}
+	return 0;
+}
+
+/* Is the file at path present with the expected digest? Fills *sha with its digest. */
+static int have_verified(const char *path, const char *want, char **sha)
+{
+	struct buf hex = BUF_INIT;
+
+	if (access(path, F_OK) < 0 || sha256_file_hex(path, &hex) < 0) {
+		buf_release(&hex);
+		return 0;
+	}
+	if (want && ascii_strcasecmp(want, hex.s) != 0) {
+		buf_release(&hex);
+		return 0;
+	}
+	*sha = buf_detach(&hex, NULL);
+	return 1;
+}
+
+static int inspect_one(struct resolver *r, struct proj *p)
+{
+	const struct cand *c = &p->c[p->chosen];
+	struct buf e = BUF_INIT;
+	int rc = -1;
+
+	if (sdist_inspect(p->sdist_path, &p->info, &e) < 0) {
+		buf_addf(r->err, "%s %s: sdist '%s': %s", p->name, c->vstr, c->sdist->filename, e.s);
+		goto out;
+	}
+	if (p->info.name) {
+		char *n = name_canonicalize(p->info.name);
+
+		if (strcmp(n, p->name) != 0)
+			warn("%s %s: PKG-INFO names the project '%s'", p->name, c->vstr, p->info.name);
+		free(n);
+	}
+	if (p->info.requires_python) {
+		struct specset rp;
+
+		specset_init(&rp);
+		buf_reset(&e);
+		if (specset_parse(p->info.requires_python, &rp, &e) == 0 && !specset_contains(&rp, &r->pyver, 1)) {
+			/* the index did not say it; the sdist does: reject this version and choose again */
+			p->c[p->chosen].rp_ok = 0;
+			specset_release(&rp);
+			proj_forget_inspection(p);
+			p->chosen = -1;
+			rc = 0;
+			goto out;
+		}
+		specset_release(&rp);
+	}
+	rc = 0;
+out:
+	buf_release(&e);
+	return rc;
+}
+
+static int fetch_metadata(struct resolver *r, size_t *which, size_t nw)
+{
+	struct fetch *q = xcalloc(nw + 1, sizeof(*q));
+	struct fetch **pq = xcalloc(nw + 1, sizeof(*pq));
+	char **urls = xcalloc(nw + 1, sizeof(*urls));
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < nw; i++) {
+		const struct cand *c = &r->p[which[i]].c[r->p[which[i]].chosen];
+
+		urls[i] = xasprintf("%s.metadata", c->meta_wheel->url);
+		fetch_init(&q[i], urls[i]);
+		q[i].sha256 = c->meta_wheel->metadata_sha256;
+		q[i].cacheable = 1;
+		pq[i] = &q[i];
+	}
+	fetcher_run(r->o->fetcher, pq, nw);
+	for (i = 0; i < nw && rc == 0; i++) {
+		struct proj *p = &r->p[which[i]];
+		struct buf e = BUF_INIT;
+
+		if (!q[i].ok) {
+			/* the metadata is an optimisation: without it the package stays dynamic */
+			warn("%s %s: cannot get the wheel metadata: %s", p->name, chosen_version(p), q[i].error);
+		} else if (sdist_info_deps_from_metadata(&p->info, q[i].body.s, q[i].body.len, DEPS_WHEEL_METADATA, &e) < 0) {
+			warn("%s %s: bad wheel metadata: %s", p->name, chosen_version(p), e.s);
+		}
+		buf_release(&e);
+	}
+	for (i = 0; i < nw; i++) {
+		fetch_release(&q[i]);
+		free(urls[i]);
+	}
+	free(q);
+	free(pq);
+	free(urls);
+	return rc;
+}
+
+static int download_and_inspect(struct resolver *r, int *changed)
+{
+	size_t *which = NULL, nw = 0, aw = 0, i, nd = 0;
+	struct fetch *q;
+	struct fetch **pq;
+	int rc = 0;
+
+	for (i = 0; i < r->np; i++)
+		if (r->p[i].reachable && r->p[i].chosen >= 0 && !r->p[i].inspected) {
+			GROW(which, aw, nw + 1);
+			which[nw++] = i;
+		}
+	if (!nw)
+		return 0;
+	*changed = 1;
+	q = xcalloc(nw, sizeof(*q));
+	pq = xcalloc(nw, sizeof(*pq));
+	for (i = 0; i < nw; i++) {
+		struct proj *p = &r->p[which[i]];
+		const struct cand *c = &p->c[p->chosen];
+
+		proj_forget_inspection(p);
+		p->sdist_path = xasprintf("%s/sdists-repo/downloads/%s", r->o->outdir, c->sdist->filename);
+		if (have_verified(p->sdist_path, c->sdist->sha256, &p->sdist_sha256))
+			continue;
+		fetch_init(&q[nd], c->sdist->url);
+		q[nd].dest = p->sdist_path;
+		q[nd].sha256 = c->sdist->sha256;
+		pq[nd] = &q[nd];
+		nd++;
+	}
+	if (nd) {
+		if (r->o->verbose)
+			fprintf(stderr, "wbgen: downloading %zu sdist%s\n", nd, nd == 1 ? "" : "s");
+		fetcher_run(r->o->fetcher, pq, nd);
+	}
+	for (i = 0; i < nd && rc == 0; i++)
+		if (!q[i].ok) {
+			buf_addf(r->err, "cannot download '%s': %s", q[i].dest, q[i].error);
+			rc = -1;
+		}
+	for (i = 0; i < nd; i++)
+		fetch_release(&q[i]);
+	free(q);
+	free(pq);
+	for (i = 0; i < nw && rc == 0; i++) {
+		struct proj *p = &r->p[which[i]];
+		struct buf hex = BUF_INIT;
+
+		if (!p->sdist_sha256) {
+			if (sha256_file_hex(p->sdist_path, &hex) < 0) {
+				buf_addf(r->err, "cannot read '%s': %s", p->sdist_path, strerror(errno));
+				rc = -1;
+				break;
+			}
+			p->sdist_sha256 = buf_detach(&hex, NULL);
+		}
+		rc = inspect_one(r, p);
+	}
+	if (rc == 0) {
+		size_t nm = 0;
+
+		/* dynamic install requirements: a wheel's PEP 658 metadata of the same version */
+		for (i = 0; i < nw; i++) {
+			struct proj *p = &r->p[which[i]];
+
+			if (p->chosen >= 0 && p->info.deps_source == DEPS_DYNAMIC && p->c[p->chosen].meta_wheel)
+				which[nm++] = which[i];
+		}
+		if (nm)
+			rc = fetch_metadata(r, which, nm);
+	}
+	for (i = 0; i < r->np && rc == 0; i++) {
+		struct proj *p = &r->p[i];
+
+		if (!p->reachable || p->chosen < 0 || p->inspected || !p->sdist_path)
+			continue;
+		if (parse_reqs(r, p, p->info.build_requires.v, p->info.build_requires.n, sizeof(char *), &p->breq,
+			       &p->nbreq, "build requirement") < 0 ||
+		    (p->info.ndeps && parse_reqs(r, p, &p->info.deps[0].req, p->info.ndeps, sizeof(struct dep),
+						 &p->dreq, &p->ndreq, "install requirement") < 0))
+			rc = -1;
+		else
+			p->inspected = 1;
+	}
+	free(which);
+	return rc;
+}
+
+/* ---- the plan */
+
+/* qsort has no context argument: the projects being sorted, set around the one call */
+static const struct proj *sort_projects;
+
+static int pidx_cmp(const void *a, const void *b)
+{
+	return strcmp(sort_projects[*(const size_t *)a].name, sort_projects[*(const size_t *)b].name);
+}
+
+static void add_edge(struct plan_pkg *k, size_t to, enum req_type type, const char *req)
+{
+	size_t i;
+
+	for (i = 0; i < k->nedges; i++)
+		if (k->edges[i].to == to && k->edges[i].type == type && strcmp(k->edges[i].req, req) == 0)
+			return;
+	GROW(k->edges, k->alloc, k->nedges + 1);
+	k->edges[k->nedges].to = to;
+	k->edges[k->nedges].type = type;
+	k->edges[k->nedges].req = xstrdup(req);
+	k->nedges++;
+}
+
+static void make_plan(struct resolver *r, struct plan *plan)
+{
+	size_t *order = xcalloc(r->np + 1, sizeof(*order)), *map = xcalloc(r->np + 1, sizeof(*map)), n = 0, i, j;
+
+	for (i = 0; i < r->np; i++)
+		if (r->p[i].reachable && r->p[i].chosen >= 0 && r->p[i].inspected)
+			order[n++] = i;
+	sort_projects = r->p;
+	qsort(order, n, sizeof(*order), pidx_cmp);
+	sort_projects = NULL;
+	plan->pkgs = xcalloc(n + 1, sizeof(*plan->pkgs));
+	plan->n = plan->alloc = n;
+	for (i = 0; i < n; i++) {
+		struct proj *p = &r->p[order[i]];
+		struct plan_pkg *k = &plan->pkgs[i];
+		struct buf cons = BUF_INIT;
+
+		map[order[i]] = i;
+		k->name = xstrdup(p->name);
+		k->version = xstrdup(p->c[p->chosen].vstr);
+		for (j = 0; j < p->ncons; j++)
+			buf_addf(&cons, "%s%s", j ? "," : "", p->cons[j]->text);
+		k->constraint = cons.len ? buf_detach(&cons, NULL) : NULL;
+		buf_release(&cons);
+		k->sdist_filename = xstrdup(p->c[p->chosen].sdist->filename);
+		k->sdist_url = xstrdup(p->c[p->chosen].sdist->url);
+		k->sdist_sha256 = xstrdup(p->sdist_sha256);
+		k->sdist_path = xasprintf("sdists-repo/downloads/%s", p->c[p->chosen].sdist->filename);
+		k->info = p->info; /* moved */
+		sdist_info_init(&p->info);
+		k->extras = p->extras;
+		strlist_init(&p->extras);
+		strlist_sort(&k->extras);
+	}
+	for (i = 0; i < r->nd; i++) {
+		const struct demand *d = &r->d[i];
+		size_t to = proj_get(r, d->req->canonical_name);
+
+		if (d->parent < 0) {
+			GROW(plan->top, plan->atop, plan->ntop + 1);
+			plan->top[plan->ntop].to = map[to];
+			plan->top[plan->ntop].req = xstrdup(d->req->text);
+			plan->top[plan->ntop].origin = xstrdup(d->origin);
+			plan->ntop++;
+		} else {
+			add_edge(&plan->pkgs[map[d->parent]], map[to], d->type, d->req->text);
+		}
+	}
+	plan->target = pyenv_to_json(r->o->target);
+	for (i = 0; i < r->o->index_urls.n; i++)
+		strlist_add_owned(&plan->index_urls, url_redacted(r->o->index_urls.v[i]));
+	free(order);
+	free(map);
+}
+
+/* ---- the rounds */
+
+static int extras_changed(const struct proj *p)
+{
+	size_t i;
+
+	if (p->extras.n != p->prev_extras.n)
+		return 1;
+	for (i = 0; i < p->extras.n; i++)
+		if (strlist_find(&p->prev_extras, p->extras.v[i]) < 0)
+			return 1;
+	return 0;
+}
+
+static int choose_all(struct resolver *r, int *changed, struct buf *failure)
+{
+	size_t i;
+
+	for (i = 0; i < r->np; i++) {
+		struct proj *p = &r->p[i];
+		long best;
+
+		if (!p->reachable)
+			continue;
+		if (p->page < 0) {
+			buf_addf(r->err, "no such project '%s' on the index (", p->name);
+			add_chain(r, p->via, r->err);
+			buf_addch(r->err, ')');
+			return -1;
+		}
+		if (extras_changed(p))
+			*changed = 1;
+		best = choose_with(r, p, p->dem, p->ndem, 1);
+		if (best < 0) {
+			if (!failure->len)
+				explain_failure(r, p, failure);
+			continue;
+		}
+		if (best != p->chosen) {
+			proj_forget_inspection(p);
+			p->chosen = best;
+			*changed = 1;
+		}
+	}
+	return 0;
+}
+
+void resolve_options_init(struct resolve_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	strlist_init(&o->index_urls);
+	o->max_rounds = 100;
+}
+
+void resolve_options_release(struct resolve_options *o)
+{
+	strlist_release(&o->index_urls);
+}
+
+int resolve(const struct resolve_options *o, const struct reqset *reqs, const struct reqset *cons,
+	    struct plan *plan, struct buf *err)
+{
+	struct resolver r;
+	struct buf failure = BUF_INIT;
+	size_t i;
+	int round, rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.reqs = reqs;
+	r.cons = cons;
+	r.err = err;
+	version_init(&r.pyver);
+	if (version_parse(o->target->version, &r.pyver) < 0) {
+		buf_addf(err, "the target interpreter reports an invalid version '%s'", o->target->version);
+		goto out;
+	}
+	r.origins = xcalloc(reqs->nr + 1, sizeof(*r.origins));
+	for (i = 0; i < reqs->nr; i++)
+		r.origins[i] = xasprintf("%s:%zu", reqs->entries[i].file, reqs->entries[i].line);
+	for (i = 0; i < cons->nr + reqs->nr; i++) {
+		const struct reqfile_entry *e = i < cons->nr ? &cons->entries[i] : &reqs->entries[i - cons->nr];
+		struct buf me = BUF_INIT;
+		struct proj *p;
+		int v;
+
+		if (i >= cons->nr && !e->constraint)
+			continue;
+		if (e->req.url) {
+			buf_addf(err, "%s:%zu: constraint '%s' names a URL, which wbgen cannot honour", e->file, e->line,
+				 e->text);
+			goto out;
+		}
+		v = requirement_applies(&e->req, &o->target->markers, NULL, 0, &me);
+		if (v < 0)
+			buf_addf(err, "%s:%zu: cannot evaluate the marker of '%s': %s", e->file, e->line, e->text, me.s);
+		buf_release(&me);
+		if (v < 0)
+			goto out;
+		if (!v)
+			continue;
+		p = &r.p[proj_get(&r, e->req.canonical_name)];
+		GROW(p->cons, p->acons, p->ncons + 1);
+		p->cons[p->ncons++] = e;
+	}
+	for (round = 1;; round++) {
+		int changed = 0;
+
+		if (round > o->max_rounds) {
+			buf_addf(err, "the resolution did not settle after %d rounds", o->max_rounds);
+			goto out;
+		}
+		buf_reset(&failure);
+		if (build_demands(&r) < 0 || fetch_pages(&r, &changed) < 0 || choose_all(&r, &changed, &failure) < 0)
+			goto out;
+		if (failure.len && !changed) {
+			buf_adds(err, failure.s);
+			goto out;
+		}
+		if (download_and_inspect(&r, &changed) < 0)
+			goto out;
+		if (o->verbose)
+			fprintf(stderr, "wbgen: round %d: %zu projects known, %zu requirements\n", round, r.np, r.nd);
+		if (!changed && !failure.len)
+			break;
+	}
+	make_plan(&r, plan);
+	rc = 0;
+out:
+	buf_release(&failure);
+	for (i = 0; i < r.np; i++)
+		proj_release(&r.p[i]);
+	free(r.p);
+	free(r.hash);
+	free(r.d);
+	if (r.origins)
+		for (i = 0; i < reqs->nr; i++)
+			free(r.origins[i]);
+	free(r.origins);
+	version_release(&r.pyver);
+	return rc;
+}
