@@ -669,7 +669,7 @@ static int parse_requirement(struct ctx *c, const char *text, struct requirement
 		if (looks_like_path(s.s))
 			rc = fail(c, "unsupported requirement", text, "local paths cannot be resolved from an index");
 		else
-			rc = fail(c, "cannot parse requirement", text, detail);
+			rc = fail(c, "cannot parse requirement", s.s, detail); /* the columns are of s */
 		free(prefix);
 	}
 	buf_release(&s);
@@ -691,9 +691,10 @@ static int add_requirement(struct ctx *c, const char *text, struct reqfile_list 
 		return -1;
 	}
 	if (c->constraint && (req.nextras || req.url)) {
+		fail(c, "invalid constraint", text, req.nextras ? "constraints cannot have extras" :
+		     "constraints cannot be direct references");
 		requirement_release(&req);
-		return fail(c, "invalid constraint", text, req.nextras ? "constraints cannot have extras" :
-			    "constraints cannot be direct references");
+		return -1;
 	}
 	GROW(c->set->entries, c->set->alloc, c->set->nr + 1);
 	e = &c->set->entries[c->set->nr++];
