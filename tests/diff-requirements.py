@@ -82,6 +82,41 @@ URLS = ["https://example.com/foo-1.0.tar.gz", "http://h/x.whl#sha256=abc", "file
         "https://h/a\rb", "https://", "h://x", "@", "https://h/x,y"]
 
 
+def gen_url():
+    """URLs built from parts, to exercise the scheme, netloc, IPv6 and file URL rules."""
+    scheme = pick(["https", "http", "file", "FILE", "File", "git+https", "x.y-z+w", "1ab", "", "a_b", "h"])
+    host = pick(["", "example.com", "h", "u:p@h", "[::1]", "[::1]:80", "[1:2:3:4:5:6:7:8]", "[1::2::3]",
+                 "[::ffff:1.2.3.4]", "[::ffff:1.2.3.256]", "[1.2.3.4]", "[v1.x]", "[v1.]", "[vz.x]",
+                 "[fe80::1%eth0]", "[fe80::1%]", "[::1]x", "x[::1]", "[::1", "::1]", "a[b]@h", "[:1::2]",
+                 "[1::]", "[::]", "[1:2:3:4:5:6:7::]", "[1:2:3:4:5:6:7:8:9]", "[12345::1]", "[g::1]",
+                 "localhost:8080", "h:", "[::1]@h", "u@[::1]:x"])
+    path = pick(["", "/", "/p", "/a/b.whl", "p", "//p", "///p", "/a;b", "/a b"])
+    tail = pick(["", "", "?", "#", "?q", "#f", "?q#f", "#f?q", "?#", "?q=1&r=2#sha256=ab"])
+    r = rng.random()
+    if r < 0.7:
+        url = scheme + "://" + host + path + tail
+    elif r < 0.85:
+        url = scheme + ":" + path + tail
+    else:
+        url = scheme + ":/" + host + path + tail
+    if rng.random() < 0.05:
+        url = pick(["\x01", "\x1f", "\r", "\x7f"]).encode().decode("unicode_escape") + url
+    if rng.random() < 0.05:
+        i = rng.randrange(len(url) + 1)
+        url = url[:i] + pick(["\r", "\n", "\x0b"]).encode().decode("unicode_escape") + url[i:]
+    return url
+
+
+def gen_escapes():
+    """Random Python string escapes (no \\N{...} with a real name: see gen_string_value)."""
+    out = ""
+    for _ in range(rng.randrange(1, 5)):
+        out += pick(["\\", "\\\\", "\\x", "\\u", "\\U", "\\0", "\\7", "\\8", "\\n", "\\N", "\\N{",
+                     "\\N{}", "\\\n", "\\\r\n", "\\\r", "\\a", "\\z", "4", "1", "0", "f", "F", "g",
+                     "00", "0041", "0001F600", "d800", "110000", "a", "é", " "])
+    return out
+
+
 def gen_version():
     v = pick(VERSIONS)
     if rng.random() < 0.1:
@@ -124,6 +159,8 @@ def gen_string_value():
                      "l\\151nux", "\\U0001F600", "\\U00110000", "x\\\ny", "\\777", "\\'", '\\"'])
     elif r < 0.08:
         base = base + pick(["é", "\u00a0", "\x0b"])
+    elif r < 0.12:
+        base = gen_escapes()
     return base
 
 
@@ -238,7 +275,7 @@ def gen_requirement():
         s += ws() + gen_extras()
     r = rng.random()
     if r < 0.15:
-        s += ws() + "@" + ws() + pick(URLS)
+        s += ws() + "@" + ws() + (pick(URLS) if rng.random() < 0.5 else gen_url())
         if rng.random() < 0.4:
             s += pick([" ", " ", "\t", ""]) + ";" + ws() + gen_marker()
     elif r < 0.85:
