@@ -18,7 +18,7 @@ from packaging._tokenizer import DEFAULT_RULES, ParserSyntaxError, Tokenizer  # 
 from packaging.markers import Marker  # noqa: E402
 from packaging.requirements import Requirement  # noqa: E402
 
-rng = random.Random(508)
+rng = random.Random(int(os.environ.get("WBGEN_DIFF_SEED", "508")))
 
 VARS = ["python_version", "python_full_version", "os_name", "sys_platform", "platform_release",
         "platform_system", "platform_version", "platform_machine", "platform_python_implementation",
@@ -42,6 +42,12 @@ def syntax_message(what, s, e):
     if start < end:
         text += " (from column %d)" % (start + 1)
     return "ERROR\t" + esc("invalid %s %s: %s" % (what, quote(s), text))
+
+
+def as_bytes(answer):
+    """A lone surrogate from a \\ud800 escape is stored by wbgen in its generalised UTF-8 form
+    (what Python's "surrogatepass" gives), which the probe's output decodes to escaped bytes."""
+    return answer.encode("utf-8", "surrogatepass").decode("utf-8", "surrogateescape")
 
 
 def generic_error(got):
@@ -293,7 +299,7 @@ def gen_requirement():
     return s
 
 
-MUTATION_CHARS = " \t;,[]()@<>=!~'\"a1.-_*+#/:\\é\x0b"
+MUTATION_CHARS = " \t;,[]()@<>=!~'\"a1.-_*+#/:\\é\x0b\n\r\xa0"
 
 
 def mutate(s):
@@ -325,7 +331,7 @@ def ref_requirement(s):
     fields = [("name", r.name), ("extras", ",".join(sorted(r.extras))), ("spec", str(r.specifier)),
               ("url", r.url if r.url else "-"), ("marker", str(r.marker) if r.marker else "-"),
               ("str", str(r))]
-    return "OK\t" + "\t".join(k + "=" + esc(v) for k, v in fields)
+    return as_bytes("OK\t" + "\t".join(k + "=" + esc(v) for k, v in fields))
 
 
 def marker_has_trailing_text(s):
@@ -348,7 +354,7 @@ def ref_marker(s):
         if isinstance(cause, ParserSyntaxError):
             return syntax_message("marker", s, cause)
         return "ERROR"
-    return "OK\t" + esc(str(m))
+    return as_bytes("OK\t" + esc(str(m)))
 
 
 def ref_eval(marker, extra, env):
