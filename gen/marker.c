@@ -272,15 +272,23 @@ void pep508_syntax_error(struct buf *err, const char *src, size_t start, size_t 
 		buf_addf(err, " (from column %zu)", column(src, start));
 }
 
+/* Append s[0..n) with control characters (and NUL) escaped as \\xHH. */
+static void add_escaped(struct buf *out, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			buf_addf(out, "\\x%02x", (unsigned char)s[i]);
+		else
+			buf_addch(out, s[i]);
+	}
+}
+
 void pep508_quote(struct buf *out, const char *s)
 {
 	buf_addch(out, '\'');
-	for (; *s; s++) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			buf_addf(out, "\\x%02x", (unsigned char)*s);
-		else
-			buf_addch(out, *s);
-	}
+	add_escaped(out, s, strlen(s));
 	buf_addch(out, '\'');
 }
 
@@ -458,7 +466,7 @@ static int parse_var(struct parser *p, struct operand *o)
 				buf_release(&b);
 				if (p->err) {
 					buf_adds(p->err, "invalid string literal ");
-					buf_add(p->err, src + pos, len + 2);
+					add_escaped(p->err, src + pos, len + 2);
 					buf_addf(p->err, ": %s", why);
 				}
 				return -2;
@@ -720,11 +728,9 @@ void marker_format(const struct marker *m, struct buf *out)
 
 static void add_value(struct buf *b, const char *s, size_t len)
 {
-	struct buf tmp = BUF_INIT;
-
-	buf_add(&tmp, s, len);
-	pep508_quote(b, tmp.s);
-	buf_release(&tmp);
+	buf_addch(b, '\'');
+	add_escaped(b, s, len);
+	buf_addch(b, '\'');
 }
 
 static int lookup(const char *key, size_t keylen, const struct marker_env *env, const char *extra,
