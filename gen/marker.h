@@ -1,6 +1,9 @@
 /* marker.h: PEP 508 environment markers, parsed, formatted and evaluated exactly like
- * python3-packaging 23.0's packaging.markers.Marker (see docs/ for the few deliberate differences:
- * text after a complete marker is an error, as in packaging >= 23.2).
+ * python3-packaging 23.0's packaging.markers.Marker, quirks included (str() of "((a or b)) and c",
+ * a comparison of two variables or two strings). Deliberate differences: text after a complete
+ * marker is an error (as in packaging >= 23.2); \N{name} escapes in strings are refused; more
+ * than 400 nested parentheses are refused; extra names are lowercased in ASCII only; non-ASCII
+ * characters count as word characters for the tokenizer's \b (this changes error messages only).
  *
  * struct marker_env is the contract between gen/pyenv.c, which fills it once from the
  * target interpreter, and the marker evaluator. 'extra' is not part of it: the extras
