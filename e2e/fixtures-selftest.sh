@@ -222,21 +222,42 @@ ok "the built setup.cfg wheel has the extras" \
 	grep -qx "Provides-Extra: extra1" "$D/cfg/st_cfg-1.0.dist-info/METADATA"
 
 # ---- pip against the served index
-if "$PY" -m pip --version >/dev/null 2>&1; then
+PIPPY=
+for py in "$PY" python3; do
+	if "$py" -m pip --version >/dev/null 2>&1; then
+		PIPPY=$py
+		break
+	fi
+done
+if [ -n "$PIPPY" ]; then
 	PIPENV="env PIP_CONFIG_FILE=/dev/null PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1"
 	ok "pip download picks the newest non-yanked final wheel" sh -c '
 		$1 "$2" -m pip download -q --no-deps --retries 0 --timeout 10 --index-url "$3" -d "$4/dl" foo.bar &&
-		test -f "$4/dl/foo_bar-1.1-py3-none-any.whl"' sh "$PIPENV" "$PY" "$U" "$TMP"
+		test -f "$4/dl/foo_bar-1.1-py3-none-any.whl"' sh "$PIPENV" "$PIPPY" "$U" "$TMP"
 	ok "pip asked for JSON" sh -c \
 		'awk -F "\t" "\$2 == \"/simple/foo-bar/\" && \$4 ~ /vnd.pypi.simple.v1\+json/" "$1" | grep -q .' sh "$ULOG"
 	ok "pip download --no-binary builds metadata through the index (tinybuild via isolation)" sh -c '
 		$1 "$2" -m pip download -q --no-deps --no-binary :all: --retries 0 --timeout 10 \
 			--index-url "$3" -d "$4/dl" six_ish &&
-		test -f "$4/dl/six_ish-1.0.tar.gz"' sh "$PIPENV" "$PY" "$U" "$TMP"
+		test -f "$4/dl/six_ish-1.0.tar.gz"' sh "$PIPENV" "$PIPPY" "$U" "$TMP"
 else
-	echo "ok $((tap_n + 1)) # SKIP pip download: $PY -m pip is not usable"
+	echo "ok $((tap_n + 1)) # SKIP pip download: neither $PY -m pip nor python3 -m pip is usable"
 	tap_n=$((tap_n + 1))
 fi
+
+# orphan_stops: a server whose parent shell has exited must go away by itself.
+orphan_stops() {
+	sh -c '"$1" -B "$2/serve.py" --root "$3" --port-file "$4/orphan.port" --parent-pid $$ \
+		</dev/null >/dev/null 2>&1 & echo $! >"$4/orphan.pid"' sh "$PY" "$FX" "$basic" "$TMP"
+	opid=$(cat "$TMP/orphan.pid")
+	i=0
+	while kill -0 "$opid" 2>/dev/null && [ "$i" -lt 100 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+	! kill -0 "$opid" 2>/dev/null && test -s "$TMP/orphan.port"
+}
+ok "a server outliving its test shell stops by itself" orphan_stops
 
 index_stop
 ok "servers are gone after index_stop" sh -c '! kill -0 "$1" 2>/dev/null' sh "$INDEX_PID"

@@ -101,6 +101,7 @@ index_serve() {
 
 # index_stop [PID]...: stop the given servers (default: all of this test's).
 index_stop() {
+	# shellcheck disable=SC2086 # a list of pids, split on purpose
 	[ $# -gt 0 ] || set -- $index_pids
 	for _ix_pid; do
 		kill "$_ix_pid" 2>/dev/null || true
