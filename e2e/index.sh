@@ -60,7 +60,8 @@ index_build() {
 			set -- "$@" --param "$_ix_p"
 		done
 		shift "$_ix_n"
-		"$INDEX_PYTHON" -B "$INDEX_FIXTURES/mkindex.py" "$_ix_scen" "$_ix_dir" "$@" >&2 || return 1
+		"$INDEX_PYTHON" -B "$INDEX_FIXTURES/mkindex.py" --if-missing \
+			"$_ix_scen" "$_ix_dir" "$@" >&2 || return 1
 	fi
 	echo "$_ix_dir"
 }
