@@ -5,7 +5,14 @@ LC_ALL=C
 export LC_ALL
 : "${WBGEN:?WBGEN must name the wbgen binary (set by make check)}"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/wbgen-e2e.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+wbgen_exit_hooks=
+trap 'set +e; eval "$wbgen_exit_hooks"; rm -rf "$TMP"' EXIT
+
+# at_exit COMMAND: run the shell string COMMAND on exit, before $TMP goes
+# (the last registered runs first).
+at_exit() {
+	wbgen_exit_hooks="$1; $wbgen_exit_hooks"
+}
 trap 'exit 130' INT TERM
 
 tap_n=0

@@ -158,18 +158,54 @@ int marker_var_lookup(const char *name, size_t len)
 
 /* ---- tokens */
 
-/* A word character for the regex \b. Non-ASCII bytes count as word characters: an approximation
- * of Python's Unicode \w that only changes which error message some non-ASCII inputs get. */
-static int is_word(int c)
+/* Decode the UTF-8 character at s (lenient: a stray byte stands for itself). */
+static unsigned long decode_utf8(const unsigned char *s)
 {
-	return ascii_isalnum(c) || c == '_' || (c & 0x80);
+	if (s[0] >= 0xc0 && s[0] < 0xe0 && (s[1] & 0xc0) == 0x80)
+		return ((s[0] & 0x1fUL) << 6) | (s[1] & 0x3f);
+	if (s[0] >= 0xe0 && s[0] < 0xf0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80)
+		return ((s[0] & 0x0fUL) << 12) | ((s[1] & 0x3fUL) << 6) | (s[2] & 0x3f);
+	if (s[0] >= 0xf0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80)
+		return ((s[0] & 0x07UL) << 18) | ((s[1] & 0x3fUL) << 12) | ((s[2] & 0x3fUL) << 6) | (s[3] & 0x3f);
+	return s[0];
+}
+
+/* A word character for the regex \b: Python's Unicode \w (str.isalnum() or '_'), approximated
+ * above ASCII by ranges of spaces, punctuation and symbols; the rest counts as letters. */
+static int is_word(unsigned long c)
+{
+	static const struct {
+		unsigned long lo, hi;
+	} nonword[] = {
+		{ 0x80, 0xa9 }, { 0xab, 0xb1 }, { 0xb4, 0xb4 }, { 0xb6, 0xb8 }, { 0xbb, 0xbb }, { 0xbf, 0xbf },
+		{ 0xd7, 0xd7 }, { 0xf7, 0xf7 }, { 0x1680, 0x1680 }, { 0x180e, 0x180e }, { 0x2000, 0x206f },
+		{ 0x20a0, 0x20cf }, { 0x2190, 0x23ff }, { 0x2500, 0x2775 }, { 0x2794, 0x27bf },
+		{ 0x2e00, 0x2e7f }, { 0x3000, 0x3004 }, { 0x3008, 0x3020 }, { 0xe000, 0xf8ff },
+		{ 0xfeff, 0xfeff }, { 0xff01, 0xff0f }, { 0xff1a, 0xff20 }, { 0xff3b, 0xff40 },
+		{ 0xff5b, 0xff65 }, { 0x1f000, 0x1faff },
+	};
+	size_t i;
+
+	if (c < 0x80)
+		return ascii_isalnum((int)c) || c == '_';
+	for (i = 0; i < ARRAY_SIZE(nonword); i++)
+		if (c >= nonword[i].lo && c <= nonword[i].hi)
+			return 0;
+	return 1;
 }
 
 static int at_boundary(const char *src, size_t pos)
 {
-	int before = pos > 0 && is_word((unsigned char)src[pos - 1]);
-	int after = src[pos] && is_word((unsigned char)src[pos]);
+	int before = 0, after;
 
+	if (pos > 0) {
+		size_t b = pos - 1;
+
+		while (b > 0 && pos - b < 4 && ((unsigned char)src[b] & 0xc0) == 0x80)
+			b--;
+		before = is_word(decode_utf8((const unsigned char *)src + b));
+	}
+	after = src[pos] && is_word(decode_utf8((const unsigned char *)src + pos));
 	return before != after;
 }
 
@@ -236,15 +272,23 @@ void pep508_syntax_error(struct buf *err, const char *src, size_t start, size_t 
 		buf_addf(err, " (from column %zu)", column(src, start));
 }
 
+/* Append s[0..n) with control characters (and NUL) escaped as \\xHH. */
+static void add_escaped(struct buf *out, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			buf_addf(out, "\\x%02x", (unsigned char)s[i]);
+		else
+			buf_addch(out, s[i]);
+	}
+}
+
 void pep508_quote(struct buf *out, const char *s)
 {
 	buf_addch(out, '\'');
-	for (; *s; s++) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			buf_addf(out, "\\x%02x", (unsigned char)*s);
-		else
-			buf_addch(out, *s);
-	}
+	add_escaped(out, s, strlen(s));
 	buf_addch(out, '\'');
 }
 
@@ -340,8 +384,6 @@ static const char *decode_literal(const char *s, size_t n, struct buf *out)
 			break;
 		}
 	}
-	if (memchr(out->s, '\0', out->len))
-		return "string literal contains a null character";
 	return NULL;
 }
 
@@ -424,7 +466,7 @@ static int parse_var(struct parser *p, struct operand *o)
 				buf_release(&b);
 				if (p->err) {
 					buf_adds(p->err, "invalid string literal ");
-					buf_add(p->err, src + pos, len + 2);
+					add_escaped(p->err, src + pos, len + 2);
 					buf_addf(p->err, ": %s", why);
 				}
 				return -2;
@@ -686,11 +728,9 @@ void marker_format(const struct marker *m, struct buf *out)
 
 static void add_value(struct buf *b, const char *s, size_t len)
 {
-	struct buf tmp = BUF_INIT;
-
-	buf_add(&tmp, s, len);
-	pep508_quote(b, tmp.s);
-	buf_release(&tmp);
+	buf_addch(b, '\'');
+	add_escaped(b, s, len);
+	buf_addch(b, '\'');
 }
 
 static int lookup(const char *key, size_t keylen, const struct marker_env *env, const char *extra,
@@ -744,13 +784,17 @@ static int eval_op(const char *lhs, size_t ln, enum mop op, const char *rhs, siz
 {
 	struct specset set;
 	struct buf spec = BUF_INIT;
+	size_t i;
 	int r;
 
 	specset_init(&set);
 	buf_adds(&spec, op_names[op]);
 	buf_add(&spec, rhs, rn);
-	if (op != OP_IN && op != OP_NOT_IN && !memchr(rhs, '\0', rn) &&
-	    !specset_add(&set, spec.s, spec.len, NULL) && set.n == 1) {
+	/* a NUL is no more part of a version than \x01, which C strings can carry */
+	for (i = 0; i < spec.len; i++)
+		if (!spec.s[i])
+			spec.s[i] = '\x01';
+	if (op != OP_IN && op != OP_NOT_IN && !specset_add(&set, spec.s, spec.len, NULL) && set.n == 1) {
 		struct version v;
 
 		version_init(&v);

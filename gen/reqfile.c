@@ -1,6 +1,5 @@
 /* reqfile.c: requirements and constraints files in pip's syntax (see reqfile.h). */
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,6 +104,8 @@ static size_t break_at(const char *p, const char *end)
 	if (*p == '\r')
 		return p + 1 < end && p[1] == '\n' ? 2 : 1;
 	n = utf8_decode((const unsigned char *)p, (const unsigned char *)end, &cp);
+	if (!n)
+		return 0;
 	if (cp == '\n' || cp == 0x0b || cp == 0x0c || (cp >= 0x1c && cp <= 0x1e) || cp == 0x85 ||
 	    cp == 0x2028 || cp == 0x2029)
 		return n;
@@ -123,17 +124,15 @@ static size_t char_len(const char *p, const char *end)
 /* Remove Unicode whitespace at both ends of b (Python's str.strip()). */
 static void strip_buf(struct buf *b)
 {
-	const char *p = b->s, *end = b->s + b->len, *last = p;
-	size_t n;
+	const char *p = b->s, *end = b->s + b->len, *last, *q;
 
-	while ((n = space_at(p, end)) > 0)
-		p += n;
-	for (const char *q = p; q < end; q += char_len(q, end)) {
+	while (space_at(p, end))
+		p += space_at(p, end);
+	last = p;
+	for (q = p; q < end; q += char_len(q, end)) {
 		if (!space_at(q, end))
 			last = q + char_len(q, end);
 	}
-	if (last < p)
-		last = p;
 	memmove(b->s, p, (size_t)(last - p));
 	buf_setlen(b, (size_t)(last - p));
 }
@@ -196,10 +195,9 @@ static void list_release(struct reqfile_list *l)
 static int is_comment_line(const char *s, size_t len)
 {
 	const char *p = s, *end = s + len;
-	size_t n;
 
-	while ((n = space_at(p, end)) > 0)
-		p += n;
+	while (space_at(p, end))
+		p += space_at(p, end);
 	return p < end && *p == '#';
 }
 
@@ -235,7 +233,7 @@ static void expand_env(struct buf *b)
 	const char *p;
 
 	buf_add(&orig, b->s, b->len);
-	for (p = orig.s; (p = strstr(p, "${")) != NULL;) {
+	for (p = strstr(orig.s, "${"); p; p = strstr(p, "${")) {
 		const char *q = p + 2, *val;
 		char *var, *name;
 		size_t vlen;
@@ -254,7 +252,7 @@ static void expand_env(struct buf *b)
 
 			vlen = strlen(var);
 			buf_reset(&out);
-			while ((hit = strstr(s, var)) != NULL) {
+			for (hit = strstr(s, var); hit; hit = strstr(s, var)) {
 				buf_add(&out, s, (size_t)(hit - s));
 				buf_adds(&out, val);
 				s = hit + vlen;
@@ -618,9 +616,10 @@ static int is_archive_name(const char *text)
 	while (len && ascii_isspace(name[len - 1]))
 		name[--len] = '\0';
 	if (len && name[len - 1] == ']') {
+		/* pip's _strip_extras(): "^(.+)(\[[^\]]+\])$" */
 		char *open = strrchr(name, '[');
 
-		if (open && open > name)
+		if (open && open > name && open + 1 < name + len - 1 && strchr(open + 1, ']') == name + len - 1)
 			*open = '\0';
 	}
 	for (i = 0; i < ARRAY_SIZE(archive_exts); i++) {
@@ -669,7 +668,7 @@ static int parse_requirement(struct ctx *c, const char *text, struct requirement
 		if (looks_like_path(s.s))
 			rc = fail(c, "unsupported requirement", text, "local paths cannot be resolved from an index");
 		else
-			rc = fail(c, "cannot parse requirement", text, detail);
+			rc = fail(c, "cannot parse requirement", s.s, detail); /* the columns are of s */
 		free(prefix);
 	}
 	buf_release(&s);
@@ -691,9 +690,10 @@ static int add_requirement(struct ctx *c, const char *text, struct reqfile_list 
 		return -1;
 	}
 	if (c->constraint && (req.nextras || req.url)) {
+		fail(c, "invalid constraint", text, req.nextras ? "constraints cannot have extras" :
+		     "constraints cannot be direct references");
 		requirement_release(&req);
-		return fail(c, "invalid constraint", text, req.nextras ? "constraints cannot have extras" :
-			    "constraints cannot be direct references");
+		return -1;
 	}
 	GROW(c->set->entries, c->set->alloc, c->set->nr + 1);
 	e = &c->set->entries[c->set->nr++];
@@ -824,6 +824,28 @@ out:
 	return rc;
 }
 
+/* Refuse invalid UTF-8 and NUL bytes, naming the line. */
+static int check_text(struct ctx *c, const char *p, const char *end)
+{
+	for (c->line = 1; p < end;) {
+		unsigned cp;
+		size_t n = utf8_decode((const unsigned char *)p, (const unsigned char *)end, &cp);
+
+		if (!n)
+			return fail(c, "invalid UTF-8 in requirements file", NULL, NULL);
+		if (!cp)
+			return fail(c, "NUL byte in requirements file", NULL, NULL);
+		n = break_at(p, end);
+		if (n) {
+			c->line++;
+			p += n;
+		} else {
+			p += char_len(p, end);
+		}
+	}
+	return 0;
+}
+
 static int load_text(struct reqset *set, struct include_stack *stack, const char *text, size_t len,
 		     const char *name, int constraint, struct buf *err)
 {
@@ -835,34 +857,17 @@ static int load_text(struct reqset *set, struct include_stack *stack, const char
 
 	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
 		p += 3;
-	{
-		const char *q = p;
-		unsigned cp;
-
-		for (c.line = 1; q < end;) {
-			size_t n = utf8_decode((const unsigned char *)q, (const unsigned char *)end, &cp);
-
-			if (!n)
-				return fail(&c, "invalid UTF-8 in requirements file", NULL, NULL);
-			if (!cp)
-				return fail(&c, "NUL byte in requirements file", NULL, NULL);
-			n = break_at(q, end);
-			if (n) {
-				c.line++;
-				q += n;
-			} else {
-				q += char_len(q, end);
-			}
-		}
-	}
+	if (check_text(&c, p, end))
+		return -1;
 	while (p < end || in_cont) {
 		const char *s = p, *e;
 		size_t n = 0;
 		int last = p >= end;
 
 		if (!last) {
-			while (p < end && !(n = break_at(p, end)))
+			while (p < end && !break_at(p, end))
 				p += char_len(p, end);
+			n = break_at(p, end);
 			e = p;
 			p += n;
 			lineno++;

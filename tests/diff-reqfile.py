@@ -18,6 +18,7 @@ the reference answer is "error" as well:
 Requirement lines go through pip's parse_req_from_line() with packaging 23.0's Requirement and
 Marker in place of pip's vendored packaging 21.3 (see below).
 """
+import logging
 import optparse
 import os
 import random
@@ -65,51 +66,57 @@ H256 = "a" * 64
 H384 = "0123456789abcdef" * 6
 H512 = "F" * 128
 
-REQS = ["foo", "foo==1.0", "Foo_Bar[x]>=2", "bar ; python_version < '3'", "bar; os_name == \"nt\"",
-        "baz@https://x.example/y.tar.gz", "baz @ https://x.example/y.tar.gz ; python_version>'3'",
-        "https://x.example/y.tar.gz", "git+https://x.example/y", "./local", "pkg.tar.gz", "dir/pkg.whl",
-        "${WBGEN_T_A}==1", "${WBGEN_T_EMPTY}x", "${WBGEN_T_UNSET}", "${lower}", "foo#notacomment",
-        "foo #comment", "foo>=", "foo==1.0.*", "foo[x,y]", "foo;", "foo ; ", "a\u00a0#nbsp comment",
-        "foo  ==  1", "x-y.z", "foo[]", "foo.zip[x]", "-", "\u00e9t\u00e9", "foo @ https://x.example/y;z",
-        "foo>=1.0;python_version>'3'", "foo (>=1.0)", "foo==1.0 ; extra == 'x'", "name with space",
-        "foo===weird", "foo~=1", "foo~=1.0", "foo!=1.*,>0", "FOO.bar_baz", "foo[bar] @ https://u.example/x.zip",
-        "foo ;python_version<'3' and os_name=='nt'", "foo ; bogus == 'x'", "foo @ file:///tmp/x",
-        "foo[x]==1 ; platform_machine=='x86_64'", "foo>=1.0.zip", "foo>=1,<2"]
-OPTS = ["-i https://a.example/simple", "--index-url=https://b.example", "--pypi-url https://p.example",
-        "--extra-index-url https://c.example", "--extra https://d.example", "--pre", "--prefer-binary",
-        "--require-hashes", "--trusted-host h.example", "--no-binary :all:", "--no-binary foo",
-        "--only-binary :all:", "-f https://f.example", "--find-links=x", "--no-index", "-e .",
-        "--editable=foo", "--use-feature=truststore", "--install-option=--x", "--global-option=x",
-        "--unknown", "--req x", "--p", "-x", "-r", "--pre=1", "--pre extra", "-- x", "--",
-        "--pre -i https://e.example", "--extra-index-url https://g.example -i https://h.example",
-        "-i 'https://q.example/a b'", "-i \"unclosed", "-i x\\", "-i ${WBGEN_T_URL}",
-        "--hash=sha256:" + H256]
-INCLUDES = ["-r other.txt", "-rother.txt", "--requirement=other.txt", "--requirement other.txt",
-            "-r sub/inc.txt", "-c other.txt", "--constraint=sub/inc.txt", "-c sub/inc.txt",
-            "-r missing.txt", "-r req.txt", "-r http://x.example/r.txt", "-r other.txt -c sub/inc.txt",
-            "-r other.txt --pre", "-r ../req.txt", "-r ../other.txt", "-r sub"]
-HASHES = ["--hash=sha256:" + H256, "--hash sha256:" + H256.upper(), "--hash=sha384:" + H384,
-          "--hash=sha512:" + H512, "--hash=md5:abc", "--hash=sha256:xyz", "--hash=sha256",
-          "--pre", "-r other.txt", "--ha=sha256:" + H256]
+GOOD_REQS = ["foo", "foo==1.0", "Foo_Bar[x]>=2", "bar ; python_version < '3'", "bar; os_name == \"nt\"",
+             "baz@https://x.example/y.tar.gz", "baz @ https://x.example/y.tar.gz ; python_version>'3'",
+             "${WBGEN_T_A}==1", "foo #comment", "foo==1.0.*", "foo[x,y]", "foo;", "foo ; ",
+             "a\u00a0#nbsp comment", "foo  ==  1", "x-y.z", "foo[]", "foo>=1.0;python_version>'3'",
+             "foo (>=1.0)", "foo==1.0 ; extra == 'x'", "foo===weird", "foo~=1.0", "foo!=1.*,>0",
+             "FOO.bar_baz", "foo[bar] @ https://u.example/x.zip", "foo ;python_version<'3' and os_name=='nt'",
+             "foo[x]==1 ; platform_machine=='x86_64'", "foo>=1,<2", "foo @ file:///tmp/x"]
+BAD_REQS = ["https://x.example/y.tar.gz", "git+https://x.example/y", "./local", "pkg.tar.gz", "dir/pkg.whl",
+            "${WBGEN_T_EMPTY}x", "${WBGEN_T_UNSET}", "${lower}", "foo#notacomment", "foo>=", "-",
+            "\u00e9t\u00e9", "foo.zip[x]", "foo @ https://x.example/y;z", "name with space", "foo~=1",
+            "foo ; bogus == 'x'", "foo>=1.0.zip"]
+GOOD_OPTS = ["-i https://a.example/simple", "--index-url=https://b.example", "--pypi-url https://p.example",
+             "--extra-index-url https://c.example", "--extra https://d.example", "--pre", "--prefer-binary",
+             "--require-hashes", "--trusted-host h.example", "--no-binary :all:", "--no-binary foo", "--",
+             "--pre -i https://e.example", "--extra-index-url https://g.example -i https://h.example",
+             "-i 'https://q.example/a b'", "-i ${WBGEN_T_URL}", "-ihttps://i.example", "--pre --pre"]
+BAD_OPTS = ["--only-binary :all:", "-f https://f.example", "--find-links=x", "--no-index", "-e .",
+            "--editable=foo", "--use-feature=truststore", "--install-option=--x", "--global-option=x",
+            "--unknown", "--req x", "--p", "-x", "-r", "--pre=1", "--pre extra", "-- x",
+            "-i \"unclosed", "-i x\\", "--hash=sha256:" + H256]
+GOOD_INCLUDES = ["-r other.txt", "-rother.txt", "--requirement=other.txt", "--requirement other.txt",
+                 "-r sub/inc.txt", "-c other.txt", "--constraint=sub/inc.txt", "-c sub/inc.txt",
+                 "-r ../other.txt", "--constr other.txt"]
+BAD_INCLUDES = ["-r missing.txt", "-r req.txt", "-r http://x.example/r.txt", "-r other.txt -c sub/inc.txt",
+                "-r other.txt --pre", "-r ../req.txt", "-r sub"]
+GOOD_HASHES = ["--hash=sha256:" + H256, "--hash sha256:" + H256.upper(), "--hash=sha384:" + H384,
+               "--hash=sha512:" + H512, "--ha=sha256:" + H256]
+BAD_HASHES = ["--hash=md5:abc", "--hash=sha256:xyz", "--hash=sha256", "--pre", "-r other.txt"]
 COMMENTS = ["# comment", "  # indented comment", "#", "", "   ", "# comment \\", "\t#tab"]
 EOLS = ["\n"] * 8 + ["\r\n", "\r", "\x0c", "\u2028", "\x85"]
 
 
+def pick(rnd, good, bad, p_bad):
+    return rnd.choice(bad if rnd.random() < p_bad else good)
+
+
 def gen_line(rnd, depth):
     r = rnd.random()
-    if r < 0.35:
-        line = rnd.choice(REQS)
+    if r < 0.4:
+        line = pick(rnd, GOOD_REQS, BAD_REQS, 0.08)
         if rnd.random() < 0.3:
-            line += " " + " ".join(rnd.choice(HASHES) for _ in range(rnd.randint(1, 2)))
-    elif r < 0.55:
-        line = rnd.choice(OPTS)
-    elif r < 0.7 and depth < 2:
-        line = rnd.choice(INCLUDES)
+            line += " " + " ".join(pick(rnd, GOOD_HASHES, BAD_HASHES, 0.1) for _ in range(rnd.randint(1, 2)))
+    elif r < 0.6:
+        line = pick(rnd, GOOD_OPTS, BAD_OPTS, 0.1)
+    elif r < 0.75 and depth < 2:
+        line = pick(rnd, GOOD_INCLUDES, BAD_INCLUDES, 0.1)
     else:
         line = rnd.choice(COMMENTS)
     if rnd.random() < 0.12:
         line += rnd.choice([" \\", "\\", " \\\\", "\\ "])
-    if rnd.random() < 0.05:
+    if rnd.random() < 0.03:
         line = "\\" + line
     return line
 
@@ -295,15 +302,16 @@ def main():
     os.environ["WBGEN_T_URL"] = "https://env.example/simple"
     os.environ.pop("WBGEN_T_UNSET", None)
     os.environ["lower"] = "nope"
+    logging.disable(logging.CRITICAL)
     rnd = random.Random(20261126)
-    n = 1500
+    n = 2500
     with tempfile.TemporaryDirectory() as tmp:
         os.chdir(tmp)
         requests, want, strict = [], [], {}
         for i in range(n):
             root = "c%d" % i
             write_case(root, rnd)
-            mode = "c" if rnd.random() < 0.2 else "r"
+            mode = "c" if rnd.random() < 0.25 else "r"
             path = os.path.join(root, "req.txt")
             requests.append("%s %s" % (mode, path))
             want.append(reference(path, mode == "c"))

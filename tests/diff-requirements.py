@@ -18,7 +18,7 @@ from packaging._tokenizer import DEFAULT_RULES, ParserSyntaxError, Tokenizer  # 
 from packaging.markers import Marker  # noqa: E402
 from packaging.requirements import Requirement  # noqa: E402
 
-rng = random.Random(508)
+rng = random.Random(int(os.environ.get("WBGEN_DIFF_SEED", "508")))
 
 VARS = ["python_version", "python_full_version", "os_name", "sys_platform", "platform_release",
         "platform_system", "platform_version", "platform_machine", "platform_python_implementation",
@@ -42,6 +42,12 @@ def syntax_message(what, s, e):
     if start < end:
         text += " (from column %d)" % (start + 1)
     return "ERROR\t" + esc("invalid %s %s: %s" % (what, quote(s), text))
+
+
+def as_bytes(answer):
+    """A lone surrogate from a \\ud800 escape is stored by wbgen in its generalised UTF-8 form
+    (what Python's "surrogatepass" gives), which the probe's output decodes to escaped bytes."""
+    return answer.encode("utf-8", "surrogatepass").decode("utf-8", "surrogateescape")
 
 
 def generic_error(got):
@@ -80,6 +86,41 @@ URLS = ["https://example.com/foo-1.0.tar.gz", "http://h/x.whl#sha256=abc", "file
         "http://[::1]x/", "/abs/path", "rel/path", "http:///nohost", "foo:bar", "c:\\path\\x",
         "svn+ssh://host/repo", "x+y-z.w://h/p", "1http://h/", "https://h/p?q=1;x", "\x01http://h/x",
         "https://h/a\rb", "https://", "h://x", "@", "https://h/x,y"]
+
+
+def gen_url():
+    """URLs built from parts, to exercise the scheme, netloc, IPv6 and file URL rules."""
+    scheme = pick(["https", "http", "file", "FILE", "File", "git+https", "x.y-z+w", "1ab", "", "a_b", "h"])
+    host = pick(["", "example.com", "h", "u:p@h", "[::1]", "[::1]:80", "[1:2:3:4:5:6:7:8]", "[1::2::3]",
+                 "[::ffff:1.2.3.4]", "[::ffff:1.2.3.256]", "[1.2.3.4]", "[v1.x]", "[v1.]", "[vz.x]",
+                 "[fe80::1%eth0]", "[fe80::1%]", "[::1]x", "x[::1]", "[::1", "::1]", "a[b]@h", "[:1::2]",
+                 "[1::]", "[::]", "[1:2:3:4:5:6:7::]", "[1:2:3:4:5:6:7:8:9]", "[12345::1]", "[g::1]",
+                 "localhost:8080", "h:", "[::1]@h", "u@[::1]:x"])
+    path = pick(["", "/", "/p", "/a/b.whl", "p", "//p", "///p", "/a;b", "/a b"])
+    tail = pick(["", "", "?", "#", "?q", "#f", "?q#f", "#f?q", "?#", "?q=1&r=2#sha256=ab"])
+    r = rng.random()
+    if r < 0.7:
+        url = scheme + "://" + host + path + tail
+    elif r < 0.85:
+        url = scheme + ":" + path + tail
+    else:
+        url = scheme + ":/" + host + path + tail
+    if rng.random() < 0.05:
+        url = pick(["\x01", "\x1f", "\r", "\x7f"]).encode().decode("unicode_escape") + url
+    if rng.random() < 0.05:
+        i = rng.randrange(len(url) + 1)
+        url = url[:i] + pick(["\r", "\n", "\x0b"]).encode().decode("unicode_escape") + url[i:]
+    return url
+
+
+def gen_escapes():
+    """Random Python string escapes (no \\N{...} with a real name: see gen_string_value)."""
+    out = ""
+    for _ in range(rng.randrange(1, 5)):
+        out += pick(["\\", "\\\\", "\\x", "\\u", "\\U", "\\0", "\\7", "\\8", "\\n", "\\N", "\\N{",
+                     "\\N{}", "\\\n", "\\\r\n", "\\\r", "\\a", "\\z", "4", "1", "0", "f", "F", "g",
+                     "00", "0041", "0001F600", "d800", "110000", "a", "é", " "])
+    return out
 
 
 def gen_version():
@@ -124,6 +165,8 @@ def gen_string_value():
                      "l\\151nux", "\\U0001F600", "\\U00110000", "x\\\ny", "\\777", "\\'", '\\"'])
     elif r < 0.08:
         base = base + pick(["é", "\u00a0", "\x0b"])
+    elif r < 0.12:
+        base = gen_escapes()
     return base
 
 
@@ -238,7 +281,7 @@ def gen_requirement():
         s += ws() + gen_extras()
     r = rng.random()
     if r < 0.15:
-        s += ws() + "@" + ws() + pick(URLS)
+        s += ws() + "@" + ws() + (pick(URLS) if rng.random() < 0.5 else gen_url())
         if rng.random() < 0.4:
             s += pick([" ", " ", "\t", ""]) + ";" + ws() + gen_marker()
     elif r < 0.85:
@@ -256,7 +299,7 @@ def gen_requirement():
     return s
 
 
-MUTATION_CHARS = " \t;,[]()@<>=!~'\"a1.-_*+#/:\\é\x0b"
+MUTATION_CHARS = " \t;,[]()@<>=!~'\"a1.-_*+#/:\\é\x0b\n\r\xa0"
 
 
 def mutate(s):
@@ -288,7 +331,7 @@ def ref_requirement(s):
     fields = [("name", r.name), ("extras", ",".join(sorted(r.extras))), ("spec", str(r.specifier)),
               ("url", r.url if r.url else "-"), ("marker", str(r.marker) if r.marker else "-"),
               ("str", str(r))]
-    return "OK\t" + "\t".join(k + "=" + esc(v) for k, v in fields)
+    return as_bytes("OK\t" + "\t".join(k + "=" + esc(v) for k, v in fields))
 
 
 def marker_has_trailing_text(s):
@@ -311,7 +354,7 @@ def ref_marker(s):
         if isinstance(cause, ParserSyntaxError):
             return syntax_message("marker", s, cause)
         return "ERROR"
-    return "OK\t" + esc(str(m))
+    return as_bytes("OK\t" + esc(str(m)))
 
 
 def ref_eval(marker, extra, env):

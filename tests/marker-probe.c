@@ -31,9 +31,11 @@ static void unescape(struct buf *out, const char *s, size_t n)
 	}
 }
 
-static void put(struct buf *out, const char *s)
+static void put_n(struct buf *out, const char *s, size_t n)
 {
-	for (; *s; s++) {
+	const char *end = s + n;
+
+	for (; s < end; s++) {
 		if (*s == '\\')
 			buf_adds(out, "\\\\");
 		else if (*s == '\n')
@@ -45,6 +47,11 @@ static void put(struct buf *out, const char *s)
 		else
 			buf_addch(out, *s);
 	}
+}
+
+static void put(struct buf *out, const char *s)
+{
+	put_n(out, s, strlen(s));
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -89,11 +96,11 @@ static void do_req(const char *in, struct buf *out)
 		marker_format(r.marker, &tmp);
 	else
 		buf_adds(&tmp, "-");
-	put(out, tmp.s);
+	put_n(out, tmp.s, tmp.len);
 	buf_reset(&tmp);
 	buf_adds(out, "\tstr=");
 	requirement_format(&r, &tmp);
-	put(out, tmp.s);
+	put_n(out, tmp.s, tmp.len);
 	buf_release(&tmp);
 	requirement_release(&r);
 }
@@ -111,7 +118,7 @@ static void do_marker(const char *in, struct buf *out)
 	}
 	marker_format(m, &tmp);
 	buf_adds(out, "OK\t");
-	put(out, tmp.s);
+	put_n(out, tmp.s, tmp.len);
 	buf_release(&tmp);
 	marker_free(m);
 }

@@ -81,6 +81,8 @@ static const struct {
 	{ "foo===a,b", "invalid requirement 'foo===a,b': " },
 	{ "foo; os_name == 'a\\'", "invalid string literal" },
 	{ "foo\x01", "expected end or semicolon" },
+	{ "foo\xc2\xa0>1.0", "expected end or semicolon (after name and no valid version specifier) at column 4" },
+	{ "foo-\xc3\xa9", "expected end or semicolon (after name and no valid version specifier) at column 5" },
 };
 
 static const char *show(struct buf *b, const char *s)

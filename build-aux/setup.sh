@@ -1,0 +1,33 @@
+#!/bin/sh
+# setup.sh: the first Quick start command. On Debian 12: installs the build
+# dependencies that are missing (apt-get), builds wbgen in this checkout, and
+# runs it on the bundled example. Safe to run again: it skips what is done.
+set -eu
+cd "$(dirname "$0")/.."
+
+# Debian packages wbgen needs to build and test (python3-packaging is the reference
+# implementation for the differential tests).
+pkgs="gcc make autoconf automake pkg-config libcurl4-openssl-dev libarchive-dev
+libjansson-dev python3 python3-packaging python3-venv python3-wheel
+python3-setuptools-whl python3-pip ca-certificates curl"
+
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "setup: installing:$missing" >&2
+	sudo=
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get update -qq
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+[ -x configure ] || autoreconf -fi
+[ -f Makefile ] || ./configure -q
+make -j"$(nproc)"
+
+echo "setup: built ./wbgen; running it on the bundled example (examples/)" >&2
+./wbgen target
