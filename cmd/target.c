@@ -83,7 +83,7 @@ int cmd_target(int argc, char **argv)
 		printf("version: %s\n", pe.version);
 		printf("markers:\n");
 		for (k = 0; k < MV__COUNT; k++)
-			printf("  %s: %s\n", pyenv_marker_names[k], pe.markers.values[k]);
+			printf("  %s: %s\n", marker_var_name(k), pe.markers.values[k]);
 		printf("tags:\n");
 		for (k = 0; k < pe.tags.nr; k++)
 			printf("  %s\n", pe.tags.v[k]);

@@ -18,20 +18,6 @@
 
 extern char **environ;
 
-const char *const pyenv_marker_names[MV__COUNT] = {
-	[MV_PYTHON_VERSION] = "python_version",
-	[MV_PYTHON_FULL_VERSION] = "python_full_version",
-	[MV_OS_NAME] = "os_name",
-	[MV_SYS_PLATFORM] = "sys_platform",
-	[MV_PLATFORM_RELEASE] = "platform_release",
-	[MV_PLATFORM_SYSTEM] = "platform_system",
-	[MV_PLATFORM_VERSION] = "platform_version",
-	[MV_PLATFORM_MACHINE] = "platform_machine",
-	[MV_PLATFORM_PYTHON_IMPLEMENTATION] = "platform_python_implementation",
-	[MV_IMPLEMENTATION_NAME] = "implementation_name",
-	[MV_IMPLEMENTATION_VERSION] = "implementation_version",
-};
-
 /* Printed as one JSON line by the interpreter. It mirrors packaging 23.0's
  * markers.default_environment() and gathers what tags.sys_tags() looks at; it runs on
  * Python 2.7 too (started there with -E -s since 2.7 has no -I). Bump QUERY_VERSION
@@ -543,10 +529,10 @@ int pyenv_from_answer(struct pyenv *pe, json_t *answer, struct buf *err)
 		return -1;
 	}
 	for (i = 0; i < MV__COUNT; i++) {
-		const char *s = jstr(m, pyenv_marker_names[i]);
+		const char *s = jstr(m, marker_var_name(i));
 
 		if (!s) {
-			buf_addf(err, "query answer without marker '%s'", pyenv_marker_names[i]);
+			buf_addf(err, "query answer without marker '%s'", marker_var_name(i));
 			return -1;
 		}
 	}
@@ -558,7 +544,7 @@ int pyenv_from_answer(struct pyenv *pe, json_t *answer, struct buf *err)
 		return -1;
 	for (i = 0; i < MV__COUNT; i++) {
 		free(pe->markers.values[i]);
-		pe->markers.values[i] = xstrdup(jstr(m, pyenv_marker_names[i]));
+		pe->markers.values[i] = xstrdup(jstr(m, marker_var_name(i)));
 	}
 	free(pe->version);
 	pe->version = xstrdup(pe->markers.values[MV_PYTHON_FULL_VERSION]);
@@ -779,7 +765,7 @@ json_t *pyenv_to_json(const struct pyenv *pe)
 	size_t i;
 
 	for (i = 0; i < MV__COUNT; i++)
-		json_object_set_new(m, pyenv_marker_names[i],
+		json_object_set_new(m, marker_var_name(i),
 				    pe->markers.values[i] ? json_string(pe->markers.values[i]) : json_null());
 	for (i = 0; i < pe->tags.nr; i++)
 		json_array_append_new(t, json_string(pe->tags.v[i]));

@@ -20,8 +20,6 @@ struct pyenv {
 	int from_cache;           /* the answer came from the cache */
 };
 
-/* The marker variable names, indexed by enum marker_var. */
-extern const char *const pyenv_marker_names[MV__COUNT];
 
 /* Set up an empty pyenv (no allocation). */
 void pyenv_init(struct pyenv *pe);

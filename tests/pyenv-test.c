@@ -148,7 +148,7 @@ static void test_real(void)
 	is_str(pe.version, pe.markers.values[MV_PYTHON_FULL_VERSION], "version is python_full_version");
 	ok(starts_with(pe.version, "3."), "version %s", pe.version);
 	for (i = 0; i < MV__COUNT; i++)
-		ok(pe.markers.values[i] != NULL, "marker %s = '%s'", pyenv_marker_names[i],
+		ok(pe.markers.values[i] != NULL, "marker %s = '%s'", marker_var_name(i),
 		   pe.markers.values[i] ? pe.markers.values[i] : "(null)");
 	is_str(pe.markers.values[MV_IMPLEMENTATION_NAME], "cpython", "implementation_name");
 	ok(pe.tags.nr > 100, "%zu tags", pe.tags.nr);
