@@ -151,7 +151,7 @@ int cmd_resolve(int argc, char **argv)
 	if (!index_url)
 		index_url = DEFAULT_INDEX_URL;
 	add_index(&ro.index_urls, index_url);
-	for (k = 0; k < reqs.extra_index_urls.nr; k++)
+	for (k = 0; k < reqs.extra_index_urls.n; k++)
 		add_index(&ro.index_urls, reqs.extra_index_urls.v[k]);
 	for (k = 0; k < extra_urls.n; k++)
 		add_index(&ro.index_urls, extra_urls.v[k]);

@@ -16,10 +16,10 @@ struct include_stack {
 struct line_opts {
 	int is_requirement;
 	size_t count;                /* options seen */
-	struct reqfile_list hashes;  /* --hash, on a requirement line */
-	struct reqfile_list includes; /* pairs: "r" or "c", path */
+	struct strlist hashes;  /* --hash, on a requirement line */
+	struct strlist includes; /* pairs: "r" or "c", path */
 	char *index_url;             /* the line's last -i */
-	struct reqfile_list extra;   /* the line's --extra-index-url */
+	struct strlist extra;   /* the line's --extra-index-url */
 };
 
 /* Where the line being handled comes from. */
@@ -172,23 +172,6 @@ static int fail(struct ctx *c, const char *msg, const char *subject, const char 
 	return -1;
 }
 
-static void list_add(struct reqfile_list *l, const char *s)
-{
-	GROW(l->v, l->alloc, l->nr + 1);
-	l->v[l->nr++] = xstrdup(s);
-}
-
-static void list_release(struct reqfile_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->nr; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->nr = l->alloc = 0;
-}
-
 /* ---- pip's line preprocessing */
 
 /* Non-zero when the first non-blank character of line is '#' (pip's COMMENT_RE.match). */
@@ -306,7 +289,7 @@ static const struct option_def {
 };
 
 /* Split s the way shlex.split(s) does (POSIX mode, no comments). Returns 0, or -1 with *why set. */
-static int shlex_split(const char *s, struct reqfile_list *out, const char **why)
+static int shlex_split(const char *s, struct strlist *out, const char **why)
 {
 	struct buf tok = BUF_INIT;
 	int in_token = 0;
@@ -341,7 +324,7 @@ static int shlex_split(const char *s, struct reqfile_list *out, const char **why
 			}
 		} else if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') {
 			if (in_token) {
-				list_add(out, tok.s);
+				strlist_add(out, tok.s);
 				buf_reset(&tok);
 				in_token = 0;
 			}
@@ -362,7 +345,7 @@ static int shlex_split(const char *s, struct reqfile_list *out, const char **why
 		}
 	}
 	if (in_token)
-		list_add(out, tok.s);
+		strlist_add(out, tok.s);
 	buf_release(&tok);
 	return 0;
 }
@@ -408,7 +391,7 @@ static int hex_digest_ok(const char *s, size_t want)
 }
 
 /* Check --hash's ALGO:DIGEST and store it, lowercased, in *hashes. */
-static int add_hash(struct ctx *c, const char *value, struct reqfile_list *hashes)
+static int add_hash(struct ctx *c, const char *value, struct strlist *hashes)
 {
 	static const struct {
 		const char *algo;
@@ -433,7 +416,7 @@ static int add_hash(struct ctx *c, const char *value, struct reqfile_list *hashe
 
 		for (p = h; *p; p++)
 			*p = (char)ascii_tolower(*p);
-		list_add(hashes, h);
+		strlist_add(hashes, h);
 		free(h);
 	}
 	return 0;
@@ -460,13 +443,13 @@ static int apply_option(struct ctx *c, const struct option_def *o, const char *a
 		lo->index_url = xstrdup(value);
 		return 0;
 	case OPT_EXTRA_INDEX_URL:
-		list_add(&lo->extra, value);
+		strlist_add(&lo->extra, value);
 		return 0;
 	case OPT_TRUSTED_HOST:
-		list_add(&set->trusted_hosts, value);
+		strlist_add(&set->trusted_hosts, value);
 		return 0;
 	case OPT_NO_BINARY:
-		list_add(&set->no_binary, value);
+		strlist_add(&set->no_binary, value);
 		return 0;
 	case OPT_PRE:
 		set->pre = 1;
@@ -479,8 +462,8 @@ static int apply_option(struct ctx *c, const struct option_def *o, const char *a
 		return 0;
 	case OPT_REQUIREMENT:
 	case OPT_CONSTRAINT:
-		list_add(&lo->includes, o->id == OPT_CONSTRAINT ? "c" : "r");
-		list_add(&lo->includes, value);
+		strlist_add(&lo->includes, o->id == OPT_CONSTRAINT ? "c" : "r");
+		strlist_add(&lo->includes, value);
 		return 0;
 	default:
 		BUG("option %s not handled", o->name);
@@ -490,7 +473,7 @@ static int apply_option(struct ctx *c, const struct option_def *o, const char *a
 /* Parse the options of one line like optparse into *lo. */
 static int parse_options(struct ctx *c, const char *opts, struct line_opts *lo)
 {
-	struct reqfile_list args = { NULL, 0, 0 };
+	struct strlist args = STRLIST_INIT;
 	const char *why;
 	size_t i;
 	int rc = -1;
@@ -499,7 +482,7 @@ static int parse_options(struct ctx *c, const char *opts, struct line_opts *lo)
 		fail(c, "cannot split options", opts, why);
 		goto out;
 	}
-	for (i = 0; i < args.nr; i++) {
+	for (i = 0; i < args.n; i++) {
 		const char *arg = args.v[i];
 		const struct option_def *o = NULL;
 		const char *value = NULL;
@@ -507,7 +490,7 @@ static int parse_options(struct ctx *c, const char *opts, struct line_opts *lo)
 		int r;
 
 		if (!strcmp(arg, "--")) {
-			if (i + 1 < args.nr) {
+			if (i + 1 < args.n) {
 				fail(c, "unexpected argument", args.v[i + 1], NULL);
 				goto out;
 			}
@@ -549,7 +532,7 @@ static int parse_options(struct ctx *c, const char *opts, struct line_opts *lo)
 			goto out;
 		}
 		if (o->takes_value && !value) {
-			if (i + 1 >= args.nr) {
+			if (i + 1 >= args.n) {
 				fail(c, "option needs a value", name, NULL);
 				free(name);
 				goto out;
@@ -563,7 +546,7 @@ static int parse_options(struct ctx *c, const char *opts, struct line_opts *lo)
 	}
 	rc = 0;
 out:
-	list_release(&args);
+	strlist_release(&args);
 	return rc;
 }
 
@@ -676,7 +659,7 @@ static int parse_requirement(struct ctx *c, const char *text, struct requirement
 	return rc;
 }
 
-static int add_requirement(struct ctx *c, const char *text, struct reqfile_list *hashes)
+static int add_requirement(struct ctx *c, const char *text, struct strlist *hashes)
 {
 	struct reqfile_entry *e;
 	struct requirement req;
@@ -703,7 +686,7 @@ static int add_requirement(struct ctx *c, const char *text, struct reqfile_list 
 	e->line = c->line;
 	e->hashes = *hashes;
 	hashes->v = NULL;
-	hashes->nr = hashes->alloc = 0;
+	hashes->n = hashes->alloc = 0;
 	e->constraint = c->constraint;
 	return 0;
 }
@@ -763,10 +746,10 @@ static void commit_index_options(struct reqset *set, struct line_opts *lo)
 		free(set->index_url);
 		set->index_url = lo->index_url;
 		lo->index_url = NULL;
-		list_release(&set->extra_index_urls);
+		strlist_release(&set->extra_index_urls);
 	}
-	for (i = 0; i < lo->extra.nr; i++)
-		list_add(&set->extra_index_urls, lo->extra.v[i]);
+	for (i = 0; i < lo->extra.n; i++)
+		strlist_add(&set->extra_index_urls, lo->extra.v[i]);
 }
 
 /* One logical line, comments removed and variables expanded. */
@@ -801,15 +784,15 @@ static int handle_line(struct ctx *c, const char *line)
 		buf_release(&t);
 		goto out;
 	}
-	if (lo.includes.nr > 2) {
+	if (lo.includes.n > 2) {
 		fail(c, "several -r/-c on one line", line, NULL);
 		goto out;
 	}
-	if (lo.includes.nr && lo.count > 1) {
+	if (lo.includes.n && lo.count > 1) {
 		fail(c, "-r/-c must be alone on its line", line, NULL);
 		goto out;
 	}
-	if (lo.includes.nr) {
+	if (lo.includes.n) {
 		rc = include(c, lo.includes.v[0], lo.includes.v[1]);
 		goto out;
 	}
@@ -818,9 +801,9 @@ static int handle_line(struct ctx *c, const char *line)
 out:
 	free(args);
 	free(lo.index_url);
-	list_release(&lo.hashes);
-	list_release(&lo.includes);
-	list_release(&lo.extra);
+	strlist_release(&lo.hashes);
+	strlist_release(&lo.includes);
+	strlist_release(&lo.extra);
 	return rc;
 }
 
@@ -990,13 +973,13 @@ void reqset_release(struct reqset *set)
 		free(set->entries[i].text);
 		requirement_release(&set->entries[i].req);
 		free(set->entries[i].file);
-		list_release(&set->entries[i].hashes);
+		strlist_release(&set->entries[i].hashes);
 	}
 	free(set->entries);
 	free(set->index_url);
-	list_release(&set->extra_index_urls);
-	list_release(&set->trusted_hosts);
-	list_release(&set->no_binary);
+	strlist_release(&set->extra_index_urls);
+	strlist_release(&set->trusted_hosts);
+	strlist_release(&set->no_binary);
 	reqset_init(set);
 }
 

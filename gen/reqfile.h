@@ -39,12 +39,7 @@
 
 #include "buf.h"
 #include "requirement.h"
-
-/* A list of strings, each owned by the list. */
-struct reqfile_list {
-	char **v;
-	size_t nr, alloc;
-};
+#include "strlist.h"
 
 struct reqfile_entry {
 	/* The requirement as pip hands it on: continuation lines joined, comment removed,
@@ -54,7 +49,7 @@ struct reqfile_entry {
 	struct requirement req;
 	char *file;             /* the file it came from, as opened (relative includes joined) */
 	size_t line;            /* 1-based number of its first physical line */
-	struct reqfile_list hashes; /* "sha256:<hex>" and the like, in file order */
+	struct strlist hashes; /* "sha256:<hex>" and the like, in file order */
 	int constraint;         /* from a constraints file */
 };
 
@@ -62,9 +57,9 @@ struct reqset {
 	struct reqfile_entry *entries; /* in file order, includes expanded where they appear */
 	size_t nr, alloc;
 	char *index_url;                     /* NULL unless -i/--index-url was given (last wins) */
-	struct reqfile_list extra_index_urls; /* --extra-index-url, in order */
-	struct reqfile_list trusted_hosts;    /* --trusted-host, in order */
-	struct reqfile_list no_binary;        /* --no-binary values as written, in order */
+	struct strlist extra_index_urls; /* --extra-index-url, in order */
+	struct strlist trusted_hosts;    /* --trusted-host, in order */
+	struct strlist no_binary;        /* --no-binary values as written, in order */
 	int pre;                             /* --pre */
 	int require_hashes;                  /* --require-hashes */
 	int prefer_binary;                   /* --prefer-binary */

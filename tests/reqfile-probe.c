@@ -20,17 +20,17 @@ static void dump(const struct reqset *set, struct buf *out)
 		const struct reqfile_entry *e = &set->entries[i];
 
 		buf_addf(out, "entry\t%s\t%s\t%zu\t%d\t", e->text, e->file, e->line, e->constraint);
-		for (k = 0; k < e->hashes.nr; k++)
+		for (k = 0; k < e->hashes.n; k++)
 			buf_addf(out, "%s%s", k ? "," : "", e->hashes.v[k]);
 		buf_addch(out, '\n');
 	}
 	if (set->index_url)
 		buf_addf(out, "index\t%s\n", set->index_url);
-	for (k = 0; k < set->extra_index_urls.nr; k++)
+	for (k = 0; k < set->extra_index_urls.n; k++)
 		buf_addf(out, "extra\t%s\n", set->extra_index_urls.v[k]);
-	for (k = 0; k < set->trusted_hosts.nr; k++)
+	for (k = 0; k < set->trusted_hosts.n; k++)
 		buf_addf(out, "host\t%s\n", set->trusted_hosts.v[k]);
-	for (k = 0; k < set->no_binary.nr; k++)
+	for (k = 0; k < set->no_binary.n; k++)
 		buf_addf(out, "nobinary\t%s\n", set->no_binary.v[k]);
 	if (set->pre)
 		buf_adds(out, "pre\n");
