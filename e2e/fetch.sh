@@ -6,9 +6,10 @@
 . "${WBGEN_SRCDIR:-.}/e2e/index.sh"
 
 PROBE=${WBGEN_TESTS_BUILDDIR:?}/fetch-probe
-# no test may read the user's ~/.netrc
+# no test may read the user's ~/.netrc or go through a proxy
 HOME=$TMP/home
 export HOME
+unset http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY
 mkdir -p "$HOME"
 
 # probe ARGS...: the probe with a bound on its run time (a broken test must not hang); its
@@ -123,6 +124,9 @@ ok "404: no retry" sh -c 'test "$1" -eq 1 && grep -q "retries=0" "$2"' sh "$(cou
 log_mark
 fails 1 "no byte for longer than the low-speed limit: fails" probe --attempts 1 --low-speed-time 1 "${U}slow/"
 ok "slow: a timeout error naming the URL" out_has "^fail 0 ${U}slow/: Timeout was reached"
+fails 1 "a response slower than --total: fails" probe --total 1 "${U}slow/"
+ok "--total: the error says the time limit was reached" \
+	out_has "^fail 0 ${U}slow/: Timeout was reached: .*time limit of 1 s reached\)\$"
 
 # ---- one failure does not disturb the others
 log_mark
@@ -153,6 +157,7 @@ ok "the stale file that does not verify is gone too" sh -c 'test -z "$(ls -A "$1
 log_mark
 ok "download with a digest" probe "${B}packages/x/small.bin=$DL/s.bin=$SMALL_SHA"
 ok "downloaded from the network" out_has "^ok 200 net 11 $SMALL_SHA "
+ok "a download is readable by all, like any written file" test "$(stat -c %a "$DL/s.bin")" = 644
 log_mark
 ok "a second download of a verified file" probe "${B}packages/x/small.bin=$DL/s.bin=$SMALL_SHA"
 ok "reused without a request" sh -c 'grep -q "^ok 200 cache 11 $2 " "$1" && test "$3" -eq 0' sh \
@@ -248,7 +253,8 @@ OPORT=$INDEX_PORT
 OLOG=$INDEX_LOG
 # the authenticated server redirects /simple/away/ to the other server, under another host name
 index_serve "$ROOT" --auth user:secret --fault "/simple/away/=redirect,location=http://localhost:$OPORT/simple/p02/" \
-	--fault "/simple/near/=redirect,location=/simple/p03/"
+	--fault "/simple/near/=redirect,location=/simple/p03/" \
+	--fault "/simple/tofile/=redirect,location=file://$ROOT/packages/x/small.bin"
 RU=$INDEX_URL
 RPORT=$INDEX_PORT
 RLOG=$INDEX_LOG
@@ -296,8 +302,12 @@ keep
 printf 'machine 127.0.0.1 login user password secret\nmachine localhost login user\n' >"$TMP/netrc2"
 ok "a redirect to a host with a password-less netrc entry" probe --netrc "$TMP/netrc2" "${RU}away/"
 keep
+fails 1 "a redirect to a file:// URL is refused" probe "http://user:secret@127.0.0.1:$RPORT/simple/tofile/=$TMP/tofile/s.bin"
+keep
+ok "redirect to file://: an error, nothing written" sh -c \
+	'grep -q "^fail .*tofile/: .*[Pp]rotocol" "$1" && ! test -e "$2"' sh "$TMP/last" "$TMP/tofile/s.bin"
 ok "the redirecting server saw the credentials each time" test \
-	"$(awk -F '\t' '$3 ~ /^30/ && $7 == "user:***"' "$RLOG" | wc -l)" -eq 4
+	"$(awk -F '\t' '$3 ~ /^30/ && $7 == "user:***"' "$RLOG" | wc -l)" -eq 5
 ok "the same host got them after the redirect" test \
 	"$(awk -F '\t' '$2 == "/simple/p03/" && $3 == 200 && $7 == "user:***"' "$RLOG" | wc -l)" -eq 1
 ok "the other host got the requests, never a password" sh -c \

@@ -1,6 +1,7 @@
 /* fetch.c: concurrent downloads with retries and a revalidating cache (see fetch.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -280,8 +281,8 @@ static int is_transient(CURLcode rc)
 	}
 }
 
-/* Prepare q's handle and output for one attempt. 0, or -1 after fail(). */
-static int attempt_setup(struct fetcher *f, struct fetch *q)
+/* Prepare q's handle and output for one attempt, to end within left_ms. 0, or -1 after fail(). */
+static int attempt_setup(struct fetcher *f, struct fetch *q, long left_ms)
 {
 	buf_reset(&q->body);
 	q->received = 0;
@@ -304,7 +305,9 @@ static int attempt_setup(struct fetcher *f, struct fetch *q)
 		curl_easy_setopt(q->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(q->easy, CURLOPT_LOW_SPEED_TIME, f->opt.low_speed_time);
 		curl_easy_setopt(q->easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-		curl_easy_setopt(q->easy, CURLOPT_ACCEPT_ENCODING, "");
+		/* files are hashed as served: no transparent decoding (pip asks for identity too) */
+		if (!q->dest)
+			curl_easy_setopt(q->easy, CURLOPT_ACCEPT_ENCODING, "");
 		curl_easy_setopt(q->easy, CURLOPT_USERAGENT, "wbgen/" PACKAGE_VERSION);
 		curl_easy_setopt(q->easy, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
 		if (f->opt.netrc)
@@ -333,12 +336,19 @@ static int attempt_setup(struct fetcher *f, struct fetch *q)
 		}
 		curl_easy_setopt(q->easy, CURLOPT_HTTPHEADER, q->headers);
 	}
+	curl_easy_setopt(q->easy, CURLOPT_TIMEOUT_MS, left_ms);
 	if (q->dest) {
 		int fd;
 
 		discard_tmp(q);
 		q->tmp = xasprintf("%s.tmp.XXXXXX", q->dest);
 		if (mkdir_parents(q->dest) < 0 || (fd = mkstemp(q->tmp)) < 0) {
+			fail(q, "cannot create '%s': %s", q->tmp, strerror(errno));
+			return -1;
+		}
+		/* mkstemp makes it 0600; the file is meant to be shared like any download */
+		if (fchmod(fd, 0644) < 0) {
+			close(fd);
 			fail(q, "cannot create '%s': %s", q->tmp, strerror(errno));
 			return -1;
 		}
@@ -509,11 +519,18 @@ static void on_done(struct fetcher *f, struct fetch *q, CURLcode rc, double t0)
 		cache_store(q, response_header(q->easy, "ETag"), response_header(q->easy, "Last-Modified"));
 }
 
-/* Start q's next attempt. */
-static void start(struct fetcher *f, struct fetch *q)
+/* Start q's next attempt, unless the time limit of the run (started at t0) is reached. */
+static void start(struct fetcher *f, struct fetch *q, double t0)
 {
+	double left = t0 + f->opt.total_seconds - now();
+
+	if (left <= 0) {
+		fail(q, "time limit of %g s reached before %s", f->opt.total_seconds,
+		     q->attempts ? "the next attempt" : "the transfer could start");
+		return;
+	}
 	q->attempts++;
-	if (attempt_setup(f, q) < 0)
+	if (attempt_setup(f, q, left * 1000 < 1 ? 1 : left * 1000 > LONG_MAX / 2 ? LONG_MAX / 2 : (long)(left * 1000)) < 0)
 		return;
 	if (curl_multi_add_handle(f->multi, q->easy) != CURLM_OK) {
 		fail(q, "cannot start the transfer");
@@ -554,7 +571,15 @@ static void prepare(struct fetcher *f, struct fetch *q)
 	f->requests++;
 	q->state = FETCH_WAITING;
 	q->ok = 0;
+	q->status = 0;
+	q->from_cache = 0;
+	q->attempts = 0;
+	q->not_before = 0;
 	q->retry_after = -1;
+	free(q->error);
+	q->error = NULL;
+	free(q->cache_path);
+	q->cache_path = NULL;
 	if (q->dest) {
 		if (dest_reuse(f, q) || q->state == FETCH_DONE)
 			return;
@@ -632,7 +657,7 @@ size_t fetcher_run(struct fetcher *f, struct fetch **reqs, size_t n)
 				waiting++;
 				continue;
 			}
-			start(f, q);
+			start(f, q, t0);
 			if (q->state == FETCH_RUNNING)
 				running++;
 		}
