@@ -305,6 +305,8 @@ static int attempt_setup(struct fetcher *f, struct fetch *q, long left_ms)
 		curl_easy_setopt(q->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(q->easy, CURLOPT_LOW_SPEED_TIME, f->opt.low_speed_time);
 		curl_easy_setopt(q->easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+		/* over HTTP/2, streams on one connection rather than a connection per request */
+		curl_easy_setopt(q->easy, CURLOPT_PIPEWAIT, 1L);
 		/* files are hashed as served: no transparent decoding (pip asks for identity too) */
 		if (!q->dest)
 			curl_easy_setopt(q->easy, CURLOPT_ACCEPT_ENCODING, "");
