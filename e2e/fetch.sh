@@ -301,7 +301,7 @@ keep
 ok "the server saw the netrc user" sh -c 'awk -F "\t" "\$2 == \"/simple/p04/\" && \$3 == 200 && \$7 == \"user:***\"" "$1" | grep -q .' \
 	sh "$ALOG"
 cp "$TMP/netrc" "$HOME/.netrc"
-ok "~/.netrc is the default" probe "${AU}p05/"
+ok "the default netrc is \$HOME/.netrc" probe "${AU}p05/"
 keep
 rm "$HOME/.netrc"
 printf 'machine example.org\nlogin user\npassword secret\n' >"$TMP/other-netrc"
