@@ -1,6 +1,7 @@
 /* fetch.c: concurrent downloads with retries and a revalidating cache (see fetch.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -106,12 +107,16 @@ ATTR_PRINTF(2, 3) static void fail(struct fetch *q, const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
 	va_list ap;
+	size_t i;
 
 	url_redact_to(&b, q->url);
 	buf_adds(&b, ": ");
 	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
+	for (i = 0; i < b.len; i++)
+		if ((unsigned char)b.s[i] < 0x20 || b.s[i] == 0x7f)
+			b.s[i] = ' ';
 	free(q->error);
 	q->error = buf_detach(&b, NULL);
 	q->ok = 0;
@@ -148,7 +153,8 @@ static int cache_load(struct fetch *q)
 	json_t *meta = NULL;
 	unsigned char d[SHA256_DIGEST_SIZE];
 	struct sha256 c;
-	int r = -1;
+	char *red;
+	int r = -1, same;
 
 	if (buf_read_file(&raw, q->cache_path) < 0)
 		goto out;
@@ -157,8 +163,12 @@ static int cache_load(struct fetch *q)
 		goto out;
 	meta = json_loadb(raw.s, (size_t)(nl - raw.s), 0, NULL);
 	if (!json_is_object(meta) || !json_is_string(json_object_get(meta, "sha256")) ||
-	    !json_is_string(json_object_get(meta, "url")) ||
-	    strcmp(json_string_value(json_object_get(meta, "url")), q->url) != 0)
+	    !json_is_string(json_object_get(meta, "url")))
+		goto out;
+	red = url_redacted(q->url);
+	same = strcmp(json_string_value(json_object_get(meta, "url")), red) == 0;
+	free(red);
+	if (!same)
 		goto out;
 	sha256_init(&c);
 	sha256_update(&c, nl + 1, raw.len - (size_t)(nl + 1 - raw.s));
@@ -192,13 +202,14 @@ static void cache_store(struct fetch *q, const char *etag, const char *last_modi
 	struct buf hex = BUF_INIT, entry = BUF_INIT;
 	unsigned char d[SHA256_DIGEST_SIZE];
 	struct sha256 c;
-	char *line;
+	char *line, *red = url_redacted(q->url);
 
 	sha256_init(&c);
 	sha256_update(&c, q->body.s, q->body.len);
 	sha256_final(&c, d);
 	sha256_hex(d, &hex);
-	json_object_set_new(meta, "url", json_string(q->url));
+	/* the entry's name hashes the full URL; the file itself never holds credentials */
+	json_object_set_new(meta, "url", json_string(red));
 	json_object_set_new(meta, "sha256", json_string(hex.s));
 	if (etag)
 		json_object_set_new(meta, "etag", json_string(etag));
@@ -208,6 +219,7 @@ static void cache_store(struct fetch *q, const char *etag, const char *last_modi
 		json_object_set_new(meta, "content_type", json_string(q->content_type));
 	line = json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(meta);
+	free(red);
 	buf_release(&hex);
 	if (!line)
 		return;
@@ -262,14 +274,15 @@ static int is_transient(CURLcode rc)
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_HTTP2:
 	case CURLE_HTTP2_STREAM:
+	case CURLE_SSL_CONNECT_ERROR:
 		return 1;
 	default:
 		return 0;
 	}
 }
 
-/* Prepare q's handle and output for one attempt. 0, or -1 after fail(). */
-static int attempt_setup(struct fetcher *f, struct fetch *q)
+/* Prepare q's handle and output for one attempt, to end within left_ms. 0, or -1 after fail(). */
+static int attempt_setup(struct fetcher *f, struct fetch *q, long left_ms)
 {
 	buf_reset(&q->body);
 	q->received = 0;
@@ -292,7 +305,11 @@ static int attempt_setup(struct fetcher *f, struct fetch *q)
 		curl_easy_setopt(q->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(q->easy, CURLOPT_LOW_SPEED_TIME, f->opt.low_speed_time);
 		curl_easy_setopt(q->easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-		curl_easy_setopt(q->easy, CURLOPT_ACCEPT_ENCODING, "");
+		/* over HTTP/2, streams on one connection rather than a connection per request */
+		curl_easy_setopt(q->easy, CURLOPT_PIPEWAIT, 1L);
+		/* files are hashed as served: no transparent decoding (pip asks for identity too) */
+		if (!q->dest)
+			curl_easy_setopt(q->easy, CURLOPT_ACCEPT_ENCODING, "");
 		curl_easy_setopt(q->easy, CURLOPT_USERAGENT, "wbgen/" PACKAGE_VERSION);
 		curl_easy_setopt(q->easy, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
 		if (f->opt.netrc)
@@ -321,12 +338,19 @@ static int attempt_setup(struct fetcher *f, struct fetch *q)
 		}
 		curl_easy_setopt(q->easy, CURLOPT_HTTPHEADER, q->headers);
 	}
+	curl_easy_setopt(q->easy, CURLOPT_TIMEOUT_MS, left_ms);
 	if (q->dest) {
 		int fd;
 
 		discard_tmp(q);
 		q->tmp = xasprintf("%s.tmp.XXXXXX", q->dest);
 		if (mkdir_parents(q->dest) < 0 || (fd = mkstemp(q->tmp)) < 0) {
+			fail(q, "cannot create '%s': %s", q->tmp, strerror(errno));
+			return -1;
+		}
+		/* mkstemp makes it 0600; the file is meant to be shared like any download */
+		if (fchmod(fd, 0644) < 0) {
+			close(fd);
 			fail(q, "cannot create '%s': %s", q->tmp, strerror(errno));
 			return -1;
 		}
@@ -398,20 +422,32 @@ static void finish_body(struct fetch *q)
 	q->state = FETCH_DONE;
 }
 
-/* Schedule another attempt after a backoff, or give up with reason. */
+/* Schedule another attempt after a backoff (or the server's Retry-After), or give up with reason. */
 static void retry_or_fail(struct fetcher *f, struct fetch *q, double t0, const char *reason)
 {
-	double delay = f->opt.backoff_base, t = now();
+	double delay = f->opt.backoff_base, t = now(), left = t0 + f->opt.total_seconds - t;
+	const char *s = q->attempts == 1 ? "" : "s";
 	int i;
 
 	for (i = 1; i < q->attempts && delay < 8; i++)
 		delay *= 2;
 	if (delay > 8)
 		delay = 8;
-	if (q->retry_after >= 0)
-		delay = q->retry_after > 60 ? 60 : (double)q->retry_after;
-	if (q->attempts >= f->opt.max_attempts || t + delay - t0 > f->opt.total_seconds) {
-		fail(q, "%s (gave up after %d attempt%s)", reason, q->attempts, q->attempts == 1 ? "" : "s");
+	if (q->attempts >= f->opt.max_attempts) {
+		fail(q, "%s (gave up after %d attempt%s)", reason, q->attempts, s);
+		return;
+	}
+	if (q->retry_after >= 0) {
+		if ((double)q->retry_after > left) {
+			fail(q, "%s, and Retry-After asks to wait %ld s, beyond the time limit (gave up after %d attempt%s)",
+			     reason, q->retry_after, q->attempts, s);
+			return;
+		}
+		delay = (double)q->retry_after;
+	}
+	if (delay > left) {
+		fail(q, "%s (gave up after %d attempt%s: time limit of %g s reached)", reason, q->attempts, s,
+		     f->opt.total_seconds);
 		return;
 	}
 	f->retries++;
@@ -424,7 +460,7 @@ static void on_done(struct fetcher *f, struct fetch *q, CURLcode rc, double t0)
 {
 	long status = 0;
 	char *ct = NULL;
-	const char *retry;
+	curl_off_t retry_after = 0;
 
 	curl_easy_getinfo(q->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(q->easy, CURLINFO_CONTENT_TYPE, &ct);
@@ -453,6 +489,7 @@ static void on_done(struct fetcher *f, struct fetch *q, CURLcode rc, double t0)
 		f->not_modified++;
 		buf_reset(&q->body);
 		buf_add(&q->body, q->cached_body.s, q->cached_body.len);
+		free(q->content_type);
 		q->content_type = q->cached_type ? xstrdup(q->cached_type) : NULL;
 		q->from_cache = 1;
 		q->status = 200;
@@ -462,13 +499,9 @@ static void on_done(struct fetcher *f, struct fetch *q, CURLcode rc, double t0)
 	if (status == 429 || status >= 500) {
 		char *reason = xasprintf("HTTP %ld", status);
 
-		retry = response_header(q->easy, "Retry-After");
-		if (retry) {
-			long v;
-
-			if (parse_int_range(retry, 0, 86400, &v) == 0)
-				q->retry_after = v;
-		}
+		/* both forms (seconds, HTTP date) are parsed by curl; 0 when absent */
+		if (curl_easy_getinfo(q->easy, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK && retry_after > 0)
+			q->retry_after = retry_after > 86400 ? 86400 : (long)retry_after;
 		retry_or_fail(f, q, t0, reason);
 		free(reason);
 		return;
@@ -488,11 +521,18 @@ static void on_done(struct fetcher *f, struct fetch *q, CURLcode rc, double t0)
 		cache_store(q, response_header(q->easy, "ETag"), response_header(q->easy, "Last-Modified"));
 }
 
-/* Start q (or answer it from the cache when offline). */
-static void start(struct fetcher *f, struct fetch *q)
+/* Start q's next attempt, unless the time limit of the run (started at t0) is reached. */
+static void start(struct fetcher *f, struct fetch *q, double t0)
 {
+	double left = t0 + f->opt.total_seconds - now();
+
+	if (left <= 0) {
+		fail(q, "time limit of %g s reached before %s", f->opt.total_seconds,
+		     q->attempts ? "the next attempt" : "the transfer could start");
+		return;
+	}
 	q->attempts++;
-	if (attempt_setup(f, q) < 0)
+	if (attempt_setup(f, q, left * 1000 < 1 ? 1 : left * 1000 > LONG_MAX / 2 ? LONG_MAX / 2 : (long)(left * 1000)) < 0)
 		return;
 	if (curl_multi_add_handle(f->multi, q->easy) != CURLM_OK) {
 		fail(q, "cannot start the transfer");
@@ -501,13 +541,55 @@ static void start(struct fetcher *f, struct fetch *q)
 	q->state = FETCH_RUNNING;
 }
 
+/* Answer a download from dest when it is already there and verifies; remove it when it does not. */
+static int dest_reuse(struct fetcher *f, struct fetch *q)
+{
+	struct buf hex = BUF_INIT;
+	int same;
+
+	if (!q->sha256 || sha256_file_hex(q->dest, &hex) < 0) {
+		buf_release(&hex);
+		return 0;
+	}
+	same = ascii_strcasecmp(hex.s, q->sha256) == 0;
+	buf_release(&hex);
+	if (!same) {
+		/* a later reader must not take it as the verified file, whatever happens next */
+		if (unlink(q->dest) < 0 && errno != ENOENT)
+			fail(q, "cannot remove '%s', which does not match its sha256: %s", q->dest, strerror(errno));
+		return 0;
+	}
+	f->cache_hits++;
+	q->from_cache = 1;
+	q->status = 200;
+	q->ok = 1;
+	q->state = FETCH_DONE;
+	return 1;
+}
+
+/* Answer q from the cache or dest when possible, else queue it. */
 static void prepare(struct fetcher *f, struct fetch *q)
 {
 	f->requests++;
 	q->state = FETCH_WAITING;
 	q->ok = 0;
+	q->status = 0;
+	q->from_cache = 0;
+	q->attempts = 0;
+	q->not_before = 0;
 	q->retry_after = -1;
-	if (q->cacheable && !q->dest && f->opt.cache_dir) {
+	free(q->error);
+	q->error = NULL;
+	free(q->cache_path);
+	q->cache_path = NULL;
+	if (q->dest) {
+		if (dest_reuse(f, q) || q->state == FETCH_DONE)
+			return;
+		if (f->opt.offline && !starts_with(q->url, "file:"))
+			fail(q, "'%s' is not downloaded yet, and --offline forbids the download", q->dest);
+		return;
+	}
+	if (q->cacheable && f->opt.cache_dir && !starts_with(q->url, "file:")) {
 		q->cache_path = cache_path_for(f, q);
 		if (cache_load(q) < 0) {
 			free(q->etag);
@@ -530,26 +612,39 @@ static void prepare(struct fetcher *f, struct fetch *q)
 		fail(q, "not in the cache, and --offline forbids the download");
 }
 
+/* The multi handle itself failed: end every unfinished request with that reason. */
+static void abort_all(struct fetcher *f, struct fetch **reqs, size_t n, CURLMcode mc)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct fetch *q = reqs[i];
+
+		if (q->state == FETCH_RUNNING)
+			curl_multi_remove_handle(f->multi, q->easy);
+		if (q->state != FETCH_DONE)
+			fail(q, "transfer aborted: %s", curl_multi_strerror(mc));
+	}
+}
+
 size_t fetcher_run(struct fetcher *f, struct fetch **reqs, size_t n)
 {
 	double t0 = now();
-	size_t i, failed = 0, running = 0, done = 0;
+	size_t i, failed = 0;
 
 	for (i = 0; i < n; i++)
 		prepare(f, reqs[i]);
 	for (;;) {
 		double t = now(), wake = t + 1;
-		int still, msgs;
+		size_t running = 0, waiting = 0;
+		int still, msgs, finished = 0, ms;
+		CURLMcode mc;
 		CURLMsg *m;
 
-		done = running = 0;
-		for (i = 0; i < n; i++) {
-			struct fetch *q = reqs[i];
-
-			if (q->state == FETCH_RUNNING)
+		for (i = 0; i < n; i++)
+			if (reqs[i]->state == FETCH_RUNNING)
 				running++;
-		}
-		for (i = 0; i < n && running < (size_t)f->opt.max_parallel; i++) {
+		for (i = 0; i < n; i++) {
 			struct fetch *q = reqs[i];
 
 			if (q->state != FETCH_WAITING)
@@ -557,35 +652,57 @@ size_t fetcher_run(struct fetcher *f, struct fetch **reqs, size_t n)
 			if (q->not_before > t) {
 				if (q->not_before < wake)
 					wake = q->not_before;
+				waiting++;
 				continue;
 			}
-			start(f, q);
+			if (running >= (size_t)f->opt.max_parallel) {
+				waiting++;
+				continue;
+			}
+			start(f, q, t0);
 			if (q->state == FETCH_RUNNING)
 				running++;
 		}
-		for (i = 0; i < n; i++)
-			if (reqs[i]->state == FETCH_DONE)
-				done++;
-		if (done == n)
+		if (!running && !waiting)
 			break;
-		curl_multi_perform(f->multi, &still);
-		while ((m = curl_multi_info_read(f->multi, &msgs))) {
-			struct fetch *q;
+		if (running) {
+			mc = curl_multi_perform(f->multi, &still);
+			if (mc != CURLM_OK) {
+				abort_all(f, reqs, n, mc);
+				break;
+			}
+			while ((m = curl_multi_info_read(f->multi, &msgs))) {
+				struct fetch *q = NULL;
 
-			if (m->msg != CURLMSG_DONE)
+				if (m->msg != CURLMSG_DONE)
+					continue;
+				curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&q);
+				curl_multi_remove_handle(f->multi, m->easy_handle);
+				on_done(f, q, m->data.result, t0);
+				finished++;
+			}
+			if (finished)
 				continue;
-			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&q);
-			curl_multi_remove_handle(f->multi, m->easy_handle);
-			on_done(f, q, m->data.result, t0);
 		}
-		if (still > 0 || running == 0) {
-			int ms = (int)((wake - now()) * 1000);
-
-			curl_multi_poll(f->multi, NULL, 0, ms < 1 ? 1 : ms > 1000 ? 1000 : ms, NULL);
+		ms = (int)((wake - now()) * 1000);
+		mc = curl_multi_poll(f->multi, NULL, 0, ms < 0 ? 0 : ms > 1000 ? 1000 : ms, NULL);
+		if (mc != CURLM_OK) {
+			abort_all(f, reqs, n, mc);
+			break;
 		}
 	}
-	for (i = 0; i < n; i++)
-		if (!reqs[i]->ok)
+	for (i = 0; i < n; i++) {
+		struct fetch *q = reqs[i];
+
+		/* the connections stay in the multi handle's pool; the easy handles are not needed */
+		if (q->easy) {
+			curl_easy_cleanup(q->easy);
+			q->easy = NULL;
+		}
+		curl_slist_free_all(q->headers);
+		q->headers = NULL;
+		if (!q->ok)
 			failed++;
+	}
 	return failed;
 }

@@ -44,7 +44,9 @@ struct fetch {
 	/* ---- request (set by the caller; strings are borrowed and must outlive the run) */
 	const char *url;
 	const char *accept;    /* Accept header, or NULL */
-	const char *dest;      /* write the body to this path (atomically), or NULL to keep it in 'body' */
+	const char *dest;      /* write the body to this path (atomically), or NULL to keep it in 'body';
+				* an existing dest that matches sha256 is kept without a request, one that
+				* does not is removed first; on failure nothing is left at dest */
 	const char *sha256;    /* expected hex digest of the body, or NULL */
 	int cacheable;         /* use the revalidating cache (pages only, not with dest) */
 	/* ---- result */
@@ -53,7 +55,7 @@ struct fetch {
 	struct buf body;       /* the body when dest is NULL */
 	char *content_type;    /* of the response (or cached response), or NULL */
 	char *error;           /* one-line reason when !ok (URL redacted), owned */
-	int from_cache;        /* served from the cache (304 or offline) */
+	int from_cache;        /* served from the cache (304 or offline), or dest was already there and verified */
 	/* ---- private */
 	enum fetch_state state;
 	int attempts;
@@ -83,7 +85,10 @@ void fetcher_release(struct fetcher *f);
 void fetch_init(struct fetch *q, const char *url);
 /* Free the request's results and private state. */
 void fetch_release(struct fetch *q);
-/* Run every request to completion. Returns the number that failed (see ->ok, ->error). */
+/* Run every request to completion; one request's failure does not affect the others.
+ * Transient failures (connection errors, timeouts, 429, 5xx) are retried with backoff or
+ * after Retry-After, within max_attempts and total_seconds. Returns the number that
+ * failed (see ->ok, ->status, ->error). The easy handles are freed before it returns. */
 size_t fetcher_run(struct fetcher *f, struct fetch **reqs, size_t n);
 
 #endif

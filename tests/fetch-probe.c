@@ -1,9 +1,10 @@
 /* fetch-probe.c: drive gen/fetch.c from the e2e tests.
  * usage: fetch-probe [--cache DIR] [--offline] [--jobs N] [--attempts N] [--total SECONDS]
- *                    [--accept TYPE] SPEC...
+ *                    [--low-speed-time SECONDS] [--netrc FILE] [--accept TYPE] SPEC...
  * SPEC is URL (body kept in memory, cacheable) or URL=DEST or URL=DEST=SHA256 (download to DEST).
- * Prints one line per SPEC: "ok STATUS cache|net BYTES SHA256-OF-BODY" or "fail STATUS ERROR",
- * then "stats requests=N transfers=N not_modified=N cache_hits=N retries=N". Exits 1 if any failed. */
+ * Prints one line per SPEC: "ok STATUS cache|net BYTES SHA256 CONTENT-TYPE" (of the body, or of
+ * the file at DEST) or "fail STATUS ERROR", then
+ * "stats requests=N transfers=N not_modified=N cache_hits=N retries=N". Exits 1 if any failed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,8 @@ int main(int argc, char **argv)
 			opt.total_seconds = (double)v, a++;
 		else if (strcmp(argv[a], "--low-speed-time") == 0 && a + 1 < argc && parse_int_range(argv[a + 1], 1, 3600, &v) == 0)
 			opt.low_speed_time = v, a++;
+		else if (strcmp(argv[a], "--netrc") == 0 && a + 1 < argc)
+			opt.netrc = argv[++a];
 		else if (strcmp(argv[a], "--accept") == 0 && a + 1 < argc)
 			accept = argv[++a];
 		else if (argv[a][0] == '-')
@@ -74,16 +77,23 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		if (q[i].ok) {
 			unsigned char d[SHA256_DIGEST_SIZE];
-			struct buf hex = BUF_INIT;
+			struct buf hex = BUF_INIT, file = BUF_INIT;
 			struct sha256 c;
+			const struct buf *body = &q[i].body;
 
+			if (q[i].dest) {
+				if (buf_read_file(&file, q[i].dest) < 0)
+					die("fetch-probe: cannot read '%s':", q[i].dest);
+				body = &file;
+			}
 			sha256_init(&c);
-			sha256_update(&c, q[i].body.s, q[i].body.len);
+			sha256_update(&c, body->s, body->len);
 			sha256_final(&c, d);
 			sha256_hex(d, &hex);
-			printf("ok %ld %s %zu %s %s\n", q[i].status, q[i].from_cache ? "cache" : "net", q[i].body.len,
+			printf("ok %ld %s %zu %s %s\n", q[i].status, q[i].from_cache ? "cache" : "net", body->len,
 			       hex.s, q[i].content_type ? q[i].content_type : "-");
 			buf_release(&hex);
+			buf_release(&file);
 		} else {
 			printf("fail %ld %s\n", q[i].status, q[i].error);
 		}
