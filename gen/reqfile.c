@@ -1,35 +1,17 @@
-/* reqfile.c: requirements and constraints files in pip's syntax (see reqfile.h). */
+/* reqfile.c: requirements and constraints files in pip's syntax (see reqfile.h): lines, includes and
+ * entries; the options of a line are parsed in reqfile_opts.c. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "reqfile.h"
+#include "reqfile_opts.h"
 
 /* The files being read, outermost first, to detect include cycles. */
 struct include_stack {
 	char **real; /* realpath() of each, or NULL when it has none */
 	char **name; /* as opened */
 	size_t nr, alloc, alloc_name;
-};
-
-/* What the options of one line ask for, applied once the whole line is parsed. */
-struct line_opts {
-	int is_requirement;
-	size_t count;                /* options seen */
-	struct strlist hashes;  /* --hash, on a requirement line */
-	struct strlist includes; /* pairs: "r" or "c", path */
-	char *index_url;             /* the line's last -i */
-	struct strlist extra;   /* the line's --extra-index-url */
-};
-
-/* Where the line being handled comes from. */
-struct ctx {
-	struct reqset *set;
-	struct include_stack *stack;
-	const char *file;
-	size_t line;
-	int constraint;
-	struct buf *err;
 };
 
 /* ---- text helpers */
@@ -157,7 +139,7 @@ static void add_quoted(struct buf *b, const char *s)
 }
 
 /* Set the error: "MSG 'SUBJECT'[: DETAIL] (file:line)"; subject and detail may be NULL. */
-static int fail(struct ctx *c, const char *msg, const char *subject, const char *detail)
+int reqfile_fail(struct ctx *c, const char *msg, const char *subject, const char *detail)
 {
 	buf_reset(c->err);
 	buf_adds(c->err, msg);
@@ -250,304 +232,6 @@ static void expand_env(struct buf *b)
 	}
 	buf_release(&orig);
 	buf_release(&out);
-}
-
-/* ---- options: pip's build_parser() table, optparse semantics */
-
-enum opt_id {
-	OPT_INDEX_URL, OPT_EXTRA_INDEX_URL, OPT_NO_INDEX, OPT_CONSTRAINT, OPT_REQUIREMENT,
-	OPT_EDITABLE, OPT_FIND_LINKS, OPT_NO_BINARY, OPT_ONLY_BINARY, OPT_PREFER_BINARY,
-	OPT_REQUIRE_HASHES, OPT_PRE, OPT_TRUSTED_HOST, OPT_USE_FEATURE, OPT_INSTALL_OPTION,
-	OPT_GLOBAL_OPTION, OPT_HASH,
-};
-
-static const struct option_def {
-	const char *name; /* long name, with the dashes */
-	char short_name;
-	int takes_value;
-	enum opt_id id;
-	const char *refused; /* why wbgen refuses it, or NULL */
-} options[] = {
-	{ "--index-url", 'i', 1, OPT_INDEX_URL, NULL },
-	{ "--pypi-url", 0, 1, OPT_INDEX_URL, NULL },
-	{ "--extra-index-url", 0, 1, OPT_EXTRA_INDEX_URL, NULL },
-	{ "--no-index", 0, 0, OPT_NO_INDEX, "wbgen resolves from a package index" },
-	{ "--constraint", 'c', 1, OPT_CONSTRAINT, NULL },
-	{ "--requirement", 'r', 1, OPT_REQUIREMENT, NULL },
-	{ "--editable", 'e', 1, OPT_EDITABLE, "editable installs cannot be built from an index" },
-	{ "--find-links", 'f', 1, OPT_FIND_LINKS, "wbgen only reads package indexes" },
-	{ "--no-binary", 0, 1, OPT_NO_BINARY, NULL },
-	{ "--only-binary", 0, 1, OPT_ONLY_BINARY, "wbgen builds every wheel from source" },
-	{ "--prefer-binary", 0, 0, OPT_PREFER_BINARY, NULL },
-	{ "--require-hashes", 0, 0, OPT_REQUIRE_HASHES, NULL },
-	{ "--pre", 0, 0, OPT_PRE, NULL },
-	{ "--trusted-host", 0, 1, OPT_TRUSTED_HOST, NULL },
-	{ "--use-feature", 0, 1, OPT_USE_FEATURE, "pip features do not apply to wbgen" },
-	{ "--install-option", 0, 1, OPT_INSTALL_OPTION, "setup.py options are not supported" },
-	{ "--global-option", 0, 1, OPT_GLOBAL_OPTION, "setup.py options are not supported" },
-	{ "--hash", 0, 1, OPT_HASH, NULL },
-};
-
-/* Split s the way shlex.split(s) does (POSIX mode, no comments). Returns 0, or -1 with *why set. */
-static int shlex_split(const char *s, struct strlist *out, const char **why)
-{
-	struct buf tok = BUF_INIT;
-	int in_token = 0;
-	char quote = 0;
-
-	for (;;) {
-		char ch = *s;
-
-		if (!ch) {
-			if (quote) {
-				*why = "no closing quotation";
-				buf_release(&tok);
-				return -1;
-			}
-			break;
-		}
-		s++;
-		if (quote) {
-			if (ch == quote) {
-				quote = 0;
-			} else if (quote == '"' && ch == '\\') {
-				if (!*s) {
-					*why = "no escaped character";
-					buf_release(&tok);
-					return -1;
-				}
-				if (*s != '"' && *s != '\\')
-					buf_addch(&tok, '\\');
-				buf_addch(&tok, *s++);
-			} else {
-				buf_addch(&tok, ch);
-			}
-		} else if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') {
-			if (in_token) {
-				strlist_add(out, tok.s);
-				buf_reset(&tok);
-				in_token = 0;
-			}
-		} else if (ch == '\\') {
-			if (!*s) {
-				*why = "no escaped character";
-				buf_release(&tok);
-				return -1;
-			}
-			buf_addch(&tok, *s++);
-			in_token = 1;
-		} else if (ch == '\'' || ch == '"') {
-			quote = ch;
-			in_token = 1;
-		} else {
-			buf_addch(&tok, ch);
-			in_token = 1;
-		}
-	}
-	if (in_token)
-		strlist_add(out, tok.s);
-	buf_release(&tok);
-	return 0;
-}
-
-/* Find the long option 'name' (with dashes), exact or a unique prefix as optparse allows. */
-static const struct option_def *match_long(struct ctx *c, const char *name)
-{
-	const struct option_def *found = NULL;
-	struct buf all = BUF_INIT;
-	size_t i, n = 0, len = strlen(name);
-
-	for (i = 0; i < ARRAY_SIZE(options); i++) {
-		if (!strcmp(options[i].name, name))
-			return &options[i];
-	}
-	for (i = 0; i < ARRAY_SIZE(options); i++) {
-		if (!strncmp(options[i].name, name, len)) {
-			found = &options[i];
-			buf_addf(&all, "%s%s", n++ ? ", " : "", options[i].name);
-		}
-	}
-	if (n == 1) {
-		buf_release(&all);
-		return found;
-	}
-	if (n)
-		fail(c, "ambiguous option", name, all.s);
-	else
-		fail(c, "unknown option", name, NULL);
-	buf_release(&all);
-	return NULL;
-}
-
-static int hex_digest_ok(const char *s, size_t want)
-{
-	size_t i;
-
-	for (i = 0; s[i]; i++) {
-		if (!ascii_isdigit(s[i]) && !(ascii_tolower(s[i]) >= 'a' && ascii_tolower(s[i]) <= 'f'))
-			return 0;
-	}
-	return i == want;
-}
-
-/* Check --hash's ALGO:DIGEST and store it, lowercased, in *hashes. */
-static int add_hash(struct ctx *c, const char *value, struct strlist *hashes)
-{
-	static const struct {
-		const char *algo;
-		size_t hexlen;
-	} algos[] = { { "sha256", 64 }, { "sha384", 96 }, { "sha512", 128 } };
-	const char *colon = strchr(value, ':');
-	size_t i;
-
-	if (!colon)
-		return fail(c, "malformed --hash", value, "expected ALGORITHM:HEXDIGEST");
-	for (i = 0; i < ARRAY_SIZE(algos); i++) {
-		if (strlen(algos[i].algo) == (size_t)(colon - value) &&
-		    !memcmp(algos[i].algo, value, (size_t)(colon - value)))
-			break;
-	}
-	if (i == ARRAY_SIZE(algos))
-		return fail(c, "unsupported hash algorithm in --hash", value, "use sha256, sha384 or sha512");
-	if (!hex_digest_ok(colon + 1, algos[i].hexlen))
-		return fail(c, "malformed digest in --hash", value, NULL);
-	{
-		char *h = xstrdup(value), *p;
-
-		for (p = h; *p; p++)
-			*p = (char)ascii_tolower(*p);
-		strlist_add(hashes, h);
-		free(h);
-	}
-	return 0;
-}
-
-/* One option with its value (NULL when it takes none). */
-static int apply_option(struct ctx *c, const struct option_def *o, const char *as_written,
-			const char *value, struct line_opts *lo)
-{
-	struct reqset *set = c->set;
-
-	lo->count++;
-	if (o->refused)
-		return fail(c, "unsupported option", as_written, o->refused);
-	if (lo->is_requirement && o->id != OPT_HASH)
-		return fail(c, "option not allowed on a requirement line", as_written, NULL);
-	switch (o->id) {
-	case OPT_HASH:
-		if (!lo->is_requirement)
-			return fail(c, "--hash without a requirement", value, NULL);
-		return add_hash(c, value, &lo->hashes);
-	case OPT_INDEX_URL:
-		free(lo->index_url);
-		lo->index_url = xstrdup(value);
-		return 0;
-	case OPT_EXTRA_INDEX_URL:
-		strlist_add(&lo->extra, value);
-		return 0;
-	case OPT_TRUSTED_HOST:
-		strlist_add(&set->trusted_hosts, value);
-		return 0;
-	case OPT_NO_BINARY:
-		strlist_add(&set->no_binary, value);
-		return 0;
-	case OPT_PRE:
-		set->pre = 1;
-		return 0;
-	case OPT_REQUIRE_HASHES:
-		set->require_hashes = 1;
-		return 0;
-	case OPT_PREFER_BINARY:
-		set->prefer_binary = 1;
-		return 0;
-	case OPT_REQUIREMENT:
-	case OPT_CONSTRAINT:
-		strlist_add(&lo->includes, o->id == OPT_CONSTRAINT ? "c" : "r");
-		strlist_add(&lo->includes, value);
-		return 0;
-	default:
-		BUG("option %s not handled", o->name);
-	}
-}
-
-/* Parse the options of one line like optparse into *lo. */
-static int parse_options(struct ctx *c, const char *opts, struct line_opts *lo)
-{
-	struct strlist args = STRLIST_INIT;
-	const char *why;
-	size_t i;
-	int rc = -1;
-
-	if (shlex_split(opts, &args, &why)) {
-		fail(c, "cannot split options", opts, why);
-		goto out;
-	}
-	for (i = 0; i < args.n; i++) {
-		const char *arg = args.v[i];
-		const struct option_def *o = NULL;
-		const char *value = NULL;
-		char *name = NULL;
-		int r;
-
-		if (!strcmp(arg, "--")) {
-			if (i + 1 < args.n) {
-				fail(c, "unexpected argument", args.v[i + 1], NULL);
-				goto out;
-			}
-			break;
-		}
-		if (starts_with(arg, "--")) {
-			const char *eq = strchr(arg, '=');
-
-			name = eq ? xstrndup(arg, (size_t)(eq - arg)) : xstrdup(arg);
-			o = match_long(c, name);
-			if (!o) {
-				free(name);
-				goto out;
-			}
-			if (eq && !o->takes_value) {
-				fail(c, "option takes no value", name, NULL);
-				free(name);
-				goto out;
-			}
-			if (eq)
-				value = eq + 1;
-		} else if (arg[0] == '-' && arg[1]) {
-			size_t k;
-
-			name = xstrndup(arg, 2);
-			for (k = 0; k < ARRAY_SIZE(options); k++) {
-				if (options[k].short_name == arg[1])
-					o = &options[k];
-			}
-			if (!o) {
-				fail(c, "unknown option", name, NULL);
-				free(name);
-				goto out;
-			}
-			if (arg[2])
-				value = arg + 2;
-		} else {
-			fail(c, "unexpected argument", arg, NULL);
-			goto out;
-		}
-		if (o->takes_value && !value) {
-			if (i + 1 >= args.n) {
-				fail(c, "option needs a value", name, NULL);
-				free(name);
-				goto out;
-			}
-			value = args.v[++i];
-		}
-		r = apply_option(c, o, name, value, lo);
-		free(name);
-		if (r)
-			goto out;
-	}
-	rc = 0;
-out:
-	strlist_release(&args);
-	return rc;
 }
 
 /* ---- requirement lines */
@@ -649,9 +333,10 @@ static int parse_requirement(struct ctx *c, const char *text, struct requirement
 		prefix = xasprintf("invalid requirement '%s': ", s.s);
 		detail = starts_with(err.s, prefix) ? err.s + strlen(prefix) : err.s;
 		if (looks_like_path(s.s))
-			rc = fail(c, "unsupported requirement", text, "local paths cannot be resolved from an index");
+			rc = reqfile_fail(c, "unsupported requirement", text,
+					  "local paths cannot be resolved from an index");
 		else
-			rc = fail(c, "cannot parse requirement", s.s, detail); /* the columns are of s */
+			rc = reqfile_fail(c, "cannot parse requirement", s.s, detail); /* the columns are of s */
 		free(prefix);
 	}
 	buf_release(&s);
@@ -665,16 +350,17 @@ static int add_requirement(struct ctx *c, const char *text, struct strlist *hash
 	struct requirement req;
 
 	if (is_url(text))
-		return fail(c, "unsupported requirement", text, "a URL needs a project name ('name @ url')");
+		return reqfile_fail(c, "unsupported requirement", text, "a URL needs a project name ('name @ url')");
 	if (is_archive_name(text))
-		return fail(c, "unsupported requirement", text, "local archives cannot be resolved from an index");
+		return reqfile_fail(c, "unsupported requirement", text,
+				    "local archives cannot be resolved from an index");
 	if (parse_requirement(c, text, &req)) {
 		requirement_release(&req);
 		return -1;
 	}
 	if (c->constraint && (req.nextras || req.url)) {
-		fail(c, "invalid constraint", text, req.nextras ? "constraints cannot have extras" :
-		     "constraints cannot be direct references");
+		reqfile_fail(c, "invalid constraint", text, req.nextras ? "constraints cannot have extras" :
+			     "constraints cannot be direct references");
 		requirement_release(&req);
 		return -1;
 	}
@@ -729,7 +415,7 @@ static int include(struct ctx *c, const char *kind, const char *path)
 	int rc;
 
 	if (has_scheme(path))
-		return fail(c, "remote requirements files are not supported", path, NULL);
+		return reqfile_fail(c, "remote requirements files are not supported", path, NULL);
 	joined = join_relative(c->file, path);
 	rc = load_file(c->set, c->stack, joined, kind[0] == 'c', c, c->err);
 	free(joined);
@@ -773,7 +459,7 @@ static int handle_line(struct ctx *c, const char *line)
 	else if (!opts)
 		args = xstrdup(line);
 	lo.is_requirement = args != NULL;
-	if (parse_options(c, opts ? opts : "", &lo))
+	if (reqfile_parse_options(c, opts ? opts : "", &lo))
 		goto out;
 	if (args) {
 		struct buf t = BUF_INIT;
@@ -785,11 +471,11 @@ static int handle_line(struct ctx *c, const char *line)
 		goto out;
 	}
 	if (lo.includes.n > 2) {
-		fail(c, "several -r/-c on one line", line, NULL);
+		reqfile_fail(c, "several -r/-c on one line", line, NULL);
 		goto out;
 	}
 	if (lo.includes.n && lo.count > 1) {
-		fail(c, "-r/-c must be alone on its line", line, NULL);
+		reqfile_fail(c, "-r/-c must be alone on its line", line, NULL);
 		goto out;
 	}
 	if (lo.includes.n) {
@@ -815,9 +501,9 @@ static int check_text(struct ctx *c, const char *p, const char *end)
 		size_t n = utf8_decode((const unsigned char *)p, (const unsigned char *)end, &cp);
 
 		if (!n)
-			return fail(c, "invalid UTF-8 in requirements file", NULL, NULL);
+			return reqfile_fail(c, "invalid UTF-8 in requirements file", NULL, NULL);
 		if (!cp)
-			return fail(c, "NUL byte in requirements file", NULL, NULL);
+			return reqfile_fail(c, "NUL byte in requirements file", NULL, NULL);
 		n = break_at(p, end);
 		if (n) {
 			c->line++;
@@ -931,7 +617,7 @@ static int load_file(struct reqset *set, struct include_stack *stack, const char
 		free(real);
 		buf_release(&text);
 		if (from)
-			return fail(from, "cannot open requirements file", path, why);
+			return reqfile_fail(from, "cannot open requirements file", path, why);
 		buf_reset(err);
 		buf_adds(err, "cannot open requirements file ");
 		add_quoted(err, path);
@@ -946,7 +632,7 @@ static int load_file(struct reqset *set, struct include_stack *stack, const char
 			for (k = i; k < stack->nr; k++)
 				buf_addf(&cycle, "%s -> ", stack->name[k]);
 			buf_adds(&cycle, path);
-			fail(from, "requirements files include each other", NULL, cycle.s);
+			reqfile_fail(from, "requirements files include each other", NULL, cycle.s);
 			buf_release(&cycle);
 			free(real);
 			buf_release(&text);
