@@ -4,6 +4,10 @@
  * prereleases arguments follow packaging: -1 means "default rules" (None), 0 False, 1 True.
  * With the default rules a pre-release version is accepted only when a specifier of the set
  * names one (==, >=, <=, ~= or === with a pre-release version); an empty set accepts none.
+ * === compares the candidate's canonical string case-insensitively (packaging 23.0 coerces it to
+ * a Version first). An === clause whose text is not a version names no pre-release (packaging
+ * raises InvalidVersion there, a bug). Versions and specifiers are ASCII: the non-ASCII letters
+ * that re.IGNORECASE lets packaging accept are refused.
  */
 #ifndef WBGEN_SPECIFIER_H
 #define WBGEN_SPECIFIER_H
@@ -47,8 +51,10 @@ void specset_release(struct specset *s);
  * Returns 0, or -1 with a one-line reason quoting the bad clause appended to err (err may be NULL);
  * *out is empty (releasable) after a failure. */
 int specset_parse(const char *text, struct specset *out, struct buf *err);
-/* Parse one clause (len bytes at spec, surrounding whitespace allowed) and add it to s unless an
- * equal clause is present. Returns 0, or -1 with a reason appended to err (may be NULL). */
+/* Parse one clause like Specifier(text) (len bytes at spec, surrounding whitespace allowed, no
+ * comma splitting) and add it to s unless an equal clause is present. Returns 0, or -1 with a
+ * reason appended to err (may be NULL). Markers use this: Specifier(op + rhs).contains(lhs, True)
+ * is specset_init + specset_add + specset_contains(..., 1). */
 int specset_add(struct specset *s, const char *spec, size_t len, struct buf *err);
 /* dst &= src (SpecifierSet.__and__): add src's clauses that dst lacks. */
 void specset_merge(struct specset *dst, const struct specset *src);
@@ -66,7 +72,9 @@ int specset_contains(const struct specset *s, const struct version *v, int prere
  * (packaging raises InvalidVersion; === compares the normalised string, like packaging 23.0). */
 int specset_contains_str(const struct specset *s, const char *version, int prereleases);
 /* SpecifierSet.filter(v[0..n), prereleases): stores the indices of the kept versions in
- * out_idx (room for n), in order, and returns how many were kept. */
+ * out_idx (room for n), in order, and returns how many were kept. With clauses it keeps what
+ * specset_contains accepts (packaging 23.0 then never falls back to pre-releases); without any,
+ * the final releases, or with prereleases -1 all the pre-releases when there is nothing else. */
 size_t specset_filter(const struct specset *s, const struct version *const *v, size_t n,
 		      int prereleases, size_t *out_idx);
 /* Append str(SpecifierSet): the clauses as written, sorted, joined with ','. */

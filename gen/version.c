@@ -27,8 +27,8 @@ size_t pep440_space_len(const char *p, const char *end)
 		return 0;
 	if (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80)
 		return 3;
-	if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] <= 0x8a || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf)
-	    && u[2] >= 0x80)
+	if (u[0] == 0xe2 && u[1] == 0x80
+	    && ((u[2] >= 0x80 && u[2] <= 0x8a) || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf))
 		return 3;
 	if (u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f)
 		return 3;
@@ -39,22 +39,25 @@ size_t pep440_space_len(const char *p, const char *end)
 
 const char *pep440_skip_space(const char *p, const char *end)
 {
-	size_t n;
+	size_t n = pep440_space_len(p, end);
 
-	while ((n = pep440_space_len(p, end)) != 0)
+	while (n) {
 		p += n;
+		n = pep440_space_len(p, end);
+	}
 	return p;
 }
 
 const char *pep440_rskip_space(const char *start, const char *end)
 {
-	size_t back;
+	size_t back = 1;
 
-again:
-	for (back = 1; back <= 3 && back <= (size_t)(end - start); back++) {
+	while (back <= 3 && back <= (size_t)(end - start)) {
 		if (pep440_space_len(end - back, end) == back) {
 			end -= back;
-			goto again;
+			back = 1;
+		} else {
+			back++;
 		}
 	}
 	return end;
@@ -128,7 +131,7 @@ static int letter_group(const char **p, const char *end, const char *const *kw, 
 			struct vnum *num)
 {
 	const char *q = *p;
-	size_t n, nd;
+	size_t n;
 
 	if (q < end && is_sep(*q))
 		q++;
@@ -139,30 +142,61 @@ static int letter_group(const char **p, const char *end, const char *const *kw, 
 	if (q < end && is_sep(*q))
 		q++;
 	n = digits(&q, end);
-	if (n) {
-		nd = n;
-		*num = mknum(q - nd, nd);
-	} else {
-		num->d = zero;
-		num->n = 1;
-	}
+	*num = n ? mknum(q - n, n) : mknum(zero, 1);
 	*p = q;
 	return 1;
 }
 
+/* The local label after '+' (*p points into out->store): segments of [a-z0-9] separated by one
+ * of "-_.", lowercased in place. Returns 0, or -1 when a segment is empty. */
+static int parse_local(const char **p, const char *end, struct version *out)
+{
+	size_t alloc = 0;
+
+	for (;;) {
+		const char *start = *p, *q;
+		struct vlocal *l;
+
+		while (*p < end && ascii_isalnum((unsigned char)**p))
+			(*p)++;
+		if (*p == start)
+			return -1;
+		GROW(out->local, alloc, out->nlocal + 1);
+		l = &out->local[out->nlocal++];
+		l->numeric = 1;
+		for (q = start; q < *p; q++) {
+			if (!ascii_isdigit((unsigned char)*q))
+				l->numeric = 0;
+			out->store[q - out->store] = (char)ascii_tolower((unsigned char)*q);
+		}
+		if (l->numeric) {
+			struct vnum v = mknum(start, (size_t)(*p - start));
+
+			l->s = v.d;
+			l->n = v.n;
+		} else {
+			l->s = start;
+			l->n = (size_t)(*p - start);
+		}
+		if (*p + 1 < end && is_sep(**p) && ascii_isalnum((unsigned char)(*p)[1]))
+			(*p)++;
+		else
+			return 0;
+	}
+}
+
 int version_parse_n(const char *s, size_t len, struct version *out)
 {
-	const char *p, *end, *start, *q;
-	size_t n, which, alloc = 0, nalloc = 0;
-	char *store;
+	static const char *const dev_kw[] = { "dev", NULL };
+	const char *p, *end, *start;
+	size_t n, which, alloc = 0;
 
 	version_init(out);
-	store = xmalloc(len + 1);
-	memcpy(store, s, len);
-	store[len] = '\0';
-	out->store = store;
-	end = store + len;
-	p = pep440_skip_space(store, end);
+	out->store = xmalloc(len + 1);
+	memcpy(out->store, s, len);
+	out->store[len] = '\0';
+	end = out->store + len;
+	p = pep440_skip_space(out->store, end);
 	end = pep440_rskip_space(p, end);
 
 	if (p < end && (*p == 'v' || *p == 'V'))
@@ -173,72 +207,35 @@ int version_parse_n(const char *s, size_t len, struct version *out)
 		goto bad;
 	if (p < end && *p == '!') {
 		out->epoch = mknum(start, n);
-		p++;
-		start = p;
+		start = ++p;
 		if (!digits(&p, end))
 			goto bad;
 	}
-	/* release */
 	for (;;) {
 		GROW(out->release, alloc, out->nrelease + 1);
 		out->release[out->nrelease++] = mknum(start, (size_t)(p - start));
-		if (p + 1 < end && *p == '.' && ascii_isdigit((unsigned char)p[1])) {
-			start = ++p;
-			digits(&p, end);
-		} else {
+		if (!(p + 1 < end && *p == '.' && ascii_isdigit((unsigned char)p[1])))
 			break;
-		}
+		start = ++p;
+		digits(&p, end);
 	}
 	if (letter_group(&p, end, pre_kw, &which, &out->pre))
 		out->pre_l = pre_norm[which];
 	/* post: "-N" first, then the lettered form */
-	q = p;
-	if (q + 1 < end && *q == '-' && ascii_isdigit((unsigned char)q[1])) {
-		q++;
-		start = q;
-		n = digits(&q, end);
+	if (p + 1 < end && *p == '-' && ascii_isdigit((unsigned char)p[1])) {
+		start = ++p;
+		n = digits(&p, end);
 		out->post = mknum(start, n);
 		out->has_post = 1;
-		p = q;
 	} else if (letter_group(&p, end, post_kw, &which, &out->post)) {
 		out->has_post = 1;
 	}
-	{
-		static const char *const dev_kw[] = { "dev", NULL };
-
-		if (letter_group(&p, end, dev_kw, &which, &out->dev))
-			out->has_dev = 1;
-	}
+	if (letter_group(&p, end, dev_kw, &which, &out->dev))
+		out->has_dev = 1;
 	if (p < end && *p == '+') {
 		p++;
-		for (;;) {
-			start = p;
-			while (p < end && ascii_isalnum((unsigned char)*p))
-				p++;
-			if (p == start)
-				goto bad;
-			GROW(out->local, nalloc, out->nlocal + 1);
-			out->local[out->nlocal].numeric = 1;
-			for (q = start; q < p; q++) {
-				if (!ascii_isdigit((unsigned char)*q))
-					out->local[out->nlocal].numeric = 0;
-				store[q - store] = (char)ascii_tolower((unsigned char)*q);
-			}
-			if (out->local[out->nlocal].numeric) {
-				struct vnum v = mknum(start, (size_t)(p - start));
-
-				out->local[out->nlocal].s = v.d;
-				out->local[out->nlocal].n = v.n;
-			} else {
-				out->local[out->nlocal].s = start;
-				out->local[out->nlocal].n = (size_t)(p - start);
-			}
-			out->nlocal++;
-			if (p + 1 < end && is_sep(*p) && ascii_isalnum((unsigned char)p[1]))
-				p++;
-			else
-				break;
-		}
+		if (parse_local(&p, end, out))
+			goto bad;
 	}
 	if (p != end)
 		goto bad;

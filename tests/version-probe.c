@@ -6,6 +6,7 @@
  *   cmp       A \t B             -> -1, 0 or 1 (INVALID if either does not parse)
  *   sort      V1 \t V2 ...       -> the indices of a stable sort, space-separated
  *   contains  SPEC \t V \t PRE   -> 1, 0 or INVALID (PRE: -1 default, 0, 1)
+ *   clause    SPEC \t V \t PRE   -> Specifier(SPEC).contains(V, PRE): 1, 0 or INVALID
  *   filter    SPEC \t PRE \t V1 \t V2 ...  -> the kept indices, space-separated, or INVALID
  *   specstr   SPEC               -> str(SpecifierSet) \t prereleases (-1/0/1), or INVALID
  *   merge     SPEC1 \t SPEC2     -> str(SpecifierSet(SPEC1) & SpecifierSet(SPEC2)), or INVALID
@@ -198,6 +199,23 @@ static void do_contains(struct fields *f)
 	specset_release(&s);
 }
 
+static void do_clause(struct fields *f)
+{
+	struct specset s;
+	struct version v;
+
+	if (f->n != 3)
+		die("clause: expected three fields");
+	specset_init(&s);
+	if (specset_add(&s, f->v[0], strlen(f->v[0]), NULL) || version_parse(f->v[1], &v)) {
+		puts("INVALID");
+	} else {
+		puts(specifier_contains(&s.specs[0], &v, parse_pre(f->v[2])) ? "1" : "0");
+		version_release(&v);
+	}
+	specset_release(&s);
+}
+
 static void do_filter(struct fields *f)
 {
 	struct specset s;
@@ -290,9 +308,15 @@ int main(int argc, char **argv)
 		const char *name;
 		void (*fn)(struct fields *);
 	} modes[] = {
-		{ "parse", do_parse },     { "cmp", do_cmp },       { "sort", do_sort },
-		{ "contains", do_contains }, { "filter", do_filter }, { "specstr", do_specstr },
-		{ "merge", do_merge },     { "scan", do_scan },
+		{ "parse", do_parse },
+		{ "cmp", do_cmp },
+		{ "sort", do_sort },
+		{ "contains", do_contains },
+		{ "clause", do_clause },
+		{ "filter", do_filter },
+		{ "specstr", do_specstr },
+		{ "merge", do_merge },
+		{ "scan", do_scan },
 	};
 	void (*fn)(struct fields *) = NULL;
 	struct fields f = { NULL, 0, 0 };
@@ -305,7 +329,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], modes[i].name))
 			fn = modes[i].fn;
 	if (!fn)
-		die_code(EXIT_USAGE, "usage: version-probe parse|cmp|sort|contains|filter|specstr|merge|scan");
+		die_code(EXIT_USAGE, "usage: version-probe parse|cmp|sort|contains|clause|filter|specstr|merge|scan");
 	while ((len = getline(&line, &cap, stdin)) >= 0) {
 		if (len > 0 && line[len - 1] == '\n')
 			line[--len] = '\0';
