@@ -560,7 +560,11 @@ static long best_match(const struct resolver *r, const struct proj *p, const str
 	return best;
 }
 
-static long choose_with(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons)
+/* The best candidate for demands dem[0..n) and the constraints: all of them (con == NULL
+ * and with_cons), none (!with_cons), or only con. A pin (== or ===) in any of them admits
+ * yanked files, as in pip. */
+static long choose_con(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons,
+		       const struct reqfile_entry *con)
 {
 	struct specset s;
 	int pinned = 0;
@@ -568,12 +572,24 @@ static long choose_with(const struct resolver *r, const struct proj *p, const si
 	long best;
 
 	specset_init(&s);
-	merge_specs(r, p, dem, n, with_cons, &s);
+	merge_specs(r, p, dem, n, with_cons && !con, &s);
 	for (i = 0; i < n; i++)
 		pinned |= is_pinned(&r->d[dem[i]].req->spec);
+	if (con) {
+		specset_merge(&s, &con->req.spec);
+		pinned |= is_pinned(&con->req.spec);
+	} else if (with_cons) {
+		for (i = 0; i < p->ncons; i++)
+			pinned |= is_pinned(&p->cons[i]->req.spec);
+	}
 	best = best_match(r, p, &s, pinned);
 	specset_release(&s);
 	return best;
+}
+
+static long choose_with(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons)
+{
+	return choose_con(r, p, dem, n, with_cons, NULL);
 }
 
 static void list_versions(const struct resolver *r, const struct proj *p, const struct specset *s, struct buf *out)
@@ -619,9 +635,16 @@ static void explain_failure(const struct resolver *r, const struct proj *p, stru
 		specset_init(&s);
 		merge_specs(r, p, &p->dem[i], 1, 1, &s);
 		if (choose_with(r, p, &p->dem[i], 1, 0) >= 0 && p->ncons) {
+			const struct reqfile_entry *con = p->cons[0];
+
+			for (j = 0; j < p->ncons; j++)
+				if (choose_con(r, p, &p->dem[i], 1, 1, p->cons[j]) < 0) {
+					con = p->cons[j];
+					break;
+				}
 			buf_adds(out, "requirement ");
 			describe_demand(r, p->dem[i], out);
-			buf_addf(out, " conflicts with the constraint '%s'", p->cons[0]->text);
+			buf_addf(out, " conflicts with the constraint '%s' (%s:%zu)", con->text, con->file, con->line);
 		} else {
 			buf_addf(out, "no version of '%s' satisfies ", p->name);
 			describe_demand(r, p->dem[i], out);
@@ -1024,6 +1047,7 @@ int resolve(const struct resolve_options *o, const struct reqset *reqs, const st
 		const struct reqfile_entry *e = i < cons->nr ? &cons->entries[i] : &reqs->entries[i - cons->nr];
 		struct buf me = BUF_INIT;
 		struct proj *p;
+		size_t pi;
 		int v;
 
 		if (i >= cons->nr && !e->constraint)
@@ -1041,7 +1065,8 @@ int resolve(const struct resolve_options *o, const struct reqset *reqs, const st
 			goto out;
 		if (!v)
 			continue;
-		p = &r.p[proj_get(&r, e->req.canonical_name)];
+		pi = proj_get(&r, e->req.canonical_name); /* may move r.p */
+		p = &r.p[pi];
 		GROW(p->cons, p->acons, p->ncons + 1);
 		p->cons[p->ncons++] = e;
 	}
