@@ -688,7 +688,7 @@ static int parse_reqs(struct resolver *r, const struct proj *p, char *const *tex
 
 		requirement_init(&(*out)[i]);
 		if (requirement_parse(t, &(*out)[i], &e) < 0) {
-			buf_addf(r->err, "%s %s: invalid %s '%s': %s", p->name, chosen_version(p), what, t, e.s);
+			buf_addf(r->err, "%s %s: %s: %s", p->name, chosen_version(p), what, e.s);
 			buf_release(&e);
 			requirement_release(&(*out)[i]);
 			return -1;
@@ -704,11 +704,12 @@ static int have_verified(const char *path, const char *want, char **sha)
 {
 	struct buf hex = BUF_INIT;
 
-	if (access(path, F_OK) < 0 || sha256_file_hex(path, &hex) < 0) {
+	/* without a digest from the index there is nothing to verify against: download again */
+	if (!want || access(path, F_OK) < 0 || sha256_file_hex(path, &hex) < 0) {
 		buf_release(&hex);
 		return 0;
 	}
-	if (want && ascii_strcasecmp(want, hex.s) != 0) {
+	if (ascii_strcasecmp(want, hex.s) != 0) {
 		buf_release(&hex);
 		return 0;
 	}
