@@ -980,8 +980,11 @@ static int extras_changed(const struct proj *p)
 
 static int choose_all(struct resolver *r, int *changed, struct buf *failure)
 {
+	long *next = xcalloc(r->np + 1, sizeof(*next));
 	size_t i;
 
+	for (i = 0; i < r->np; i++)
+		next[i] = r->p[i].chosen;
 	for (i = 0; i < r->np; i++) {
 		struct proj *p = &r->p[i];
 		long best;
@@ -992,6 +995,7 @@ static int choose_all(struct resolver *r, int *changed, struct buf *failure)
 			buf_addf(r->err, "no such project '%s' on the index (", p->name);
 			add_chain(r, p->via, r->err);
 			buf_addch(r->err, ')');
+			free(next);
 			return -1;
 		}
 		if (extras_changed(p))
@@ -1002,12 +1006,17 @@ static int choose_all(struct resolver *r, int *changed, struct buf *failure)
 				explain_failure(r, p, failure);
 			continue;
 		}
-		if (best != p->chosen) {
-			proj_forget_inspection(p);
-			p->chosen = best;
+		next[i] = best;
+	}
+	/* the demands of this round point into the requirements of the chosen versions: change
+	 * the choices only once every project has been looked at */
+	for (i = 0; i < r->np; i++)
+		if (next[i] != r->p[i].chosen) {
+			proj_forget_inspection(&r->p[i]);
+			r->p[i].chosen = next[i];
 			*changed = 1;
 		}
-	}
+	free(next);
 	return 0;
 }
 
