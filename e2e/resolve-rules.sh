@@ -114,6 +114,7 @@ ok "a -c file lowers the choice" chk c1 "hv==1.2" -c "$TMP/c1.txt" hv
 ok "the constraint is recorded in the plan" eq "hv<1.5" q c1 'k["hv"]["constraint"]'
 ok "-c inside a -r file" chk c2 "hv==1.2" -r "$TMP/r1.txt"
 ok "two constraint files combine" chk c3 "hv==1.0" -c "$TMP/c1.txt" -c "$TMP/c2.txt" hv
+ok "... one constraint made of both in the plan" eq "hv!=1.2,<1.5,<1.5" q c3 'k["hv"]["constraint"]'
 ok "a constraint on a project nobody requires adds nothing" lacks c1 unrelated-project
 ok "constraints apply to dependencies too" chk c4 "hv==1.2 hv-user==1.0" -c "$TMP/c1.txt" hv-user
 ok "a dependency that contradicts a constraint: names both, with the chain" err c4b \
@@ -149,6 +150,7 @@ ok "... and the project is not in the plan" lacks mk dep-w
 ok "an extra pulls its requirements" chk ex "ext==1.0 dep-a==1.0" 'ext[a]'
 ok "... but not the others'" lacks ex dep-b
 ok "extras of extras (ext[all] needs ext[a])" chk ex2 "ext==1.0 dep-a==1.0 dep-b==1.0" 'ext[all]'
+ok "... with no edge from ext to itself" eq '["dep-a==1.0", "dep-b==1.0", "tinybuild==1.0"]' q ex2 'sorted(e["key"] for e in k["ext"]["edges"])'
 ok "... and the plan lists the extras requested" eq '["a", "all"]' q ex2 'k["ext"]["extras"]'
 ok "an extra whose requirement has a false marker" chk ex3 "ext==1.0" 'ext[win]'
 ok "... drops it" lacks ex3 dep-w

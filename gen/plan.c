@@ -89,7 +89,7 @@ json_t *plan_to_json(const struct plan *p)
 	json_object_set_new(root, "index_urls", strlist_json(&p->index_urls));
 	for (i = 0; i < p->ntop; i++)
 		json_array_append_new(top, json_pack("{s:s, s:s, s:s}", "req", p->top[i].req, "origin", p->top[i].origin,
-						     "key", p->pkgs[p->top[i].to].name));
+						     "name", p->pkgs[p->top[i].to].name));
 	json_object_set_new(root, "toplevel", top);
 	for (i = 0; i < p->n; i++) {
 		const struct plan_pkg *k = &p->pkgs[i];

@@ -929,8 +929,19 @@ static void make_plan(struct resolver *r, struct plan *plan)
 		map[order[i]] = i;
 		k->name = xstrdup(p->name);
 		k->version = xstrdup(p->c[p->chosen].vstr);
-		for (j = 0; j < p->ncons; j++)
-			buf_addf(&cons, "%s%s", j ? "," : "", p->cons[j]->text);
+		if (p->ncons == 1) {
+			buf_adds(&cons, p->cons[0]->text);
+		} else if (p->ncons > 1) {
+			/* several constraint lines: one requirement with their specifiers merged */
+			struct specset s;
+
+			specset_init(&s);
+			for (j = 0; j < p->ncons; j++)
+				specset_merge(&s, &p->cons[j]->req.spec);
+			buf_adds(&cons, p->cons[0]->req.name);
+			specset_format(&s, &cons);
+			specset_release(&s);
+		}
 		k->constraint = cons.len ? buf_detach(&cons, NULL) : NULL;
 		buf_release(&cons);
 		k->sdist_filename = xstrdup(p->c[p->chosen].sdist->filename);
@@ -953,7 +964,9 @@ static void make_plan(struct resolver *r, struct plan *plan)
 			plan->top[plan->ntop].req = xstrdup(d->req->text);
 			plan->top[plan->ntop].origin = xstrdup(d->origin);
 			plan->ntop++;
-		} else {
+		} else if ((size_t)d->parent != to) {
+			/* a package asking for its own extras ("pkg[all]" needs "pkg[a]") gets no
+			 * edge to itself: the extras are in the package's "extras" */
 			add_edge(&plan->pkgs[map[d->parent]], map[to], d->type, d->req->text);
 		}
 	}
