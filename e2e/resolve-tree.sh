@@ -111,7 +111,8 @@ ok "... and writes the same files" same a c "$PORT1"
 ok "--offline with the cache and the sdists present" res a c1 "$URL" --offline tree-root
 ok "... writes the same files" same a c "$PORT1"
 fails 1 "--offline without the sdists" res off c1 "$URL" --offline tree-root
-ok "... says which one is missing" sh -c 'grep -q "not in the cache.*--offline" "$1" && test "$(wc -l <"$1")" -eq 1' - "$TMP/err"
+cp "$TMP/err" "$TMP/off.err"
+ok "... says which one is missing" sh -c 'grep -q "sdists-repo/downloads/.*not in the cache.*--offline" "$1" && test "$(wc -l <"$1")" -eq 1' - "$TMP/off.err"
 
 # delays on different pages and files: the order of arrivals changes, the files do not
 for spec in '/simple/lib-0*=delay,seconds=0.3' '/simple/diamond-*=delay,seconds=0.3 /packages/backend-b/*=delay,seconds=0.4' \
