@@ -30,6 +30,7 @@ struct proj {
 	struct cand *c;                     /* highest version first */
 	size_t nc;
 	long chosen;                        /* index into c, or -1 */
+	unsigned changes;                   /* how often the choice changed */
 	int inspected;                      /* the chosen sdist is downloaded and inspected */
 	struct sdist_info info;
 	struct requirement *breq, *dreq;    /* parsed info.build_requires and info.deps */
@@ -1027,10 +1028,31 @@ static int choose_all(struct resolver *r, int *changed, struct buf *failure)
 		if (next[i] != r->p[i].chosen) {
 			proj_forget_inspection(&r->p[i]);
 			r->p[i].chosen = next[i];
+			r->p[i].changes++;
 			*changed = 1;
 		}
 	free(next);
 	return 0;
+}
+
+/* The projects whose choice keeps changing (a requirement of one version excludes the
+ * version that brought it in): flat resolution does not backtrack. */
+static void unsettled(struct resolver *r, struct buf *err)
+{
+	struct strlist names = STRLIST_INIT;
+	size_t i;
+
+	for (i = 0; i < r->np; i++)
+		if (r->p[i].changes > 2)
+			strlist_add(&names, r->p[i].name);
+	strlist_sort(&names);
+	buf_addf(err, "the resolution did not settle after %d rounds: the choice of", r->o->max_rounds);
+	for (i = 0; i < names.n && i < 10; i++)
+		buf_addf(err, "%s '%s'", i ? "," : "", names.v[i]);
+	if (names.n > 10)
+		buf_addf(err, " and %zu more", names.n - 10);
+	buf_adds(err, " keeps changing; add a constraint to settle it");
+	strlist_release(&names);
 }
 
 void resolve_options_init(struct resolve_options *o)
@@ -1097,7 +1119,7 @@ int resolve(const struct resolve_options *o, const struct reqset *reqs, const st
 		int changed = 0;
 
 		if (round > o->max_rounds) {
-			buf_addf(err, "the resolution did not settle after %d rounds", o->max_rounds);
+			unsettled(&r, err);
 			goto out;
 		}
 		buf_reset(&failure);
