@@ -205,6 +205,8 @@ int cmd_resolve(int argc, char **argv)
 	pyenv_init(&pe);
 	plan_init(&plan);
 	fetcher.multi = NULL;
+	if (remove_outputs(outdir, &err) < 0)
+		goto fail;
 	for (k = 0; k < req_files.n; k++)
 		if (reqset_load(&reqs, req_files.v[k], 0, &err) < 0)
 			goto fail;
@@ -247,8 +249,6 @@ int cmd_resolve(int argc, char **argv)
 		buf_addf(&err, "cannot create '%s': %s", outdir, strerror(errno));
 		goto fail;
 	}
-	if (remove_outputs(outdir, &err) < 0)
-		goto fail;
 	ro.pre = pre || reqs.pre;
 	ro.target = &pe;
 	ro.outdir = outdir;

@@ -103,6 +103,10 @@ fails 1 "then a failing run into the same directory" "$WBGEN" resolve --python "
 	--index-url "$URL" hv no-such-thing
 ok "... leaves no plan behind" sh -c '! ls "$1" | grep -Eq "plan.json|graph.json|build-order.json|constraints.txt"' - "$TMP/g"
 ok "... but keeps the verified sdist" test -f "$TMP/g/sdists-repo/downloads/hv-1.10.tar.gz"
+ok "a good run again" "$WBGEN" resolve --python "$PY" --cache-dir "$TMP/cg" -o "$TMP/g" --index-url "$URL" hv
+fails 1 "then a run with a malformed requirements file" "$WBGEN" resolve --python "$PY" --cache-dir "$TMP/cg" \
+	-o "$TMP/g" --index-url "$URL" -r "$TMP/r.txt"
+ok "... leaves no plan behind either" test ! -e "$TMP/g/plan.json"
 fails 2 "no requirements at all is a usage error" "$WBGEN" resolve --python "$PY" -o "$TMP/u"
 ok "... and writes nothing" test ! -e "$TMP/u"
 
