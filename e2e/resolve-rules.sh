@@ -224,6 +224,11 @@ ok "basic: --pre picks foo.bar 2.0rc1, whose six-ish>=2.0 nothing satisfies" err
 	"no version of 'six-ish' satisfies 'six-ish>=2.0' \(from foo-bar 2\.0rc1 \[install\] <- command line:1\); available: 2\.0\.dev1 \(does not match\), 1\.5 \(yanked\), 1\.0 \(does not match\)" --pre foo.bar
 ok "basic: --pre takes six-ish's dev release" chk b3b "six-ish==2.0.dev1" --pre six-ish
 ok "basic: a legacy HTML-only page" chk b4 "legacy-page==0.9" legacy-page
+IDX=$(echo "$BURL" | sed 's|^http://|http://someone:s3cr3t@|')
+cred() { res cred -v foo.bar 2>"$TMP/cred.err" && cat "$TMP/cred.err" && has cred foo-bar==1.1; }
+ok "credentials in the index URL" cred
+ok "... appear in none of the files nor in the messages" sh -c '! grep -rq s3cr3t "$1" "$2"' - "$TMP/cred" "$TMP/cred.err"
+ok "... (which name the index)" grep -q "127.0.0.1" "$TMP/cred/graph.json"
 IDX=
 
 done_testing

@@ -946,7 +946,7 @@ static void make_plan(struct resolver *r, struct plan *plan)
 		k->constraint = cons.len ? buf_detach(&cons, NULL) : NULL;
 		buf_release(&cons);
 		k->sdist_filename = xstrdup(p->c[p->chosen].sdist->filename);
-		k->sdist_url = xstrdup(p->c[p->chosen].sdist->url);
+		k->sdist_url = url_redacted(p->c[p->chosen].sdist->url); /* the files are shared, credentials are not */
 		k->sdist_sha256 = xstrdup(p->sdist_sha256);
 		k->sdist_path = xasprintf("sdists-repo/downloads/%s", p->c[p->chosen].sdist->filename);
 		k->info = p->info; /* moved */
