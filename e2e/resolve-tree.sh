@@ -96,6 +96,8 @@ ok "nothing else in sdists-repo/downloads" eq "$(q a 'len(k)')" sh -c 'ls "$1" |
 # ---- determinism
 ok "a second cold run" res b c2 "$URL" tree-root
 ok "... gives byte-identical files" same a b "$PORT1"
+ok "one download at a time (--jobs 1), cold" res j1 cj1 "$URL" --jobs 1 tree-root
+ok "... gives byte-identical files" same a j1 "$PORT1"
 n_before=$(wc -l <"$LOG1")
 ok "a warm run (same cache, fresh output)" res c c1 "$URL" tree-root
 ok "... gives byte-identical files" same a c "$PORT1"
