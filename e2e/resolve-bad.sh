@@ -61,7 +61,7 @@ ok "a direct URL in a package's requirements" bad "'dep-a @ https://example\.inv
 ok "a malformed requirement in an sdist's metadata names the package" bad "^wbgen: bad-req 1\.0: install requirement: .*'dep-a >= >= 1'" bad-req
 ok "a pyproject.toml that does not parse names the sdist" bad "bad-toml 1\.0: sdist 'bad_toml-1\.0\.tar\.gz': pyproject\.toml:[0-9]+" bad-toml
 ok "a corrupt sdist archive names it" bad "corrupt 1\.0: sdist 'corrupt-1\.0\.tar\.gz'" corrupt
-ok "a build cycle" bad "build cycle: bc-a 1\.0 needs bc-b 1\.0 needs bc-a 1\.0 to build" bc-a
+ok "a build cycle" bad "build cycle: bc-a 1\.0 builds with bc-b 1\.0; bc-b 1\.0 builds with bc-a 1\.0" bc-a
 ok "choices that never settle (no backtracking) name the projects" \
 	bad "did not settle after [0-9]+ rounds: the choice of 'osc-p' keeps changing" osc-p
 ok "a conflict" bad "conflicting requirements on 'shared'" cf-a cf-b
