@@ -84,6 +84,11 @@ agree "resolve: versions, requires-python, yanked, sdists, extras, metadata sour
 	src-pkginfo src-pyproject src-wheel src-dyn Dotted.Name_x
 agree "resolve: a constraints file" "$rsv" -c "$TMP/c1.txt" hv-user
 agree "resolve: --pre" "$rsv" --pre hv
-agree "tree: tree-root (diamond, build chain, cycle, setuptools users)" "$tree" tree-root
+if "$PIP" -c 'import setuptools' 2>/dev/null; then
+	agree "tree: tree-root (diamond, build chain, cycle, setuptools users)" "$tree" tree-root
+else
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n # SKIP tree: $PIP cannot import setuptools, which the setuptools users need without build isolation"
+fi
 
 done_testing
