@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "cmds.h"
@@ -50,6 +51,75 @@ static void add_index(struct strlist *l, const char *url)
 		strlist_add(l, url);
 	else
 		strlist_add_owned(l, xasprintf("%s/", url));
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0) || (c == 0xf0 && s[1] < 0x90) ||
+	    (c == 0xf4 && s[1] >= 0x90))
+		return 0;
+	return len;
+}
+
+/* The error message as one printable line: messages quote index pages and archives,
+ * whose control characters and invalid UTF-8 are shown as \xNN. */
+static void one_line(const struct buf *in, struct buf *out)
+{
+	const unsigned char *s = (const unsigned char *)in->s;
+	size_t i = 0, n;
+
+	while (i < in->len) {
+		n = utf8_len(s + i, in->len - i);
+		if (n == 1 && (s[i] < 0x20 || s[i] == 0x7f))
+			n = 0;
+		if (!n) {
+			buf_addf(out, "\\x%02x", s[i]);
+			i++;
+		} else {
+			buf_add(out, s + i, n);
+			i += n;
+		}
+	}
+}
+
+/* A failed run must not leave the previous run's plan looking current: the plan goes
+ * first (its presence means the other files are complete), then the others. */
+static int remove_outputs(const char *outdir, struct buf *err)
+{
+	static const char *const names[] = { "plan.json", "graph.json", "build-order.json", "constraints.txt" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *path = xasprintf("%s/%s", outdir, names[i]);
+		int r = unlink(path);
+
+		if (r < 0 && errno != ENOENT) {
+			buf_addf(err, "cannot remove '%s': %s", path, strerror(errno));
+			free(path);
+			return -1;
+		}
+		free(path);
+	}
+	return 0;
 }
 
 int cmd_resolve(int argc, char **argv)
@@ -135,6 +205,8 @@ int cmd_resolve(int argc, char **argv)
 	pyenv_init(&pe);
 	plan_init(&plan);
 	fetcher.multi = NULL;
+	if (remove_outputs(outdir, &err) < 0)
+		goto fail;
 	for (k = 0; k < req_files.n; k++)
 		if (reqset_load(&reqs, req_files.v[k], 0, &err) < 0)
 			goto fail;
@@ -198,7 +270,13 @@ int cmd_resolve(int argc, char **argv)
 	ret = EXIT_OK;
 	goto done;
 fail:
-	error("%s", err.s);
+	{
+		struct buf line = BUF_INIT;
+
+		one_line(&err, &line);
+		error("%s", line.s);
+		buf_release(&line);
+	}
 done:
 	if (fetcher.multi)
 		fetcher_release(&fetcher);

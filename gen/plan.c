@@ -89,7 +89,7 @@ json_t *plan_to_json(const struct plan *p)
 	json_object_set_new(root, "index_urls", strlist_json(&p->index_urls));
 	for (i = 0; i < p->ntop; i++)
 		json_array_append_new(top, json_pack("{s:s, s:s, s:s}", "req", p->top[i].req, "origin", p->top[i].origin,
-						     "key", p->pkgs[p->top[i].to].name));
+						     "name", p->pkgs[p->top[i].to].name));
 	json_object_set_new(root, "toplevel", top);
 	for (i = 0; i < p->n; i++) {
 		const struct plan_pkg *k = &p->pkgs[i];
@@ -170,6 +170,7 @@ struct order_state {
 	size_t *stamp;        /* closure visit stamps */
 	size_t gen;
 	size_t *stack;        /* the DFS path, for cycle messages */
+	size_t *via;          /* via[j]: the build requirement of stack[j] being placed */
 	size_t depth;
 	struct buf *err;
 };
@@ -202,6 +203,7 @@ static int place_closure(struct order_state *s, size_t start)
 			todo[ntodo++] = t;
 		}
 	}
+	s->via[s->depth - 1] = start;
 	for (j = 0; j < nm && r == 0; j++)
 		r = place(s, members[j]);
 	free(todo);
@@ -221,10 +223,17 @@ static int place(struct order_state *s, size_t i)
 
 		while (from > 0 && s->stack[from - 1] != i)
 			from--;
+		/* "a 1.0 builds with b 1.0, which installs c 1.0; c 1.0 builds with a 1.0" */
 		buf_adds(s->err, "build cycle: ");
-		for (j = from ? from - 1 : 0; j < s->depth; j++)
-			buf_addf(s->err, "%s %s needs ", s->p->pkgs[s->stack[j]].name, s->p->pkgs[s->stack[j]].version);
-		buf_addf(s->err, "%s %s to build", k->name, k->version);
+		for (j = from ? from - 1 : 0; j < s->depth; j++) {
+			const struct plan_pkg *x = &s->p->pkgs[s->stack[j]], *y = &s->p->pkgs[s->via[j]];
+			size_t next = j + 1 < s->depth ? s->stack[j + 1] : i;
+
+			buf_addf(s->err, "%s%s %s builds with %s %s", j > (from ? from - 1 : 0) ? "; " : "", x->name,
+				 x->version, y->name, y->version);
+			if (s->via[j] != next)
+				buf_addf(s->err, ", which installs %s %s", s->p->pkgs[next].name, s->p->pkgs[next].version);
+		}
 		return -1;
 	}
 	s->mark[i] = 1;
@@ -254,6 +263,7 @@ size_t *plan_build_order(const struct plan *p, struct buf *err)
 	s.order = xcalloc(p->n + 1, sizeof(*s.order));
 	s.stamp = xcalloc(p->n + 1, sizeof(*s.stamp));
 	s.stack = xcalloc(p->n + 1, sizeof(*s.stack));
+	s.via = xcalloc(p->n + 1, sizeof(*s.via));
 	for (i = 0; i < p->n; i++)
 		if (place(&s, i) < 0) {
 			free(s.order);
@@ -263,6 +273,7 @@ size_t *plan_build_order(const struct plan *p, struct buf *err)
 	free(s.mark);
 	free(s.stamp);
 	free(s.stack);
+	free(s.via);
 	return s.order;
 }
 

@@ -30,6 +30,7 @@ struct proj {
 	struct cand *c;                     /* highest version first */
 	size_t nc;
 	long chosen;                        /* index into c, or -1 */
+	unsigned changes;                   /* how often the choice changed */
 	int inspected;                      /* the chosen sdist is downloaded and inspected */
 	struct sdist_info info;
 	struct requirement *breq, *dreq;    /* parsed info.build_requires and info.deps */
@@ -560,7 +561,11 @@ static long best_match(const struct resolver *r, const struct proj *p, const str
 	return best;
 }
 
-static long choose_with(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons)
+/* The best candidate for demands dem[0..n) and the constraints: all of them (con == NULL
+ * and with_cons), none (!with_cons), or only con. A pin (== or ===) in any of them admits
+ * yanked files, as in pip. */
+static long choose_con(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons,
+		       const struct reqfile_entry *con)
 {
 	struct specset s;
 	int pinned = 0;
@@ -568,12 +573,24 @@ static long choose_with(const struct resolver *r, const struct proj *p, const si
 	long best;
 
 	specset_init(&s);
-	merge_specs(r, p, dem, n, with_cons, &s);
+	merge_specs(r, p, dem, n, with_cons && !con, &s);
 	for (i = 0; i < n; i++)
 		pinned |= is_pinned(&r->d[dem[i]].req->spec);
+	if (con) {
+		specset_merge(&s, &con->req.spec);
+		pinned |= is_pinned(&con->req.spec);
+	} else if (with_cons) {
+		for (i = 0; i < p->ncons; i++)
+			pinned |= is_pinned(&p->cons[i]->req.spec);
+	}
 	best = best_match(r, p, &s, pinned);
 	specset_release(&s);
 	return best;
+}
+
+static long choose_with(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons)
+{
+	return choose_con(r, p, dem, n, with_cons, NULL);
 }
 
 static void list_versions(const struct resolver *r, const struct proj *p, const struct specset *s, struct buf *out)
@@ -619,9 +636,16 @@ static void explain_failure(const struct resolver *r, const struct proj *p, stru
 		specset_init(&s);
 		merge_specs(r, p, &p->dem[i], 1, 1, &s);
 		if (choose_with(r, p, &p->dem[i], 1, 0) >= 0 && p->ncons) {
+			const struct reqfile_entry *con = p->cons[0];
+
+			for (j = 0; j < p->ncons; j++)
+				if (choose_con(r, p, &p->dem[i], 1, 1, p->cons[j]) < 0) {
+					con = p->cons[j];
+					break;
+				}
 			buf_adds(out, "requirement ");
 			describe_demand(r, p->dem[i], out);
-			buf_addf(out, " conflicts with the constraint '%s'", p->cons[0]->text);
+			buf_addf(out, " conflicts with the constraint '%s' (%s:%zu)", con->text, con->file, con->line);
 		} else {
 			buf_addf(out, "no version of '%s' satisfies ", p->name);
 			describe_demand(r, p->dem[i], out);
@@ -665,7 +689,7 @@ static int parse_reqs(struct resolver *r, const struct proj *p, char *const *tex
 
 		requirement_init(&(*out)[i]);
 		if (requirement_parse(t, &(*out)[i], &e) < 0) {
-			buf_addf(r->err, "%s %s: invalid %s '%s': %s", p->name, chosen_version(p), what, t, e.s);
+			buf_addf(r->err, "%s %s: %s: %s", p->name, chosen_version(p), what, e.s);
 			buf_release(&e);
 			requirement_release(&(*out)[i]);
 			return -1;
@@ -681,11 +705,12 @@ static int have_verified(const char *path, const char *want, char **sha)
 {
 	struct buf hex = BUF_INIT;
 
-	if (access(path, F_OK) < 0 || sha256_file_hex(path, &hex) < 0) {
+	/* without a digest from the index there is nothing to verify against: download again */
+	if (!want || access(path, F_OK) < 0 || sha256_file_hex(path, &hex) < 0) {
 		buf_release(&hex);
 		return 0;
 	}
-	if (want && ascii_strcasecmp(want, hex.s) != 0) {
+	if (ascii_strcasecmp(want, hex.s) != 0) {
 		buf_release(&hex);
 		return 0;
 	}
@@ -905,12 +930,23 @@ static void make_plan(struct resolver *r, struct plan *plan)
 		map[order[i]] = i;
 		k->name = xstrdup(p->name);
 		k->version = xstrdup(p->c[p->chosen].vstr);
-		for (j = 0; j < p->ncons; j++)
-			buf_addf(&cons, "%s%s", j ? "," : "", p->cons[j]->text);
+		if (p->ncons == 1) {
+			buf_adds(&cons, p->cons[0]->text);
+		} else if (p->ncons > 1) {
+			/* several constraint lines: one requirement with their specifiers merged */
+			struct specset s;
+
+			specset_init(&s);
+			for (j = 0; j < p->ncons; j++)
+				specset_merge(&s, &p->cons[j]->req.spec);
+			buf_adds(&cons, p->cons[0]->req.name);
+			specset_format(&s, &cons);
+			specset_release(&s);
+		}
 		k->constraint = cons.len ? buf_detach(&cons, NULL) : NULL;
 		buf_release(&cons);
 		k->sdist_filename = xstrdup(p->c[p->chosen].sdist->filename);
-		k->sdist_url = xstrdup(p->c[p->chosen].sdist->url);
+		k->sdist_url = url_redacted(p->c[p->chosen].sdist->url); /* the files are shared, credentials are not */
 		k->sdist_sha256 = xstrdup(p->sdist_sha256);
 		k->sdist_path = xasprintf("sdists-repo/downloads/%s", p->c[p->chosen].sdist->filename);
 		k->info = p->info; /* moved */
@@ -929,7 +965,9 @@ static void make_plan(struct resolver *r, struct plan *plan)
 			plan->top[plan->ntop].req = xstrdup(d->req->text);
 			plan->top[plan->ntop].origin = xstrdup(d->origin);
 			plan->ntop++;
-		} else {
+		} else if ((size_t)d->parent != to) {
+			/* a package asking for its own extras ("pkg[all]" needs "pkg[a]") gets no
+			 * edge to itself: the extras are in the package's "extras" */
 			add_edge(&plan->pkgs[map[d->parent]], map[to], d->type, d->req->text);
 		}
 	}
@@ -956,8 +994,11 @@ static int extras_changed(const struct proj *p)
 
 static int choose_all(struct resolver *r, int *changed, struct buf *failure)
 {
+	long *next = xcalloc(r->np + 1, sizeof(*next));
 	size_t i;
 
+	for (i = 0; i < r->np; i++)
+		next[i] = r->p[i].chosen;
 	for (i = 0; i < r->np; i++) {
 		struct proj *p = &r->p[i];
 		long best;
@@ -968,6 +1009,7 @@ static int choose_all(struct resolver *r, int *changed, struct buf *failure)
 			buf_addf(r->err, "no such project '%s' on the index (", p->name);
 			add_chain(r, p->via, r->err);
 			buf_addch(r->err, ')');
+			free(next);
 			return -1;
 		}
 		if (extras_changed(p))
@@ -978,13 +1020,39 @@ static int choose_all(struct resolver *r, int *changed, struct buf *failure)
 				explain_failure(r, p, failure);
 			continue;
 		}
-		if (best != p->chosen) {
-			proj_forget_inspection(p);
-			p->chosen = best;
+		next[i] = best;
+	}
+	/* the demands of this round point into the requirements of the chosen versions: change
+	 * the choices only once every project has been looked at */
+	for (i = 0; i < r->np; i++)
+		if (next[i] != r->p[i].chosen) {
+			proj_forget_inspection(&r->p[i]);
+			r->p[i].chosen = next[i];
+			r->p[i].changes++;
 			*changed = 1;
 		}
-	}
+	free(next);
 	return 0;
+}
+
+/* The projects whose choice keeps changing (a requirement of one version excludes the
+ * version that brought it in): flat resolution does not backtrack. */
+static void unsettled(struct resolver *r, struct buf *err)
+{
+	struct strlist names = STRLIST_INIT;
+	size_t i;
+
+	for (i = 0; i < r->np; i++)
+		if (r->p[i].changes > 2)
+			strlist_add(&names, r->p[i].name);
+	strlist_sort(&names);
+	buf_addf(err, "the resolution did not settle after %d rounds: the choice of", r->o->max_rounds);
+	for (i = 0; i < names.n && i < 10; i++)
+		buf_addf(err, "%s '%s'", i ? "," : "", names.v[i]);
+	if (names.n > 10)
+		buf_addf(err, " and %zu more", names.n - 10);
+	buf_adds(err, " keeps changing; add a constraint to settle it");
+	strlist_release(&names);
 }
 
 void resolve_options_init(struct resolve_options *o)
@@ -1024,6 +1092,7 @@ int resolve(const struct resolve_options *o, const struct reqset *reqs, const st
 		const struct reqfile_entry *e = i < cons->nr ? &cons->entries[i] : &reqs->entries[i - cons->nr];
 		struct buf me = BUF_INIT;
 		struct proj *p;
+		size_t pi;
 		int v;
 
 		if (i >= cons->nr && !e->constraint)
@@ -1041,7 +1110,8 @@ int resolve(const struct resolve_options *o, const struct reqset *reqs, const st
 			goto out;
 		if (!v)
 			continue;
-		p = &r.p[proj_get(&r, e->req.canonical_name)];
+		pi = proj_get(&r, e->req.canonical_name); /* may move r.p */
+		p = &r.p[pi];
 		GROW(p->cons, p->acons, p->ncons + 1);
 		p->cons[p->ncons++] = e;
 	}
@@ -1049,7 +1119,7 @@ int resolve(const struct resolve_options *o, const struct reqset *reqs, const st
 		int changed = 0;
 
 		if (round > o->max_rounds) {
-			buf_addf(err, "the resolution did not settle after %d rounds", o->max_rounds);
+			unsettled(&r, err);
 			goto out;
 		}
 		buf_reset(&failure);

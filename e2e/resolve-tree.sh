@@ -1,0 +1,147 @@
+# resolve-tree.sh: `wbgen resolve` on the tree scenario: the diamond, the build chain
+# three backends deep, the install cycle, fromager's files, determinism (repeated runs,
+# network delays on different pages, a warm cache) and the reuse of verified sdists.
+. "${WBGEN_SRCDIR:-.}/e2e/lib.sh"
+. "${WBGEN_SRCDIR:-.}/e2e/index.sh"
+
+PY=/usr/bin/python3
+tree=$(index_build tree)
+index_serve "$tree"
+URL=$INDEX_URL
+LOG1=$INDEX_LOG
+PORT1=$INDEX_PORT
+FILES="plan.json graph.json build-order.json constraints.txt"
+
+# res OUT CACHE URL ARGS...
+res() {
+	_o=$1 _c=$2 _u=$3
+	shift 3
+	"$WBGEN" resolve --python "$PY" --cache-dir "$TMP/$_c" -o "$TMP/$_o" --index-url "$_u" "$@"
+}
+# q OUT EXPR: a Python expression over the plan (p), packages by name (k), graph (g),
+# build order (o: list of dist names).
+q() {
+	"$PY" -c 'import json, sys
+d = sys.argv[1]
+p = json.load(open(d + "/plan.json")); k = {x["name"]: x for x in p["packages"]}
+g = json.load(open(d + "/graph.json")); o = [x["dist"] for x in json.load(open(d + "/build-order.json"))]
+def closure(n):
+    seen, todo = {n}, [n]
+    while todo:
+        for e in k[todo.pop()]["edges"]:
+            m = e["key"].split("==")[0]
+            if e["req_type"] == "install" and m not in seen:
+                seen.add(m)
+                todo.append(m)
+    return seen
+r = eval("(" + sys.argv[2] + ")"); print(r if isinstance(r, str) else json.dumps(r, sort_keys=True))' "$TMP/$1" "$2"
+}
+eq() {
+	_e=$1
+	shift
+	_g=$("$@") || return 1
+	[ "$_g" = "$_e" ] || { echo "got: $_g"; echo "expected: $_e"; return 1; }
+}
+# same A B: the four files of A and B are byte-identical, once B's port is A's.
+same() {
+	for _f in $FILES; do
+		sed "s/127\.0\.0\.1:$3\//127.0.0.1:$PORT1\//g" "$TMP/$2/$_f" >"$TMP/cmp"
+		cmp "$TMP/$1/$_f" "$TMP/cmp" || return 1
+	done
+}
+
+ok "tree-root resolves" res a c1 "$URL" tree-root
+ok "diamond: one diamond-bottom, the highest that fits both sides" eq '["1.1"]' \
+	q a '[x["version"] for x in p["packages"] if x["name"] == "diamond-bottom"]'
+ok "diamond: both sides point at it" eq '["diamond-bottom==1.1", "diamond-bottom==1.1"]' \
+	q a '[e["key"] for n in ("diamond-left", "diamond-right") for e in k[n]["edges"] if e["req_type"] == "install"]'
+ok "diamond: the requirements as written" eq '["diamond-bottom>=1.0", "diamond-bottom<2"]' \
+	q a '[e["req"] for n in ("diamond-left", "diamond-right") for e in k[n]["edges"] if e["req_type"] == "install"]'
+ok "build chain: chain-app -> backend-c -> backend-b -> tinybuild" eq \
+	'[["backend-c==1.0"], ["backend-b==1.0"], ["tinybuild==1.0"], []]' \
+	q a '[[e["key"] for e in k[n]["edges"] if e["req_type"] == "build-system"] for n in ("chain-app", "backend-c", "backend-b", "tinybuild")]'
+ok "build chain: the build order builds it bottom up" eq true \
+	q a 'o.index("tinybuild") < o.index("backend-b") < o.index("backend-c") < o.index("chain-app")'
+ok "build order: every package once" eq true q a 'sorted(o) == sorted(k) and len(o) == len(set(o))'
+ok "build order: after its build requirements and their install closure" eq '[]' q a '
+[(n, m) for n in k for e in k[n]["edges"] if e["req_type"].startswith("build")
+ for m in closure(e["key"].split("==")[0]) if o.index(m) > o.index(n)]'
+ok "install cycle: a -> b -> c -> a, all in the plan" eq '["cycle-b==1.0", "cycle-c==1.0", "cycle-a==1.0"]' \
+	q a '[e["key"] for n in ("cycle-a", "cycle-b", "cycle-c") for e in k[n]["edges"] if e["req_type"] == "install"]'
+ok "install cycle: in constraints.txt" sh -c 'grep -c "^cycle-[abc]==1.0$" "$1" | grep -qx 3' - "$TMP/a/constraints.txt"
+ok "setuptools users get the PEP 517 default or their [build-system]" eq \
+	'[["setuptools>=40.8.0"], "setuptools.build_meta:__legacy__", "setuptools.build_meta"]' \
+	q a '[k["st-legacy"]["build_system"]["requires"], k["st-legacy"]["build_system"]["build_backend"], k["st-cfg"]["build_system"]["build_backend"]]'
+ok "dynamic packages are marked so" eq '["dyn-deps", "setuptools", "st-cfg", "st-legacy"]' \
+	q a 'sorted(n for n in k if k[n]["install_requires_source"] == "dynamic")'
+ok "static PKG-INFO 2.2 and [project] sources" eq '["pkg-info", "pyproject"]' \
+	q a '[k["lib-01"]["install_requires_source"], k["lib-02"]["install_requires_source"] if "lib-02" in k else k["lib-04"]["install_requires_source"]]'
+ok "graph.json: fromager's shape" eq true q a '
+g[""]["edges"] == [{"key": "tree-root==1.0", "req_type": "toplevel", "req": "tree-root"}] and
+all(set(v) == {"download_url", "pre_built", "version", "canonicalized_name", "constraint", "edges"} for v in g.values()) and
+sorted(g) == sorted([""] + [n + "==" + k[n]["version"] for n in k])'
+ok "build-order.json: fromager's fields" eq true q a '
+all({"req", "constraint", "dist", "version", "prebuilt", "source_url", "source_url_type"} <= set(x) and x["source_url_type"] == "sdist"
+    for x in json.load(open(d + "/build-order.json")))'
+ok "every sdist is downloaded and its sha256 is the index's" "$PY" -c 'import hashlib, json, sys
+d, m = sys.argv[1], json.load(open(sys.argv[2] + "/manifest.json"))
+want = {f["filename"]: f["sha256"] for pr in m["projects"].values() for f in pr["files"]}
+for x in json.load(open(d + "/plan.json"))["packages"]:
+    s = x["sdist"]
+    assert s["sha256"] == want[s["filename"]], s
+    assert hashlib.sha256(open(d + "/" + s["path"], "rb").read()).hexdigest() == s["sha256"], s
+' "$TMP/a" "$tree"
+ok "nothing else in sdists-repo/downloads" eq "$(q a 'len(k)')" sh -c 'ls "$1" | wc -l' - "$TMP/a/sdists-repo/downloads"
+
+# ---- determinism
+ok "a second cold run" res b c2 "$URL" tree-root
+ok "... gives byte-identical files" same a b "$PORT1"
+ok "one download at a time (--jobs 1), cold" res j1 cj1 "$URL" --jobs 1 tree-root
+ok "... gives byte-identical files" same a j1 "$PORT1"
+n_before=$(wc -l <"$LOG1")
+ok "a warm run (same cache, fresh output)" res c c1 "$URL" tree-root
+ok "... gives byte-identical files" same a c "$PORT1"
+ok "... revalidates pages instead of transferring them" sh -c \
+	'tail -n +$(($2 + 1)) "$1" | awk -F "\t" "\$2 ~ /^\/simple\// { n++; if (\$3 == 304) m++ } END { exit !(n > 0 && m == n) }"' \
+	- "$LOG1" "$n_before"
+n_before=$(wc -l <"$LOG1")
+ok "a run into the same output" res a c1 "$URL" tree-root
+ok "... reuses the verified sdists (no download)" eq 0 sh -c \
+	'tail -n +$(($2 + 1)) "$1" | grep -c "^GET	/packages/" || true' - "$LOG1" "$n_before"
+ok "... and writes the same files" same a c "$PORT1"
+
+ok "--offline with the cache and the sdists present" res a c1 "$URL" --offline tree-root
+ok "... writes the same files" same a c "$PORT1"
+fails 1 "--offline without the sdists" res off c1 "$URL" --offline tree-root
+cp "$TMP/err" "$TMP/off.err"
+ok "... says which one is missing" sh -c 'grep -q "sdists-repo/downloads/.*not in the cache.*--offline" "$1" && test "$(wc -l <"$1")" -eq 1' - "$TMP/off.err"
+
+# delays on different pages and files: the order of arrivals changes, the files do not
+for spec in '/simple/lib-0*=delay,seconds=0.3' '/simple/diamond-*=delay,seconds=0.3 /packages/backend-b/*=delay,seconds=0.4' \
+	'/simple/tree-root/=delay,seconds=0.3 /packages/lib-1*=delay,seconds=0.2 /simple/cycle-c/=delay,seconds=0.3'; do
+	set --
+	for f in $spec; do
+		set -- "$@" --fault "$f"
+	done
+	index_serve "$tree" "$@"
+	dn=d$INDEX_PORT
+	ok "delays ($spec): resolves" res "$dn" "c$dn" "$INDEX_URL" tree-root
+	ok "delays ($spec): byte-identical files" same a "$dn" "$INDEX_PORT"
+	ok "delays ($spec): were injected" grep -q "	delay" "$INDEX_LOG"
+	index_stop "$INDEX_PID"
+done
+
+# ---- sdists: a corrupt one is downloaded again, a missing one too
+f=$(ls "$TMP/a/sdists-repo/downloads/" | grep '^lib_07')
+printf 'garbage' >"$TMP/a/sdists-repo/downloads/$f"
+rm -f "$TMP/a/sdists-repo/downloads/diamond_top-1.0.tar.gz"
+INDEX_LOG=$LOG1
+n_before=$(wc -l <"$LOG1")
+ok "a corrupt and a missing sdist" res a c1 "$URL" tree-root
+ok "... are downloaded again, and only them" eq "/packages/diamond-top/diamond_top-1.0.tar.gz /packages/lib-07/$f" sh -c \
+	'tail -n +$(($2 + 1)) "$1" | awk -F "\t" "\$2 ~ /^\/packages\// { print \$2 }" | sort | tr "\n" " " | sed "s/ \$//"' - "$LOG1" "$n_before"
+ok "... verified" eq "$(index_sha256 "$tree" "$f")" sh -c 'sha256sum "$1" | cut -c1-64' - "$TMP/a/sdists-repo/downloads/$f"
+ok "... and the files are the same" same a c "$PORT1"
+ok "no temporary files left behind" eq "" sh -c 'find "$1" -name "*.tmp*" -o -name ".*tmp*"' - "$TMP/a"
+
+done_testing
