@@ -285,11 +285,16 @@ static void add_escaped(struct buf *out, const char *s, size_t n)
 	}
 }
 
-void pep508_quote(struct buf *out, const char *s)
+void pep508_quote_mem(struct buf *out, const char *s, size_t n)
 {
 	buf_addch(out, '\'');
-	add_escaped(out, s, strlen(s));
+	add_escaped(out, s, n);
 	buf_addch(out, '\'');
+}
+
+void pep508_quote(struct buf *out, const char *s)
+{
+	pep508_quote_mem(out, s, strlen(s));
 }
 
 /* ---- string literals: ast.literal_eval of one quoted string */
@@ -387,6 +392,30 @@ static const char *decode_literal(const char *s, size_t n, struct buf *out)
 	return NULL;
 }
 
+int pep508_string(const char *src, size_t pos, size_t *end, struct buf *out, struct buf *err)
+{
+	const char *close, *why;
+	size_t len;
+
+	if (src[pos] != '\'' && src[pos] != '"')
+		return 0;
+	close = strchr(src + pos + 1, src[pos]);
+	if (!close)
+		return 0;
+	len = (size_t)(close - (src + pos + 1));
+	why = decode_literal(src + pos + 1, len, out);
+	if (why) {
+		if (err) {
+			buf_adds(err, "invalid string literal ");
+			add_escaped(err, src + pos, len + 2);
+			buf_addf(err, ": %s", why);
+		}
+		return -1;
+	}
+	*end = pos + len + 2;
+	return 1;
+}
+
 /* ---- trees */
 
 void marker_free(struct marker *m)
@@ -441,7 +470,9 @@ static int parse_list(struct parser *p, int depth, struct marker **out);
 static int parse_var(struct parser *p, struct operand *o)
 {
 	const char *src = p->src;
-	size_t pos = p->pos, i;
+	size_t pos = p->pos, end, i;
+	struct buf b = BUF_INIT;
+	int r;
 
 	if (at_boundary(src, pos)) {
 		for (i = 0; i < ARRAY_SIZE(var_tokens); i++) {
@@ -454,29 +485,17 @@ static int parse_var(struct parser *p, struct operand *o)
 			}
 		}
 	}
-	if (src[pos] == '\'' || src[pos] == '"') {
-		const char *close = strchr(src + pos + 1, src[pos]);
+	r = pep508_string(src, pos, &end, &b, p->err);
+	if (r > 0) {
+		size_t len = b.len;
 
-		if (close) {
-			struct buf b = BUF_INIT;
-			size_t len = (size_t)(close - (src + pos + 1));
-			const char *why = decode_literal(src + pos + 1, len, &b);
-
-			if (why) {
-				buf_release(&b);
-				if (p->err) {
-					buf_adds(p->err, "invalid string literal ");
-					add_escaped(p->err, src + pos, len + 2);
-					buf_addf(p->err, ": %s", why);
-				}
-				return -2;
-			}
-			len = b.len;
-			set_value(o, buf_detach(&b, NULL), len);
-			p->pos = pos + (size_t)(close - (src + pos)) + 1;
-			return 0;
-		}
+		set_value(o, buf_detach(&b, NULL), len);
+		p->pos = end;
+		return 0;
 	}
+	buf_release(&b);
+	if (r < 0)
+		return -2;
 	pep508_syntax_error(p->err, src, pos, pos, "expected a marker variable or quoted string");
 	return -1;
 }
@@ -726,13 +745,6 @@ void marker_format(const struct marker *m, struct buf *out)
 
 /* ---- evaluation */
 
-static void add_value(struct buf *b, const char *s, size_t len)
-{
-	buf_addch(b, '\'');
-	add_escaped(b, s, len);
-	buf_addch(b, '\'');
-}
-
 static int lookup(const char *key, size_t keylen, const struct marker_env *env, const char *extra,
 		  const char **value, struct buf *err)
 {
@@ -741,7 +753,7 @@ static int lookup(const char *key, size_t keylen, const struct marker_env *env, 
 	if (var < 0) {
 		if (err) {
 			buf_adds(err, "undefined marker variable ");
-			add_value(err, key, keylen);
+			pep508_quote_mem(err, key, keylen);
 		}
 		return -1;
 	}
@@ -801,7 +813,7 @@ static int eval_op(const char *lhs, size_t ln, enum mop op, const char *rhs, siz
 		if (memchr(lhs, '\0', ln) || version_parse(lhs, &v)) {
 			if (err) {
 				buf_adds(err, "invalid version ");
-				add_value(err, lhs, ln);
+				pep508_quote_mem(err, lhs, ln);
 				buf_adds(err, " for marker comparison ");
 				pep508_quote(err, spec.s);
 			}
@@ -839,9 +851,9 @@ static int eval_op(const char *lhs, size_t ln, enum mop op, const char *rhs, siz
 	}
 	if (err) {
 		buf_addf(err, "undefined comparison '%s' on ", op_names[op]);
-		add_value(err, lhs, ln);
+		pep508_quote_mem(err, lhs, ln);
 		buf_adds(err, " and ");
-		add_value(err, rhs, rn);
+		pep508_quote_mem(err, rhs, rn);
 	}
 	return -1;
 }

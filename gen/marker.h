@@ -97,7 +97,13 @@ int pep508_identifier(const char *src, size_t pos, size_t *end);
 /* Append a syntax error for src's span [start, end] to err (see above). */
 ATTR_PRINTF(5, 6) void pep508_syntax_error(struct buf *err, const char *src, size_t start, size_t end,
 					  const char *fmt, ...);
+/* If a quoted string token starts at pos: 1 with its value (Python escapes decoded) appended to out
+ * and *end just after the closing quote; -1 for a bad literal, the reason appended to err (may be
+ * NULL); 0 when no string token starts at pos. */
+int pep508_string(const char *src, size_t pos, size_t *end, struct buf *out, struct buf *err);
 /* Append s to out in single quotes, control characters escaped as \xHH (for messages). */
 void pep508_quote(struct buf *out, const char *s);
+/* pep508_quote of s[0..n), which may contain NUL bytes. */
+void pep508_quote_mem(struct buf *out, const char *s, size_t n);
 
 #endif
