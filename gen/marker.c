@@ -1,10 +1,11 @@
 /* marker.c: PEP 508 environment markers (see marker.h), a port of packaging 23.0's
- * _tokenizer.py, _parser.py (marker part) and markers.py. */
+ * _parser.py (marker part) and markers.py; the tokens come from pep508.c. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "marker.h"
 #include "names.h"
+#include "pep508.h"
 #include "specifier.h"
 #include "version.h"
 
@@ -156,237 +157,6 @@ int marker_var_lookup(const char *name, size_t len)
 	return -1;
 }
 
-/* ---- tokens */
-
-/* Decode the UTF-8 character at s (lenient: a stray byte stands for itself). */
-static unsigned long decode_utf8(const unsigned char *s)
-{
-	if (s[0] >= 0xc0 && s[0] < 0xe0 && (s[1] & 0xc0) == 0x80)
-		return ((s[0] & 0x1fUL) << 6) | (s[1] & 0x3f);
-	if (s[0] >= 0xe0 && s[0] < 0xf0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80)
-		return ((s[0] & 0x0fUL) << 12) | ((s[1] & 0x3fUL) << 6) | (s[2] & 0x3f);
-	if (s[0] >= 0xf0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80)
-		return ((s[0] & 0x07UL) << 18) | ((s[1] & 0x3fUL) << 12) | ((s[2] & 0x3fUL) << 6) | (s[3] & 0x3f);
-	return s[0];
-}
-
-/* A word character for the regex \b: Python's Unicode \w (str.isalnum() or '_'), approximated
- * above ASCII by ranges of spaces, punctuation and symbols; the rest counts as letters. */
-static int is_word(unsigned long c)
-{
-	static const struct {
-		unsigned long lo, hi;
-	} nonword[] = {
-		{ 0x80, 0xa9 }, { 0xab, 0xb1 }, { 0xb4, 0xb4 }, { 0xb6, 0xb8 }, { 0xbb, 0xbb }, { 0xbf, 0xbf },
-		{ 0xd7, 0xd7 }, { 0xf7, 0xf7 }, { 0x1680, 0x1680 }, { 0x180e, 0x180e }, { 0x2000, 0x206f },
-		{ 0x20a0, 0x20cf }, { 0x2190, 0x23ff }, { 0x2500, 0x2775 }, { 0x2794, 0x27bf },
-		{ 0x2e00, 0x2e7f }, { 0x3000, 0x3004 }, { 0x3008, 0x3020 }, { 0xe000, 0xf8ff },
-		{ 0xfeff, 0xfeff }, { 0xff01, 0xff0f }, { 0xff1a, 0xff20 }, { 0xff3b, 0xff40 },
-		{ 0xff5b, 0xff65 }, { 0x1f000, 0x1faff },
-	};
-	size_t i;
-
-	if (c < 0x80)
-		return ascii_isalnum((int)c) || c == '_';
-	for (i = 0; i < ARRAY_SIZE(nonword); i++)
-		if (c >= nonword[i].lo && c <= nonword[i].hi)
-			return 0;
-	return 1;
-}
-
-static int at_boundary(const char *src, size_t pos)
-{
-	int before = 0, after;
-
-	if (pos > 0) {
-		size_t b = pos - 1;
-
-		while (b > 0 && pos - b < 4 && ((unsigned char)src[b] & 0xc0) == 0x80)
-			b--;
-		before = is_word(decode_utf8((const unsigned char *)src + b));
-	}
-	after = src[pos] && is_word(decode_utf8((const unsigned char *)src + pos));
-	return before != after;
-}
-
-/* A literal word token such as 'and' with \b on both sides. */
-static int word_token(const char *src, size_t pos, const char *word)
-{
-	size_t n = strlen(word);
-
-	return !strncmp(src + pos, word, n) && at_boundary(src, pos) && at_boundary(src, pos + n);
-}
-
-size_t pep508_skip_ws(const char *src, size_t pos)
-{
-	while (src[pos] == ' ' || src[pos] == '\t')
-		pos++;
-	return pos;
-}
-
-int pep508_at_end(const char *src, size_t pos)
-{
-	return !src[pos] || (src[pos] == '\n' && !src[pos + 1]);
-}
-
-int pep508_identifier(const char *src, size_t pos, size_t *end)
-{
-	size_t e = pos;
-
-	if (!ascii_isalnum((unsigned char)src[pos]) || !at_boundary(src, pos))
-		return 0;
-	e++;
-	while (ascii_isalnum((unsigned char)src[e]) || src[e] == '.' || src[e] == '_' || src[e] == '-')
-		e++;
-	/* the regex backtracks until the trailing \b holds; pos + 1 always satisfies it or nothing does */
-	while (e > pos + 1 && !at_boundary(src, e))
-		e--;
-	if (!at_boundary(src, e))
-		return 0;
-	*end = e;
-	return 1;
-}
-
-/* Characters (not bytes) before pos, counted from 1: packaging counts str positions. */
-static size_t column(const char *src, size_t pos)
-{
-	size_t i, col = 1;
-
-	for (i = 0; i < pos; i++)
-		if (((unsigned char)src[i] & 0xc0) != 0x80)
-			col++;
-	return col;
-}
-
-void pep508_syntax_error(struct buf *err, const char *src, size_t start, size_t end, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	va_start(ap, fmt);
-	buf_vaddf(err, fmt, ap);
-	va_end(ap);
-	buf_addf(err, " at column %zu", column(src, end));
-	if (start < end)
-		buf_addf(err, " (from column %zu)", column(src, start));
-}
-
-/* Append s[0..n) with control characters (and NUL) escaped as \\xHH. */
-static void add_escaped(struct buf *out, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			buf_addf(out, "\\x%02x", (unsigned char)s[i]);
-		else
-			buf_addch(out, s[i]);
-	}
-}
-
-void pep508_quote(struct buf *out, const char *s)
-{
-	buf_addch(out, '\'');
-	add_escaped(out, s, strlen(s));
-	buf_addch(out, '\'');
-}
-
-/* ---- string literals: ast.literal_eval of one quoted string */
-
-static void add_utf8(struct buf *b, unsigned long cp)
-{
-	if (cp < 0x80) {
-		buf_addch(b, (int)cp);
-	} else if (cp < 0x800) {
-		buf_addch(b, (int)(0xc0 | (cp >> 6)));
-		buf_addch(b, (int)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		buf_addch(b, (int)(0xe0 | (cp >> 12)));
-		buf_addch(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addch(b, (int)(0x80 | (cp & 0x3f)));
-	} else {
-		buf_addch(b, (int)(0xf0 | (cp >> 18)));
-		buf_addch(b, (int)(0x80 | ((cp >> 12) & 0x3f)));
-		buf_addch(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addch(b, (int)(0x80 | (cp & 0x3f)));
-	}
-}
-
-static int hexval(int c)
-{
-	if (ascii_isdigit(c))
-		return c - '0';
-	c = ascii_tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* Decode the body s[0..n) of a quoted string with Python's escapes into out.
- * Returns NULL or a static reason. */
-static const char *decode_literal(const char *s, size_t n, struct buf *out)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i++];
-		unsigned long cp;
-		size_t k, digits;
-
-		if (c == '\n' || c == '\r')
-			return "unterminated string literal";
-		if (c != '\\') {
-			buf_addch(out, c);
-			continue;
-		}
-		if (i == n)
-			return "unterminated string literal";
-		c = (unsigned char)s[i++];
-		switch (c) {
-		case '\n':
-			break;
-		case '\r':
-			if (i < n && s[i] == '\n')
-				i++;
-			break;
-		case '\\': case '\'': case '"':
-			buf_addch(out, c);
-			break;
-		case 'a': buf_addch(out, '\a'); break;
-		case 'b': buf_addch(out, '\b'); break;
-		case 'f': buf_addch(out, '\f'); break;
-		case 'n': buf_addch(out, '\n'); break;
-		case 'r': buf_addch(out, '\r'); break;
-		case 't': buf_addch(out, '\t'); break;
-		case 'v': buf_addch(out, '\v'); break;
-		case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
-			cp = c - '0';
-			for (k = 0; k < 2 && i < n && s[i] >= '0' && s[i] <= '7'; k++)
-				cp = cp * 8 + (unsigned long)(s[i++] - '0');
-			add_utf8(out, cp);
-			break;
-		case 'x': case 'u': case 'U':
-			digits = c == 'x' ? 2 : c == 'u' ? 4 : 8;
-			cp = 0;
-			for (k = 0; k < digits; k++) {
-				if (i >= n || hexval((unsigned char)s[i]) < 0)
-					return "truncated escape sequence";
-				cp = cp * 16 + (unsigned long)hexval((unsigned char)s[i++]);
-			}
-			if (cp > 0x10ffff)
-				return "illegal unicode character";
-			add_utf8(out, cp);
-			break;
-		case 'N':
-			return "named unicode escapes (\\N{...}) are not supported";
-		default:
-			buf_addch(out, '\\');
-			buf_addch(out, c);
-			break;
-		}
-	}
-	return NULL;
-}
-
 /* ---- trees */
 
 void marker_free(struct marker *m)
@@ -441,42 +211,32 @@ static int parse_list(struct parser *p, int depth, struct marker **out);
 static int parse_var(struct parser *p, struct operand *o)
 {
 	const char *src = p->src;
-	size_t pos = p->pos, i;
+	size_t pos = p->pos, end, i;
+	struct buf b = BUF_INIT;
+	int r;
 
-	if (at_boundary(src, pos)) {
+	if (pep508_at_boundary(src, pos)) {
 		for (i = 0; i < ARRAY_SIZE(var_tokens); i++) {
 			size_t n = strlen(var_tokens[i].text);
 
-			if (!strncmp(src + pos, var_tokens[i].text, n) && at_boundary(src, pos + n)) {
+			if (!strncmp(src + pos, var_tokens[i].text, n) && pep508_at_boundary(src, pos + n)) {
 				set_var(o, var_tokens[i].var);
 				p->pos = pos + n;
 				return 0;
 			}
 		}
 	}
-	if (src[pos] == '\'' || src[pos] == '"') {
-		const char *close = strchr(src + pos + 1, src[pos]);
+	r = pep508_string(src, pos, &end, &b, p->err);
+	if (r > 0) {
+		size_t len = b.len;
 
-		if (close) {
-			struct buf b = BUF_INIT;
-			size_t len = (size_t)(close - (src + pos + 1));
-			const char *why = decode_literal(src + pos + 1, len, &b);
-
-			if (why) {
-				buf_release(&b);
-				if (p->err) {
-					buf_adds(p->err, "invalid string literal ");
-					add_escaped(p->err, src + pos, len + 2);
-					buf_addf(p->err, ": %s", why);
-				}
-				return -2;
-			}
-			len = b.len;
-			set_value(o, buf_detach(&b, NULL), len);
-			p->pos = pos + (size_t)(close - (src + pos)) + 1;
-			return 0;
-		}
+		set_value(o, buf_detach(&b, NULL), len);
+		p->pos = end;
+		return 0;
 	}
+	buf_release(&b);
+	if (r < 0)
+		return -2;
 	pep508_syntax_error(p->err, src, pos, pos, "expected a marker variable or quoted string");
 	return -1;
 }
@@ -493,19 +253,19 @@ static int parse_op(struct parser *p, enum mop *op)
 	const char *src = p->src;
 	size_t i;
 
-	if (word_token(src, p->pos, "in")) {
+	if (pep508_word_token(src, p->pos, "in")) {
 		p->pos += 2;
 		*op = OP_IN;
 		return 0;
 	}
-	if (word_token(src, p->pos, "not")) {
+	if (pep508_word_token(src, p->pos, "not")) {
 		p->pos += 3;
 		if (src[p->pos] != ' ' && src[p->pos] != '\t') {
 			pep508_syntax_error(p->err, src, p->pos, p->pos, "expected whitespace after 'not'");
 			return -1;
 		}
 		p->pos = pep508_skip_ws(src, p->pos);
-		if (!word_token(src, p->pos, "in")) {
+		if (!pep508_word_token(src, p->pos, "in")) {
 			pep508_syntax_error(p->err, src, p->pos, p->pos, "expected 'in' after 'not'");
 			return -1;
 		}
@@ -596,10 +356,10 @@ static int parse_list(struct parser *p, int depth, struct marker **out)
 			return r;
 		}
 		list_add(list, atom, is_or);
-		if (word_token(p->src, p->pos, "or")) {
+		if (pep508_word_token(p->src, p->pos, "or")) {
 			is_or = 1;
 			p->pos += 2;
-		} else if (word_token(p->src, p->pos, "and")) {
+		} else if (pep508_word_token(p->src, p->pos, "and")) {
 			is_or = 0;
 			p->pos += 3;
 		} else {
@@ -726,13 +486,6 @@ void marker_format(const struct marker *m, struct buf *out)
 
 /* ---- evaluation */
 
-static void add_value(struct buf *b, const char *s, size_t len)
-{
-	buf_addch(b, '\'');
-	add_escaped(b, s, len);
-	buf_addch(b, '\'');
-}
-
 static int lookup(const char *key, size_t keylen, const struct marker_env *env, const char *extra,
 		  const char **value, struct buf *err)
 {
@@ -741,7 +494,7 @@ static int lookup(const char *key, size_t keylen, const struct marker_env *env, 
 	if (var < 0) {
 		if (err) {
 			buf_adds(err, "undefined marker variable ");
-			add_value(err, key, keylen);
+			pep508_quote_mem(err, key, keylen);
 		}
 		return -1;
 	}
@@ -801,7 +554,7 @@ static int eval_op(const char *lhs, size_t ln, enum mop op, const char *rhs, siz
 		if (memchr(lhs, '\0', ln) || version_parse(lhs, &v)) {
 			if (err) {
 				buf_adds(err, "invalid version ");
-				add_value(err, lhs, ln);
+				pep508_quote_mem(err, lhs, ln);
 				buf_adds(err, " for marker comparison ");
 				pep508_quote(err, spec.s);
 			}
@@ -839,9 +592,9 @@ static int eval_op(const char *lhs, size_t ln, enum mop op, const char *rhs, siz
 	}
 	if (err) {
 		buf_addf(err, "undefined comparison '%s' on ", op_names[op]);
-		add_value(err, lhs, ln);
+		pep508_quote_mem(err, lhs, ln);
 		buf_adds(err, " and ");
-		add_value(err, rhs, rn);
+		pep508_quote_mem(err, rhs, rn);
 	}
 	return -1;
 }

@@ -1,9 +1,9 @@
 /* marker.h: PEP 508 environment markers, parsed, formatted and evaluated exactly like
  * python3-packaging 23.0's packaging.markers.Marker, quirks included (str() of "((a or b)) and c",
  * a comparison of two variables or two strings). Deliberate differences: text after a complete
- * marker is an error (as in packaging >= 23.2); \N{name} escapes in strings are refused; more
- * than 400 nested parentheses are refused; extra names are lowercased in ASCII only; non-ASCII
- * characters count as word characters for the tokenizer's \b (this changes error messages only).
+ * marker is an error (as in packaging >= 23.2); more than 400 nested parentheses are refused;
+ * extra names are lowercased in ASCII only. The tokens, string literals and their differences are
+ * in pep508.h.
  *
  * struct marker_env is the contract between gen/pyenv.c, which fills it once from the
  * target interpreter, and the marker evaluator. 'extra' is not part of it: the extras
@@ -75,10 +75,8 @@ int marker_eval(const struct marker *m, const struct marker_env *env, const char
 		struct buf *err);
 
 /*
- * The tokenizer and marker grammar as cursors over a whole source string, shared with
- * requirement.c (which parses a marker after ';'). Positions are byte offsets into src.
- * A syntax error is appended to err as "MESSAGE at column N[ (from column M)]", the columns
- * counting characters from 1, like packaging's ParserSyntaxError message and span.
+ * The marker grammar as a cursor over a whole source string, for requirement.c (which parses a
+ * marker after ';'). Positions are byte offsets into src; syntax errors are worded as in pep508.h.
  */
 
 /* Parse a marker expression starting at *pos (packaging's _parse_marker: trailing text is left
@@ -88,16 +86,5 @@ int marker_parse_at(const char *src, size_t *pos, struct marker **out, struct bu
 /* Apply packaging's _normalize_extra_values to a top-level tree: in its first comparison, a value
  * compared with 'extra' is PEP 503 normalised (this changes str() only). */
 void marker_normalize_extra(struct marker *m);
-/* The position after the whitespace (spaces and tabs) at pos. */
-size_t pep508_skip_ws(const char *src, size_t pos);
-/* Non-zero at packaging's END token: the end of src or a final newline. */
-int pep508_at_end(const char *src, size_t pos);
-/* If an IDENTIFIER token (name or extra) starts at pos, store its end and return non-zero. */
-int pep508_identifier(const char *src, size_t pos, size_t *end);
-/* Append a syntax error for src's span [start, end] to err (see above). */
-ATTR_PRINTF(5, 6) void pep508_syntax_error(struct buf *err, const char *src, size_t start, size_t end,
-					  const char *fmt, ...);
-/* Append s to out in single quotes, control characters escaped as \xHH (for messages). */
-void pep508_quote(struct buf *out, const char *s);
 
 #endif

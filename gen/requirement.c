@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "pep508.h"
 #include "requirement.h"
 
 void requirement_init(struct requirement *r)
