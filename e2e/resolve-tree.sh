@@ -114,7 +114,7 @@ ok "--offline with the cache and the sdists present" res a c1 "$URL" --offline t
 ok "... writes the same files" same a c "$PORT1"
 fails 1 "--offline without the sdists" res off c1 "$URL" --offline tree-root
 cp "$TMP/err" "$TMP/off.err"
-ok "... says which one is missing" sh -c 'grep -q "sdists-repo/downloads/.*not in the cache.*--offline" "$1" && test "$(wc -l <"$1")" -eq 1' - "$TMP/off.err"
+ok "... says which one is missing" sh -c 'grep -q "sdists-repo/downloads/.*not downloaded yet.*--offline" "$1" && test "$(wc -l <"$1")" -eq 1' - "$TMP/off.err"
 
 # delays on different pages and files: the order of arrivals changes, the files do not
 for spec in '/simple/lib-0*=delay,seconds=0.3' '/simple/diamond-*=delay,seconds=0.3 /packages/backend-b/*=delay,seconds=0.4' \
