@@ -43,7 +43,9 @@ const char usage_resolve[] =
 	"  -v, --verbose           progress on standard error\n"
 	"\n"
 	"Credentials for private indexes come from the URL or a netrc file ($NETRC or\n"
-	"~/.netrc); they are never printed.\n";
+	"~/.netrc); they are never printed. As in pip, a --hash on any requirement (or\n"
+	"--require-hashes) turns on hash-checking mode: every sdist of the plan, build\n"
+	"requirements included, must match a sha256 --hash given for its project.\n";
 
 static void add_index(struct strlist *l, const char *url)
 {

@@ -224,6 +224,29 @@ ok "basic: --pre picks foo.bar 2.0rc1, whose six-ish>=2.0 nothing satisfies" err
 	"no version of 'six-ish' satisfies 'six-ish>=2.0' \(from foo-bar 2\.0rc1 \[install\] <- command line:1\); available: 2\.0\.dev1 \(does not match\), 1\.5 \(yanked\), 1\.0 \(does not match\)" --pre foo.bar
 ok "basic: --pre takes six-ish's dev release" chk b3b "six-ish==2.0.dev1" --pre six-ish
 ok "basic: a legacy HTML-only page" chk b4 "legacy-page==0.9" legacy-page
+# hash-checking mode (pip's): --hash pins the sdist's digest, and then every package of the
+# plan needs one, build requirements included (they are built from those sdists too)
+SIX=$(index_sha256 "$basic" six_ish-1.0.tar.gz)
+TB=$(index_sha256 "$basic" tinybuild-1.0.tar.gz)
+FOO=$(index_sha256 "$basic" foo_bar-1.0.tar.gz)
+BAD=0000000000000000000000000000000000000000000000000000000000000000
+printf 'six_ish==1.0 --hash=sha256:%s --hash=sha256:%s\n' "$BAD" "$SIX" >"$TMP/h-ok.txt"
+printf 'tinybuild==1.0 --hash=sha256:%s\n' "$TB" >"$TMP/h-c.txt"
+printf 'six_ish==1.0 --hash=sha256:%s\n' "$BAD" >"$TMP/h-bad.txt"
+printf 'foo.bar==1.0 --hash=sha256:%s\n' "$FOO" >"$TMP/h-mode.txt"
+printf 'six_ish==1.0 --hash=sha512:%0128d\n' 0 >"$TMP/h-512.txt"
+printf -- '--require-hashes\nsix_ish==1.0\n' >"$TMP/h-req.txt"
+ok "--hash: a matching digest among several (the build backend's in a constraints file)" chk h1 \
+	"six-ish==1.0 tinybuild==1.0" -r "$TMP/h-ok.txt" -c "$TMP/h-c.txt"
+ok "--hash: a digest that does not match names the sdist, both digests and the file:line" err h2 \
+	"six-ish 1\.0: sdist 'six_ish-1\.0\.tar\.gz' has sha256 $SIX, which matches no --hash given for 'six-ish' \(.*h-bad\.txt:1\)" \
+	-r "$TMP/h-bad.txt"
+ok "--hash turns on hash-checking mode: a dependency without one is refused" err h3 \
+	"needs a --hash for every package, and none is given for '(six-ish|tinybuild)'" -r "$TMP/h-mode.txt"
+ok "--require-hashes without any --hash" err h4 "none is given for 'six-ish' \(.*h-req\.txt:2\)" -r "$TMP/h-req.txt"
+ok "--hash with only digests wbgen cannot check" err h5 "has no sha256 --hash, the only kind wbgen checks" \
+	-r "$TMP/h-512.txt"
+
 IDX=$(echo "$BURL" | sed 's|^http://|http://someone:s3cr3t@|')
 cred() { res cred -v foo.bar 2>"$TMP/cred.err" && cat "$TMP/cred.err" && has cred foo-bar==1.1; }
 ok "credentials in the index URL" cred

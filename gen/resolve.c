@@ -38,6 +38,8 @@ struct proj {
 	char *sdist_path, *sdist_sha256;
 	const struct reqfile_entry **cons;  /* the constraints on this project */
 	size_t ncons, acons;
+	struct strlist hashes;              /* sha256 digests allowed by --hash (lowercase hex) */
+	const struct reqfile_entry *hash_entry; /* the first entry that gave them */
 	/* state of the current round */
 	int reachable;
 	long via;                           /* the demand through which it was first reached */
@@ -54,6 +56,7 @@ struct demand {
 };
 
 struct resolver {
+	int require_hashes;                 /* hash-checking mode: every sdist needs a matching --hash */
 	const struct resolve_options *o;
 	const struct reqset *reqs, *cons;
 	struct proj *p;
@@ -155,6 +158,7 @@ static void proj_release(struct proj *p)
 	free(p->c);
 	proj_forget_inspection(p);
 	free(p->cons);
+	strlist_release(&p->hashes);
 	free(p->dem);
 	strlist_release(&p->extras);
 	strlist_release(&p->prev_extras);
@@ -797,6 +801,63 @@ static int fetch_metadata(struct resolver *r, size_t *which, size_t nw)
 	return rc;
 }
 
+/* pip's hash-checking mode: the sdist must match one of the --hash values given for its project. */
+static int check_hash(struct resolver *r, const struct proj *p)
+{
+	const struct cand *c = &p->c[p->chosen];
+
+	if (p->hashes.n) {
+		if (strlist_find(&p->hashes, p->sdist_sha256) >= 0)
+			return 0;
+		buf_addf(r->err, "%s %s: sdist '%s' has sha256 %s, which matches no --hash given for '%s' (%s:%zu)",
+			 p->name, c->vstr, c->sdist->filename, p->sdist_sha256, p->name, p->hash_entry->file,
+			 p->hash_entry->line);
+		return -1;
+	}
+	if (!r->require_hashes)
+		return 0;
+	buf_addf(r->err, "%s %s: hash-checking mode (--require-hashes, or a --hash on any requirement) needs a --hash "
+		 "for every package, and none is given for '%s' (", p->name, c->vstr, p->name);
+	add_chain(r, p->via, r->err);
+	buf_addch(r->err, ')');
+	return -1;
+}
+
+/* Collect the --hash values of every entry into its project. Returns 0 or -1 with err. */
+static int collect_hashes(struct resolver *r, const struct reqset *set)
+{
+	size_t i, j;
+
+	for (i = 0; i < set->nr; i++) {
+		const struct reqfile_entry *e = &set->entries[i];
+		struct proj *p;
+		size_t usable = 0, pi;
+
+		if (!e->hashes.n)
+			continue;
+		r->require_hashes = 1;
+		pi = proj_get(r, e->req.canonical_name); /* may move r->p */
+		p = &r->p[pi];
+		for (j = 0; j < e->hashes.n; j++) {
+			const char *h = e->hashes.v[j];
+
+			if (!starts_with(h, "sha256:"))
+				continue;
+			usable++;
+			if (strlist_find(&p->hashes, h + 7) < 0)
+				strlist_add(&p->hashes, h + 7);
+		}
+		if (!usable) {
+			buf_addf(r->err, "%s:%zu: '%s' has no sha256 --hash, the only kind wbgen checks", e->file, e->line,
+				 e->text);
+			return -1;
+		}
+		if (!p->hash_entry)
+			p->hash_entry = e;
+	}
+	return 0;
+}
+
 static int download_and_inspect(struct resolver *r, int *changed)
 {
 	size_t *which = NULL, nw = 0, aw = 0, i, nd = 0;
@@ -854,7 +915,9 @@ static int download_and_inspect(struct resolver *r, int *changed)
 			}
 			p->sdist_sha256 = buf_detach(&hex, NULL);
 		}
-		rc = inspect_one(r, p);
+		rc = check_hash(r, p);
+		if (rc == 0)
+			rc = inspect_one(r, p);
 	}
 	if (rc == 0) {
 		size_t nm = 0;
@@ -1115,6 +1178,9 @@ int resolve(const struct resolve_options *o, const struct reqset *reqs, const st
 		GROW(p->cons, p->acons, p->ncons + 1);
 		p->cons[p->ncons++] = e;
 	}
+	r.require_hashes = reqs->require_hashes;
+	if (collect_hashes(&r, reqs) < 0 || collect_hashes(&r, cons) < 0)
+		goto out;
 	for (round = 1;; round++) {
 		int changed = 0;
 
