@@ -224,6 +224,12 @@ ok "basic: --pre picks foo.bar 2.0rc1, whose six-ish>=2.0 nothing satisfies" err
 	"no version of 'six-ish' satisfies 'six-ish>=2.0' \(from foo-bar 2\.0rc1 \[install\] <- command line:1\); available: 2\.0\.dev1 \(does not match\), 1\.5 \(yanked\), 1\.0 \(does not match\)" --pre foo.bar
 ok "basic: --pre takes six-ish's dev release" chk b3b "six-ish==2.0.dev1" --pre six-ish
 ok "basic: a legacy HTML-only page" chk b4 "legacy-page==0.9" legacy-page
+IDX="file://$basic/simple/"
+ok "basic through a file:// index (a static tree of index.html pages)" chk bf \
+	"foo-bar==1.1 six-ish==1.0 speedup==2.0 zope-thing==4.1 tinybuild==1.0" 'foo.bar[fast]' zope.thing
+ok "... an unknown project there is 'no such project'" err bf2 "no such project 'no-such-project' on the index" \
+	no-such-project
+IDX=$BURL
 # hash-checking mode (pip's): --hash pins the sdist's digest, and then every package of the
 # plan needs one, build requirements included (they are built from those sdists too)
 SIX=$(index_sha256 "$basic" six_ish-1.0.tar.gz)

@@ -475,6 +475,12 @@ static void on_done(struct fetcher *f, struct fetch *q, CURLcode rc, double t0)
 			fail(q, "response larger than %zu bytes", f->opt.max_page_bytes);
 			return;
 		}
+		if (rc == CURLE_FILE_COULDNT_READ_FILE) {
+			/* a file:// index: a missing file is what a 404 is to HTTP */
+			fail(q, "no such file");
+			q->status = 404;
+			return;
+		}
 		reason = xasprintf("%s%s%s", curl_easy_strerror(rc), q->errbuf[0] ? ": " : "", q->errbuf);
 		if (is_transient(rc))
 			retry_or_fail(f, q, t0, reason);

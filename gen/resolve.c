@@ -475,7 +475,9 @@ static int fetch_pages(struct resolver *r, int *changed)
 		for (j = 0; j < nidx; j++) {
 			size_t k = i * nidx + j;
 
-			urls[k] = xasprintf("%s%s/", r->o->index_urls.v[j], r->p[which[i]].name);
+			/* a file:// index is a static tree: its pages are index.html files */
+			urls[k] = xasprintf("%s%s/%s", r->o->index_urls.v[j], r->p[which[i]].name,
+					    starts_with(r->o->index_urls.v[j], "file:") ? "index.html" : "");
 			fetch_init(&q[k], urls[k]);
 			q[k].accept = INDEX_ACCEPT;
 			q[k].cacheable = 1;
