@@ -49,13 +49,6 @@ int cmd_target(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (!python) {
-		struct buf found = BUF_INIT, ignored = BUF_INIT;
-
-		python = pyenv_find("python3", &found, &ignored) == 0 ? "python3" : WBGEN_PYTHON3;
-		buf_release(&found);
-		buf_release(&ignored);
-	}
 	if (no_cache)
 		cache_dir = NULL;
 	else if (!cache_dir && pyenv_default_cache_dir(&dflt) == 0)

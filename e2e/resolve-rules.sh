@@ -224,6 +224,8 @@ ok "basic: --pre picks foo.bar 2.0rc1, whose six-ish>=2.0 nothing satisfies" err
 	"no version of 'six-ish' satisfies 'six-ish>=2.0' \(from foo-bar 2\.0rc1 \[install\] <- command line:1\); available: 2\.0\.dev1 \(does not match\), 1\.5 \(yanked\), 1\.0 \(does not match\)" --pre foo.bar
 ok "basic: --pre takes six-ish's dev release" chk b3b "six-ish==2.0.dev1" --pre six-ish
 ok "basic: a legacy HTML-only page" chk b4 "legacy-page==0.9" legacy-page
+nopy() { rm -rf "$TMP/np"; "$WBGEN" resolve --cache-dir "$CACHE" -o "$TMP/np" --index-url "$BURL" six-ish && has np six-ish==1.0; }
+ok "without --python: python3 on PATH is the target" nopy
 IDX="file://$basic/simple/"
 ok "basic through a file:// index (a static tree of index.html pages)" chk bf \
 	"foo-bar==1.1 six-ish==1.0 speedup==2.0 zope-thing==4.1 tinybuild==1.0" 'foo.bar[fast]' zope.thing

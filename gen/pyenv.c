@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "pyenv.h"
 
 extern char **environ;
@@ -716,6 +717,13 @@ int pyenv_load(struct pyenv *pe, const char *python, const char *cache_dir, stru
 	int ret = -1;
 
 	pyenv_init(pe);
+	if (!python) {
+		struct buf found = BUF_INIT, ignored = BUF_INIT;
+
+		python = pyenv_find("python3", &found, &ignored) == 0 ? "python3" : WBGEN_PYTHON3;
+		buf_release(&found);
+		buf_release(&ignored);
+	}
 	if (pyenv_find(python, &path, err))
 		goto out;
 	pe->executable = xstrdup(path.s);

@@ -26,6 +26,7 @@ void pyenv_init(struct pyenv *pe);
 /* Free everything pe owns; it is empty afterwards. */
 void pyenv_release(struct pyenv *pe);
 /* Describe the interpreter 'python' (a name looked up on PATH, or a path containing '/').
+ * python NULL means python3 on PATH, else the python3 configure found (WBGEN_PYTHON3).
  * cache_dir: where answers are cached (created if needed), NULL for no cache. "#!" wrappers such as
  * pyenv shims may run a different interpreter each time: their answers are never cached.
  * Returns 0, or -1 with a one-line message in err (pe is then empty). */
