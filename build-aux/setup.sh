@@ -1,7 +1,8 @@
 #!/bin/sh
 # setup.sh: the first Quick start command. On Debian 12: installs the build
 # dependencies that are missing (apt-get), builds wbgen in this checkout, and
-# runs it on the bundled example. Safe to run again: it skips what is done.
+# resolves the bundled example (examples/) against a local index, offline.
+# Safe to run again: it skips what is done.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -29,5 +30,9 @@ fi
 [ -f Makefile ] || ./configure -q
 make -j"$(nproc)"
 
-echo "setup: built ./wbgen; running it on the bundled example (examples/)" >&2
-./wbgen target
+echo "setup: built ./wbgen; resolving the bundled example (examples/)" >&2
+python3 e2e/fixtures/mkindex.py --if-missing examples/scenario.py examples/index >/dev/null
+./wbgen resolve -r examples/requirements.txt -c examples/constraints.txt \
+	--index-url "file://$PWD/examples/index/simple/" -o examples/out
+echo "setup: the plan is in examples/out (plan.json, graph.json, build-order.json, constraints.txt)" >&2
+cat examples/out/constraints.txt
