@@ -4,7 +4,10 @@
 # See docs/benchmarks.md (this script rewrites its results section).
 #
 # usage: bench/resolve.sh [--runs N] [--no-write] [--server nginx|serve.py]
-#                         [--projects N] [--versions M] [--top T] [--seed S]
+#                         [--projects N] [--versions M] [--top T] [--seed S] [--serve]
+#
+# --serve only builds and serves the index (for profiling), printing the URL and the
+# requirements file, until interrupted.
 #
 # Environment: WBGEN (default build-dev/wbgen, rebuilt with make when build-dev
 # exists), BENCH_WORK (default build-dev/bench: the index, caches, logs), PIP_PYTHON
@@ -19,6 +22,7 @@ export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 top=$(cd "$(dirname "$0")/.." && pwd)
 runs=5
 write=1
+serve_only=0
 server=
 n=2000
 m=10
@@ -28,12 +32,13 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--runs) runs=$2; shift ;;
 	--no-write) write=0 ;;
+	--serve) serve_only=1 ;;
 	--server) server=$2; shift ;;
 	--projects) n=$2; shift ;;
 	--versions) m=$2; shift ;;
 	--top) ntop=$2; shift ;;
 	--seed) seed=$2; shift ;;
-	-h|--help) sed -n '2,12s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "resolve.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -230,6 +235,12 @@ else
 fi
 URL=http://127.0.0.1:$PORT/simple/
 say "index: $URL ($server_version), $nfiles files, $isize MB; requirements: $(wc -l <"$REQS") top-level in $REQS"
+if [ "$serve_only" = 1 ]; then
+	say "serving until interrupted; the log is $SRV_LOG"
+	echo "$URL $REQS"
+	wait "$SRV_PID" || true
+	exit 0
+fi
 
 # ---- request counting from the server log
 log_mark() { wc -l <"$SRV_LOG"; }
