@@ -12,7 +12,8 @@
 # Environment: WBGEN (default build-dev/wbgen, rebuilt with make when build-dev
 # exists), BENCH_WORK (default build-dev/bench: the index, caches, logs), PIP_PYTHON
 # (the interpreter whose pip is timed: default /usr/bin/python3 when its pip has
-# --report, else python3 on PATH), TARGET_PYTHON (default /usr/bin/python3).
+# --report, else python3 on PATH), TARGET_PYTHON (default /usr/bin/python3), HYPERFINE
+# (its path; empty: time with a shell loop).
 
 set -eu -o pipefail
 export LC_ALL=C
@@ -38,7 +39,7 @@ while [ $# -gt 0 ]; do
 	--versions) m=$2; shift ;;
 	--top) ntop=$2; shift ;;
 	--seed) seed=$2; shift ;;
-	-h|--help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "resolve.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -184,8 +185,8 @@ EOF
 		</dev/null >>"$SRV_DIR/stderr.log" 2>&1 &
 	SRV_PID=$!
 	SRV_LOG=$SRV_DIR/access.log
-	local i
-	for i in $(seq 100); do
+	local _
+	for _ in $(seq 100); do
 		port_open "$port" && return 0
 		kill -0 "$SRV_PID" 2>/dev/null || break
 		sleep 0.05
@@ -201,8 +202,8 @@ start_servepy() {
 		--log "$SRV_DIR/access.log" --parent-pid $$ --lifetime 1200 </dev/null >"$SRV_DIR/stderr.log" 2>&1 &
 	SRV_PID=$!
 	SRV_LOG=$SRV_DIR/access.log
-	local i
-	for i in $(seq 200); do
+	local _
+	for _ in $(seq 200); do
 		[ -s "$SRV_DIR/port" ] && { PORT=$(cat "$SRV_DIR/port"); return 0; }
 		sleep 0.05
 	done
@@ -213,7 +214,7 @@ server_note=
 if [ "$server" = nginx ]; then
 	[ -n "$NGINX" ] || die "--server nginx: nginx is not installed (apt-get install nginx-light)"
 	started=0
-	for try in 1 2 3; do
+	for _ in 1 2 3; do
 		PORT=$(free_port)
 		if start_nginx "$PORT"; then started=1; break; fi
 	done
@@ -311,11 +312,11 @@ say "  pip warm: $req_pip_warm"
 say "  versions: $agree"
 
 # ---- timing: hyperfine when present, else a loop; median in seconds on stdout
-HF=$(command -v hyperfine || true)
+HF=${HYPERFINE-$(command -v hyperfine || true)}
 timer=${HF:+hyperfine $("$HF" --version | awk '{print $2}')}
-timer=${timer:-a shell loop (hyperfine not installed)}
+timer=${timer:-a shell loop (no hyperfine)}
 measure() { # measure NAME PREPARE COMMAND WARMUP: "median min max" in seconds into $W/NAME.result
-	local name=$1 prep=$2 cmd=$3 warmup=$4 i t0 t1
+	local name=$1 prep=$2 cmd=$3 warmup=$4 t0 t1
 	say "timing $name ($runs runs)"
 	if [ -n "$HF" ]; then
 		local args=(--runs "$runs" --warmup "$warmup" --export-json "$W/$name.json" --style basic)
@@ -324,8 +325,8 @@ measure() { # measure NAME PREPARE COMMAND WARMUP: "median min max" in seconds i
 		"$PY" -c 'import json, sys; r = json.load(open(sys.argv[1]))["results"][0]; print("%.4f %.4f %.4f" % (r["median"], r["min"], r["max"]))' "$W/$name.json" >"$W/$name.result"
 	else
 		: >"$W/$name.times"
-		for i in $(seq "$warmup"); do sh -c "$prep" && sh -c "$cmd" >/dev/null 2>&1; done
-		for i in $(seq "$runs"); do
+		for _ in $(seq "$warmup"); do sh -c "$prep" && sh -c "$cmd" >/dev/null 2>&1; done
+		for _ in $(seq "$runs"); do
 			[ -z "$prep" ] || sh -c "$prep"
 			t0=$(date +%s%N)
 			sh -c "$cmd" >/dev/null 2>&1 || die "$name failed: $cmd"
