@@ -6,8 +6,9 @@
 # usage: bench/resolve.sh [--runs N] [--no-write] [--server nginx|serve.py]
 #                         [--projects N] [--versions M] [--top T] [--seed S] [--serve]
 #
-# --serve only builds and serves the index (for profiling), printing the URL and the
-# requirements file, until interrupted.
+# --runs N: timed runs of each pip variant (default and minimum 5); wbgen's variants,
+# cheaper and noisier, get 2N.  --serve only builds and serves the index (for
+# profiling), printing the URL and the requirements file, until interrupted.
 #
 # Environment: WBGEN (default build-dev/wbgen, rebuilt with make when build-dev
 # exists), BENCH_WORK (default build-dev/bench: the index, caches, logs), PIP_PYTHON
@@ -39,7 +40,7 @@ while [ $# -gt 0 ]; do
 	--versions) m=$2; shift ;;
 	--top) ntop=$2; shift ;;
 	--seed) seed=$2; shift ;;
-	-h|--help) sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "resolve.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -315,8 +316,8 @@ say "  versions: $agree"
 HF=${HYPERFINE-$(command -v hyperfine || true)}
 timer=${HF:+hyperfine $("$HF" --version | awk '{print $2}')}
 timer=${timer:-a shell loop (no hyperfine)}
-measure() { # measure NAME PREPARE COMMAND WARMUP: "median min max" in seconds into $W/NAME.result
-	local name=$1 prep=$2 cmd=$3 warmup=$4 t0 t1
+measure() { # measure NAME PREPARE COMMAND WARMUP RUNS: "median min max" in seconds into $W/NAME.result
+	local name=$1 prep=$2 cmd=$3 warmup=$4 runs=$5 t0 t1
 	say "timing $name ($runs runs)"
 	if [ -n "$HF" ]; then
 		local args=(--runs "$runs" --warmup "$warmup" --export-json "$W/$name.json" --style basic)
@@ -337,11 +338,21 @@ measure() { # measure NAME PREPARE COMMAND WARMUP: "median min max" in seconds i
 	fi
 }
 : >"$W/hyperfine.log"
-measure wbgen-cold "rm -rf '$WB_OUT' '$WB_CACHE'" "$wb_cmd" 0
-measure wbgen-warm "" "$wb_cmd" 1
-measure wbgen-warm-cache-empty-out "rm -rf '$WB_OUT2'" "$wb_cmd2" 0
-measure pip-cold "rm -rf '$PIP_CACHE'" "$pip_cmd" 0
-measure pip-warm "" "$pip_cmd" 0
+wb_runs=$(( runs * 2 ))
+measure wbgen-cold "rm -rf '$WB_OUT' '$WB_CACHE'" "$wb_cmd" 0 "$wb_runs"
+measure wbgen-warm "" "$wb_cmd" 1 "$wb_runs"
+measure wbgen-warm-cache-empty-out "rm -rf '$WB_OUT2'" "$wb_cmd2" 0 "$wb_runs"
+# diagnostic: cold with fsync() and fdatasync() made no-ops (an LD_PRELOAD shim)
+nofsync=
+if command -v cc >/dev/null &&
+   printf 'int fsync(int f) { (void)f; return 0; }\nint fdatasync(int f) { (void)f; return 0; }\n' >"$W/nofsync.c" &&
+   cc -shared -fPIC -O2 -o "$W/nofsync.so" "$W/nofsync.c" 2>/dev/null; then
+	nofsync=1
+	measure wbgen-cold-nofsync "rm -rf '$WB_OUT' '$WB_CACHE'" "LD_PRELOAD='$W/nofsync.so' $wb_cmd" 0 "$wb_runs"
+	read -r wb_nf wb_nf_min wb_nf_max <"$W/wbgen-cold-nofsync.result"
+fi
+measure pip-cold "rm -rf '$PIP_CACHE'" "$pip_cmd" 0 "$runs"
+measure pip-warm "" "$pip_cmd" 0 "$runs"
 read -r wb_cold wb_cold_min wb_cold_max <"$W/wbgen-cold.result"
 read -r wb_warm wb_warm_min wb_warm_max <"$W/wbgen-warm.result"
 read -r wb_warm2 wb_warm2_min wb_warm2_max <"$W/wbgen-warm-cache-empty-out.result"
@@ -376,11 +387,14 @@ report=$W/report.md
 	echo
 	echo "Reproduce: \`autoreconf -fi && mkdir -p build-dev && cd build-dev && ../configure -q && make -j2 && cd .. && $cmdline\`"
 	echo
+	echo "Medians of $wb_runs runs for wbgen, $runs for pip."
+	echo
 	echo "| run | wbgen median (min-max) | pip median (min-max) | pip / wbgen | target | |"
 	echo "|---|---|---|---|---|---|"
 	echo "| cold: empty caches, empty output | $(fmt "$wb_cold") s ($(fmt "$wb_cold_min")-$(fmt "$wb_cold_max")) | $(fmt "$pip_cold") s ($(fmt "$pip_cold_min")-$(fmt "$pip_cold_max")) | ${r_cold}x | wbgen < 3 s; >= 10x | $(met "$wb_cold" 3 '<'); $(met "$r_cold" 10 '>=') |"
 	echo "| warm: caches and output present, nothing changed | $(fmt "$wb_warm") s ($(fmt "$wb_warm_min")-$(fmt "$wb_warm_max")) | $(fmt "$pip_warm") s ($(fmt "$pip_warm_min")-$(fmt "$pip_warm_max")) | ${r_warm}x | wbgen < 0.2 s; >= 10x | $(met "$wb_warm" 0.2 '<'); $(met "$r_warm" 10 '>=') |"
 	echo "| wbgen: HTTP cache present, empty output (sdists downloaded again) | $(fmt "$wb_warm2") s ($(fmt "$wb_warm2_min")-$(fmt "$wb_warm2_max")) | | | | |"
+	[ -z "$nofsync" ] || echo "| diagnostic: wbgen cold with fsync a no-op (LD_PRELOAD) | $(fmt "$wb_nf") s ($(fmt "$wb_nf_min")-$(fmt "$wb_nf_max")) | | $(ratio "$pip_cold" "$wb_nf")x | | |"
 	echo
 	echo "Requests per run (server log):"
 	echo
