@@ -93,7 +93,7 @@ if [ ! -d "$INDEX" ]; then
 	"$PY" -B "$top/e2e/fixtures/mkindex.py" "$top/bench/scenario.py" "$INDEX" --if-missing \
 		--param n="$n" --param m="$m" --param seed="$seed"
 	say "  built in $(( $(date +%s) - t )) s"
-	for old in "$W"/index-*; do
+	for old in "$W/index-$n-$m-$seed"-*; do
 		[ "$old" = "$INDEX" ] || [ ! -d "$old" ] || rm -rf "$old"
 	done
 fi
@@ -366,7 +366,7 @@ met() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = op == "<" ? v < t : v >
 r_cold=$(ratio "$pip_cold" "$wb_cold")
 r_warm=$(ratio "$pip_warm" "$wb_warm")
 fmt() { awk -v v="$1" 'BEGIN { printf "%.3f", v }'; }
-commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
+commit=$(git -C "$top" log -1 --format=%h -- gen cmd configure.ac Makefile.am 2>/dev/null || echo unknown)
 [ -z "$(git -C "$top" status --porcelain -- gen cmd 2>/dev/null)" ] || commit="$commit + local changes"
 cflags=$(sed -n 's/^CFLAGS = //p' "$top/build-dev/Makefile" 2>/dev/null || true)
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
