@@ -284,6 +284,7 @@ req_wb_warm2=$(counted "wbgen warm cache, empty output" "$wb_cmd2")
 req_pip_cold=$(counted "pip cold" "$pip_cmd")
 req_pip_warm=$(counted "pip warm" "$pip_cmd")
 npk=$(grep -c '==' "$WB_OUT/constraints.txt" || true)
+npk_plan=$("$PY" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["packages"]))' "$WB_OUT/plan.json")
 agree=$("$PY" - "$WB_OUT/constraints.txt" "$PIP_REPORT" <<'EOF'
 import json, re, sys
 canon = lambda n: re.sub(r"[-_.]+", "-", n).lower()
@@ -382,7 +383,7 @@ report=$W/report.md
 	echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs ($cpu), $mem RAM, Linux $(uname -r);"
 	echo "wbgen $commit (CFLAGS \`$cflags\`, $curlv), pip $pip_version ($PIP_PYTHON), server $server_version, timer $timer."
 	echo "Load average before / after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine inflates the figures)."
-	echo "Index: $n projects x $m versions, $nfiles files ($isize MB); $(wc -l <"$REQS") top-level requirements resolving to $npk packages."
+	echo "Index: $n projects x $m versions, $nfiles files ($isize MB); $(wc -l <"$REQS") top-level requirements resolving to $npk packages on install paths, $npk_plan in wbgen's plan with the build backend."
 	[ -z "$server_note" ] || echo "**Note: $server_note.**"
 	echo
 	echo "Reproduce: \`autoreconf -fi && mkdir -p build-dev && cd build-dev && ../configure -q && make -j2 && cd .. && $cmdline\`"
