@@ -45,7 +45,8 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-if [ "$runs" -lt 5 ] 2>/dev/null; then
+case $runs in ''|*[!0-9]*) runs=0 ;; esac
+if [ "$runs" -lt 5 ]; then
 	echo "resolve.sh: --runs must be at least 5 (medians of 5 or more)" >&2
 	exit 2
 fi
