@@ -124,6 +124,16 @@ port_open() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# The bench's own tools, from Debian, when they are missing and apt-get can run (as root).
+bench_tools=
+command -v nginx >/dev/null || bench_tools="$bench_tools nginx-light"
+command -v hyperfine >/dev/null || bench_tools="$bench_tools hyperfine"
+if [ -n "$bench_tools" ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+	echo "bench: installing$bench_tools" >&2
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $bench_tools >/dev/null ||
+		echo "bench: could not install$bench_tools; falling back" >&2
+fi
 NGINX=$(command -v nginx || true)
 [ -n "$NGINX" ] || [ ! -x /usr/sbin/nginx ] || NGINX=/usr/sbin/nginx
 if [ -z "$server" ]; then
