@@ -104,7 +104,8 @@ static void one_line(const struct buf *in, struct buf *out)
 }
 
 /* A failed run must not leave the previous run's plan looking current: the plan goes
- * first (its presence means the other files are complete), then the others. */
+ * first (its presence means the other files are complete), then the others. A successful
+ * run rewrites only the files whose content changed, so make sees unchanged ones as such. */
 static int remove_outputs(const char *outdir, struct buf *err)
 {
 	static const char *const names[] = { "plan.json", "graph.json", "build-order.json", "constraints.txt" };
@@ -207,8 +208,6 @@ int cmd_resolve(int argc, char **argv)
 	pyenv_init(&pe);
 	plan_init(&plan);
 	fetcher.multi = NULL;
-	if (remove_outputs(outdir, &err) < 0)
-		goto fail;
 	for (k = 0; k < req_files.n; k++)
 		if (reqset_load(&reqs, req_files.v[k], 0, &err) < 0)
 			goto fail;
@@ -273,11 +272,14 @@ int cmd_resolve(int argc, char **argv)
 	goto done;
 fail:
 	{
-		struct buf line = BUF_INIT;
+		struct buf line = BUF_INIT, rm = BUF_INIT;
 
 		one_line(&err, &line);
 		error("%s", line.s);
+		if (remove_outputs(outdir, &rm) < 0)
+			error("%s", rm.s);
 		buf_release(&line);
+		buf_release(&rm);
 	}
 done:
 	if (fetcher.multi)

@@ -253,8 +253,8 @@ ok "file:// page: status 200, not cached" sh -c \
 ok "file:// download, verified" probe "file://$ROOT/packages/x/small.bin=$TMP/file/s.bin=$SMALL_SHA"
 ok "file:// download is in place" cmp -s "$TMP/file/s.bin" "$ROOT/packages/x/small.bin"
 fails 1 "file:// missing file" probe "file://$ROOT/packages/x/none.bin=$TMP/file/n.bin"
-ok "file:// missing file: a one-line error naming it, nothing left" sh -c \
-	'grep -q "^fail 0 file://.*none.bin: " "$1" && test "$(wc -l <"$1")" -eq 2 && test "$(ls -A "$2")" = s.bin' \
+ok "file:// missing file: a one-line 'no such file' (status 404, as HTTP), nothing left" sh -c \
+	'grep -q "^fail 404 file://.*none.bin: no such file$" "$1" && test "$(wc -l <"$1")" -eq 2 && test "$(ls -A "$2")" = s.bin' \
 	sh "$TMP/last" "$TMP/file"
 ok "file:// in --offline mode" probe --offline "file://$ROOT/simple/p01/index.html"
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "buf.h"
 #include "util.h"
 
 static int mkdir_upto(char *p, size_t end, unsigned mode)
@@ -39,7 +40,9 @@ int mkdir_parents(const char *path)
 
 	if (slash && slash != p) {
 		*slash = '\0';
-		r = mkdir_upto(p, strlen(p), 0777);
+		/* usually the parent exists or only it is missing: one call instead of one per level */
+		if (mkdir(p, 0777) < 0 && errno != EEXIST)
+			r = mkdir_upto(p, strlen(p), 0777);
 	}
 	free(p);
 	return r;
@@ -54,12 +57,29 @@ int mkdir_p(const char *path, unsigned mode)
 	return r;
 }
 
+int file_equals(const char *path, const void *data, size_t len)
+{
+	struct buf b = BUF_INIT;
+	int same = buf_read_file(&b, path) == 0 && b.len == len && memcmp(b.s, data, len) == 0;
+
+	buf_release(&b);
+	return same;
+}
+
 int write_file_atomic(const char *path, const void *data, size_t len)
 {
-	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+	return write_file(path, data, len, 0);
+}
+
+int write_file(const char *path, const void *data, size_t len, unsigned flags)
+{
+	char *tmp;
 	const char *s = data;
 	int fd, saved;
 
+	if ((flags & WRITE_IF_CHANGED) && file_equals(path, data, len))
+		return 0;
+	tmp = xasprintf("%s.tmp.XXXXXX", path);
 	if (mkdir_parents(path) < 0) {
 		free(tmp);
 		return -1;
@@ -80,7 +100,7 @@ int write_file_atomic(const char *path, const void *data, size_t len)
 		s += n;
 		len -= (size_t)n;
 	}
-	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0)
+	if (fchmod(fd, 0644) < 0 || (!(flags & WRITE_NOSYNC) && fsync(fd) < 0))
 		goto fail;
 	if (close(fd) < 0) {
 		fd = -1;

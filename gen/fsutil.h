@@ -8,9 +8,19 @@
 int mkdir_parents(const char *path);
 /* Create directory path and its missing parents. 0 or -1 (errno). */
 int mkdir_p(const char *path, unsigned mode);
-/* Write data to path atomically: a temporary file in the same directory, fsync, rename.
- * Creates missing parent directories. 0, or -1 with errno set (nothing is left behind). */
+/* How write_file() writes. */
+enum write_flags {
+	WRITE_NOSYNC = 1,    /* no fsync: for files a reader verifies anyway (caches that carry their digest) */
+	WRITE_IF_CHANGED = 2 /* leave an identical file untouched (its mtime too, which make relies on) */
+};
+/* Write data to path atomically: a temporary file in the same directory, fsync (unless
+ * WRITE_NOSYNC), rename. Creates missing parent directories. 0, or -1 with errno set
+ * (nothing is left behind). */
+int write_file(const char *path, const void *data, size_t len, unsigned flags);
+/* write_file() with fsync and no other flag. */
 int write_file_atomic(const char *path, const void *data, size_t len);
+/* Non-zero when the file at path holds exactly data[0..len). */
+int file_equals(const char *path, const void *data, size_t len);
 /* Non-zero when path exists (any type). */
 int path_exists(const char *path);
 

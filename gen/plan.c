@@ -358,7 +358,7 @@ static int write_json(const char *outdir, const char *name, json_t *v, struct bu
 	buf_adds(&b, text);
 	buf_addch(&b, '\n');
 	free(text);
-	if (write_file_atomic(path, b.s, b.len) < 0) {
+	if (write_file(path, b.s, b.len, WRITE_IF_CHANGED) < 0) {
 		buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 		r = -1;
 	}
@@ -383,7 +383,7 @@ int plan_write(const struct plan *p, const char *outdir, struct buf *err)
 	if (r == 0) {
 		plan_constraints_txt(p, &c);
 		path = xasprintf("%s/constraints.txt", outdir);
-		if (write_file_atomic(path, c.s, c.len) < 0) {
+		if (write_file(path, c.s, c.len, WRITE_IF_CHANGED) < 0) {
 			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 			r = -1;
 		}
