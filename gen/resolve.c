@@ -8,67 +8,11 @@
 #include "index.h"
 #include "names.h"
 #include "requirement.h"
-#include "resolve.h"
+#include "resolve_impl.h"
 #include "sha256.h"
 #include "specifier.h"
 #include "url.h"
 #include "version.h"
-
-struct cand {
-	struct version v;
-	char *vstr;                         /* canonical */
-	const struct dist_file *sdist;      /* the sdist used for this version, or NULL */
-	const struct dist_file *meta_wheel; /* a compatible wheel with PEP 658 metadata, or NULL */
-	long wheel_rank;
-	int rp_ok;                          /* requires-python admits the target */
-};
-
-struct proj {
-	char *name;                         /* canonical */
-	int page;                           /* 0 not fetched, 1 fetched, -1 no such project */
-	struct project_page pg;             /* files of every index */
-	struct cand *c;                     /* highest version first */
-	size_t nc;
-	long chosen;                        /* index into c, or -1 */
-	unsigned changes;                   /* how often the choice changed */
-	int inspected;                      /* the chosen sdist is downloaded and inspected */
-	struct sdist_info info;
-	struct requirement *breq, *dreq;    /* parsed info.build_requires and info.deps */
-	size_t nbreq, ndreq;
-	char *sdist_path, *sdist_sha256;
-	const struct reqfile_entry **cons;  /* the constraints on this project */
-	size_t ncons, acons;
-	struct strlist hashes;              /* sha256 digests allowed by --hash (lowercase hex) */
-	const struct reqfile_entry *hash_entry; /* the first entry that gave them */
-	/* state of the current round */
-	int reachable;
-	long via;                           /* the demand through which it was first reached */
-	size_t *dem;
-	size_t ndem, adem;
-	struct strlist extras, prev_extras;
-};
-
-struct demand {
-	const struct requirement *req;
-	long parent;                        /* project index, -1 for the top */
-	enum req_type type;
-	const char *origin;                 /* file:line for the top */
-};
-
-struct resolver {
-	int require_hashes;                 /* hash-checking mode: every sdist needs a matching --hash */
-	const struct resolve_options *o;
-	const struct reqset *reqs, *cons;
-	struct proj *p;
-	size_t np, ap;
-	size_t *hash;                       /* open addressing: project index + 1, 0 empty */
-	size_t nhash;
-	struct demand *d;
-	size_t nd, ad;
-	struct version pyver;
-	char **origins;                     /* "file:line" of each reqs entry */
-	struct buf *err;
-};
 
 /* ---- projects by name */
 

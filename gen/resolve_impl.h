@@ -1,0 +1,78 @@
+/* resolve_impl.h: private to the resolver (never included outside gen/resolve*.c): its state. */
+#ifndef WBGEN_RESOLVE_IMPL_H
+#define WBGEN_RESOLVE_IMPL_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "index.h"
+#include "inspect.h"
+#include "plan.h"
+#include "reqfile.h"
+#include "requirement.h"
+#include "resolve.h"
+#include "specifier.h"
+#include "strlist.h"
+#include "version.h"
+
+/* One version of a project, as the index pages list it. */
+struct cand {
+	struct version v;
+	char *vstr;                         /* canonical */
+	const struct dist_file *sdist;      /* the sdist used for this version, or NULL */
+	const struct dist_file *meta_wheel; /* a compatible wheel with PEP 658 metadata, or NULL */
+	long wheel_rank;
+	int rp_ok;                          /* requires-python admits the target */
+};
+
+/* A project, from the moment anything names it; it lives until the resolution ends. */
+struct proj {
+	char *name;                         /* canonical */
+	int page;                           /* 0 not fetched, 1 fetched, -1 no such project */
+	struct project_page pg;             /* files of every index */
+	struct cand *c;                     /* highest version first */
+	size_t nc;
+	long chosen;                        /* index into c, or -1 */
+	unsigned changes;                   /* how often the choice changed */
+	int inspected;                      /* the chosen sdist is downloaded and inspected */
+	struct sdist_info info;
+	struct requirement *breq, *dreq;    /* parsed info.build_requires and info.deps */
+	size_t nbreq, ndreq;
+	char *sdist_path, *sdist_sha256;
+	const struct reqfile_entry **cons;  /* the constraints on this project */
+	size_t ncons, acons;
+	struct strlist hashes;              /* sha256 digests allowed by --hash (lowercase hex) */
+	const struct reqfile_entry *hash_entry; /* the first entry that gave them */
+	/* state of the current round */
+	int reachable;
+	long via;                           /* the demand through which it was first reached */
+	size_t *dem;
+	size_t ndem, adem;
+	struct strlist extras, prev_extras;
+};
+
+/* One requirement met in the current round, and who asked for it. */
+struct demand {
+	const struct requirement *req;
+	long parent;                        /* project index, -1 for the top */
+	enum req_type type;
+	const char *origin;                 /* file:line for the top */
+};
+
+/* The state of one resolve() call. */
+struct resolver {
+	int require_hashes;                 /* hash-checking mode: every sdist needs a matching --hash */
+	const struct resolve_options *o;
+	const struct reqset *reqs, *cons;
+	struct proj *p;
+	size_t np, ap;
+	size_t *hash;                       /* open addressing: project index + 1, 0 empty */
+	size_t nhash;
+	struct demand *d;
+	size_t nd, ad;
+	struct version pyver;
+	char **origins;                     /* "file:line" of each reqs entry */
+	struct buf *err;
+};
+
+#endif
