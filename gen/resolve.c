@@ -108,40 +108,6 @@ static void proj_release(struct proj *p)
 	strlist_release(&p->prev_extras);
 }
 
-/* ---- describing where a requirement came from */
-
-static const char *chosen_version(const struct proj *p)
-{
-	return p->chosen >= 0 ? p->c[p->chosen].vstr : "?";
-}
-
-static void add_chain(const struct resolver *r, long di, struct buf *out)
-{
-	size_t guard = 0;
-
-	while (di >= 0 && guard++ < r->np + 1) {
-		const struct demand *d = &r->d[di];
-		const struct proj *p;
-
-		if (d->parent < 0) {
-			buf_adds(out, d->origin);
-			return;
-		}
-		p = &r->p[d->parent];
-		buf_addf(out, "%s %s [%s] <- ", p->name, chosen_version(p), req_type_name(d->type));
-		di = p->via;
-	}
-	buf_adds(out, "...");
-}
-
-/* "'foo>=1' (from bar 1.0 [install] <- requirements.txt:3)" */
-static void describe_demand(const struct resolver *r, size_t di, struct buf *out)
-{
-	buf_addf(out, "'%s' (from ", r->d[di].req->text);
-	add_chain(r, (long)di, out);
-	buf_addch(out, ')');
-}
-
 /* ---- demands of one round */
 
 static int is_pinned(const struct specset *s)
@@ -176,7 +142,7 @@ static int add_demand(struct resolver *r, const struct requirement *req, long pa
 		if (parent < 0)
 			buf_adds(r->err, origin);
 		else
-			buf_addf(r->err, "%s %s", r->p[parent].name, chosen_version(&r->p[parent]));
+			buf_addf(r->err, "%s %s", r->p[parent].name, resolve_chosen_version(&r->p[parent]));
 		buf_addch(r->err, ')');
 		return -1;
 	}
@@ -220,8 +186,8 @@ static int dep_applies(struct resolver *r, const struct proj *p, const struct re
 					p->prev_extras.n, &e);
 	}
 	if (v < 0)
-		buf_addf(r->err, "%s %s: cannot evaluate the marker of '%s': %s", p->name, chosen_version(p), req->text,
-			 e.s);
+		buf_addf(r->err, "%s %s: cannot evaluate the marker of '%s': %s", p->name, resolve_chosen_version(p),
+			 req->text, e.s);
 	buf_release(&e);
 	return v;
 }
@@ -274,7 +240,7 @@ static int build_demands(struct resolver *r)
 
 			if (v < 0)
 				buf_addf(r->err, "%s %s: cannot evaluate the marker of '%s': %s", r->p[pi].name,
-					 chosen_version(&r->p[pi]), req->text, me.s);
+					 resolve_chosen_version(&r->p[pi]), req->text, me.s);
 			buf_release(&me);
 			if (v < 0 || (v && add_demand(r, req, (long)pi, REQ_BUILD_SYSTEM, NULL, &queue, &nq, &aq) < 0))
 				goto out;
@@ -471,8 +437,7 @@ static int fetch_pages(struct resolver *r, int *changed)
 
 /* ---- choosing a version */
 
-/* Merge the specifiers of demands dem[0..n) (and the constraints when with_cons) into s. */
-static void merge_specs(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons,
+void resolve_merge_specs(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons,
 			struct specset *s)
 {
 	size_t i;
@@ -511,10 +476,7 @@ static long best_match(const struct resolver *r, const struct proj *p, const str
 	return best;
 }
 
-/* The best candidate for demands dem[0..n) and the constraints: all of them (con == NULL
- * and with_cons), none (!with_cons), or only con. A pin (== or ===) in any of them admits
- * yanked files, as in pip. */
-static long choose_con(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons,
+long resolve_choose(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons,
 		       const struct reqfile_entry *con)
 {
 	struct specset s;
@@ -523,7 +485,7 @@ static long choose_con(const struct resolver *r, const struct proj *p, const siz
 	long best;
 
 	specset_init(&s);
-	merge_specs(r, p, dem, n, with_cons && !con, &s);
+	resolve_merge_specs(r, p, dem, n, with_cons && !con, &s);
 	for (i = 0; i < n; i++)
 		pinned |= is_pinned(&r->d[dem[i]].req->spec);
 	if (con) {
@@ -536,92 +498,6 @@ static long choose_con(const struct resolver *r, const struct proj *p, const siz
 	best = best_match(r, p, &s, pinned);
 	specset_release(&s);
 	return best;
-}
-
-static long choose_with(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons)
-{
-	return choose_con(r, p, dem, n, with_cons, NULL);
-}
-
-static void list_versions(const struct resolver *r, const struct proj *p, const struct specset *s, struct buf *out)
-{
-	size_t i, shown = 0;
-
-	if (!p->nc) {
-		buf_adds(out, "; the index lists no usable files");
-		return;
-	}
-	buf_adds(out, "; available:");
-	for (i = 0; i < p->nc && shown < 20; i++, shown++) {
-		const struct cand *c = &p->c[i];
-
-		buf_addf(out, "%s %s (", i ? "," : "", c->vstr);
-		if (!c->sdist)
-			buf_adds(out, "no sdist");
-		else if (!c->rp_ok)
-			buf_addf(out, "requires-python %s", c->sdist->requires_python ? c->sdist->requires_python : "?");
-		else if (c->sdist->yanked)
-			buf_addf(out, "yanked%s%s", *c->sdist->yanked_reason ? ": " : "", c->sdist->yanked_reason);
-		else if (!specset_contains(s, &c->v, 1))
-			buf_adds(out, "does not match");
-		else if (version_is_prerelease(&c->v) && !r->o->pre)
-			buf_adds(out, "pre-release");
-		else
-			buf_adds(out, "excluded");
-		buf_addch(out, ')');
-	}
-	if (i < p->nc)
-		buf_addf(out, " and %zu more", p->nc - i);
-}
-
-static void explain_failure(const struct resolver *r, const struct proj *p, struct buf *out)
-{
-	size_t i, j;
-	struct specset s;
-
-	/* one requirement alone (with the constraints) that matches nothing */
-	for (i = 0; i < p->ndem; i++) {
-		if (choose_with(r, p, &p->dem[i], 1, 1) >= 0)
-			continue;
-		specset_init(&s);
-		merge_specs(r, p, &p->dem[i], 1, 1, &s);
-		if (choose_with(r, p, &p->dem[i], 1, 0) >= 0 && p->ncons) {
-			const struct reqfile_entry *con = p->cons[0];
-
-			for (j = 0; j < p->ncons; j++)
-				if (choose_con(r, p, &p->dem[i], 1, 1, p->cons[j]) < 0) {
-					con = p->cons[j];
-					break;
-				}
-			buf_adds(out, "requirement ");
-			describe_demand(r, p->dem[i], out);
-			buf_addf(out, " conflicts with the constraint '%s' (%s:%zu)", con->text, con->file, con->line);
-		} else {
-			buf_addf(out, "no version of '%s' satisfies ", p->name);
-			describe_demand(r, p->dem[i], out);
-			list_versions(r, p, &s, out);
-		}
-		specset_release(&s);
-		return;
-	}
-	/* two requirements that no single version satisfies */
-	for (i = 0; i < p->ndem; i++)
-		for (j = i + 1; j < p->ndem; j++) {
-			size_t two[2] = { p->dem[i], p->dem[j] };
-
-			if (choose_with(r, p, two, 2, 1) >= 0)
-				continue;
-			buf_addf(out, "conflicting requirements on '%s': ", p->name);
-			describe_demand(r, two[0], out);
-			buf_adds(out, " and ");
-			describe_demand(r, two[1], out);
-			return;
-		}
-	buf_addf(out, "no version of '%s' satisfies all of:", p->name);
-	for (i = 0; i < p->ndem; i++) {
-		buf_adds(out, i ? ", " : " ");
-		describe_demand(r, p->dem[i], out);
-	}
 }
 
 /* ---- downloading and inspecting the chosen sdists */
@@ -639,7 +515,7 @@ static int parse_reqs(struct resolver *r, const struct proj *p, char *const *tex
 
 		requirement_init(&(*out)[i]);
 		if (requirement_parse(t, &(*out)[i], &e) < 0) {
-			buf_addf(r->err, "%s %s: %s: %s", p->name, chosen_version(p), what, e.s);
+			buf_addf(r->err, "%s %s: %s: %s", p->name, resolve_chosen_version(p), what, e.s);
 			buf_release(&e);
 			requirement_release(&(*out)[i]);
 			return -1;
@@ -731,9 +607,9 @@ static int fetch_metadata(struct resolver *r, size_t *which, size_t nw)
 
 		if (!q[i].ok) {
 			/* the metadata is an optimisation: without it the package stays dynamic */
-			warn("%s %s: cannot get the wheel metadata: %s", p->name, chosen_version(p), q[i].error);
+			warn("%s %s: cannot get the wheel metadata: %s", p->name, resolve_chosen_version(p), q[i].error);
 		} else if (sdist_info_deps_from_metadata(&p->info, q[i].body.s, q[i].body.len, DEPS_WHEEL_METADATA, &e) < 0) {
-			warn("%s %s: bad wheel metadata: %s", p->name, chosen_version(p), e.s);
+			warn("%s %s: bad wheel metadata: %s", p->name, resolve_chosen_version(p), e.s);
 		}
 		buf_release(&e);
 	}
@@ -764,7 +640,7 @@ static int check_hash(struct resolver *r, const struct proj *p)
 		return 0;
 	buf_addf(r->err, "%s %s: hash-checking mode (--require-hashes, or a --hash on any requirement) needs a --hash "
 		 "for every package, and none is given for '%s' (", p->name, c->vstr, p->name);
-	add_chain(r, p->via, r->err);
+	resolve_add_chain(r, p->via, r->err);
 	buf_addch(r->err, ')');
 	return -1;
 }
@@ -1016,17 +892,17 @@ static int choose_all(struct resolver *r, int *changed, struct buf *failure)
 			continue;
 		if (p->page < 0) {
 			buf_addf(r->err, "no such project '%s' on the index (", p->name);
-			add_chain(r, p->via, r->err);
+			resolve_add_chain(r, p->via, r->err);
 			buf_addch(r->err, ')');
 			free(next);
 			return -1;
 		}
 		if (extras_changed(p))
 			*changed = 1;
-		best = choose_with(r, p, p->dem, p->ndem, 1);
+		best = resolve_choose(r, p, p->dem, p->ndem, 1, NULL);
 		if (best < 0) {
 			if (!failure->len)
-				explain_failure(r, p, failure);
+				resolve_explain_failure(r, p, failure);
 			continue;
 		}
 		next[i] = best;
@@ -1042,26 +918,6 @@ static int choose_all(struct resolver *r, int *changed, struct buf *failure)
 		}
 	free(next);
 	return 0;
-}
-
-/* The projects whose choice keeps changing (a requirement of one version excludes the
- * version that brought it in): flat resolution does not backtrack. */
-static void unsettled(struct resolver *r, struct buf *err)
-{
-	struct strlist names = STRLIST_INIT;
-	size_t i;
-
-	for (i = 0; i < r->np; i++)
-		if (r->p[i].changes > 2)
-			strlist_add(&names, r->p[i].name);
-	strlist_sort(&names);
-	buf_addf(err, "the resolution did not settle after %d rounds: the choice of", r->o->max_rounds);
-	for (i = 0; i < names.n && i < 10; i++)
-		buf_addf(err, "%s '%s'", i ? "," : "", names.v[i]);
-	if (names.n > 10)
-		buf_addf(err, " and %zu more", names.n - 10);
-	buf_adds(err, " keeps changing; add a constraint to settle it");
-	strlist_release(&names);
 }
 
 void resolve_options_init(struct resolve_options *o)
@@ -1131,7 +987,7 @@ int resolve(const struct resolve_options *o, const struct reqset *reqs, const st
 		int changed = 0;
 
 		if (round > o->max_rounds) {
-			unsettled(&r, err);
+			resolve_unsettled(&r, err);
 			goto out;
 		}
 		buf_reset(&failure);

@@ -75,4 +75,28 @@ struct resolver {
 	struct buf *err;
 };
 
+/* resolve.c */
+
+/* Merge the specifiers of demands dem[0..n) (and p's constraints when with_cons) into s. */
+void resolve_merge_specs(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons,
+			 struct specset *s);
+/* The index in p->c of the best candidate for demands dem[0..n) and the constraints: all of them
+ * (con NULL and with_cons), none (!with_cons) or only con; -1 when none fits. A pin (== or ===)
+ * in any of them admits yanked files, as in pip. */
+long resolve_choose(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons,
+		    const struct reqfile_entry *con);
+
+/* resolve_explain.c */
+
+/* p's chosen version (canonical, owned by p), or "?". */
+const char *resolve_chosen_version(const struct proj *p);
+/* Append to out the chain that brought in demand di: "bar 1.0 [install] <- requirements.txt:3". */
+void resolve_add_chain(const struct resolver *r, long di, struct buf *out);
+/* Append to out why no version of p fits its demands: the one requirement that matches nothing
+ * (with the versions and why each was rejected), or conflicts with a constraint, or the pair
+ * that conflict. */
+void resolve_explain_failure(const struct resolver *r, const struct proj *p, struct buf *out);
+/* Append to err that the rounds did not settle, naming the projects whose choice keeps changing. */
+void resolve_unsettled(struct resolver *r, struct buf *err);
+
 #endif
