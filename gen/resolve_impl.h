@@ -77,6 +77,14 @@ struct resolver {
 
 /* resolve.c */
 
+/* Free what the inspection of p's chosen sdist filled in; p->inspected becomes 0. */
+void resolve_proj_forget_inspection(struct proj *p);
+
+/* resolve_choose.c */
+
+/* Fetch the index pages of the reachable projects not fetched yet and build their candidates;
+ * sets *changed when there were any. Returns 0, or -1 with r->err. */
+int resolve_fetch_pages(struct resolver *r, int *changed);
 /* Merge the specifiers of demands dem[0..n) (and p's constraints when with_cons) into s. */
 void resolve_merge_specs(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons,
 			 struct specset *s);
@@ -85,6 +93,11 @@ void resolve_merge_specs(const struct resolver *r, const struct proj *p, const s
  * in any of them admits yanked files, as in pip. */
 long resolve_choose(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons,
 		    const struct reqfile_entry *con);
+/* Choose a version of every reachable project, setting *changed when a choice or the extras asked
+ * of a project changed; a project that no version fits keeps its choice, and the first one is
+ * explained in failure unless that is non-empty. Returns 0, or -1 with r->err when the index has
+ * no such project. */
+int resolve_choose_all(struct resolver *r, int *changed, struct buf *failure);
 
 /* resolve_explain.c */
 
