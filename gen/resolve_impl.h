@@ -1,4 +1,8 @@
-/* resolve_impl.h: private to the resolver (never included outside gen/resolve*.c): its state. */
+/* resolve_impl.h: private to the resolver (never included outside gen/resolve*.c): its state, and
+ * the functions its parts share. gen/resolve.c runs the rounds, keeps the projects, builds each
+ * round's demands and turns the result into the plan; gen/resolve_choose.c reads the index pages
+ * and chooses versions; gen/resolve_sdist.c downloads, verifies and inspects the chosen sdists;
+ * gen/resolve_explain.c words the failures. */
 #ifndef WBGEN_RESOLVE_IMPL_H
 #define WBGEN_RESOLVE_IMPL_H
 
@@ -77,6 +81,8 @@ struct resolver {
 
 /* resolve.c */
 
+/* The index of the project named canonical, created when new (which may move r->p). */
+size_t resolve_proj_get(struct resolver *r, const char *canonical);
 /* Free what the inspection of p's chosen sdist filled in; p->inspected becomes 0. */
 void resolve_proj_forget_inspection(struct proj *p);
 
@@ -98,6 +104,17 @@ long resolve_choose(const struct resolver *r, const struct proj *p, const size_t
  * explained in failure unless that is non-empty. Returns 0, or -1 with r->err when the index has
  * no such project. */
 int resolve_choose_all(struct resolver *r, int *changed, struct buf *failure);
+
+/* resolve_sdist.c */
+
+/* Collect the sha256 --hash values of set's entries into their projects, entering hash-checking
+ * mode when there are any. Returns 0, or -1 with r->err for an entry with no sha256 --hash. */
+int resolve_collect_hashes(struct resolver *r, const struct reqset *set);
+/* Download and inspect the sdists of reachable projects whose choice is not inspected yet, and
+ * parse their requirements (PEP 658 wheel metadata fills in dynamic install requirements); sets
+ * *changed when there were any. A version whose PKG-INFO requires-python excludes the target is
+ * no longer chosen. Returns 0, or -1 with r->err. */
+int resolve_download_and_inspect(struct resolver *r, int *changed);
 
 /* resolve_explain.c */
 
