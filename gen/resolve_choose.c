@@ -315,4 +315,3 @@ int resolve_choose_all(struct resolver *r, int *changed, struct buf *failure)
 	free(next);
 	return 0;
 }
-

@@ -140,4 +140,3 @@ void resolve_unsettled(struct resolver *r, struct buf *err)
 	buf_adds(err, " keeps changing; add a constraint to settle it");
 	strlist_release(&names);
 }
-

@@ -279,4 +279,3 @@ int resolve_download_and_inspect(struct resolver *r, int *changed)
 	free(which);
 	return rc;
 }
-
