@@ -1,74 +1,12 @@
-/* resolve.c: flat, deterministic resolution (see resolve.h). */
-#include <errno.h>
+/* resolve.c: flat, deterministic resolution (see resolve.h): the rounds, the projects by name,
+ * each round's demands, and the plan made of the result. resolve_impl.h lists the other parts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "index.h"
 #include "names.h"
-#include "requirement.h"
-#include "resolve.h"
-#include "sha256.h"
-#include "specifier.h"
+#include "resolve_impl.h"
 #include "url.h"
-#include "version.h"
-
-struct cand {
-	struct version v;
-	char *vstr;                         /* canonical */
-	const struct dist_file *sdist;      /* the sdist used for this version, or NULL */
-	const struct dist_file *meta_wheel; /* a compatible wheel with PEP 658 metadata, or NULL */
-	long wheel_rank;
-	int rp_ok;                          /* requires-python admits the target */
-};
-
-struct proj {
-	char *name;                         /* canonical */
-	int page;                           /* 0 not fetched, 1 fetched, -1 no such project */
-	struct project_page pg;             /* files of every index */
-	struct cand *c;                     /* highest version first */
-	size_t nc;
-	long chosen;                        /* index into c, or -1 */
-	unsigned changes;                   /* how often the choice changed */
-	int inspected;                      /* the chosen sdist is downloaded and inspected */
-	struct sdist_info info;
-	struct requirement *breq, *dreq;    /* parsed info.build_requires and info.deps */
-	size_t nbreq, ndreq;
-	char *sdist_path, *sdist_sha256;
-	const struct reqfile_entry **cons;  /* the constraints on this project */
-	size_t ncons, acons;
-	struct strlist hashes;              /* sha256 digests allowed by --hash (lowercase hex) */
-	const struct reqfile_entry *hash_entry; /* the first entry that gave them */
-	/* state of the current round */
-	int reachable;
-	long via;                           /* the demand through which it was first reached */
-	size_t *dem;
-	size_t ndem, adem;
-	struct strlist extras, prev_extras;
-};
-
-struct demand {
-	const struct requirement *req;
-	long parent;                        /* project index, -1 for the top */
-	enum req_type type;
-	const char *origin;                 /* file:line for the top */
-};
-
-struct resolver {
-	int require_hashes;                 /* hash-checking mode: every sdist needs a matching --hash */
-	const struct resolve_options *o;
-	const struct reqset *reqs, *cons;
-	struct proj *p;
-	size_t np, ap;
-	size_t *hash;                       /* open addressing: project index + 1, 0 empty */
-	size_t nhash;
-	struct demand *d;
-	size_t nd, ad;
-	struct version pyver;
-	char **origins;                     /* "file:line" of each reqs entry */
-	struct buf *err;
-};
 
 /* ---- projects by name */
 
@@ -97,8 +35,7 @@ static void rehash(struct resolver *r)
 	}
 }
 
-/* The project named canonical, created when new. */
-static size_t proj_get(struct resolver *r, const char *canonical)
+size_t resolve_proj_get(struct resolver *r, const char *canonical)
 {
 	size_t h;
 	struct proj *p;
@@ -132,7 +69,7 @@ static void reqs_free(struct requirement *v, size_t n)
 	free(v);
 }
 
-static void proj_forget_inspection(struct proj *p)
+void resolve_proj_forget_inspection(struct proj *p)
 {
 	sdist_info_release(&p->info);
 	reqs_free(p->breq, p->nbreq);
@@ -156,7 +93,7 @@ static void proj_release(struct proj *p)
 		free(p->c[i].vstr);
 	}
 	free(p->c);
-	proj_forget_inspection(p);
+	resolve_proj_forget_inspection(p);
 	free(p->cons);
 	strlist_release(&p->hashes);
 	free(p->dem);
@@ -164,51 +101,7 @@ static void proj_release(struct proj *p)
 	strlist_release(&p->prev_extras);
 }
 
-/* ---- describing where a requirement came from */
-
-static const char *chosen_version(const struct proj *p)
-{
-	return p->chosen >= 0 ? p->c[p->chosen].vstr : "?";
-}
-
-static void add_chain(const struct resolver *r, long di, struct buf *out)
-{
-	size_t guard = 0;
-
-	while (di >= 0 && guard++ < r->np + 1) {
-		const struct demand *d = &r->d[di];
-		const struct proj *p;
-
-		if (d->parent < 0) {
-			buf_adds(out, d->origin);
-			return;
-		}
-		p = &r->p[d->parent];
-		buf_addf(out, "%s %s [%s] <- ", p->name, chosen_version(p), req_type_name(d->type));
-		di = p->via;
-	}
-	buf_adds(out, "...");
-}
-
-/* "'foo>=1' (from bar 1.0 [install] <- requirements.txt:3)" */
-static void describe_demand(const struct resolver *r, size_t di, struct buf *out)
-{
-	buf_addf(out, "'%s' (from ", r->d[di].req->text);
-	add_chain(r, (long)di, out);
-	buf_addch(out, ')');
-}
-
 /* ---- demands of one round */
-
-static int is_pinned(const struct specset *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		if ((s->specs[i].op == SPEC_EQ && !s->specs[i].wildcard) || s->specs[i].op == SPEC_ARBITRARY)
-			return 1;
-	return 0;
-}
 
 static void add_extra(struct strlist *l, const char *extra)
 {
@@ -232,7 +125,7 @@ static int add_demand(struct resolver *r, const struct requirement *req, long pa
 		if (parent < 0)
 			buf_adds(r->err, origin);
 		else
-			buf_addf(r->err, "%s %s", r->p[parent].name, chosen_version(&r->p[parent]));
+			buf_addf(r->err, "%s %s", r->p[parent].name, resolve_chosen_version(&r->p[parent]));
 		buf_addch(r->err, ')');
 		return -1;
 	}
@@ -241,7 +134,7 @@ static int add_demand(struct resolver *r, const struct requirement *req, long pa
 	r->d[r->nd].parent = parent;
 	r->d[r->nd].type = type;
 	r->d[r->nd].origin = origin;
-	pi = proj_get(r, req->canonical_name);
+	pi = resolve_proj_get(r, req->canonical_name);
 	p = &r->p[pi];
 	GROW(p->dem, p->adem, p->ndem + 1);
 	p->dem[p->ndem++] = r->nd;
@@ -276,8 +169,8 @@ static int dep_applies(struct resolver *r, const struct proj *p, const struct re
 					p->prev_extras.n, &e);
 	}
 	if (v < 0)
-		buf_addf(r->err, "%s %s: cannot evaluate the marker of '%s': %s", p->name, chosen_version(p), req->text,
-			 e.s);
+		buf_addf(r->err, "%s %s: cannot evaluate the marker of '%s': %s", p->name, resolve_chosen_version(p),
+			 req->text, e.s);
 	buf_release(&e);
 	return v;
 }
@@ -330,7 +223,7 @@ static int build_demands(struct resolver *r)
 
 			if (v < 0)
 				buf_addf(r->err, "%s %s: cannot evaluate the marker of '%s': %s", r->p[pi].name,
-					 chosen_version(&r->p[pi]), req->text, me.s);
+					 resolve_chosen_version(&r->p[pi]), req->text, me.s);
 			buf_release(&me);
 			if (v < 0 || (v && add_demand(r, req, (long)pi, REQ_BUILD_SYSTEM, NULL, &queue, &nq, &aq) < 0))
 				goto out;
@@ -346,608 +239,6 @@ static int build_demands(struct resolver *r)
 	rc = 0;
 out:
 	free(queue);
-	return rc;
-}
-
-/* ---- index pages and candidates */
-
-static int sdist_pref(const char *filename)
-{
-	if (ends_with(filename, ".tar.gz"))
-		return 0;
-	if (ends_with(filename, ".zip"))
-		return 1;
-	return 2;
-}
-
-/* The candidate for version v, created (unsorted) when new. */
-static struct cand *cand_get(struct proj *p, size_t *alloc, const struct version *v)
-{
-	size_t i;
-	struct buf b = BUF_INIT;
-
-	for (i = 0; i < p->nc; i++)
-		if (version_cmp(&p->c[i].v, v) == 0)
-			return &p->c[i];
-	GROW(p->c, *alloc, p->nc + 1);
-	memset(&p->c[p->nc], 0, sizeof(p->c[p->nc]));
-	version_copy(&p->c[p->nc].v, v);
-	version_format(v, &b);
-	p->c[p->nc].vstr = buf_detach(&b, NULL);
-	p->c[p->nc].wheel_rank = -1;
-	p->c[p->nc].rp_ok = 1;
-	return &p->c[p->nc++];
-}
-
-static int cand_cmp_desc(const void *a, const void *b)
-{
-	return version_cmp(&((const struct cand *)b)->v, &((const struct cand *)a)->v);
-}
-
-static void build_candidates(struct resolver *r, struct proj *p)
-{
-	size_t i, alloc = 0;
-
-	for (i = 0; i < p->pg.nfiles; i++) {
-		const struct dist_file *f = &p->pg.files[i];
-		struct buf e = BUF_INIT;
-		struct version v;
-		struct cand *c;
-
-		version_init(&v);
-		if (ends_with(f->filename, ".whl")) {
-			struct wheel_name w;
-			char *wn;
-			long rank;
-
-			if (wheel_name_parse(f->filename, &w, &e) == 0) {
-				wn = name_canonicalize(w.name);
-				rank = tag_list_best_rank(&r->o->target->tags, w.tags);
-				if (strcmp(wn, p->name) == 0 && version_parse(w.version, &v) == 0 && f->has_metadata &&
-				    rank >= 0) {
-					c = cand_get(p, &alloc, &v);
-					if (c->wheel_rank < 0 || rank < c->wheel_rank) {
-						c->wheel_rank = rank;
-						c->meta_wheel = f;
-					}
-				}
-				free(wn);
-				wheel_name_release(&w);
-			}
-		} else {
-			struct sdist_name s;
-
-			if (sdist_name_parse(f->filename, p->name, &s, &e) == 0) {
-				if (version_parse(s.version, &v) == 0) {
-					c = cand_get(p, &alloc, &v);
-					if (!c->sdist || (c->sdist->yanked && !f->yanked) ||
-					    (c->sdist->yanked == f->yanked && sdist_pref(f->filename) < sdist_pref(c->sdist->filename)))
-						c->sdist = f;
-				}
-				sdist_name_release(&s);
-			}
-		}
-		version_release(&v);
-		buf_release(&e);
-	}
-	for (i = 0; i < p->nc; i++) {
-		struct cand *c = &p->c[i];
-		struct specset rp;
-		struct buf e = BUF_INIT;
-
-		if (!c->sdist || !c->sdist->requires_python)
-			continue;
-		specset_init(&rp);
-		/* an unparsable requires-python is ignored, as pip does */
-		if (specset_parse(c->sdist->requires_python, &rp, &e) == 0)
-			c->rp_ok = specset_contains(&rp, &r->pyver, 1);
-		specset_release(&rp);
-		buf_release(&e);
-	}
-	if (p->nc > 1)
-		qsort(p->c, p->nc, sizeof(*p->c), cand_cmp_desc);
-}
-
-static int fetch_pages(struct resolver *r, int *changed)
-{
-	size_t nidx = r->o->index_urls.n, i, j, n = 0;
-	size_t *which = NULL, nw = 0, aw = 0;
-	struct fetch *q;
-	struct fetch **pq;
-	char **urls;
-	int rc = 0;
-
-	for (i = 0; i < r->np; i++)
-		if (r->p[i].reachable && r->p[i].page == 0) {
-			GROW(which, aw, nw + 1);
-			which[nw++] = i;
-		}
-	if (!nw)
-		return 0;
-	*changed = 1;
-	if (nw > SIZE_MAX / (nidx ? nidx : 1) / sizeof(*q))
-		die("too many projects");
-	n = nw * nidx;
-	q = xcalloc(n ? n : 1, sizeof(*q));
-	pq = xcalloc(n ? n : 1, sizeof(*pq));
-	urls = xcalloc(n ? n : 1, sizeof(*urls));
-	for (i = 0; i < nw; i++)
-		for (j = 0; j < nidx; j++) {
-			size_t k = i * nidx + j;
-
-			/* a file:// index is a static tree: its pages are index.html files */
-			urls[k] = xasprintf("%s%s/%s", r->o->index_urls.v[j], r->p[which[i]].name,
-					    starts_with(r->o->index_urls.v[j], "file:") ? "index.html" : "");
-			fetch_init(&q[k], urls[k]);
-			q[k].accept = INDEX_ACCEPT;
-			q[k].cacheable = 1;
-			pq[k] = &q[k];
-		}
-	if (r->o->verbose)
-		fprintf(stderr, "wbgen: fetching %zu index page%s\n", n, n == 1 ? "" : "s");
-	fetcher_run(r->o->fetcher, pq, n);
-	for (i = 0; i < nw && rc == 0; i++) {
-		struct proj *p = &r->p[which[i]];
-		int found = 0;
-
-		for (j = 0; j < nidx && rc == 0; j++) {
-			struct fetch *f = &q[i * nidx + j];
-			struct buf e = BUF_INIT;
-
-			if (!f->ok && (f->status == 404 || f->status == 410))
-				continue;
-			if (!f->ok) {
-				buf_addf(r->err, "cannot get the index page of '%s': %s", p->name, f->error);
-				rc = -1;
-			} else if (index_parse(&p->pg, f->content_type, f->body.s, f->body.len, urls[i * nidx + j], &e) < 0) {
-				char *red = url_redacted(urls[i * nidx + j]);
-
-				buf_addf(r->err, "bad index page '%s': %s", red, e.s);
-				free(red);
-				rc = -1;
-			} else {
-				found = 1;
-			}
-			buf_release(&e);
-		}
-		p->page = found ? 1 : -1;
-		if (found)
-			build_candidates(r, p);
-	}
-	for (i = 0; i < n; i++) {
-		fetch_release(&q[i]);
-		free(urls[i]);
-	}
-	free(q);
-	free(pq);
-	free(urls);
-	free(which);
-	return rc;
-}
-
-/* ---- choosing a version */
-
-/* Merge the specifiers of demands dem[0..n) (and the constraints when with_cons) into s. */
-static void merge_specs(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons,
-			struct specset *s)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		specset_merge(s, &r->d[dem[i]].req->spec);
-	if (with_cons)
-		for (i = 0; i < p->ncons; i++)
-			specset_merge(s, &p->cons[i]->req.spec);
-}
-
-/* Highest eligible candidate matching s; pinned allows yanked files. -1 when none. */
-static long best_match(const struct resolver *r, const struct proj *p, const struct specset *s, int pinned)
-{
-	const struct version **v = xcalloc(p->nc + 1, sizeof(*v));
-	size_t *idx = xcalloc(p->nc + 1, sizeof(*idx)), *map = xcalloc(p->nc + 1, sizeof(*map));
-	size_t i, n = 0, got;
-	long best = -1;
-
-	for (i = 0; i < p->nc; i++) {
-		const struct cand *c = &p->c[i];
-
-		if (!c->sdist || !c->rp_ok || (c->sdist->yanked && !pinned))
-			continue;
-		map[n] = i;
-		v[n++] = &c->v;
-	}
-	got = specset_filter(s, v, n, r->o->pre ? 1 : -1, idx);
-	if (!got && !r->o->pre)
-		got = specset_filter(s, v, n, 1, idx); /* only pre-releases match: take them */
-	if (got)
-		best = (long)map[idx[0]];
-	free(v);
-	free(idx);
-	free(map);
-	return best;
-}
-
-/* The best candidate for demands dem[0..n) and the constraints: all of them (con == NULL
- * and with_cons), none (!with_cons), or only con. A pin (== or ===) in any of them admits
- * yanked files, as in pip. */
-static long choose_con(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons,
-		       const struct reqfile_entry *con)
-{
-	struct specset s;
-	int pinned = 0;
-	size_t i;
-	long best;
-
-	specset_init(&s);
-	merge_specs(r, p, dem, n, with_cons && !con, &s);
-	for (i = 0; i < n; i++)
-		pinned |= is_pinned(&r->d[dem[i]].req->spec);
-	if (con) {
-		specset_merge(&s, &con->req.spec);
-		pinned |= is_pinned(&con->req.spec);
-	} else if (with_cons) {
-		for (i = 0; i < p->ncons; i++)
-			pinned |= is_pinned(&p->cons[i]->req.spec);
-	}
-	best = best_match(r, p, &s, pinned);
-	specset_release(&s);
-	return best;
-}
-
-static long choose_with(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons)
-{
-	return choose_con(r, p, dem, n, with_cons, NULL);
-}
-
-static void list_versions(const struct resolver *r, const struct proj *p, const struct specset *s, struct buf *out)
-{
-	size_t i, shown = 0;
-
-	if (!p->nc) {
-		buf_adds(out, "; the index lists no usable files");
-		return;
-	}
-	buf_adds(out, "; available:");
-	for (i = 0; i < p->nc && shown < 20; i++, shown++) {
-		const struct cand *c = &p->c[i];
-
-		buf_addf(out, "%s %s (", i ? "," : "", c->vstr);
-		if (!c->sdist)
-			buf_adds(out, "no sdist");
-		else if (!c->rp_ok)
-			buf_addf(out, "requires-python %s", c->sdist->requires_python ? c->sdist->requires_python : "?");
-		else if (c->sdist->yanked)
-			buf_addf(out, "yanked%s%s", *c->sdist->yanked_reason ? ": " : "", c->sdist->yanked_reason);
-		else if (!specset_contains(s, &c->v, 1))
-			buf_adds(out, "does not match");
-		else if (version_is_prerelease(&c->v) && !r->o->pre)
-			buf_adds(out, "pre-release");
-		else
-			buf_adds(out, "excluded");
-		buf_addch(out, ')');
-	}
-	if (i < p->nc)
-		buf_addf(out, " and %zu more", p->nc - i);
-}
-
-static void explain_failure(const struct resolver *r, const struct proj *p, struct buf *out)
-{
-	size_t i, j;
-	struct specset s;
-
-	/* one requirement alone (with the constraints) that matches nothing */
-	for (i = 0; i < p->ndem; i++) {
-		if (choose_with(r, p, &p->dem[i], 1, 1) >= 0)
-			continue;
-		specset_init(&s);
-		merge_specs(r, p, &p->dem[i], 1, 1, &s);
-		if (choose_with(r, p, &p->dem[i], 1, 0) >= 0 && p->ncons) {
-			const struct reqfile_entry *con = p->cons[0];
-
-			for (j = 0; j < p->ncons; j++)
-				if (choose_con(r, p, &p->dem[i], 1, 1, p->cons[j]) < 0) {
-					con = p->cons[j];
-					break;
-				}
-			buf_adds(out, "requirement ");
-			describe_demand(r, p->dem[i], out);
-			buf_addf(out, " conflicts with the constraint '%s' (%s:%zu)", con->text, con->file, con->line);
-		} else {
-			buf_addf(out, "no version of '%s' satisfies ", p->name);
-			describe_demand(r, p->dem[i], out);
-			list_versions(r, p, &s, out);
-		}
-		specset_release(&s);
-		return;
-	}
-	/* two requirements that no single version satisfies */
-	for (i = 0; i < p->ndem; i++)
-		for (j = i + 1; j < p->ndem; j++) {
-			size_t two[2] = { p->dem[i], p->dem[j] };
-
-			if (choose_with(r, p, two, 2, 1) >= 0)
-				continue;
-			buf_addf(out, "conflicting requirements on '%s': ", p->name);
-			describe_demand(r, two[0], out);
-			buf_adds(out, " and ");
-			describe_demand(r, two[1], out);
-			return;
-		}
-	buf_addf(out, "no version of '%s' satisfies all of:", p->name);
-	for (i = 0; i < p->ndem; i++) {
-		buf_adds(out, i ? ", " : " ");
-		describe_demand(r, p->dem[i], out);
-	}
-}
-
-/* ---- downloading and inspecting the chosen sdists */
-
-static int parse_reqs(struct resolver *r, const struct proj *p, char *const *texts, size_t n, size_t stride,
-		      struct requirement **out, size_t *nout, const char *what)
-{
-	size_t i;
-
-	*out = xcalloc(n + 1, sizeof(**out));
-	*nout = 0;
-	for (i = 0; i < n; i++) {
-		struct buf e = BUF_INIT;
-		const char *t = *(char *const *)((const char *)texts + i * stride);
-
-		requirement_init(&(*out)[i]);
-		if (requirement_parse(t, &(*out)[i], &e) < 0) {
-			buf_addf(r->err, "%s %s: %s: %s", p->name, chosen_version(p), what, e.s);
-			buf_release(&e);
-			requirement_release(&(*out)[i]);
-			return -1;
-		}
-		buf_release(&e);
-		(*nout)++;
-	}
-	return 0;
-}
-
-/* Is the file at path present with the expected digest? Fills *sha with its digest. */
-static int have_verified(const char *path, const char *want, char **sha)
-{
-	struct buf hex = BUF_INIT;
-
-	/* without a digest from the index there is nothing to verify against: download again */
-	if (!want || access(path, F_OK) < 0 || sha256_file_hex(path, &hex) < 0) {
-		buf_release(&hex);
-		return 0;
-	}
-	if (ascii_strcasecmp(want, hex.s) != 0) {
-		buf_release(&hex);
-		return 0;
-	}
-	*sha = buf_detach(&hex, NULL);
-	return 1;
-}
-
-static int inspect_one(struct resolver *r, struct proj *p)
-{
-	const struct cand *c = &p->c[p->chosen];
-	struct buf e = BUF_INIT;
-	int rc = -1;
-
-	if (sdist_inspect(p->sdist_path, &p->info, &e) < 0) {
-		buf_addf(r->err, "%s %s: sdist '%s': %s", p->name, c->vstr, c->sdist->filename, e.s);
-		goto out;
-	}
-	if (p->info.name) {
-		char *n = name_canonicalize(p->info.name);
-
-		if (strcmp(n, p->name) != 0)
-			warn("%s %s: PKG-INFO names the project '%s'", p->name, c->vstr, p->info.name);
-		free(n);
-	}
-	if (p->info.requires_python) {
-		struct specset rp;
-
-		specset_init(&rp);
-		buf_reset(&e);
-		if (specset_parse(p->info.requires_python, &rp, &e) == 0 && !specset_contains(&rp, &r->pyver, 1)) {
-			/* the index did not say it; the sdist does: reject this version and choose again */
-			p->c[p->chosen].rp_ok = 0;
-			specset_release(&rp);
-			proj_forget_inspection(p);
-			p->chosen = -1;
-			rc = 0;
-			goto out;
-		}
-		specset_release(&rp);
-	}
-	rc = 0;
-out:
-	buf_release(&e);
-	return rc;
-}
-
-static int fetch_metadata(struct resolver *r, size_t *which, size_t nw)
-{
-	struct fetch *q = xcalloc(nw + 1, sizeof(*q));
-	struct fetch **pq = xcalloc(nw + 1, sizeof(*pq));
-	char **urls = xcalloc(nw + 1, sizeof(*urls));
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < nw; i++) {
-		const struct cand *c = &r->p[which[i]].c[r->p[which[i]].chosen];
-
-		urls[i] = xasprintf("%s.metadata", c->meta_wheel->url);
-		fetch_init(&q[i], urls[i]);
-		q[i].sha256 = c->meta_wheel->metadata_sha256;
-		q[i].cacheable = 1;
-		pq[i] = &q[i];
-	}
-	fetcher_run(r->o->fetcher, pq, nw);
-	for (i = 0; i < nw && rc == 0; i++) {
-		struct proj *p = &r->p[which[i]];
-		struct buf e = BUF_INIT;
-
-		if (!q[i].ok) {
-			/* the metadata is an optimisation: without it the package stays dynamic */
-			warn("%s %s: cannot get the wheel metadata: %s", p->name, chosen_version(p), q[i].error);
-		} else if (sdist_info_deps_from_metadata(&p->info, q[i].body.s, q[i].body.len, DEPS_WHEEL_METADATA, &e) < 0) {
-			warn("%s %s: bad wheel metadata: %s", p->name, chosen_version(p), e.s);
-		}
-		buf_release(&e);
-	}
-	for (i = 0; i < nw; i++) {
-		fetch_release(&q[i]);
-		free(urls[i]);
-	}
-	free(q);
-	free(pq);
-	free(urls);
-	return rc;
-}
-
-/* pip's hash-checking mode: the sdist must match one of the --hash values given for its project. */
-static int check_hash(struct resolver *r, const struct proj *p)
-{
-	const struct cand *c = &p->c[p->chosen];
-
-	if (p->hashes.n) {
-		if (strlist_find(&p->hashes, p->sdist_sha256) >= 0)
-			return 0;
-		buf_addf(r->err, "%s %s: sdist '%s' has sha256 %s, which matches no --hash given for '%s' (%s:%zu)",
-			 p->name, c->vstr, c->sdist->filename, p->sdist_sha256, p->name, p->hash_entry->file,
-			 p->hash_entry->line);
-		return -1;
-	}
-	if (!r->require_hashes)
-		return 0;
-	buf_addf(r->err, "%s %s: hash-checking mode (--require-hashes, or a --hash on any requirement) needs a --hash "
-		 "for every package, and none is given for '%s' (", p->name, c->vstr, p->name);
-	add_chain(r, p->via, r->err);
-	buf_addch(r->err, ')');
-	return -1;
-}
-
-/* Collect the --hash values of every entry into its project. Returns 0 or -1 with err. */
-static int collect_hashes(struct resolver *r, const struct reqset *set)
-{
-	size_t i, j;
-
-	for (i = 0; i < set->nr; i++) {
-		const struct reqfile_entry *e = &set->entries[i];
-		struct proj *p;
-		size_t usable = 0, pi;
-
-		if (!e->hashes.n)
-			continue;
-		r->require_hashes = 1;
-		pi = proj_get(r, e->req.canonical_name); /* may move r->p */
-		p = &r->p[pi];
-		for (j = 0; j < e->hashes.n; j++) {
-			const char *h = e->hashes.v[j];
-
-			if (!starts_with(h, "sha256:"))
-				continue;
-			usable++;
-			if (strlist_find(&p->hashes, h + 7) < 0)
-				strlist_add(&p->hashes, h + 7);
-		}
-		if (!usable) {
-			buf_addf(r->err, "%s:%zu: '%s' has no sha256 --hash, the only kind wbgen checks", e->file, e->line,
-				 e->text);
-			return -1;
-		}
-		if (!p->hash_entry)
-			p->hash_entry = e;
-	}
-	return 0;
-}
-
-static int download_and_inspect(struct resolver *r, int *changed)
-{
-	size_t *which = NULL, nw = 0, aw = 0, i, nd = 0;
-	struct fetch *q;
-	struct fetch **pq;
-	int rc = 0;
-
-	for (i = 0; i < r->np; i++)
-		if (r->p[i].reachable && r->p[i].chosen >= 0 && !r->p[i].inspected) {
-			GROW(which, aw, nw + 1);
-			which[nw++] = i;
-		}
-	if (!nw)
-		return 0;
-	*changed = 1;
-	q = xcalloc(nw, sizeof(*q));
-	pq = xcalloc(nw, sizeof(*pq));
-	for (i = 0; i < nw; i++) {
-		struct proj *p = &r->p[which[i]];
-		const struct cand *c = &p->c[p->chosen];
-
-		proj_forget_inspection(p);
-		p->sdist_path = xasprintf("%s/sdists-repo/downloads/%s", r->o->outdir, c->sdist->filename);
-		if (have_verified(p->sdist_path, c->sdist->sha256, &p->sdist_sha256))
-			continue;
-		fetch_init(&q[nd], c->sdist->url);
-		q[nd].dest = p->sdist_path;
-		q[nd].sha256 = c->sdist->sha256;
-		pq[nd] = &q[nd];
-		nd++;
-	}
-	if (nd) {
-		if (r->o->verbose)
-			fprintf(stderr, "wbgen: downloading %zu sdist%s\n", nd, nd == 1 ? "" : "s");
-		fetcher_run(r->o->fetcher, pq, nd);
-	}
-	for (i = 0; i < nd && rc == 0; i++)
-		if (!q[i].ok) {
-			buf_addf(r->err, "cannot download '%s': %s", q[i].dest, q[i].error);
-			rc = -1;
-		}
-	for (i = 0; i < nd; i++)
-		fetch_release(&q[i]);
-	free(q);
-	free(pq);
-	for (i = 0; i < nw && rc == 0; i++) {
-		struct proj *p = &r->p[which[i]];
-		struct buf hex = BUF_INIT;
-
-		if (!p->sdist_sha256) {
-			if (sha256_file_hex(p->sdist_path, &hex) < 0) {
-				buf_addf(r->err, "cannot read '%s': %s", p->sdist_path, strerror(errno));
-				rc = -1;
-				break;
-			}
-			p->sdist_sha256 = buf_detach(&hex, NULL);
-		}
-		rc = check_hash(r, p);
-		if (rc == 0)
-			rc = inspect_one(r, p);
-	}
-	if (rc == 0) {
-		size_t nm = 0;
-
-		/* dynamic install requirements: a wheel's PEP 658 metadata of the same version */
-		for (i = 0; i < nw; i++) {
-			struct proj *p = &r->p[which[i]];
-
-			if (p->chosen >= 0 && p->info.deps_source == DEPS_DYNAMIC && p->c[p->chosen].meta_wheel)
-				which[nm++] = which[i];
-		}
-		if (nm)
-			rc = fetch_metadata(r, which, nm);
-	}
-	for (i = 0; i < r->np && rc == 0; i++) {
-		struct proj *p = &r->p[i];
-
-		if (!p->reachable || p->chosen < 0 || p->inspected || !p->sdist_path)
-			continue;
-		if (parse_reqs(r, p, p->info.build_requires.v, p->info.build_requires.n, sizeof(char *), &p->breq,
-			       &p->nbreq, "build requirement") < 0 ||
-		    (p->info.ndeps && parse_reqs(r, p, &p->info.deps[0].req, p->info.ndeps, sizeof(struct dep),
-						 &p->dreq, &p->ndreq, "install requirement") < 0))
-			rc = -1;
-		else
-			p->inspected = 1;
-	}
-	free(which);
 	return rc;
 }
 
@@ -1022,7 +313,7 @@ static void make_plan(struct resolver *r, struct plan *plan)
 	}
 	for (i = 0; i < r->nd; i++) {
 		const struct demand *d = &r->d[i];
-		size_t to = proj_get(r, d->req->canonical_name);
+		size_t to = resolve_proj_get(r, d->req->canonical_name);
 
 		if (d->parent < 0) {
 			GROW(plan->top, plan->atop, plan->ntop + 1);
@@ -1044,81 +335,6 @@ static void make_plan(struct resolver *r, struct plan *plan)
 }
 
 /* ---- the rounds */
-
-static int extras_changed(const struct proj *p)
-{
-	size_t i;
-
-	if (p->extras.n != p->prev_extras.n)
-		return 1;
-	for (i = 0; i < p->extras.n; i++)
-		if (strlist_find(&p->prev_extras, p->extras.v[i]) < 0)
-			return 1;
-	return 0;
-}
-
-static int choose_all(struct resolver *r, int *changed, struct buf *failure)
-{
-	long *next = xcalloc(r->np + 1, sizeof(*next));
-	size_t i;
-
-	for (i = 0; i < r->np; i++)
-		next[i] = r->p[i].chosen;
-	for (i = 0; i < r->np; i++) {
-		struct proj *p = &r->p[i];
-		long best;
-
-		if (!p->reachable)
-			continue;
-		if (p->page < 0) {
-			buf_addf(r->err, "no such project '%s' on the index (", p->name);
-			add_chain(r, p->via, r->err);
-			buf_addch(r->err, ')');
-			free(next);
-			return -1;
-		}
-		if (extras_changed(p))
-			*changed = 1;
-		best = choose_with(r, p, p->dem, p->ndem, 1);
-		if (best < 0) {
-			if (!failure->len)
-				explain_failure(r, p, failure);
-			continue;
-		}
-		next[i] = best;
-	}
-	/* the demands of this round point into the requirements of the chosen versions: change
-	 * the choices only once every project has been looked at */
-	for (i = 0; i < r->np; i++)
-		if (next[i] != r->p[i].chosen) {
-			proj_forget_inspection(&r->p[i]);
-			r->p[i].chosen = next[i];
-			r->p[i].changes++;
-			*changed = 1;
-		}
-	free(next);
-	return 0;
-}
-
-/* The projects whose choice keeps changing (a requirement of one version excludes the
- * version that brought it in): flat resolution does not backtrack. */
-static void unsettled(struct resolver *r, struct buf *err)
-{
-	struct strlist names = STRLIST_INIT;
-	size_t i;
-
-	for (i = 0; i < r->np; i++)
-		if (r->p[i].changes > 2)
-			strlist_add(&names, r->p[i].name);
-	strlist_sort(&names);
-	buf_addf(err, "the resolution did not settle after %d rounds: the choice of", r->o->max_rounds);
-	for (i = 0; i < names.n && i < 10; i++)
-		buf_addf(err, "%s '%s'", i ? "," : "", names.v[i]);
-	if (names.n > 10)
-		buf_addf(err, " and %zu more", names.n - 10);
-	buf_adds(err, " keeps changing; add a constraint to settle it");
-	strlist_release(&names);
-}
 
 void resolve_options_init(struct resolve_options *o)
 {
@@ -1175,29 +391,30 @@ int resolve(const struct resolve_options *o, const struct reqset *reqs, const st
 			goto out;
 		if (!v)
 			continue;
-		pi = proj_get(&r, e->req.canonical_name); /* may move r.p */
+		pi = resolve_proj_get(&r, e->req.canonical_name); /* may move r.p */
 		p = &r.p[pi];
 		GROW(p->cons, p->acons, p->ncons + 1);
 		p->cons[p->ncons++] = e;
 	}
 	r.require_hashes = reqs->require_hashes;
-	if (collect_hashes(&r, reqs) < 0 || collect_hashes(&r, cons) < 0)
+	if (resolve_collect_hashes(&r, reqs) < 0 || resolve_collect_hashes(&r, cons) < 0)
 		goto out;
 	for (round = 1;; round++) {
 		int changed = 0;
 
 		if (round > o->max_rounds) {
-			unsettled(&r, err);
+			resolve_unsettled(&r, err);
 			goto out;
 		}
 		buf_reset(&failure);
-		if (build_demands(&r) < 0 || fetch_pages(&r, &changed) < 0 || choose_all(&r, &changed, &failure) < 0)
+		if (build_demands(&r) < 0 || resolve_fetch_pages(&r, &changed) < 0 ||
+		    resolve_choose_all(&r, &changed, &failure) < 0)
 			goto out;
 		if (failure.len && !changed) {
 			buf_adds(err, failure.s);
 			goto out;
 		}
-		if (download_and_inspect(&r, &changed) < 0)
+		if (resolve_download_and_inspect(&r, &changed) < 0)
 			goto out;
 		if (o->verbose)
 			fprintf(stderr, "wbgen: round %d: %zu projects known, %zu requirements\n", round, r.np, r.nd);

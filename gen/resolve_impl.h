@@ -1,0 +1,132 @@
+/* resolve_impl.h: private to the resolver (never included outside gen/resolve*.c): its state, and
+ * the functions its parts share. gen/resolve.c runs the rounds, keeps the projects, builds each
+ * round's demands and turns the result into the plan; gen/resolve_choose.c reads the index pages
+ * and chooses versions; gen/resolve_sdist.c downloads, verifies and inspects the chosen sdists;
+ * gen/resolve_explain.c words the failures. */
+#ifndef WBGEN_RESOLVE_IMPL_H
+#define WBGEN_RESOLVE_IMPL_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "index.h"
+#include "inspect.h"
+#include "plan.h"
+#include "reqfile.h"
+#include "requirement.h"
+#include "resolve.h"
+#include "specifier.h"
+#include "strlist.h"
+#include "version.h"
+
+/* One version of a project, as the index pages list it. */
+struct cand {
+	struct version v;
+	char *vstr;                         /* canonical */
+	const struct dist_file *sdist;      /* the sdist used for this version, or NULL */
+	const struct dist_file *meta_wheel; /* a compatible wheel with PEP 658 metadata, or NULL */
+	long wheel_rank;
+	int rp_ok;                          /* requires-python admits the target */
+};
+
+/* A project, from the moment anything names it; it lives until the resolution ends. */
+struct proj {
+	char *name;                         /* canonical */
+	int page;                           /* 0 not fetched, 1 fetched, -1 no such project */
+	struct project_page pg;             /* files of every index */
+	struct cand *c;                     /* highest version first */
+	size_t nc;
+	long chosen;                        /* index into c, or -1 */
+	unsigned changes;                   /* how often the choice changed */
+	int inspected;                      /* the chosen sdist is downloaded and inspected */
+	struct sdist_info info;
+	struct requirement *breq, *dreq;    /* parsed info.build_requires and info.deps */
+	size_t nbreq, ndreq;
+	char *sdist_path, *sdist_sha256;
+	const struct reqfile_entry **cons;  /* the constraints on this project */
+	size_t ncons, acons;
+	struct strlist hashes;              /* sha256 digests allowed by --hash (lowercase hex) */
+	const struct reqfile_entry *hash_entry; /* the first entry that gave them */
+	/* state of the current round */
+	int reachable;
+	long via;                           /* the demand through which it was first reached */
+	size_t *dem;
+	size_t ndem, adem;
+	struct strlist extras, prev_extras;
+};
+
+/* One requirement met in the current round, and who asked for it. */
+struct demand {
+	const struct requirement *req;
+	long parent;                        /* project index, -1 for the top */
+	enum req_type type;
+	const char *origin;                 /* file:line for the top */
+};
+
+/* The state of one resolve() call. */
+struct resolver {
+	int require_hashes;                 /* hash-checking mode: every sdist needs a matching --hash */
+	const struct resolve_options *o;
+	const struct reqset *reqs, *cons;
+	struct proj *p;
+	size_t np, ap;
+	size_t *hash;                       /* open addressing: project index + 1, 0 empty */
+	size_t nhash;
+	struct demand *d;
+	size_t nd, ad;
+	struct version pyver;
+	char **origins;                     /* "file:line" of each reqs entry */
+	struct buf *err;
+};
+
+/* resolve.c */
+
+/* The index of the project named canonical, created when new (which may move r->p). */
+size_t resolve_proj_get(struct resolver *r, const char *canonical);
+/* Free what the inspection of p's chosen sdist filled in; p->inspected becomes 0. */
+void resolve_proj_forget_inspection(struct proj *p);
+
+/* resolve_choose.c */
+
+/* Fetch the index pages of the reachable projects not fetched yet and build their candidates;
+ * sets *changed when there were any. Returns 0, or -1 with r->err. */
+int resolve_fetch_pages(struct resolver *r, int *changed);
+/* Merge the specifiers of demands dem[0..n) (and p's constraints when with_cons) into s. */
+void resolve_merge_specs(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons,
+			 struct specset *s);
+/* The index in p->c of the best candidate for demands dem[0..n) and the constraints: all of them
+ * (con NULL and with_cons), none (!with_cons) or only con; -1 when none fits. A pin (== or ===)
+ * in any of them admits yanked files, as in pip. */
+long resolve_choose(const struct resolver *r, const struct proj *p, const size_t *dem, size_t n, int with_cons,
+		    const struct reqfile_entry *con);
+/* Choose a version of every reachable project, setting *changed when a choice or the extras asked
+ * of a project changed; a project that no version fits keeps its choice, and the first one is
+ * explained in failure unless that is non-empty. Returns 0, or -1 with r->err when the index has
+ * no such project. */
+int resolve_choose_all(struct resolver *r, int *changed, struct buf *failure);
+
+/* resolve_sdist.c */
+
+/* Collect the sha256 --hash values of set's entries into their projects, entering hash-checking
+ * mode when there are any. Returns 0, or -1 with r->err for an entry with no sha256 --hash. */
+int resolve_collect_hashes(struct resolver *r, const struct reqset *set);
+/* Download and inspect the sdists of reachable projects whose choice is not inspected yet, and
+ * parse their requirements (PEP 658 wheel metadata fills in dynamic install requirements); sets
+ * *changed when there were any. A version whose PKG-INFO requires-python excludes the target is
+ * no longer chosen. Returns 0, or -1 with r->err. */
+int resolve_download_and_inspect(struct resolver *r, int *changed);
+
+/* resolve_explain.c */
+
+/* p's chosen version (canonical, owned by p), or "?". */
+const char *resolve_chosen_version(const struct proj *p);
+/* Append to out the chain that brought in demand di: "bar 1.0 [install] <- requirements.txt:3". */
+void resolve_add_chain(const struct resolver *r, long di, struct buf *out);
+/* Append to out why no version of p fits its demands: the one requirement that matches nothing
+ * (with the versions and why each was rejected), or conflicts with a constraint, or the pair
+ * that conflict. */
+void resolve_explain_failure(const struct resolver *r, const struct proj *p, struct buf *out);
+/* Append to err that the rounds did not settle, naming the projects whose choice keeps changing. */
+void resolve_unsettled(struct resolver *r, struct buf *err);
+
+#endif
