@@ -7,6 +7,9 @@
 /* Resolve ref (absolute or relative, RFC 3986) against base. Returns a new string
  * (caller frees) or NULL when either is malformed. The fragment of ref is kept. */
 char *url_resolve(const char *base, const char *ref);
+/* url_resolve() through libcurl's parser alone (url_resolve takes a faster path for the
+ * common cases of index pages and must agree with this; the unit test checks it). */
+char *url_resolve_curl(const char *base, const char *ref);
 /* Append url to out with any user:password removed, for messages and logs. */
 void url_redact_to(struct buf *out, const char *url);
 /* url without credentials as a new string (caller frees), for messages. */
