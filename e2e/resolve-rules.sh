@@ -255,6 +255,44 @@ ok "--require-hashes without any --hash" err h4 "none is given for 'six-ish' \(.
 ok "--hash with only digests wbgen cannot check" err h5 "has no sha256 --hash, the only kind wbgen checks" \
 	-r "$TMP/h-512.txt"
 
+# where the index URL comes from: --index-url, then $WBGEN_INDEX_URL, then the file's -i
+envidx() {
+	rm -rf "$TMP/ei"
+	WBGEN_INDEX_URL=$BURL "$WBGEN" resolve --python "$PY" --cache-dir "$CACHE" -o "$TMP/ei" six-ish &&
+		has ei six-ish==1.0
+}
+ok "the index from \$WBGEN_INDEX_URL" envidx
+printf -- '-i %s\nsix-ish\n' "$BURL" >"$TMP/with-i.txt"
+fileidx() {
+	rm -rf "$TMP/fi"
+	"$WBGEN" resolve --python "$PY" --cache-dir "$CACHE" -o "$TMP/fi" -r "$TMP/with-i.txt" && has fi six-ish==1.0
+}
+ok "the index from the requirements file's -i" fileidx
+cliwins() {
+	rm -rf "$TMP/cw"
+	WBGEN_INDEX_URL=http://127.0.0.1:9/nowhere/ "$WBGEN" resolve --python "$PY" --cache-dir "$CACHE" \
+		-o "$TMP/cw" --index-url "$BURL" six-ish && has cw six-ish==1.0
+}
+ok "--index-url wins over \$WBGEN_INDEX_URL" cliwins
+
+# a private index: credentials from a netrc file, never printed
+index_serve "$basic" --auth alice:n3tr3cpw
+AURL=$INDEX_URL
+printf 'machine 127.0.0.1 login alice password n3tr3cpw\n' >"$TMP/netrc"
+chmod 600 "$TMP/netrc"
+netrc_ok() {
+	rm -rf "$TMP/nr"
+	NETRC=$TMP/netrc "$WBGEN" resolve -v --python "$PY" --cache-dir "$TMP/nrcache" -o "$TMP/nr" \
+		--index-url "$AURL" foo.bar 2>"$TMP/nr.err" && has nr foo-bar==1.1
+}
+ok "a private index with credentials from \$NETRC" netrc_ok
+ok "... which appear in no output, cache or message" sh -c '! grep -rq n3tr3cpw "$1" "$2" "$3"' - "$TMP/nr" \
+	"$TMP/nrcache" "$TMP/nr.err"
+IDX=$AURL
+ok "... without them: a one-line error naming the URL and the status" err nr2 "index page of 'six-ish': .*HTTP 401" \
+	six-ish
+IDX=$BURL
+
 IDX=$(echo "$BURL" | sed 's|^http://|http://someone:s3cr3t@|')
 cred() { res cred -v foo.bar 2>"$TMP/cred.err" && cat "$TMP/cred.err" && has cred foo-bar==1.1; }
 ok "credentials in the index URL" cred
