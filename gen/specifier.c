@@ -33,20 +33,6 @@ static const char *op_str(enum spec_op op)
 	BUG("unknown specifier operator %d", (int)op);
 }
 
-static int is_sep(int c)
-{
-	return c == '-' || c == '_' || c == '.';
-}
-
-static size_t digits(const char **p, const char *end)
-{
-	const char *s = *p;
-
-	while (*p < end && ascii_isdigit((unsigned char)**p))
-		(*p)++;
-	return (size_t)(*p - s);
-}
-
 static size_t keyword(const char *p, const char *end, const char *const *kw)
 {
 	size_t i;
@@ -66,15 +52,15 @@ static void letter_group(const char **p, const char *end, const char *const *kw)
 	const char *q = *p;
 	size_t n;
 
-	if (q < end && is_sep(*q))
+	if (q < end && pep440_is_sep(*q))
 		q++;
 	n = keyword(q, end, kw);
 	if (!n)
 		return;
 	q += n;
-	if (q < end && is_sep(*q))
+	if (q < end && pep440_is_sep(*q))
 		q++;
-	digits(&q, end);
+	pep440_digits(&q, end);
 	*p = q;
 }
 
@@ -98,15 +84,15 @@ static const char *match_version(enum spec_op op, const char *p, const char *end
 	}
 	if (p < end && (*p == 'v' || *p == 'V'))
 		p++;
-	if (!digits(&p, end))
+	if (!pep440_digits(&p, end))
 		return NULL;
 	if (p + 1 < end && *p == '!' && ascii_isdigit((unsigned char)p[1])) {
 		p++;
-		digits(&p, end);
+		pep440_digits(&p, end);
 	}
 	while (p + 1 < end && *p == '.' && ascii_isdigit((unsigned char)p[1])) {
 		p++;
-		digits(&p, end);
+		pep440_digits(&p, end);
 		nrel++;
 	}
 	if (op == SPEC_COMPATIBLE && nrel < 2)
@@ -118,7 +104,7 @@ static const char *match_version(enum spec_op op, const char *p, const char *end
 	letter_group(&p, end, pre_kw);
 	if (p + 1 < end && *p == '-' && ascii_isdigit((unsigned char)p[1])) {
 		p++;
-		digits(&p, end);
+		pep440_digits(&p, end);
 	} else {
 		letter_group(&p, end, post_kw);
 	}
@@ -129,7 +115,7 @@ static const char *match_version(enum spec_op op, const char *p, const char *end
 		for (;;) {
 			while (p < end && ascii_isalnum((unsigned char)*p))
 				p++;
-			if (p + 1 < end && is_sep(*p) && ascii_isalnum((unsigned char)p[1]))
+			if (p + 1 < end && pep440_is_sep(*p) && ascii_isalnum((unsigned char)p[1]))
 				p++;
 			else
 				break;

@@ -78,13 +78,12 @@ void version_release(struct version *v)
 	version_init(v);
 }
 
-static int is_sep(int c)
+int pep440_is_sep(int c)
 {
 	return c == '-' || c == '_' || c == '.';
 }
 
-/* Consume a run of ASCII digits at *p; return its length (0 if none). */
-static size_t digits(const char **p, const char *end)
+size_t pep440_digits(const char **p, const char *end)
 {
 	const char *s = *p;
 
@@ -133,15 +132,15 @@ static int letter_group(const char **p, const char *end, const char *const *kw, 
 	const char *q = *p;
 	size_t n;
 
-	if (q < end && is_sep(*q))
+	if (q < end && pep440_is_sep(*q))
 		q++;
 	n = keyword(q, end, kw, which);
 	if (!n)
 		return 0;
 	q += n;
-	if (q < end && is_sep(*q))
+	if (q < end && pep440_is_sep(*q))
 		q++;
-	n = digits(&q, end);
+	n = pep440_digits(&q, end);
 	*num = n ? mknum(q - n, n) : mknum(zero, 1);
 	*p = q;
 	return 1;
@@ -178,7 +177,7 @@ static int parse_local(const char **p, const char *end, struct version *out)
 			l->s = start;
 			l->n = (size_t)(*p - start);
 		}
-		if (*p + 1 < end && is_sep(**p) && ascii_isalnum((unsigned char)(*p)[1]))
+		if (*p + 1 < end && pep440_is_sep(**p) && ascii_isalnum((unsigned char)(*p)[1]))
 			(*p)++;
 		else
 			return 0;
@@ -202,13 +201,13 @@ int version_parse_n(const char *s, size_t len, struct version *out)
 	if (p < end && (*p == 'v' || *p == 'V'))
 		p++;
 	start = p;
-	n = digits(&p, end);
+	n = pep440_digits(&p, end);
 	if (!n)
 		goto bad;
 	if (p < end && *p == '!') {
 		out->epoch = mknum(start, n);
 		start = ++p;
-		if (!digits(&p, end))
+		if (!pep440_digits(&p, end))
 			goto bad;
 	}
 	for (;;) {
@@ -217,14 +216,14 @@ int version_parse_n(const char *s, size_t len, struct version *out)
 		if (!(p + 1 < end && *p == '.' && ascii_isdigit((unsigned char)p[1])))
 			break;
 		start = ++p;
-		digits(&p, end);
+		pep440_digits(&p, end);
 	}
 	if (letter_group(&p, end, pre_kw, &which, &out->pre))
 		out->pre_l = pre_norm[which];
 	/* post: "-N" first, then the lettered form */
 	if (p + 1 < end && *p == '-' && ascii_isdigit((unsigned char)p[1])) {
 		start = ++p;
-		n = digits(&p, end);
+		n = pep440_digits(&p, end);
 		out->post = mknum(start, n);
 		out->has_post = 1;
 	} else if (letter_group(&p, end, post_kw, &which, &out->post)) {

@@ -80,6 +80,10 @@ int version_is_devrelease(const struct version *v);
 /* Non-zero when v has a local version label. */
 int version_has_local(const struct version *v);
 
+/* A PEP 440 separator: '-', '_' or '.'. */
+int pep440_is_sep(int c);
+/* Consume a run of ASCII digits at *p (before end); return its length (0 if none). */
+size_t pep440_digits(const char **p, const char *end);
 /* Python's whitespace (str.isspace, regex \s) in UTF-8: the length of the character at p
  * (before end) when it is whitespace, else 0. */
 size_t pep440_space_len(const char *p, const char *end);
