@@ -3,51 +3,7 @@
 #include <string.h>
 
 #include "metadata.h"
-
-/* Offset of the first byte that is not part of valid UTF-8 (strict: no overlong forms, no
- * surrogates, nothing above U+10FFFF), or len when all of s is valid. */
-static size_t utf8_invalid_at(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned c = s[i];
-		size_t n, k;
-		unsigned lo = 0x80, hi = 0xbf;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			if (c == 0xe0)
-				lo = 0xa0;
-			else if (c == 0xed)
-				hi = 0x9f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			if (c == 0xf0)
-				lo = 0x90;
-			else if (c == 0xf4)
-				hi = 0x8f;
-		} else {
-			return i;
-		}
-		if (n > len - i - 1)
-			return i;
-		for (k = 1; k <= n; k++) {
-			unsigned d = s[i + k];
-
-			if (k == 1 ? (d < lo || d > hi) : (d < 0x80 || d > 0xbf))
-				return i;
-		}
-		i += n + 1;
-	}
-	return len;
-}
+#include "utf8.h"
 
 /* Line number (1-based) of byte offset off, counting "\r\n", "\r" and "\n" as line ends. */
 static size_t line_of(const char *s, size_t len, size_t off)
