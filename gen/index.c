@@ -6,6 +6,7 @@
 #include "index.h"
 #include "sha256.h"
 #include "url.h"
+#include "utf8.h"
 
 void project_page_init(struct project_page *pg)
 {
@@ -187,27 +188,6 @@ static const struct {
 	{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" }, { "apos", "'" }, { "nbsp", "\xc2\xa0" },
 };
 
-static void add_utf8(struct buf *out, unsigned long cp)
-{
-	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = 0xFFFD;
-	if (cp < 0x80) {
-		buf_addch(out, (int)cp);
-	} else if (cp < 0x800) {
-		buf_addch(out, (int)(0xC0 | cp >> 6));
-		buf_addch(out, (int)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		buf_addch(out, (int)(0xE0 | cp >> 12));
-		buf_addch(out, (int)(0x80 | (cp >> 6 & 0x3F)));
-		buf_addch(out, (int)(0x80 | (cp & 0x3F)));
-	} else {
-		buf_addch(out, (int)(0xF0 | cp >> 18));
-		buf_addch(out, (int)(0x80 | (cp >> 12 & 0x3F)));
-		buf_addch(out, (int)(0x80 | (cp >> 6 & 0x3F)));
-		buf_addch(out, (int)(0x80 | (cp & 0x3F)));
-	}
-}
-
 /* Decode one character reference at s[0] == '&'; returns its length, or 0 if it is none. */
 static size_t html_entity(struct buf *out, const char *s, size_t len)
 {
@@ -227,7 +207,10 @@ static size_t html_entity(struct buf *out, const char *s, size_t len)
 		}
 		if (i == (size_t)(hex ? 3 : 2))
 			return 0;
-		add_utf8(out, cp);
+		/* what an HTML parser does with NUL, surrogates and numbers past Unicode */
+		if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			cp = 0xfffd;
+		buf_add_utf8(out, cp);
 		return i < len && s[i] == ';' ? i + 1 : i;
 	}
 	for (i = 0; i < ARRAY_SIZE(entities); i++) {
