@@ -15,6 +15,7 @@
 #include "reqfile.h"
 #include "resolve.h"
 #include "url.h"
+#include "utf8.h"
 #include "util.h"
 
 #define DEFAULT_INDEX_URL "https://pypi.org/simple/"
@@ -53,54 +54,6 @@ static void add_index(struct strlist *l, const char *url)
 		strlist_add(l, url);
 	else
 		strlist_add_owned(l, xasprintf("%s/", url));
-}
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned c = s[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0) || (c == 0xf0 && s[1] < 0x90) ||
-	    (c == 0xf4 && s[1] >= 0x90))
-		return 0;
-	return len;
-}
-
-/* The error message as one printable line: messages quote index pages and archives,
- * whose control characters and invalid UTF-8 are shown as \xNN. */
-static void one_line(const struct buf *in, struct buf *out)
-{
-	const unsigned char *s = (const unsigned char *)in->s;
-	size_t i = 0, n;
-
-	while (i < in->len) {
-		n = utf8_len(s + i, in->len - i);
-		if (n == 1 && (s[i] < 0x20 || s[i] == 0x7f))
-			n = 0;
-		if (!n) {
-			buf_addf(out, "\\x%02x", s[i]);
-			i++;
-		} else {
-			buf_add(out, s + i, n);
-			i += n;
-		}
-	}
 }
 
 /* A failed run must not leave the previous run's plan looking current: the plan goes
@@ -274,7 +227,8 @@ fail:
 	{
 		struct buf line = BUF_INIT, rm = BUF_INIT;
 
-		one_line(&err, &line);
+		/* messages quote index pages and archives: one printable line */
+		buf_add_printable(&line, err.s, err.len);
 		error("%s", line.s);
 		if (remove_outputs(outdir, &rm) < 0)
 			error("%s", rm.s);
