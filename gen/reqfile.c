@@ -6,6 +6,7 @@
 
 #include "reqfile.h"
 #include "reqfile_opts.h"
+#include "utf8.h"
 
 /* The files being read, outermost first, to detect include cycles. */
 struct include_stack {
@@ -16,47 +17,8 @@ struct include_stack {
 
 /* ---- text helpers */
 
-/* Decode one UTF-8 character at p (strict); its length, or 0 when invalid. */
-static size_t utf8_decode(const unsigned char *p, const unsigned char *end, unsigned *cp)
-{
-	unsigned c = *p, lo = 0x80, hi = 0xbf, v;
-	size_t n, k;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 1;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 2;
-		v = c & 0x0f;
-		lo = c == 0xe0 ? 0xa0 : 0x80;
-		hi = c == 0xed ? 0x9f : 0xbf;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 3;
-		v = c & 0x07;
-		lo = c == 0xf0 ? 0x90 : 0x80;
-		hi = c == 0xf4 ? 0x8f : 0xbf;
-	} else {
-		return 0;
-	}
-	if ((size_t)(end - p) <= n)
-		return 0;
-	for (k = 1; k <= n; k++) {
-		unsigned d = p[k];
-
-		if (k == 1 ? (d < lo || d > hi) : (d < 0x80 || d > 0xbf))
-			return 0;
-		v = (v << 6) | (d & 0x3f);
-	}
-	*cp = v;
-	return n + 1;
-}
-
 /* Python's str.isspace() for one code point. */
-static int uni_isspace(unsigned c)
+static int uni_isspace(unsigned long c)
 {
 	return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) || c == 0x85 || c == 0xa0 ||
 	       c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 ||
@@ -66,26 +28,26 @@ static int uni_isspace(unsigned c)
 /* Length of the whitespace character at p, or 0 (the text is valid UTF-8). */
 static size_t space_at(const char *p, const char *end)
 {
-	unsigned cp;
+	unsigned long cp;
 	size_t n;
 
 	if (p >= end)
 		return 0;
-	n = utf8_decode((const unsigned char *)p, (const unsigned char *)end, &cp);
+	n = utf8_decode((const unsigned char *)p, (size_t)(end - p), &cp);
 	return n && uni_isspace(cp) ? n : 0;
 }
 
 /* Length of the line break at p as str.splitlines() sees it ("\r\n" is one), or 0. */
 static size_t break_at(const char *p, const char *end)
 {
-	unsigned cp;
+	unsigned long cp;
 	size_t n;
 
 	if (p >= end)
 		return 0;
 	if (*p == '\r')
 		return p + 1 < end && p[1] == '\n' ? 2 : 1;
-	n = utf8_decode((const unsigned char *)p, (const unsigned char *)end, &cp);
+	n = utf8_decode((const unsigned char *)p, (size_t)(end - p), &cp);
 	if (!n)
 		return 0;
 	if (cp == '\n' || cp == 0x0b || cp == 0x0c || (cp >= 0x1c && cp <= 0x1e) || cp == 0x85 ||
@@ -97,8 +59,8 @@ static size_t break_at(const char *p, const char *end)
 /* Length of the character at p (valid UTF-8). */
 static size_t char_len(const char *p, const char *end)
 {
-	unsigned cp;
-	size_t n = utf8_decode((const unsigned char *)p, (const unsigned char *)end, &cp);
+	unsigned long cp;
+	size_t n = utf8_decode((const unsigned char *)p, (size_t)(end - p), &cp);
 
 	return n ? n : 1;
 }
@@ -497,8 +459,8 @@ out:
 static int check_text(struct ctx *c, const char *p, const char *end)
 {
 	for (c->line = 1; p < end;) {
-		unsigned cp;
-		size_t n = utf8_decode((const unsigned char *)p, (const unsigned char *)end, &cp);
+		unsigned long cp;
+		size_t n = utf8_decode((const unsigned char *)p, (size_t)(end - p), &cp);
 
 		if (!n)
 			return reqfile_fail(c, "invalid UTF-8 in requirements file", NULL, NULL);
