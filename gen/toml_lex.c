@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "toml_lex.h"
+#include "utf8.h"
 
 /* Line and column (characters, 1-based) of position at. */
 static void locate(const struct parser *ps, const char *at, int *line, int *column)
@@ -146,25 +147,6 @@ int toml_skip_array_ws(struct parser *ps)
 	}
 }
 
-static void add_utf8(struct buf *b, uint32_t cp)
-{
-	if (cp < 0x80) {
-		buf_addch(b, (int)cp);
-	} else if (cp < 0x800) {
-		buf_addch(b, 0xc0 | (cp >> 6));
-		buf_addch(b, 0x80 | (cp & 0x3f));
-	} else if (cp < 0x10000) {
-		buf_addch(b, 0xe0 | (cp >> 12));
-		buf_addch(b, 0x80 | ((cp >> 6) & 0x3f));
-		buf_addch(b, 0x80 | (cp & 0x3f));
-	} else {
-		buf_addch(b, 0xf0 | (cp >> 18));
-		buf_addch(b, 0x80 | ((cp >> 12) & 0x3f));
-		buf_addch(b, 0x80 | ((cp >> 6) & 0x3f));
-		buf_addch(b, 0x80 | (cp & 0x3f));
-	}
-}
-
 /* An escape sequence; ps->p is on the backslash. */
 static int parse_escape(struct parser *ps, struct buf *out, int multiline)
 {
@@ -202,7 +184,7 @@ static int parse_escape(struct parser *ps, struct buf *out, int multiline)
 		}
 		if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 			return toml_fail(ps, bs, "escape '%.*s' is not a unicode scalar value", ndig + 2, bs);
-		add_utf8(out, cp);
+		buf_add_utf8(out, cp);
 		ps->p = q + ndig;
 		return 0;
 	default:
@@ -581,47 +563,22 @@ int toml_parse_number(struct parser *ps, json_t **out)
 	return 1;
 }
 
-/* Check that text is UTF-8 (no overlong forms, no surrogates) and copy it with CRLF turned into LF.
- * Returns the offset of the first bad byte, or -1. */
 long toml_check_utf8_copy(const unsigned char *s, size_t len, struct buf *out)
 {
-	size_t i = 0, n, j;
-	uint32_t cp;
+	size_t i = 0, n;
+	unsigned long cp;
 
 	buf_grow(out, len);
 	while (i < len) {
-		unsigned char c = s[i];
-
-		if (c < 0x80) {
-			if (!(c == '\r' && i + 1 < len && s[i + 1] == '\n'))
-				buf_addch(out, c);
+		if (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n') {
 			i++;
 			continue;
 		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
+		n = utf8_decode(s + i, len - i, &cp);
+		if (!n)
 			return (long)i;
-		}
-		if (len - i <= n)
-			return (long)i;
-		for (j = 1; j <= n; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return (long)i;
-			cp = (cp << 6) | (s[i + j] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return (long)i;
-		buf_add(out, s + i, n + 1);
-		i += n + 1;
+		buf_add(out, s + i, n);
+		i += n;
 	}
 	return -1;
 }
