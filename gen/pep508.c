@@ -3,19 +3,16 @@
 #include <string.h>
 
 #include "pep508.h"
+#include "utf8.h"
 
 /* ---- tokens */
 
-/* Decode the UTF-8 character at s (lenient: a stray byte stands for itself). */
-static unsigned long decode_utf8(const unsigned char *s)
+/* The character at s, NUL-terminated: a byte that does not start valid UTF-8 stands for itself. */
+static unsigned long char_at(const unsigned char *s)
 {
-	if (s[0] >= 0xc0 && s[0] < 0xe0 && (s[1] & 0xc0) == 0x80)
-		return ((s[0] & 0x1fUL) << 6) | (s[1] & 0x3f);
-	if (s[0] >= 0xe0 && s[0] < 0xf0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80)
-		return ((s[0] & 0x0fUL) << 12) | ((s[1] & 0x3fUL) << 6) | (s[2] & 0x3f);
-	if (s[0] >= 0xf0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80)
-		return ((s[0] & 0x07UL) << 18) | ((s[1] & 0x3fUL) << 12) | ((s[2] & 0x3fUL) << 6) | (s[3] & 0x3f);
-	return s[0];
+	unsigned long cp;
+
+	return utf8_decode(s, strnlen((const char *)s, 4), &cp) ? cp : s[0];
 }
 
 /* A word character for the regex \b: Python's Unicode \w (str.isalnum() or '_'), approximated
@@ -51,9 +48,9 @@ int pep508_at_boundary(const char *src, size_t pos)
 
 		while (b > 0 && pos - b < 4 && ((unsigned char)src[b] & 0xc0) == 0x80)
 			b--;
-		before = is_word(decode_utf8((const unsigned char *)src + b));
+		before = is_word(char_at((const unsigned char *)src + b));
 	}
-	after = src[pos] && is_word(decode_utf8((const unsigned char *)src + pos));
+	after = src[pos] && is_word(char_at((const unsigned char *)src + pos));
 	return before != after;
 }
 
@@ -148,25 +145,6 @@ void pep508_quote(struct buf *out, const char *s)
 
 /* ---- string literals: ast.literal_eval of one quoted string */
 
-static void add_utf8(struct buf *b, unsigned long cp)
-{
-	if (cp < 0x80) {
-		buf_addch(b, (int)cp);
-	} else if (cp < 0x800) {
-		buf_addch(b, (int)(0xc0 | (cp >> 6)));
-		buf_addch(b, (int)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		buf_addch(b, (int)(0xe0 | (cp >> 12)));
-		buf_addch(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addch(b, (int)(0x80 | (cp & 0x3f)));
-	} else {
-		buf_addch(b, (int)(0xf0 | (cp >> 18)));
-		buf_addch(b, (int)(0x80 | ((cp >> 12) & 0x3f)));
-		buf_addch(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addch(b, (int)(0x80 | (cp & 0x3f)));
-	}
-}
-
 static int hexval(int c)
 {
 	if (ascii_isdigit(c))
@@ -216,7 +194,7 @@ static const char *decode_literal(const char *s, size_t n, struct buf *out)
 			cp = c - '0';
 			for (k = 0; k < 2 && i < n && s[i] >= '0' && s[i] <= '7'; k++)
 				cp = cp * 8 + (unsigned long)(s[i++] - '0');
-			add_utf8(out, cp);
+			buf_add_utf8(out, cp);
 			break;
 		case 'x': case 'u': case 'U':
 			digits = c == 'x' ? 2 : c == 'u' ? 4 : 8;
@@ -228,7 +206,7 @@ static const char *decode_literal(const char *s, size_t n, struct buf *out)
 			}
 			if (cp > 0x10ffff)
 				return "illegal unicode character";
-			add_utf8(out, cp);
+			buf_add_utf8(out, cp);
 			break;
 		case 'N':
 			return "named unicode escapes (\\N{...}) are not supported";
