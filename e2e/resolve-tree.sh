@@ -109,6 +109,20 @@ ok "a run into the same output" res a c1 "$URL" tree-root
 ok "... reuses the verified sdists (no download)" eq 0 sh -c \
 	'tail -n +$(($2 + 1)) "$1" | grep -c "^GET	/packages/" || true' - "$LOG1" "$n_before"
 ok "... and writes the same files" same a c "$PORT1"
+ok "... asks for every page in one wave (the previous plan names them)" eq 1 sh -c \
+	'"$WBGEN" resolve -v --python "$3" --cache-dir "$1/c1" -o "$1/a" --index-url "$2" tree-root 2>&1 |
+	grep -c "fetching .* index page"' - "$TMP" "$URL" "$PY"
+ok "... and still writes the same files" same a c "$PORT1"
+cp -R "$TMP/a" "$TMP/stale"
+"$PY" - "$TMP/stale/plan.json" <<'PYEOF'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["packages"].append(dict(p["packages"][0], name="no-such-project-at-all"))
+p["packages"].append(dict(p["packages"][0], name="Not_Canonical"))
+json.dump(p, open(sys.argv[1], "w"))
+PYEOF
+ok "a previous plan naming projects the index does not have" res stale c1 "$URL" tree-root
+ok "... changes nothing" same a stale "$PORT1"
 
 ok "--offline with the cache and the sdists present" res a c1 "$URL" --offline tree-root
 ok "... writes the same files" same a c "$PORT1"

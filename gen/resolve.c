@@ -348,6 +348,35 @@ void resolve_options_release(struct resolve_options *o)
 	strlist_release(&o->index_urls);
 }
 
+/* The projects of the previous plan in OUTDIR (if any) get their pages in the first wave, with
+ * the top-level ones: a re-run then waits for one wave of revalidations instead of one per level
+ * of the graph. Only pages are fetched early; what is chosen still depends on the requirements
+ * alone, so the plan is the same with or without a previous one. */
+static void prefetch_previous(struct resolver *r)
+{
+	char *path = xasprintf("%s/plan.json", r->o->outdir);
+	json_t *plan = json_load_file(path, 0, NULL), *pkg;
+	size_t i;
+
+	free(path);
+	json_array_foreach(json_object_get(plan, "packages"), i, pkg) {
+		const char *name = json_string_value(json_object_get(pkg, "name"));
+		char *canonical;
+		size_t pi;
+
+		if (!name || !name_is_valid(name, strlen(name)))
+			continue;
+		canonical = name_canonicalize(name);
+		if (strcmp(canonical, name) == 0) {
+			pi = resolve_proj_get(r, canonical);
+			if (!r->p[pi].page)
+				r->p[pi].prefetch = 1;
+		}
+		free(canonical);
+	}
+	json_decref(plan);
+}
+
 int resolve(const struct resolve_options *o, const struct reqset *reqs, const struct reqset *cons,
 	    struct plan *plan, struct buf *err)
 {
@@ -399,6 +428,7 @@ int resolve(const struct resolve_options *o, const struct reqset *reqs, const st
 	r.require_hashes = reqs->require_hashes;
 	if (resolve_collect_hashes(&r, reqs) < 0 || resolve_collect_hashes(&r, cons) < 0)
 		goto out;
+	prefetch_previous(&r);
 	for (round = 1;; round++) {
 		int changed = 0;
 

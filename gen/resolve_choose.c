@@ -117,7 +117,7 @@ int resolve_fetch_pages(struct resolver *r, int *changed)
 	int rc = 0;
 
 	for (i = 0; i < r->np; i++)
-		if (r->p[i].reachable && r->p[i].page == 0) {
+		if ((r->p[i].reachable || r->p[i].prefetch) && r->p[i].page == 0) {
 			GROW(which, aw, nw + 1);
 			which[nw++] = i;
 		}
@@ -147,15 +147,21 @@ int resolve_fetch_pages(struct resolver *r, int *changed)
 	fetcher_run(r->o->fetcher, pq, n);
 	for (i = 0; i < nw && rc == 0; i++) {
 		struct proj *p = &r->p[which[i]];
-		int found = 0;
+		int found = 0, failed = 0;
 
-		for (j = 0; j < nidx && rc == 0; j++) {
+		for (j = 0; j < nidx && rc == 0 && !failed; j++) {
 			struct fetch *f = &q[i * nidx + j];
 			struct buf e = BUF_INIT;
 
 			if (!f->ok && (f->status == 404 || f->status == 410))
 				continue;
-			if (!f->ok) {
+			if (!p->reachable && (!f->ok || index_parse(&p->pg, f->content_type, f->body.s, f->body.len,
+								   urls[i * nidx + j], &e) < 0)) {
+				/* a prefetch that went wrong costs nothing: asked again if it turns out to be needed */
+				failed = 1;
+			} else if (!p->reachable) {
+				found = 1;
+			} else if (!f->ok) {
 				buf_addf(r->err, "cannot get the index page of '%s': %s", p->name, f->error);
 				rc = -1;
 			} else if (index_parse(&p->pg, f->content_type, f->body.s, f->body.len, urls[i * nidx + j], &e) < 0) {
@@ -168,6 +174,12 @@ int resolve_fetch_pages(struct resolver *r, int *changed)
 				found = 1;
 			}
 			buf_release(&e);
+		}
+		p->prefetch = 0;
+		if (failed) {
+			project_page_release(&p->pg);
+			project_page_init(&p->pg);
+			continue;
 		}
 		p->page = found ? 1 : -1;
 		if (found)

@@ -32,6 +32,7 @@ struct cand {
 /* A project, from the moment anything names it; it lives until the resolution ends. */
 struct proj {
 	char *name;                         /* canonical */
+	int prefetch;                       /* named by the previous plan: its page is fetched in the first wave */
 	int page;                           /* 0 not fetched, 1 fetched, -1 no such project */
 	struct project_page pg;             /* files of every index */
 	struct cand *c;                     /* highest version first */
