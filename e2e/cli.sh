@@ -13,4 +13,13 @@ fails 2 "help on an unknown command exits 2" "$WBGEN" help frobnicate
 fails 2 "no command at all exits 2" "$WBGEN"
 ok "stdout write errors are reported" sh -c '! "$WBGEN" --help >/dev/full 2>/dev/null'
 
+mancheck() {
+	"$WBGEN" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } /^$/ { if (on) exit }' >"$TMP/cmds"
+	[ -s "$TMP/cmds" ] || return 1
+	while read -r c; do
+		grep -q "^\.B wbgen $c" "$WBGEN_SRCDIR/docs/wbgen.1" || { echo "docs/wbgen.1 lacks '$c'"; return 1; }
+	done <"$TMP/cmds"
+}
+ok "the man page describes every command" mancheck
+
 done_testing
