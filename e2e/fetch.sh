@@ -64,7 +64,9 @@ LOG=$INDEX_LOG
 
 # log_mark: remember the log's length; since_mark: the lines logged after it
 log_mark() { mark=$(wc -l <"$LOG"); }
-since_mark() { tail -n "+$((mark + 1))" "$LOG"; }
+# The slow/ handler logs when its 5 s delay ends, long after the client gave up: its lines land
+# in whatever step runs then, so they are left out.
+since_mark() { tail -n "+$((mark + 1))" "$LOG" | awk -F '\t' '$2 != "/simple/slow/"'; }
 # count_since PATH [STATUS]: requests for PATH (with STATUS) since the mark
 count_since() {
 	since_mark | awk -F '\t' -v p="$1" -v s="${2:-}" '$2 == p && (s == "" || $3 == s)' | wc -l
