@@ -276,9 +276,17 @@ int hook_run(const struct hook_opts *o, const char *name, const char *outfile, s
 		goto out;
 	}
 	out_abs = path_absolute(outfile);
+	if (o->out_dir && mkdir_p(o->out_dir, 0755) < 0) {
+		buf_addf(err, "cannot make '%s': %s", o->out_dir, strerror(errno));
+		goto out;
+	}
 	if (o->log) {
 		struct stat st;
 
+		if (mkdir_parents(o->log) < 0) {
+			buf_addf(err, "cannot make the directory of the log '%s': %s", o->log, strerror(errno));
+			goto out;
+		}
 		logfd = open(o->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
 		if (logfd < 0) {
 			buf_addf(err, "cannot open the log '%s': %s", o->log, strerror(errno));
