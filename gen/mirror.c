@@ -366,15 +366,19 @@ static int write_project_page(const char *dir, const char *name, struct buf *err
 			sha256_hex(d, &h);
 			strlist_add_owned(&owned, buf_detach(&h, NULL));
 			mf[i].metadata_sha256 = owned.v[owned.n - 1];
-			if (metadata_parse(md.s, md.len, &m, &e) == 0) {
-				const char *rp = metadata_get(&m, "Requires-Python");
+		} else {
+			buf_reset(&md);
+			if (wheel_metadata_read(whl, &md, &e) < 0)
+				buf_reset(&md); /* listed without Requires-Python; publish checked it */
+		}
+		if (md.len && metadata_parse(md.s, md.len, &m, &e) == 0) {
+			const char *rp = metadata_get(&m, "Requires-Python");
 
-				if (rp && *rp) {
-					strlist_add(&owned, rp);
-					mf[i].requires_python = owned.v[owned.n - 1];
-				}
-				metadata_release(&m);
+			if (rp && *rp) {
+				strlist_add(&owned, rp);
+				mf[i].requires_python = owned.v[owned.n - 1];
 			}
+			metadata_release(&m);
 		}
 		buf_release(&md);
 		buf_release(&e);
@@ -420,7 +424,8 @@ out:
 	return ret;
 }
 
-int mirror_publish(const char *mirror, const char *wheel, enum mirror_action *action, struct buf *err)
+int mirror_publish(const char *mirror, const char *wheel, unsigned flags, enum mirror_action *action,
+		   struct buf *err)
 {
 	const char *base = strrchr(wheel, '/') ? strrchr(wheel, '/') + 1 : wheel;
 	struct wheel_name wn = { 0 };
@@ -468,7 +473,7 @@ int mirror_publish(const char *mirror, const char *wheel, enum mirror_action *ac
 		if (place_file(wheel, dir, base, dst, err) < 0)
 			goto out;
 	}
-	if (write_file(mdpath, md.s, md.len, WRITE_IF_CHANGED) < 0) {
+	if ((flags & MIRROR_PEP658) && write_file(mdpath, md.s, md.len, WRITE_IF_CHANGED) < 0) {
 		buf_addf(err, "cannot write '%s': %s", mdpath, strerror(errno));
 		goto out;
 	}

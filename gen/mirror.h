@@ -8,7 +8,11 @@
  *                                            data-core-metadata (PEP 658/714) for FILE.metadata
  *   MIRROR/simple/<canonical>/FILE.whl       the wheel (a hard link to the published file when
  *                                            the file system allows, else a copy)
- *   MIRROR/simple/<canonical>/FILE.whl.metadata   its METADATA, extracted (PEP 658)
+ *   MIRROR/simple/<canonical>/FILE.whl.metadata   its METADATA, extracted (PEP 658), only with
+ *                                            MIRROR_PEP658: pip 22.3 to 23.1 (Debian 12 has 23.0.1)
+ *                                            reject a .metadata file whose Name is spelt otherwise
+ *                                            than the requirement asking for it (pypa/pip#12108),
+ *                                            so a mirror for those pips must not announce them
  *   MIRROR/simple/<canonical>/.lock, MIRROR/simple/.lock   flock(2) lock files
  *
  * Concurrency: a publisher takes an exclusive flock on the project's .lock, puts the wheel in
@@ -54,9 +58,14 @@ int files_identical(const char *a, const char *b);
 
 /* What mirror_publish did with the wheel. */
 enum mirror_action { MIRROR_ADDED, MIRROR_UNCHANGED, MIRROR_REPLACED };
+/* Flags of mirror_publish. */
+enum mirror_flags {
+	MIRROR_PEP658 = 1 /* also write FILE.metadata (then announced by the page) */
+};
 /* Publish the wheel at 'wheel' into the mirror rooted at 'mirror' (see above): under the
  * project's lock, put it in place, then rewrite the project page and the root page. Returns 0
  * with *action set, or -1 with a one-line message in err. */
-int mirror_publish(const char *mirror, const char *wheel, enum mirror_action *action, struct buf *err);
+int mirror_publish(const char *mirror, const char *wheel, unsigned flags, enum mirror_action *action,
+		   struct buf *err);
 
 #endif
