@@ -211,6 +211,8 @@ fails_keep 2 "a bad config setting" "$WBGEN" hook --env "$TMP/env0" --src "$M" -
 	get_requires_for_build_wheel "$TMP/r.json"
 fails_keep 1 "an environment without python" "$WBGEN" hook --env "$TMP/nowhere" --src "$M" get_requires_for_build_wheel "$TMP/r.json"
 ok "... named in the error" grep -q "no python in the environment" "$TMP/last"
+fails_keep 1 "a missing source tree" "$WBGEN" hook --env "$TMP/env0" --src "$TMP/nosrc" get_requires_for_build_wheel "$TMP/r.json"
+ok "... named in the error" grep -q "source tree .*nosrc. is not a directory" "$TMP/last"
 ok "help texts" sh -c '"$WBGEN" hook --help | grep -q "^usage: wbgen hook" && "$WBGEN" build-wheel --help | grep -q -- "--expect"'
 
 done_testing

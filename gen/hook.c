@@ -265,6 +265,14 @@ int hook_run(const struct hook_opts *o, const char *name, const char *outfile, s
 		buf_addf(err, "unknown PEP 517 hook '%s'", name);
 		goto out;
 	}
+	{
+		struct stat st;
+
+		if (stat(o->src, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			buf_addf(err, "the source tree '%s' is not a directory", o->src);
+			goto out;
+		}
+	}
 	python = xasprintf("%s/bin/python", env_abs);
 	if (access(python, X_OK) < 0) {
 		buf_addf(err, "no python in the environment '%s': %s", o->env, strerror(errno));
