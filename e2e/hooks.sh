@@ -131,10 +131,21 @@ mkdir -p "$M"
 cat >"$M/mini_backend.py" <<'PYEOF'
 import base64, hashlib, json, os, sys, zipfile
 
+def _open_fds():
+    fds = []
+    for fd in range(3, 64):
+        try:
+            os.fstat(fd)
+            fds.append(fd)
+        except OSError:
+            pass
+    return fds
+
 def get_requires_for_build_wheel(config_settings=None):
     data = {"cwd": os.getcwd(), "env": dict(os.environ), "stdin": sys.stdin.read(),
-            "config": config_settings, "executable": sys.executable, "prefix": sys.prefix}
-    with open("probe.json", "w") as f:
+            "config": config_settings, "executable": sys.executable, "prefix": sys.prefix,
+            "fds": _open_fds(), "version": list(sys.version_info[:2])}
+    with open((config_settings or {}).get("probe", "probe.json"), "w") as f:
         json.dump(data, f)
     print("mini: stdout line")
     return sorted(config_settings or {})
@@ -203,6 +214,43 @@ fails_keep 1 "a wheel whose METADATA names another project fails" "$WBGEN" build
 	--backend mini_backend --backend-path . --config-setting metaname=other --out "$TMP/w-mini"
 ok "... saying so" grep -q "holds METADATA for .other 1.0." "$TMP/last"
 ok "no leftovers in WHEELDIR after failures" sh -c 'test -z "$(ls -A "$1")"' - "$TMP/w-mini"
+
+# make's jobserver reaches the hook only with --jobserver ('+' recipes, make -j2: both recipes
+# run with the jobserver's descriptors open in wbgen)
+cat >"$TMP/jobs.mk" <<'MKEOF'
+all: with without
+with:
+	+"$(WBGEN)" hook --env "$(ENV)" --src "$(SRC)" --backend mini_backend --backend-path . --jobserver \
+		--config-setting probe=with.json get_requires_for_build_wheel "$(OUT)/with.json"
+without:
+	+"$(WBGEN)" hook --env "$(ENV)" --src "$(SRC)" --backend mini_backend --backend-path . \
+		--config-setting probe=without.json get_requires_for_build_wheel "$(OUT)/without.json"
+MKEOF
+ok "two hooks under make -j2" make -s -j2 -f "$TMP/jobs.mk" WBGEN="$WBGEN" ENV="$TMP/env0" SRC="$M" OUT="$TMP"
+ok "only the --jobserver hook sees MAKEFLAGS and the jobserver descriptors" "$PY" -c 'import json, re, sys
+w = json.load(open(sys.argv[1] + "/with.json"))
+wo = json.load(open(sys.argv[1] + "/without.json"))
+m = re.search(r"--jobserver-(?:auth|fds)=(\d+),(\d+)", w["env"].get("MAKEFLAGS", ""))
+assert m, w["env"]
+fds = {int(m.group(1)), int(m.group(2))}
+assert fds <= set(w["fds"]), (fds, w["fds"])
+assert "MAKEFLAGS" not in wo["env"] and "MAKELEVEL" not in wo["env"], wo["env"]
+assert not fds & set(wo["fds"]), (fds, wo["fds"])' "$M"
+
+# the helper on the oldest interpreter it supports, when one is at hand
+PY37=${WBGEN_TEST_PYTHON37:-}
+[ -n "$PY37" ] || PY37=$(ls "$HOME"/.pyenv/versions/3.7*/bin/python3.7 2>/dev/null | head -n 1) || true
+if [ -n "$PY37" ] && [ -x "$PY37" ] && "$PY37" -m venv --without-pip "$TMP/env37" 2>/dev/null; then
+	ok "the helper runs on Python 3.7" sh -c '"$WBGEN" hook --env "$1" --src "$2" --backend mini_backend --backend-path . \
+		--config-setting probe=py37.json get_requires_for_build_wheel "$3" && grep -q "\"version\": \[3, 7\]" "$2/py37.json"' \
+		- "$TMP/env37" "$M" "$TMP/r37.json"
+	ok "... and builds a wheel there" "$WBGEN" build-wheel --env "$TMP/env37" --src "$M" --backend mini_backend \
+		--backend-path . --out "$TMP/w37" --expect mini==1.0
+else
+	ok "the helper runs on Python 3.7 # SKIP no Python 3.7 (set WBGEN_TEST_PYTHON37)" true
+fi
+ok "the helper parses as Python 3.7" "$PY" -c 'import ast, sys
+ast.parse(open(sys.argv[1]).read(), feature_version=(3, 7))' "${WBGEN_PKGDATADIR:-$WBGEN_SRCDIR/rules}/pep517_hook.py"
 
 # ---- usage
 fails_keep 2 "hook without --env" "$WBGEN" hook --src "$M" get_requires_for_build_wheel "$TMP/r.json"

@@ -184,12 +184,14 @@ def run(argv):
 
 
 def main():
-    # Never read stdin (PEP 517), and never import from this helper's own directory.
+    # Never read stdin (PEP 517): /dev/null on descriptor 0, and no new descriptor left open.
     try:
-        sys.stdin.close()
-    except Exception:
+        fd = os.open(os.devnull, os.O_RDONLY)
+        if fd != 0:
+            os.dup2(fd, 0)
+            os.close(fd)
+    except OSError:
         pass
-    sys.stdin = open(os.devnull)
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
     hook_name = sys.argv[1:] and [a for a in sys.argv[1:] if a in HOOKS][:1]
