@@ -23,6 +23,7 @@
 const char usage_build_wheel[] =
 	"usage: wbgen build-wheel --env DIR --src SRCDIR [--backend B] [--backend-path P]...\n"
 	"                         [--config-setting K=V]... [--log FILE] [--expect NAME==VERSION]\n"
+	"                         [--metadata-dir DIR]\n"
 	"                         --out WHEELDIR\n"
 	"\n"
 	"Run the build_wheel hook into a private empty directory inside WHEELDIR, check that exactly\n"
@@ -34,6 +35,8 @@ const char usage_build_wheel[] =
 	"  --out WHEELDIR         where the wheel goes (created if missing)\n"
 	"  --expect NAME==VERSION fail unless METADATA's Name and Version are these (compared\n"
 	"                         normalised)\n"
+	"  --metadata-dir DIR     the .dist-info directory made by prepare_metadata_for_build_wheel,\n"
+	"                         passed to build_wheel as metadata_directory\n"
 	HOOK_OPTIONS_HELP;
 
 /* Check the built wheel at path: its filename, METADATA, and the expectation. */
@@ -143,6 +146,8 @@ int cmd_build_wheel(int argc, char **argv)
 			continue;
 		if ((v = option_value(argc, argv, &i, "--out", &missing)) != NULL) {
 			out = v;
+		} else if ((v = option_value(argc, argv, &i, "--metadata-dir", &missing)) != NULL) {
+			o.metadata_dir = v;
 		} else if ((v = option_value(argc, argv, &i, "--expect", &missing)) != NULL) {
 			expect = v;
 		} else if (missing) {

@@ -92,8 +92,8 @@ ok "prepare_metadata_for_build_wheel returns the dist-info directory" sh -c '"$W
 	- "$TMP/env1" "$S/dyn-1.0" "$TMP/md" "$TMP/r2.json"
 fails_keep 2 "prepare_metadata without --out-dir is a usage error" "$WBGEN" hook --env "$TMP/env1" --src "$S/dyn-1.0" \
 	prepare_metadata_for_build_wheel "$TMP/r.json"
-ok "build-wheel of the user" "$WBGEN" build-wheel --env "$TMP/env1" --src "$S/dyn-1.0" --backend tinybuild --out "$W" \
-	--expect dyn==1.0
+ok "build-wheel of the user, given the prepared metadata" "$WBGEN" build-wheel --env "$TMP/env1" --src "$S/dyn-1.0" \
+	--backend tinybuild --out "$W" --expect dyn==1.0 --metadata-dir "$TMP/md/dyn-1.0.dist-info"
 
 # ---- a deliberately failing build
 fails_keep 1 "a failing build exits 1" "$WBGEN" build-wheel --env "$TMP/env1" --src "$S/broken-1.0" --backend tinybuild \
@@ -159,6 +159,8 @@ def _wheel(directory, name, metaname):
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     cs = config_settings or {}
+    with open("build-args.json", "w") as f:
+        json.dump({"wheel_directory": wheel_directory, "metadata_directory": metadata_directory}, f)
     if cs.get("count") == "0":
         return "mini-1.0-py3-none-any.whl"
     name = _wheel(wheel_directory, "mini-1.0-py3-none-any.whl", cs.get("metaname", "mini"))
@@ -213,6 +215,13 @@ ok "... saying so" grep -q "made 0 wheels" "$TMP/last"
 fails_keep 1 "a wheel whose METADATA names another project fails" "$WBGEN" build-wheel --env "$TMP/env0" --src "$M" \
 	--backend mini_backend --backend-path . --config-setting metaname=other --out "$TMP/w-mini"
 ok "... saying so" grep -q "holds METADATA for .other 1.0." "$TMP/last"
+ok "build_wheel gets metadata_directory from --metadata-dir, absolute" sh -c '"$WBGEN" build-wheel --env "$1" \
+	--src "$2" --backend mini_backend --backend-path . --metadata-dir "$3" --out "$4" >/dev/null &&
+	grep -q "\"metadata_directory\": \"$5/md/dyn-1.0.dist-info\"" "$2/build-args.json" && rm "$4"/*.whl' \
+	- "$TMP/env0" "$M" "$TMP/md/dyn-1.0.dist-info" "$TMP/w-mini" "$TMP"
+ok "... and None without it" sh -c '"$WBGEN" build-wheel --env "$1" --src "$2" --backend mini_backend --backend-path . \
+	--out "$3" >/dev/null && grep -q "\"metadata_directory\": null" "$2/build-args.json" && rm "$3"/*.whl' \
+	- "$TMP/env0" "$M" "$TMP/w-mini"
 ok "no leftovers in WHEELDIR after failures" sh -c 'test -z "$(ls -A "$1")"' - "$TMP/w-mini"
 
 # make's jobserver reaches the hook only with --jobserver ('+' recipes, make -j2: both recipes

@@ -252,7 +252,7 @@ int hook_run(const struct hook_opts *o, const char *name, const char *outfile, s
 	struct strlist argv = STRLIST_INIT;
 	posix_spawn_file_actions_t fa;
 	char *env_abs = path_absolute(o->env), *python = NULL, *helper = NULL, *out_abs = NULL;
-	char *outdir_abs = NULL, *scratch = NULL, *home = NULL, *tmp = NULL, **env = NULL, **args;
+	char *outdir_abs = NULL, *mddir_abs = NULL, *scratch = NULL, *home = NULL, *tmp = NULL, **env = NULL, **args;
 	const char *tmproot = getenv("TMPDIR");
 	struct hook_opts co = *o;
 	off_t log_start = 0;
@@ -338,6 +338,11 @@ int hook_run(const struct hook_opts *o, const char *name, const char *outfile, s
 		strlist_add(&argv, "--out-dir");
 		strlist_add(&argv, outdir_abs);
 	}
+	if (o->metadata_dir) {
+		mddir_abs = path_absolute(o->metadata_dir);
+		strlist_add(&argv, "--metadata-directory");
+		strlist_add(&argv, mddir_abs);
+	}
 	strlist_add(&argv, name);
 	strlist_add(&argv, out_abs);
 
@@ -406,6 +411,7 @@ out:
 	free(helper);
 	free(out_abs);
 	free(outdir_abs);
+	free(mddir_abs);
 	free(scratch);
 	free(home);
 	free(tmp);

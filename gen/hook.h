@@ -38,6 +38,7 @@ struct hook_opts {
 	const char **config;       /* "KEY=VALUE" config settings, nr_config of them */
 	size_t nr_config;
 	const char *out_dir;       /* directory argument of build_* and prepare_metadata_* hooks */
+	const char *metadata_dir;  /* build_wheel's metadata_directory (prepare_metadata's output), or NULL */
 	const char *log;           /* log file (appended to), NULL: the child's output goes to stderr */
 	const char *helper;        /* pep517_hook.py, NULL: hook_helper_path() */
 	const char *source_date_epoch; /* default when the caller has none, NULL: 315532800 */
