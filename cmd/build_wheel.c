@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,8 @@ const char usage_build_wheel[] =
 	"--expect), then move it into WHEELDIR atomically and print its filename on stdout.\n"
 	"When WHEELDIR already holds a file of that name: identical bytes keep the old file (and its\n"
 	"mtime, so make sees nothing new); different bytes replace it atomically, with a note on stderr.\n"
+	"The private directory is WHEELDIR/.wbgen-build.PID.*; one left by a killed run is removed by\n"
+	"the next build-wheel into WHEELDIR once PID is gone.\n"
 	"\n"
 	"  --out WHEELDIR         where the wheel goes (created if missing)\n"
 	"  --expect NAME==VERSION fail unless METADATA's Name and Version are these (compared\n"
@@ -103,6 +106,38 @@ out:
 	buf_release(&md);
 	buf_release(&e);
 	return ret;
+}
+
+/* Remove the private directories that killed build-wheel processes left in WHEELDIR
+ * (".wbgen-build.PID.XXXXXX" whose PID no longer runs). */
+static void remove_stale(const char *out)
+{
+	DIR *d = opendir(out);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		const char *p = de->d_name;
+		char num[24];
+		size_t n = 0;
+		long pid;
+
+		if (!starts_with(p, ".wbgen-build."))
+			continue;
+		for (p += strlen(".wbgen-build."); ascii_isdigit((unsigned char)*p) && n < sizeof(num) - 1; p++)
+			num[n++] = *p;
+		num[n] = 0;
+		if (*p != '.' || parse_int_range(num, 1, 0x7fffffff, &pid) < 0)
+			continue;
+		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+			char *path = xasprintf("%s/%s", out, de->d_name);
+
+			remove_tree(path);
+			free(path);
+		}
+	}
+	closedir(d);
 }
 
 static int fsync_path(const char *path, int flags)
@@ -178,7 +213,8 @@ int cmd_build_wheel(int argc, char **argv)
 		goto out;
 	}
 	/* the private directory sits in WHEELDIR so that the final rename stays on one file system */
-	scratch = xasprintf("%s/.wbgen-build.XXXXXX", out);
+	remove_stale(out);
+	scratch = xasprintf("%s/.wbgen-build.%ld.XXXXXX", out, (long)getpid());
 	if (!mkdtemp(scratch)) {
 		error("build-wheel: cannot make a directory in '%s':", out);
 		free(scratch);
