@@ -4,6 +4,8 @@
 #ifndef WBGEN_CMDS_H
 #define WBGEN_CMDS_H
 
+#include <stddef.h>
+
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -26,10 +28,43 @@ int command_bad_option(const struct command *cmd, const char *opt);
 const char *option_value(int argc, char **argv, int *i, const char *name, int *missing);
 
 int cmd_help(int argc, char **argv);
+int cmd_hook(int argc, char **argv);
+int cmd_build_wheel(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 int cmd_target(int argc, char **argv);
 
 extern const char usage_help[];
+extern const char usage_hook[];
+extern const char usage_build_wheel[];
+extern const char usage_publish[];
+
+/* The options `wbgen hook` and `wbgen build-wheel` share (cmd/hook.c). */
+#define HOOK_OPTIONS_HELP \
+	"  --env DIR              the build environment (a venv); DIR/bin/python runs the hook\n" \
+	"  --src SRCDIR           the unpacked source tree, the hook's working directory\n" \
+	"  --backend B            build-backend \"mod:obj.attr\" (default: setuptools.build_meta:__legacy__)\n" \
+	"  --backend-path P       a backend-path entry, relative to SRCDIR (repeatable)\n" \
+	"  --config-setting K=V   a config setting (repeatable; a repeated K gives a list)\n" \
+	"  --log FILE             append the hook's stdout and stderr to FILE (default: to stderr)\n" \
+	"  --source-date-epoch N  SOURCE_DATE_EPOCH when the caller has none (default 315532800)\n" \
+	"  --jobserver            pass make's jobserver on to the build (use in a '+' recipe);\n" \
+	"                         by default MAKEFLAGS is dropped and an inner make runs serially\n" \
+	"\n" \
+	"The hook runs in a fresh process with stdin from /dev/null and a clean environment: PATH\n" \
+	"(ENV/bin first), locale, TZ, compiler variables and those named in WBGEN_PASSENV are kept;\n" \
+	"HOME and TMPDIR are private and removed afterwards; SOURCE_DATE_EPOCH, PYTHONHASHSEED=0,\n" \
+	"PYTHONDONTWRITEBYTECODE=1 and PYTHONNOUSERSITE=1 are set. The helper is\n" \
+	"$WBGEN_PKGDATADIR/pep517_hook.py.\n"
+
+struct hook_opts;
+/* Parse one of the shared hook options at argv[*i] into o (arrays grown with *alloc_bp and
+ * *alloc_cs; values borrowed from argv): 1 when consumed, 0 when not one of them (*missing set when
+ * its value is absent), -1 after reporting a bad value. */
+int hook_option(int argc, char **argv, int *i, struct hook_opts *o, size_t *alloc_bp, size_t *alloc_cs,
+		int *missing);
+/* Free the arrays hook_option() grew. */
+void hook_opts_free(struct hook_opts *o);
 extern const char usage_target[];
 extern const char usage_resolve[];
 

@@ -1,0 +1,280 @@
+# hooks.sh: `wbgen hook` and `wbgen build-wheel` on fixture sdists, in environments made with
+# `python3 -m venv --without-pip` and wheels unpacked by e2e/fixtures/pep517.py install.
+. "${WBGEN_SRCDIR:-.}/e2e/lib.sh"
+. "${WBGEN_SRCDIR:-.}/e2e/index.sh"
+
+PY=/usr/bin/python3
+PEP517="$INDEX_FIXTURES/pep517.py"
+unset SOURCE_DATE_EPOCH MAKEFLAGS MFLAGS MAKELEVEL || true
+
+cat >"$TMP/hooks.json" <<'JSON'
+{"projects": [
+ {"name": "tinybuild", "versions": [{"version": "1.0", "build": "backend", "backend": "tinybuild"}]},
+ {"name": "dyn", "versions": [{"version": "1.0", "dynamic_build_requires": ["plain>=1.0", "extra-thing"]}]},
+ {"name": "broken", "versions": [{"version": "1.0", "fail": "deliberate failure"}]},
+ {"name": "wheel", "versions": [{"version": "0.38.4", "build": "debian-wheel"}]},
+ {"name": "setuptools", "versions": [{"version": "66.1.1", "build": "debian-setuptools"}]},
+ {"name": "st-cfg", "versions": [{"version": "1.0", "build": "setuptools-cfg"}]},
+ {"name": "st-pyproject", "versions": [{"version": "2.0", "build": "setuptools-pyproject"}]}
+]}
+JSON
+IDX=$(index_build "$TMP/hooks.json")
+mkdir "$TMP/src"
+for f in "$IDX"/packages/*/*.tar.gz; do
+	tar -xzf "$f" -C "$TMP/src"
+done
+S=$TMP/src
+
+# mkenv DIR [WHEEL]...: a venv without pip, the wheels unpacked into its site-packages
+mkenv() {
+	_env=$1
+	shift
+	"$PY" -m venv --without-pip "$_env"
+	for _w; do
+		"$PY" -B "$PEP517" install "$_w" "$(echo "$_env"/lib/python3*/site-packages)" >/dev/null
+	done
+}
+
+# fails_keep: fails, keeping the command's stderr in $TMP/last for the checks that follow
+fails_keep() {
+	fails "$@"
+	cp "$TMP/err" "$TMP/last"
+}
+
+mkenv "$TMP/env0"
+W=$TMP/wheels
+
+# ---- the self-bootstrapping backend (backend-path)
+ok "hook get_requires_for_build_wheel with backend-path" "$WBGEN" hook --env "$TMP/env0" --src "$S/tinybuild-1.0" \
+	--backend tinybuild --backend-path . get_requires_for_build_wheel "$TMP/r0.json"
+ok "its result is JSON with an empty list" "$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1])); assert d == {"hook": "get_requires_for_build_wheel", "return": []}, d' "$TMP/r0.json"
+ok "build-wheel prints the wheel's filename" sh -c '"$WBGEN" build-wheel --env "$1" --src "$2" --backend tinybuild \
+	--backend-path . --out "$3" --log "$4" --expect tinybuild==1.0 >"$5" && test "$(cat "$5")" = tinybuild-1.0-py3-none-any.whl' \
+	- "$TMP/env0" "$S/tinybuild-1.0" "$W" "$TMP/logs/tinybuild/build.log" "$TMP/name"
+ok "the wheel is in WHEELDIR and nothing else is" sh -c 'test "$(ls -A "$1")" = tinybuild-1.0-py3-none-any.whl' - "$W"
+ok "the source tree has no bytecode (PYTHONDONTWRITEBYTECODE)" sh -c '! find "$1" -name __pycache__ | grep -q .' - "$S/tinybuild-1.0"
+touch -d @1000000000 "$W/tinybuild-1.0-py3-none-any.whl"
+cp "$W/tinybuild-1.0-py3-none-any.whl" "$TMP/tb-first.whl"
+ok "an identical rebuild keeps the old file and its mtime" sh -c '"$WBGEN" build-wheel --env "$1" --src "$2" --backend tinybuild \
+	--backend-path . --out "$3" 2>"$4" && test "$(stat -c %Y "$3/tinybuild-1.0-py3-none-any.whl")" = 1000000000 &&
+	grep -q unchanged "$4"' - "$TMP/env0" "$S/tinybuild-1.0" "$W" "$TMP/e1"
+ok "another SOURCE_DATE_EPOCH gives other bytes, replaced with a note" sh -c '"$WBGEN" build-wheel --env "$1" --src "$2" \
+	--backend tinybuild --backend-path . --source-date-epoch 1500000000 --out "$3" 2>"$4" &&
+	grep -q "replaced" "$4" && ! cmp -s "$3/tinybuild-1.0-py3-none-any.whl" "$5"' - "$TMP/env0" "$S/tinybuild-1.0" "$W" "$TMP/e2" "$TMP/tb-first.whl"
+ok "the default SOURCE_DATE_EPOCH gives back the first bytes" sh -c '"$WBGEN" build-wheel --env "$1" --src "$2" \
+	--backend tinybuild --backend-path . --out "$3" 2>/dev/null && cmp "$3/tinybuild-1.0-py3-none-any.whl" "$4"' \
+	- "$TMP/env0" "$S/tinybuild-1.0" "$W" "$TMP/tb-first.whl"
+fails_keep 1 "--expect with another version fails" "$WBGEN" build-wheel --env "$TMP/env0" --src "$S/tinybuild-1.0" \
+	--backend tinybuild --backend-path . --out "$TMP/w-expect" --expect tinybuild==2.0
+ok "... saying what was built and expected" sh -c 'grep -q "built .tinybuild 1.0. .*expected .tinybuild==2.0." "$1"' - "$TMP/last"
+ok "... and leaving no wheel behind" sh -c 'test -z "$(ls -A "$1")"' - "$TMP/w-expect"
+ok "--expect compares normalised names and versions" "$WBGEN" build-wheel --env "$TMP/env0" --src "$S/tinybuild-1.0" \
+	--backend tinybuild --backend-path . --out "$TMP/w-expect" --expect TinyBuild==1.0.0
+fails_keep 2 "--expect without == is a usage error" "$WBGEN" build-wheel --env "$TMP/env0" --src "$S/tinybuild-1.0" \
+	--out "$TMP/w-expect" --expect tinybuild
+fails_keep 1 "a backend-path leaving the source tree is refused" "$WBGEN" hook --env "$TMP/env0" --src "$S/tinybuild-1.0" \
+	--backend tinybuild --backend-path ../dyn-1.0 get_requires_for_build_wheel "$TMP/r.json"
+ok "... with a one-line reason" sh -c 'grep -q "backend-path entry .\.\./dyn-1\.0. leaves the source root" "$1"' - "$TMP/last"
+fails_keep 1 "a backend not loaded from backend-path is refused" "$WBGEN" hook --env "$TMP/env0" --src "$S/tinybuild-1.0" \
+	--backend json --backend-path . get_requires_for_build_wheel "$TMP/r.json"
+ok "... saying so" sh -c 'grep -q "was not loaded from backend-path" "$1"' - "$TMP/last"
+
+# ---- a user of the backend: dynamic build requirements, metadata
+mkenv "$TMP/env1" "$W/tinybuild-1.0-py3-none-any.whl"
+ok "dynamic build requirements come back from get_requires_for_build_wheel" sh -c '"$WBGEN" hook --env "$1" --src "$2" \
+	--backend tinybuild get_requires_for_build_wheel "$3" && "$4" -c "import json, sys
+d = json.load(open(sys.argv[1])); assert d[\"return\"] == [\"plain>=1.0\", \"extra-thing\"], d" "$3"' \
+	- "$TMP/env1" "$S/dyn-1.0" "$TMP/r1.json" "$PY"
+ok "prepare_metadata_for_build_wheel returns the dist-info directory" sh -c '"$WBGEN" hook --env "$1" --src "$2" \
+	--backend tinybuild --out-dir "$3" prepare_metadata_for_build_wheel "$4" &&
+	grep -q "\"return\": \"dyn-1.0.dist-info\"" "$4" && grep -q "^Name: dyn$" "$3/dyn-1.0.dist-info/METADATA"' \
+	- "$TMP/env1" "$S/dyn-1.0" "$TMP/md" "$TMP/r2.json"
+fails_keep 2 "prepare_metadata without --out-dir is a usage error" "$WBGEN" hook --env "$TMP/env1" --src "$S/dyn-1.0" \
+	prepare_metadata_for_build_wheel "$TMP/r.json"
+ok "build-wheel of the user, given the prepared metadata" "$WBGEN" build-wheel --env "$TMP/env1" --src "$S/dyn-1.0" \
+	--backend tinybuild --out "$W" --expect dyn==1.0 --metadata-dir "$TMP/md/dyn-1.0.dist-info"
+
+# ---- a deliberately failing build
+fails_keep 1 "a failing build exits 1" "$WBGEN" build-wheel --env "$TMP/env1" --src "$S/broken-1.0" --backend tinybuild \
+	--out "$TMP/w-broken" --log "$TMP/logs/broken/build.log"
+ok "... with one line naming the hook, the tree, the reason and the log" sh -c 'test "$(wc -l <"$1")" -eq 1 &&
+	grep -q "build_wheel hook failed in .*broken-1.0.*deliberate failure (log: .*broken/build.log)" "$1"' - "$TMP/last"
+ok "... the traceback is in the log" grep -q "^Traceback" "$TMP/logs/broken/build.log"
+ok "... and WHEELDIR is left empty" sh -c 'test -z "$(ls -A "$1")"' - "$TMP/w-broken"
+
+# ---- setuptools building itself (backend-path), then setuptools users
+ok "build-wheel of wheel (tinybuild backend)" "$WBGEN" build-wheel --env "$TMP/env1" --src "$S/wheel-0.38.4" \
+	--backend tinybuild --out "$W" --log "$TMP/logs/wheel.log"
+mkenv "$TMP/env2" "$W/wheel-0.38.4-py3-none-any.whl"
+ok "setuptools asks for wheel through get_requires_for_build_wheel" sh -c '"$WBGEN" hook --env "$1" --src "$2" \
+	--backend setuptools.build_meta --backend-path . --log "$4" get_requires_for_build_wheel "$3" && grep -q "\"wheel\"" "$3"' \
+	- "$TMP/env2" "$S/setuptools-66.1.1" "$TMP/r3.json" "$TMP/logs/st.log"
+ok "setuptools builds itself from its tree (backend-path)" "$WBGEN" build-wheel --env "$TMP/env2" \
+	--src "$S/setuptools-66.1.1" --backend setuptools.build_meta --backend-path . --out "$W" \
+	--log "$TMP/logs/st.log" --expect setuptools==66.1.1
+ok "its output went to the log" grep -q "adding 'setuptools-66.1.1.dist-info/METADATA'" "$TMP/logs/st.log"
+mkenv "$TMP/env3" "$W/wheel-0.38.4-py3-none-any.whl" "$W/setuptools-66.1.1-py3-none-any.whl"
+ok "a setup.cfg project builds with the legacy default backend" "$WBGEN" build-wheel --env "$TMP/env3" \
+	--src "$S/st_cfg-1.0" --out "$W" --log "$TMP/logs/st-cfg.log" --expect st-cfg==1.0
+ok "a pyproject project builds with setuptools.build_meta" "$WBGEN" build-wheel --env "$TMP/env3" \
+	--src "$S/st_pyproject-2.0" --backend setuptools.build_meta --out "$W" --expect st_pyproject==2.0
+ok "setuptools honours SOURCE_DATE_EPOCH: a second build is byte-identical" sh -c '"$WBGEN" build-wheel --env "$1" \
+	--src "$2" --out "$3" >/dev/null 2>&1 && cmp "$3/st_cfg-1.0-py3-none-any.whl" "$4/st_cfg-1.0-py3-none-any.whl"' \
+	- "$TMP/env3" "$S/st_cfg-1.0" "$TMP/w-again" "$W"
+ok "the wheels install and import" sh -c 'mkdir "$2/site" && for w in "$1"/*.whl; do "$3" -B "$4" install "$w" "$2/site" >/dev/null || exit 1; done &&
+	PYTHONPATH="$2/site" "$3" -c "import tinybuild, dyn, st_cfg, st_pyproject"' - "$W" "$TMP" "$PY" "$PEP517"
+
+# ---- a hand-written backend probing what the hook sees
+M=$TMP/mini
+mkdir -p "$M"
+cat >"$M/mini_backend.py" <<'PYEOF'
+import base64, hashlib, json, os, sys, zipfile
+
+def _open_fds():
+    fds = []
+    for fd in range(3, 64):
+        try:
+            os.fstat(fd)
+            fds.append(fd)
+        except OSError:
+            pass
+    return fds
+
+def get_requires_for_build_wheel(config_settings=None):
+    data = {"cwd": os.getcwd(), "env": dict(os.environ), "stdin": sys.stdin.read(),
+            "config": config_settings, "executable": sys.executable, "prefix": sys.prefix,
+            "fds": _open_fds(), "version": list(sys.version_info[:2])}
+    with open((config_settings or {}).get("probe", "probe.json"), "w") as f:
+        json.dump(data, f)
+    print("mini: stdout line")
+    return sorted(config_settings or {})
+
+def _wheel(directory, name, metaname):
+    meta = ("Metadata-Version: 2.1\nName: %s\nVersion: 1.0\n\n" % metaname).encode()
+    with zipfile.ZipFile(os.path.join(directory, name), "w") as zf:
+        zf.writestr("mini-1.0.dist-info/METADATA", meta)
+        zf.writestr("mini-1.0.dist-info/RECORD", "")
+    return name
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    cs = config_settings or {}
+    with open("build-args.json", "w") as f:
+        json.dump({"wheel_directory": wheel_directory, "metadata_directory": metadata_directory}, f)
+    if cs.get("count") == "0":
+        return "mini-1.0-py3-none-any.whl"
+    name = _wheel(wheel_directory, "mini-1.0-py3-none-any.whl", cs.get("metaname", "mini"))
+    if cs.get("count") == "2":
+        _wheel(wheel_directory, "mini-1.0-1-py3-none-any.whl", "mini")
+    return name
+PYEOF
+ok "hook with config settings, a log and make variables" sh -c 'echo data | MAKEFLAGS=" -j4 --jobserver-auth=fifo:/tmp/x" \
+	MAKELEVEL=1 PYTHONPATH=/nowhere MINE=kept WBGEN_PASSENV=MINE HOME=/root-ish "$WBGEN" hook --env "$1" --src "$2" \
+	--backend mini_backend --backend-path . --config-setting b=1 --config-setting a=x=y --config-setting b=2 \
+	--log "$3" get_requires_for_build_wheel "$4"' - "$TMP/env0" "$M" "$TMP/mini.log" "$TMP/r4.json"
+ok "what the hook saw" "$PY" -c 'import json, os, sys
+m, r, env = sys.argv[1:4]
+p = json.load(open(m + "/probe.json"))
+e = p["env"]
+assert p["cwd"] == os.path.realpath(m), p["cwd"]
+assert p["stdin"] == "", "stdin was readable"
+assert p["config"] == {"a": "x=y", "b": ["1", "2"]}, p["config"]
+assert json.load(open(r))["return"] == ["a", "b"]
+assert e["SOURCE_DATE_EPOCH"] == "315532800", e
+assert e["PYTHONHASHSEED"] == "0" and e["PYTHONDONTWRITEBYTECODE"] == "1" and e["PYTHONNOUSERSITE"] == "1", e
+assert e["VIRTUAL_ENV"] == env and e["PATH"].startswith(env + "/bin:"), e
+assert e["HOME"] != "/root-ish" and e["TMPDIR"] and not os.path.exists(e["HOME"]), "private HOME/TMPDIR not removed"
+for k in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "PYTHONPATH", "WBGEN_PKGDATADIR"):
+    assert k not in e, k
+assert e["MINE"] == "kept", e
+assert os.path.realpath(p["prefix"]) == os.path.realpath(env), p["prefix"]' "$M" "$TMP/r4.json" "$TMP/env0"
+ok "the hook's stdout went to the log" grep -q "^mini: stdout line" "$TMP/mini.log"
+ok "--jobserver passes make's variables on" sh -c 'MAKEFLAGS=" -j4 --jobserver-auth=fifo:/tmp/x" MAKELEVEL=1 \
+	"$WBGEN" hook --env "$1" --src "$2" --backend mini_backend --backend-path . --jobserver \
+	get_requires_for_build_wheel "$3" && grep -q "\"MAKEFLAGS\": \" -j4 --jobserver-auth=fifo:/tmp/x\"" "$2/probe.json" &&
+	grep -q "\"MAKELEVEL\": \"1\"" "$2/probe.json"' - "$TMP/env0" "$M" "$TMP/r5.json"
+ok "the caller's SOURCE_DATE_EPOCH wins" sh -c 'SOURCE_DATE_EPOCH=1234 "$WBGEN" hook --env "$1" --src "$2" \
+	--backend mini_backend --backend-path . --source-date-epoch 99 get_requires_for_build_wheel "$3" &&
+	grep -q "\"SOURCE_DATE_EPOCH\": \"1234\"" "$2/probe.json"' - "$TMP/env0" "$M" "$TMP/r6.json"
+ok "a missing prepare_metadata hook: unsupported" sh -c '"$WBGEN" hook --env "$1" --src "$2" --backend mini_backend \
+	--backend-path . --out-dir "$3" prepare_metadata_for_build_wheel "$4" && "$5" -c "import json, sys
+d = json.load(open(sys.argv[1])); assert d == {\"hook\": \"prepare_metadata_for_build_wheel\", \"return\": None, \"unsupported\": True}, d" "$4"' \
+	- "$TMP/env0" "$M" "$TMP/md2" "$TMP/r7.json" "$PY"
+ok "a missing get_requires_for_build_sdist hook: [] by default" sh -c '"$WBGEN" hook --env "$1" --src "$2" \
+	--backend mini_backend --backend-path . get_requires_for_build_sdist "$3" && grep -q "\"default\": true" "$3"' \
+	- "$TMP/env0" "$M" "$TMP/r8.json"
+fails_keep 1 "a missing build_sdist hook fails" "$WBGEN" hook --env "$TMP/env0" --src "$M" --backend mini_backend \
+	--backend-path . --out-dir "$TMP/sd" build_sdist "$TMP/r9.json"
+ok "... saying so" grep -q "has no build_sdist hook" "$TMP/last"
+fails_keep 1 "two wheels from one build_wheel fail" "$WBGEN" build-wheel --env "$TMP/env0" --src "$M" \
+	--backend mini_backend --backend-path . --config-setting count=2 --out "$TMP/w-mini"
+ok "... saying so" grep -q "made 2 wheels, expected exactly one" "$TMP/last"
+fails_keep 1 "no wheel from build_wheel fails" "$WBGEN" build-wheel --env "$TMP/env0" --src "$M" \
+	--backend mini_backend --backend-path . --config-setting count=0 --out "$TMP/w-mini"
+ok "... saying so" grep -q "made 0 wheels" "$TMP/last"
+fails_keep 1 "a wheel whose METADATA names another project fails" "$WBGEN" build-wheel --env "$TMP/env0" --src "$M" \
+	--backend mini_backend --backend-path . --config-setting metaname=other --out "$TMP/w-mini"
+ok "... saying so" grep -q "holds METADATA for .other 1.0." "$TMP/last"
+ok "build_wheel gets metadata_directory from --metadata-dir, absolute" sh -c '"$WBGEN" build-wheel --env "$1" \
+	--src "$2" --backend mini_backend --backend-path . --metadata-dir "$3" --out "$4" >/dev/null &&
+	grep -q "\"metadata_directory\": \"$5/md/dyn-1.0.dist-info\"" "$2/build-args.json" && rm "$4"/*.whl' \
+	- "$TMP/env0" "$M" "$TMP/md/dyn-1.0.dist-info" "$TMP/w-mini" "$TMP"
+ok "... and None without it" sh -c '"$WBGEN" build-wheel --env "$1" --src "$2" --backend mini_backend --backend-path . \
+	--out "$3" >/dev/null && grep -q "\"metadata_directory\": null" "$2/build-args.json" && rm "$3"/*.whl' \
+	- "$TMP/env0" "$M" "$TMP/w-mini"
+mkdir -p "$TMP/w-mini/.wbgen-build.999999999.abcdef/wheel" "$TMP/w-mini/.wbgen-build.$$.keep"
+fails_keep 1 "(a failing build into a WHEELDIR with stale private directories)" "$WBGEN" build-wheel --env "$TMP/env0" \
+	--src "$M" --backend mini_backend --backend-path . --config-setting count=0 --out "$TMP/w-mini"
+ok "a killed run's private directory is removed, a live one's kept" sh -c '! test -e "$1/.wbgen-build.999999999.abcdef" &&
+	test -d "$1/.wbgen-build.$2.keep" && rmdir "$1/.wbgen-build.$2.keep"' - "$TMP/w-mini" "$$"
+ok "no leftovers in WHEELDIR after failures" sh -c 'test -z "$(ls -A "$1")"' - "$TMP/w-mini"
+
+# make's jobserver reaches the hook only with --jobserver ('+' recipes, make -j2: both recipes
+# run with the jobserver's descriptors open in wbgen)
+cat >"$TMP/jobs.mk" <<'MKEOF'
+all: with without
+with:
+	+"$(WBGEN)" hook --env "$(ENV)" --src "$(SRC)" --backend mini_backend --backend-path . --jobserver \
+		--config-setting probe=with.json get_requires_for_build_wheel "$(OUT)/with.json"
+without:
+	+"$(WBGEN)" hook --env "$(ENV)" --src "$(SRC)" --backend mini_backend --backend-path . \
+		--config-setting probe=without.json get_requires_for_build_wheel "$(OUT)/without.json"
+MKEOF
+ok "two hooks under make -j2" make -s -j2 -f "$TMP/jobs.mk" WBGEN="$WBGEN" ENV="$TMP/env0" SRC="$M" OUT="$TMP"
+ok "only the --jobserver hook sees MAKEFLAGS and the jobserver descriptors" "$PY" -c 'import json, re, sys
+w = json.load(open(sys.argv[1] + "/with.json"))
+wo = json.load(open(sys.argv[1] + "/without.json"))
+m = re.search(r"--jobserver-(?:auth|fds)=(\d+),(\d+)", w["env"].get("MAKEFLAGS", ""))
+assert m, w["env"]
+fds = {int(m.group(1)), int(m.group(2))}
+assert fds <= set(w["fds"]), (fds, w["fds"])
+assert "MAKEFLAGS" not in wo["env"] and "MAKELEVEL" not in wo["env"], wo["env"]
+assert not fds & set(wo["fds"]), (fds, wo["fds"])' "$M"
+
+# the helper on the oldest interpreter it supports, when one is at hand
+PY37=${WBGEN_TEST_PYTHON37:-}
+[ -n "$PY37" ] || PY37=$(ls "$HOME"/.pyenv/versions/3.7*/bin/python3.7 2>/dev/null | head -n 1) || true
+if [ -n "$PY37" ] && [ -x "$PY37" ] && "$PY37" -m venv --without-pip "$TMP/env37" 2>/dev/null; then
+	ok "the helper runs on Python 3.7" sh -c '"$WBGEN" hook --env "$1" --src "$2" --backend mini_backend --backend-path . \
+		--config-setting probe=py37.json get_requires_for_build_wheel "$3" && grep -q "\"version\": \[3, 7\]" "$2/py37.json"' \
+		- "$TMP/env37" "$M" "$TMP/r37.json"
+	ok "... and builds a wheel there" "$WBGEN" build-wheel --env "$TMP/env37" --src "$M" --backend mini_backend \
+		--backend-path . --out "$TMP/w37" --expect mini==1.0
+else
+	ok "the helper runs on Python 3.7 # SKIP no Python 3.7 (set WBGEN_TEST_PYTHON37)" true
+fi
+ok "the helper parses as Python 3.7" "$PY" -c 'import ast, sys
+ast.parse(open(sys.argv[1]).read(), feature_version=(3, 7))' "${WBGEN_PKGDATADIR:-$WBGEN_SRCDIR/rules}/pep517_hook.py"
+
+# ---- usage
+fails_keep 2 "hook without --env" "$WBGEN" hook --src "$M" get_requires_for_build_wheel "$TMP/r.json"
+fails_keep 2 "an unknown hook" "$WBGEN" hook --env "$TMP/env0" --src "$M" build_everything "$TMP/r.json"
+fails_keep 2 "a bad config setting" "$WBGEN" hook --env "$TMP/env0" --src "$M" --config-setting nokey \
+	get_requires_for_build_wheel "$TMP/r.json"
+fails_keep 1 "an environment without python" "$WBGEN" hook --env "$TMP/nowhere" --src "$M" get_requires_for_build_wheel "$TMP/r.json"
+ok "... named in the error" grep -q "no python in the environment" "$TMP/last"
+fails_keep 1 "a missing source tree" "$WBGEN" hook --env "$TMP/env0" --src "$TMP/nosrc" get_requires_for_build_wheel "$TMP/r.json"
+ok "... named in the error" grep -q "source tree .*nosrc. is not a directory" "$TMP/last"
+ok "help texts" sh -c '"$WBGEN" hook --help | grep -q "^usage: wbgen hook" && "$WBGEN" build-wheel --help | grep -q -- "--expect"'
+
+done_testing

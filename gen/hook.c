@@ -1,0 +1,419 @@
+/* hook.c: run one PEP 517 hook through the helper script in a clean child process. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "fsutil.h"
+#include "hook.h"
+#include "strlist.h"
+#include "util.h"
+
+extern char **environ;
+
+#define DEFAULT_SOURCE_DATE_EPOCH "315532800"
+
+static const char *const hook_names[] = {
+	"get_requires_for_build_wheel", "get_requires_for_build_sdist", "get_requires_for_build_editable",
+	"prepare_metadata_for_build_wheel", "prepare_metadata_for_build_editable",
+	"build_wheel", "build_sdist", "build_editable",
+};
+
+static const char *const passenv[] = {
+	"PATH", "LANG", "LANGUAGE", "TZ", "USER", "LOGNAME",
+	"CC", "CXX", "CPP", "CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "LDSHARED", "AR", "ARFLAGS",
+	"PKG_CONFIG", "PKG_CONFIG_PATH", "SOURCE_DATE_EPOCH",
+};
+
+static const char *const makeenv[] = { "MAKEFLAGS", "MFLAGS", "MAKELEVEL" };
+
+void hook_opts_init(struct hook_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+}
+
+int hook_name_valid(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hook_names); i++)
+		if (strcmp(name, hook_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+char *hook_helper_path(void)
+{
+	const char *dir = getenv("WBGEN_PKGDATADIR");
+
+	if (!dir || !*dir)
+		dir = WBGEN_PKGDATADIR;
+	return xasprintf("%s/pep517_hook.py", dir);
+}
+
+char *path_absolute(const char *path)
+{
+	char *cwd, *r;
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	cwd = getcwd(NULL, 0);
+	if (!cwd)
+		die("cannot get the current directory:");
+	r = xasprintf("%s/%s", cwd, path);
+	free(cwd);
+	return r;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path) < 0 && errno != ENOENT ? -1 : 0;
+	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int remove_tree(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static const char *env_value(char *const *env, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; env && *env; env++)
+		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
+			return *env + n + 1;
+	return NULL;
+}
+
+static int name_in(const char *var, size_t len, const char *const *names, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (strlen(names[i]) == len && memcmp(var, names[i], len) == 0)
+			return 1;
+	return 0;
+}
+
+static int in_passenv_list(const char *list, const char *var, size_t len)
+{
+	const char *p = list;
+
+	while (p && *p) {
+		size_t n;
+
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		n = strcspn(p, " \t,");
+		if (n == len && n && memcmp(p, var, n) == 0)
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+static void env_add(char ***env, size_t *nr, size_t *alloc, char *entry)
+{
+	GROW(*env, *alloc, *nr + 2);
+	(*env)[(*nr)++] = entry;
+	(*env)[*nr] = NULL;
+}
+
+char **hook_env_build(char *const *parent, const struct hook_opts *o, const char *home, const char *tmp)
+{
+	char **env = NULL;
+	size_t nr = 0, alloc = 0;
+	const char *extra = env_value(parent, "WBGEN_PASSENV");
+	const char *path = env_value(parent, "PATH");
+	const char *sde = env_value(parent, "SOURCE_DATE_EPOCH");
+	char *const *e;
+
+	GROW(env, alloc, 1);
+	env[0] = NULL;
+	for (e = parent; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		size_t len;
+
+		if (!eq)
+			continue;
+		len = (size_t)(eq - *e);
+		if (name_in(*e, len, (const char *const[]){ "PATH", "SOURCE_DATE_EPOCH" }, 2))
+			continue; /* set below */
+		if (name_in(*e, len, makeenv, ARRAY_SIZE(makeenv))) {
+			if (o->jobserver)
+				env_add(&env, &nr, &alloc, xstrdup(*e));
+			continue;
+		}
+		if (name_in(*e, len, passenv, ARRAY_SIZE(passenv)) || (len > 3 && starts_with(*e, "LC_")) ||
+		    in_passenv_list(extra, *e, len))
+			env_add(&env, &nr, &alloc, xstrdup(*e));
+	}
+	env_add(&env, &nr, &alloc, xasprintf("PATH=%s/bin%s%s", o->env, path ? ":" : "", path ? path : ""));
+	env_add(&env, &nr, &alloc, xasprintf("VIRTUAL_ENV=%s", o->env));
+	env_add(&env, &nr, &alloc, xasprintf("HOME=%s", home));
+	env_add(&env, &nr, &alloc, xasprintf("TMPDIR=%s", tmp));
+	if (!sde || !*sde)
+		sde = o->source_date_epoch ? o->source_date_epoch : DEFAULT_SOURCE_DATE_EPOCH;
+	env_add(&env, &nr, &alloc, xasprintf("SOURCE_DATE_EPOCH=%s", sde));
+	env_add(&env, &nr, &alloc, xstrdup("PYTHONHASHSEED=0"));
+	env_add(&env, &nr, &alloc, xstrdup("PYTHONDONTWRITEBYTECODE=1"));
+	env_add(&env, &nr, &alloc, xstrdup("PYTHONNOUSERSITE=1"));
+	return env;
+}
+
+void hook_env_free(char **env)
+{
+	char **e;
+
+	for (e = env; e && *e; e++)
+		free(*e);
+	free(env);
+}
+
+int hook_jobserver_fds(const char *makeflags, int fds[2])
+{
+	static const char *const keys[] = { "--jobserver-auth=", "--jobserver-fds=" };
+	const char *p, *found = NULL;
+	size_t k;
+
+	if (!makeflags)
+		return -1;
+	/* the last one wins, as in make */
+	for (k = 0; k < ARRAY_SIZE(keys); k++)
+		for (p = makeflags; (p = strstr(p, keys[k])) != NULL; p += strlen(keys[k]))
+			if (!found || p > found)
+				found = p + strlen(keys[k]);
+	if (!found || !ascii_isdigit((unsigned char)*found))
+		return -1;
+	{
+		char a[16], b[16];
+		size_t na = 0, nb = 0;
+		long r, w;
+
+		while (ascii_isdigit((unsigned char)*found) && na < sizeof(a) - 1)
+			a[na++] = *found++;
+		a[na] = 0;
+		if (*found++ != ',')
+			return -1;
+		while (ascii_isdigit((unsigned char)*found) && nb < sizeof(b) - 1)
+			b[nb++] = *found++;
+		b[nb] = 0;
+		if (!nb || parse_int_range(a, 0, 65535, &r) || parse_int_range(b, 0, 65535, &w))
+			return -1;
+		fds[0] = (int)r;
+		fds[1] = (int)w;
+	}
+	return 0;
+}
+
+/* The last non-empty line of path from byte offset 'from' on, into out. */
+static void log_last_line(const char *path, off_t from, struct buf *out)
+{
+	struct buf b = BUF_INIT;
+	size_t end, start;
+
+	if (buf_read_file(&b, path) < 0 || (off_t)b.len <= from) {
+		buf_release(&b);
+		return;
+	}
+	end = b.len;
+	while (end > (size_t)from && ascii_isspace((unsigned char)b.s[end - 1]))
+		end--;
+	start = end;
+	while (start > (size_t)from && b.s[start - 1] != '\n')
+		start--;
+	if (end - start > 400)
+		start = end - 400;
+	buf_add(out, b.s + start, end - start);
+	buf_release(&b);
+}
+
+int hook_run(const struct hook_opts *o, const char *name, const char *outfile, struct buf *err)
+{
+	struct strlist argv = STRLIST_INIT;
+	posix_spawn_file_actions_t fa;
+	char *env_abs = path_absolute(o->env), *python = NULL, *helper = NULL, *out_abs = NULL;
+	char *outdir_abs = NULL, *mddir_abs = NULL, *scratch = NULL, *home = NULL, *tmp = NULL, **env = NULL, **args;
+	const char *tmproot = getenv("TMPDIR");
+	struct hook_opts co = *o;
+	off_t log_start = 0;
+	int ret = -1, status, fds[2], logfd = -1;
+	size_t i;
+	pid_t pid;
+
+	buf_reset(err);
+	if (!hook_name_valid(name)) {
+		buf_addf(err, "unknown PEP 517 hook '%s'", name);
+		goto out;
+	}
+	{
+		struct stat st;
+
+		if (stat(o->src, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			buf_addf(err, "the source tree '%s' is not a directory", o->src);
+			goto out;
+		}
+	}
+	python = xasprintf("%s/bin/python", env_abs);
+	if (access(python, X_OK) < 0) {
+		buf_addf(err, "no python in the environment '%s': %s", o->env, strerror(errno));
+		goto out;
+	}
+	helper = o->helper ? xstrdup(o->helper) : hook_helper_path();
+	if (access(helper, R_OK) < 0) {
+		buf_addf(err, "cannot read the hook helper '%s': %s", helper, strerror(errno));
+		goto out;
+	}
+	out_abs = path_absolute(outfile);
+	if (o->out_dir && mkdir_p(o->out_dir, 0755) < 0) {
+		buf_addf(err, "cannot make '%s': %s", o->out_dir, strerror(errno));
+		goto out;
+	}
+	if (o->log) {
+		struct stat st;
+
+		if (mkdir_parents(o->log) < 0) {
+			buf_addf(err, "cannot make the directory of the log '%s': %s", o->log, strerror(errno));
+			goto out;
+		}
+		logfd = open(o->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+		if (logfd < 0) {
+			buf_addf(err, "cannot open the log '%s': %s", o->log, strerror(errno));
+			goto out;
+		}
+		if (fstat(logfd, &st) == 0)
+			log_start = st.st_size;
+	}
+	scratch = xasprintf("%s/wbgen-hook.XXXXXX", tmproot && *tmproot ? tmproot : "/tmp");
+	if (!mkdtemp(scratch)) {
+		buf_addf(err, "cannot make a private directory '%s': %s", scratch, strerror(errno));
+		free(scratch);
+		scratch = NULL;
+		goto out;
+	}
+	home = xasprintf("%s/home", scratch);
+	tmp = xasprintf("%s/tmp", scratch);
+	if (mkdir(home, 0700) < 0 || mkdir(tmp, 0700) < 0) {
+		buf_addf(err, "cannot make '%s': %s", home, strerror(errno));
+		goto out;
+	}
+	co.env = env_abs;
+	env = hook_env_build(environ, &co, home, tmp);
+
+	strlist_add(&argv, python);
+	strlist_add(&argv, helper);
+	if (o->backend) {
+		strlist_add(&argv, "--backend");
+		strlist_add(&argv, o->backend);
+	}
+	for (i = 0; i < o->nr_backend_path; i++) {
+		strlist_add(&argv, "--backend-path");
+		strlist_add(&argv, o->backend_path[i]);
+	}
+	for (i = 0; i < o->nr_config; i++) {
+		strlist_add(&argv, "--config-setting");
+		strlist_add(&argv, o->config[i]);
+	}
+	if (o->out_dir) {
+		outdir_abs = path_absolute(o->out_dir);
+		strlist_add(&argv, "--out-dir");
+		strlist_add(&argv, outdir_abs);
+	}
+	if (o->metadata_dir) {
+		mddir_abs = path_absolute(o->metadata_dir);
+		strlist_add(&argv, "--metadata-directory");
+		strlist_add(&argv, mddir_abs);
+	}
+	strlist_add(&argv, name);
+	strlist_add(&argv, out_abs);
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (logfd >= 0) {
+		posix_spawn_file_actions_adddup2(&fa, logfd, 1);
+		posix_spawn_file_actions_adddup2(&fa, logfd, 2);
+	} else {
+		posix_spawn_file_actions_adddup2(&fa, 2, 1);
+	}
+	if (!o->jobserver && hook_jobserver_fds(getenv("MAKEFLAGS"), fds) == 0) {
+		for (i = 0; i < 2; i++)
+			if (fds[i] > 2 && fcntl(fds[i], F_GETFD) >= 0)
+				posix_spawn_file_actions_addclose(&fa, fds[i]);
+	}
+	posix_spawn_file_actions_addchdir_np(&fa, o->src);
+	args = xreallocarray(NULL, argv.n + 1, sizeof(*args));
+	for (i = 0; i < argv.n; i++)
+		args[i] = argv.v[i];
+	args[argv.n] = NULL;
+	errno = posix_spawn(&pid, python, &fa, NULL, args, env);
+	free(args);
+	posix_spawn_file_actions_destroy(&fa);
+	if (errno) {
+		buf_addf(err, "cannot run '%s': %s", python, strerror(errno));
+		goto out;
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			buf_addf(err, "waiting for the %s hook: %s", name, strerror(errno));
+			goto out;
+		}
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		if (!path_exists(out_abs)) {
+			buf_addf(err, "%s hook in '%s' wrote no result '%s'", name, o->src, outfile);
+			goto out;
+		}
+		ret = 0;
+		goto out;
+	}
+	if (WIFEXITED(status))
+		buf_addf(err, "%s hook failed in '%s' (exit status %d)", name, o->src, WEXITSTATUS(status));
+	else
+		buf_addf(err, "%s hook failed in '%s' (killed by signal %d)", name, o->src,
+			 WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	if (o->log) {
+		struct buf last = BUF_INIT;
+
+		log_last_line(o->log, log_start, &last);
+		if (last.len)
+			buf_addf(err, ": %s", last.s);
+		buf_addf(err, " (log: %s)", o->log);
+		buf_release(&last);
+	}
+out:
+	if (scratch && remove_tree(scratch) < 0)
+		warn("cannot remove '%s':", scratch);
+	if (logfd >= 0)
+		close(logfd);
+	strlist_release(&argv);
+	hook_env_free(env);
+	free(env_abs);
+	free(python);
+	free(helper);
+	free(out_abs);
+	free(outdir_abs);
+	free(mddir_abs);
+	free(scratch);
+	free(home);
+	free(tmp);
+	return ret;
+}

@@ -1,0 +1,74 @@
+/* hook.h: running one PEP 517 hook through rules/pep517_hook.py in a fresh process.
+ *
+ * The child is started with posix_spawn (no shell): ENV/bin/python HELPER ARGS, cwd = the source
+ * tree, stdin = /dev/null, stdout and stderr appended to the log file (or both to our stderr when
+ * there is no log, so that wbgen's own stdout stays clean). Its environment is built from scratch:
+ *
+ *   kept from the caller: PATH (with ENV/bin put first), LANG, LANGUAGE, LC_*, TZ, USER, LOGNAME,
+ *     the compiler variables CC CXX CPP CFLAGS CXXFLAGS CPPFLAGS LDFLAGS LDSHARED AR ARFLAGS
+ *     PKG_CONFIG PKG_CONFIG_PATH, and every variable named in WBGEN_PASSENV (space-separated);
+ *   set: VIRTUAL_ENV=ENV; HOME and TMPDIR to two private directories made for this run and
+ *     removed after it (no ~/.pydistutils.cfg, pip.conf or stray temp files leak in or out);
+ *     SOURCE_DATE_EPOCH: the caller's when set, else hook_opts.source_date_epoch when set,
+ *     else 315532800 (1980-01-01, the oldest date a zip can hold), so that backends that honour
+ *     it build byte-identical wheels from the same source; PYTHONHASHSEED=0;
+ *     PYTHONDONTWRITEBYTECODE=1 (the source tree and the environment stay as they were);
+ *     PYTHONNOUSERSITE=1;
+ *   dropped: everything else, PYTHONPATH, PYTHONHOME, PIP_* and the make variables included.
+ *
+ * make's jobserver: by default MAKEFLAGS, MFLAGS and MAKELEVEL are not passed and the jobserver's
+ * pipe descriptors named in MAKEFLAGS (--jobserver-auth=R,W) are closed in the child, so a
+ * backend's inner make runs serially instead of multiplying the -j budget with its own. With
+ * jobserver set, MAKEFLAGS/MFLAGS/MAKELEVEL are passed on unchanged (the recipe must then be a
+ * '+' recipe for make to keep the descriptors open) and the inner make shares the budget.
+ */
+#ifndef WBGEN_HOOK_H
+#define WBGEN_HOOK_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+struct hook_opts {
+	const char *env;           /* the environment (a venv): ENV/bin/python runs the hook */
+	const char *src;           /* the source tree, the child's cwd */
+	const char *backend;       /* "mod:obj.attr", NULL for the legacy setuptools default */
+	const char **backend_path; /* relative to src, nr_backend_path of them */
+	size_t nr_backend_path;
+	const char **config;       /* "KEY=VALUE" config settings, nr_config of them */
+	size_t nr_config;
+	const char *out_dir;       /* directory argument of build_* and prepare_metadata_* hooks */
+	const char *metadata_dir;  /* build_wheel's metadata_directory (prepare_metadata's output), or NULL */
+	const char *log;           /* log file (appended to), NULL: the child's output goes to stderr */
+	const char *helper;        /* pep517_hook.py, NULL: hook_helper_path() */
+	const char *source_date_epoch; /* default when the caller has none, NULL: 315532800 */
+	int jobserver;             /* pass make's jobserver on (see above) */
+};
+
+/* Set up default options (no allocation). */
+void hook_opts_init(struct hook_opts *o);
+/* The helper script: $WBGEN_PKGDATADIR/pep517_hook.py, else the compile-time pkgdatadir's.
+ * Newly allocated (caller frees). */
+char *hook_helper_path(void);
+/* Non-zero when name is a PEP 517 hook the helper knows. */
+int hook_name_valid(const char *name);
+/* Run hook 'name' with options o, its JSON result written by the helper to outfile.
+ * Returns 0, or -1 with a one-line message in err (the hook's own last line of output quoted
+ * when there is a log). */
+int hook_run(const struct hook_opts *o, const char *name, const char *outfile, struct buf *err);
+/* Build the child's environment (see above) from environ-style 'parent' into a NULL-terminated,
+ * newly allocated array of newly allocated strings (free with hook_env_free). home/tmp are the
+ * private directories; exposed for the tests. */
+char **hook_env_build(char *const *parent, const struct hook_opts *o, const char *home, const char *tmp);
+/* Free an array made by hook_env_build. */
+void hook_env_free(char **env);
+/* The jobserver descriptors named by MAKEFLAGS's --jobserver-auth=R,W or --jobserver-fds=R,W:
+ * 0 with fds[0..1] set, or -1 when there are none (a fifo: jobserver is not a descriptor). */
+int hook_jobserver_fds(const char *makeflags, int fds[2]);
+/* Make path absolute against the current directory (no symlink resolution, which would break a
+ * venv's python). Newly allocated. */
+char *path_absolute(const char *path);
+/* Remove path and everything under it (no symlinks followed). 0, or -1 (errno). */
+int remove_tree(const char *path);
+
+#endif
