@@ -11,7 +11,9 @@
 const struct command commands[] = {
 	{ "help", cmd_help, "show help for wbgen or one of its commands", usage_help },
 	{ "resolve", cmd_resolve, "resolve requirements into a plan, downloading and inspecting the sdists", usage_resolve },
+	{ "install", cmd_install, "install wheel files into a virtual environment (no dependencies)", usage_install },
 	{ "target", cmd_target, "describe the target Python interpreter (markers, tags)", usage_target },
+	{ "venv", cmd_venv, "create a virtual environment for the target interpreter (no pip)", usage_venv },
 	{ NULL, NULL, NULL, NULL },
 };
 
