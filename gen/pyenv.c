@@ -150,6 +150,8 @@ static const char query_script[] =
 	"    ps = sysconfig.get_paths(sch, vars={'base': vp, 'platbase': vp, 'installed_base': vp, 'installed_platbase': vp})\n"
 	"    rel = dict((k, ps[k][len(vp) + 1:] if ps.get(k, '').startswith(vp + '/') else ('' if ps.get(k) == vp else None))\n"
 	"               for k in ('purelib', 'platlib', 'scripts', 'data', 'include'))\n"
+	"    if sch != 'venv':\n"
+	"        rel['include'] = 'include'\n"
 	"    venv = {'base_executable': getattr(sys, '_base_executable', None) or sys.executable,\n"
 	"            'real_executable': os.path.realpath(sys.executable),\n"
 	"            'base_prefix': getattr(sys, 'base_prefix', sys.prefix), 'prefix': sys.prefix,\n"

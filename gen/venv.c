@@ -20,6 +20,22 @@ static const char *jstr(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+/* Non-zero when version_short ("3.11") is at least major.minor. */
+static int version_at_least(const char *version_short, long want_major, long want_minor)
+{
+	const char *dot = strchr(version_short, '.');
+	char *major_s;
+	long major, minor;
+	int ok;
+
+	if (!dot)
+		return 0;
+	major_s = xstrndup(version_short, (size_t)(dot - version_short));
+	ok = parse_int_range(major_s, 0, 1000, &major) == 0 && parse_int_range(dot + 1, 0, 1000, &minor) == 0;
+	free(major_s);
+	return ok && (major > want_major || (major == want_major && minor >= want_minor));
+}
+
 int venv_facts_from_answer(json_t *answer, struct venv_facts *f, struct buf *err)
 {
 	json_t *v = json_object_get(answer, "venv"), *p = json_object_get(v, "paths");
@@ -41,6 +57,11 @@ int venv_facts_from_answer(json_t *answer, struct venv_facts *f, struct buf *err
 		buf_adds(err, "the interpreter's answer lacks the facts a virtual environment needs");
 		return -1;
 	}
+	if (!version_at_least(f->version_short, 3, 3)) {
+		buf_addf(err, "python %s has no virtual environments (3.3 or newer needed)", f->version);
+		return -1;
+	}
+	f->gitignore = version_at_least(f->version_short, 3, 13);
 	if (!wheel_path_safe(f->purelib, 0) || !wheel_path_safe(f->platlib, 0) || !wheel_path_safe(f->scripts, 0) ||
 	    (f->data[0] && !wheel_path_safe(f->data, 0)) || !wheel_path_safe(f->include, 0)) {
 		buf_addf(err, "the interpreter's venv scheme is not relative to the environment (purelib '%s')",
@@ -170,6 +191,17 @@ static int populate(const struct venv_facts *f, const char *tmp, const char *abs
 		free(path);
 	}
 	free(major);
+	if (f->gitignore) {
+		static const char text[] = "# Created by venv; see https://docs.python.org/3/library/venv.html\n*\n";
+
+		path = xasprintf("%s/.gitignore", tmp);
+		if (write_file_atomic(path, text, sizeof(text) - 1)) {
+			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+			free(path);
+			goto out;
+		}
+		free(path);
+	}
 	venv_cfg_text(f, abs, &cfg);
 	path = xasprintf("%s/pyvenv.cfg", tmp);
 	if (write_file_atomic(path, cfg.s, cfg.len)) {

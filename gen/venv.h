@@ -17,6 +17,7 @@ struct venv_facts {
 	const char *version_short;   /* "3.11" */
 	const char *purelib, *platlib, *scripts, *data, *include; /* venv scheme, relative */
 	int lib64;                   /* make lib64 -> lib */
+	int gitignore;               /* write .gitignore (venv does since 3.13) */
 };
 
 /* Fill f from a pyenv query answer (borrowed). Returns 0, or -1 with a message in err. */

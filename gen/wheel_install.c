@@ -528,18 +528,9 @@ static int stage_members(struct wheel_job *j, const struct wheel_env *env, const
 		buf_addf(&src, "%s/%s", j->raw, m->name);
 		buf_reset(&data);
 		buf_reset(&fixed);
-		if (script && (buf_read_file(&data, src.s) ||
-			       !wheel_fix_shebang(data.s, data.len, env->python, &fixed))) {
-			script = 0;
-			/* not a #!python script: moved as it is, made executable as pip does */
-			if (chmod(src.s, (0777 & ~cur_umask()) | 0111)) {
-				buf_addf(err, "cannot chmod '%s': %s", src.s, strerror(errno));
-				free(dest);
-				goto out;
-			}
-		}
-		if (script) {
-			if (stage_new(j, tree, dest, &fixed, 1, distinfo, err))
+		/* as pip: only "#!python" is rewritten, and the mode comes from the zip alone */
+		if (script && buf_read_file(&data, src.s) == 0 && wheel_fix_shebang(data.s, data.len, env->python, &fixed)) {
+			if (stage_new(j, tree, dest, &fixed, m->exec, distinfo, err))
 				goto out;
 			continue;
 		}
@@ -710,7 +701,7 @@ int wheel_install(const struct wheel_env *env, const char *const *paths, size_t 
 		jobs[i].path = paths[i];
 		jobs[i].raw = xasprintf("%s/raw%zu", stage, i);
 		if (extract(&jobs[i], err) || read_wheel_file(&jobs[i], env, err) || verify_record(&jobs[i], err) ||
-		    stage_members(&jobs[i], env, tree, err) || stage_scripts(&jobs[i], env, tree, err) ||
+		    stage_scripts(&jobs[i], env, tree, err) || stage_members(&jobs[i], env, tree, err) ||
 		    stage_record(&jobs[i], env, tree, err))
 			goto out;
 	}
