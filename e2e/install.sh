@@ -27,7 +27,7 @@ def rec(data):
     return 'sha256=%s,%d' % (d, len(data))
 
 def wheel(path, dist, files, purelib=True, wheel_version='1.0', record_extra=(), unlisted=(), tamper=None,
-          modes=None):
+          modes=None, dos=False):
     """files: [(name, bytes)]; modes: {name: unix mode}; unlisted: names left out of RECORD."""
     di = '%s.dist-info' % dist
     files = list(files) + [
@@ -44,8 +44,8 @@ def wheel(path, dist, files, purelib=True, wheel_version='1.0', record_extra=(),
     with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as z:
         for n, d in files:
             zi = zipfile.ZipInfo(n, (2020, 1, 1, 0, 0, 0))
-            zi.create_system = 3
-            zi.external_attr = ((modes or {}).get(n, 0o100644)) << 16
+            zi.create_system = 0 if dos else 3
+            zi.external_attr = 0x20 if dos else ((modes or {}).get(n, 0o100644)) << 16
             z.writestr(zi, d)
 
 out, kind = sys.argv[1], sys.argv[2]
@@ -69,6 +69,11 @@ if kind == 'demo':
 elif kind == 'plat':
     wheel(out + '/platdemo-2.0-py3-none-any.whl', 'platdemo-2.0', [('platdemo/__init__.py', b'Y = 2\n')],
           purelib=False)
+elif kind == 'dos':
+    wheel(out + '/dosdemo-1.0-py3-none-any.whl', 'dosdemo-1.0', [('dosdemo/__init__.py', b'Z = 3\n'),
+          ('dosdemo-1.0.data/scripts/dosdemo', b'#!python\nprint(3)\n')], dos=True)
+elif kind == 'dup':
+    wheel(out + '/bad-1.0-py3-none-any.whl', 'bad-1.0', [('bad/__init__.py', b''), ('bad/__init__.py', b'')])
 elif kind == 'mismatch':
     wheel(out + '/bad-1.0-py3-none-any.whl', 'bad-1.0', [('bad/__init__.py', b'x = 1\n')],
           tamper=('bad/__init__.py', b'x = 2\n'))
@@ -155,7 +160,7 @@ sys.exit(1 if bad else 0)
 EOF
 
 mkdir "$TMP/w"
-for k in demo plat; do "$PY" "$TMP/mkwheel.py" "$TMP/w" $k; done
+for k in demo plat dos; do "$PY" "$TMP/mkwheel.py" "$TMP/w" $k; done
 
 # ---- wbgen venv against python -m venv
 ok "wbgen venv (Debian python3)" "$WBGEN" venv --python "$PY" "$TMP/ev"
@@ -205,8 +210,9 @@ fi
 
 # ---- wbgen install against pip install
 if [ -n "$PIPWHL" ] && [ -n "$STWHL" ]; then
-	set -- "$STWHL" "$PIPWHL" "$TMP/w/demo-1.0-py3-none-any.whl" "$TMP/w/platdemo-2.0-py3-none-any.whl"
-	ok "wbgen install: setuptools, pip, demo, platdemo" "$WBGEN" install --env "$TMP/ev" "$@"
+	set -- "$STWHL" "$PIPWHL" "$TMP/w/demo-1.0-py3-none-any.whl" "$TMP/w/platdemo-2.0-py3-none-any.whl" \
+		"$TMP/w/dosdemo-1.0-py3-none-any.whl"
+	ok "wbgen install: setuptools, pip, demo, platdemo, dosdemo (a zip made on DOS: no modes)" "$WBGEN" install --env "$TMP/ev" "$@"
 	ok "pip install --no-deps --no-compile of the same wheels" \
 		"$TMP/rv/bin/python" "$PIPWHL/pip" install -q --no-deps --no-compile --no-index "$@"
 	ok "same files, contents and modes as pip" sh -c 'sed -i "s|$2|ENV|" "$1/pyvenv.cfg" "$2/pyvenv.cfg";
@@ -250,6 +256,18 @@ for rec in glob.glob(sp + "/*.dist-info/RECORD"):
             assert h == "sha256=" + d and int(size) == os.path.getsize(p), p' "$TMP/ev"
 ok "no staging directory left in the env" sh -c '! ls -a "$1" | grep -q wbgen-install' - "$TMP/ev"
 ok "a retry over an installed wheel succeeds" "$WBGEN" install --env "$TMP/ev" "$TMP/w/demo-1.0-py3-none-any.whl"
+# an install killed while moving files in: some files in place, no .dist-info, a staging directory left
+"$WBGEN" venv --python "$PY" "$TMP/iv"
+"$WBGEN" venv --python "$PY" "$TMP/fv"
+"$WBGEN" install --env "$TMP/fv" "$TMP/w/demo-1.0-py3-none-any.whl"
+"$WBGEN" install --env "$TMP/iv" "$TMP/w/demo-1.0-py3-none-any.whl"
+rm -rf "$TMP"/iv/lib/python3*/site-packages/demo-1.0.dist-info "$TMP/iv/bin/demo-cli"
+echo partial >"$TMP/iv/bin/demo-py"
+sh -c 'mkdir -p "$1/.wbgen-install-$$-abcdef/tree"' - "$TMP/iv"
+ok "interrupted install: the retry succeeds" "$WBGEN" install --env "$TMP/iv" "$TMP/w/demo-1.0-py3-none-any.whl"
+ok "interrupted install: the env is then the same as a clean install" sh -c 'sed -i "s|$2|ENV|" "$1/pyvenv.cfg" "$2/pyvenv.cfg";
+	"$PY" "$TMP/compare.py" "$1" "$2"; rc=$?; sed -i "s|ENV|$2|" "$2/pyvenv.cfg"; sed -i "s|ENV|$1|" "$1/pyvenv.cfg"
+	exit $rc' - "$TMP/iv" "$TMP/fv"
 ok "--record-installer" sh -c '"$WBGEN" venv --python "$PY" "$1" && "$WBGEN" install --env "$1" --record-installer=pip "$2" &&
 	grep -qx pip "$1"/lib/python3*/site-packages/demo-1.0.dist-info/INSTALLER' - "$TMP/ri" "$TMP/w/demo-1.0-py3-none-any.whl"
 
@@ -277,6 +295,7 @@ hostile datadotdot "unsafe path 'bad-1.0.data/data/../../../evil.py'"
 hostile absolute "unsafe path '$TMP/abs-evil'" "$TMP/abs-evil"
 ok "absolute: nothing at the absolute path" test ! -e "$TMP/abs-evil"
 hostile symlink "'bad/link' in" "/etc/passwd"
+hostile dup "'bad/__init__.py' appears twice"
 hostile version2 "Wheel-Version 2.0; only 1.x is supported"
 hostile badentry "unsafe script name '../x'"
 "$PY" "$TMP/mkwheel.py" "$TMP/w" conflict

@@ -68,15 +68,20 @@ static int size_valid(const char *s)
 	return 1;
 }
 
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct record_entry *)a)->path, ((const struct record_entry *)b)->path);
+}
+
 int record_parse(const char *text, size_t len, struct record *r, struct buf *err)
 {
 	const char *p = text, *end = text + len;
 	struct buf f[3] = { BUF_INIT, BUF_INIT, BUF_INIT }, extra = BUF_INIT;
 	unsigned line = 0;
 	int ret = 0;
+	size_t k;
 
 	while (p < end) {
-		size_t k = 0;
 
 		line++;
 		if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')) {
@@ -116,16 +121,19 @@ int record_parse(const char *text, size_t len, struct record *r, struct buf *err
 			ret = -1;
 			goto out;
 		}
-		if (record_find(r, f[0].s)) {
-			buf_addf(err, "RECORD lists '%s' twice", f[0].s);
-			ret = -1;
-			goto out;
-		}
 		GROW(r->v, r->alloc, r->nr + 1);
 		r->v[r->nr].path = xstrdup(f[0].s);
 		r->v[r->nr].hash = xstrdup(f[1].s);
 		r->v[r->nr].size = xstrdup(f[2].s);
 		r->nr++;
+	}
+	qsort(r->v, r->nr, sizeof(*r->v), cmp_entry);
+	for (k = 1; k < r->nr; k++) {
+		if (strcmp(r->v[k - 1].path, r->v[k].path) == 0) {
+			buf_addf(err, "RECORD lists '%s' twice", r->v[k].path);
+			ret = -1;
+			goto out;
+		}
 	}
 out:
 	buf_release(&f[0]);
@@ -137,12 +145,11 @@ out:
 
 const struct record_entry *record_find(const struct record *r, const char *path)
 {
-	size_t i;
+	struct record_entry key = { (char *)path, NULL, NULL };
 
-	for (i = 0; i < r->nr; i++)
-		if (strcmp(r->v[i].path, path) == 0)
-			return &r->v[i];
-	return NULL;
+	if (!r->nr)
+		return NULL;
+	return bsearch(&key, r->v, r->nr, sizeof(*r->v), cmp_entry);
 }
 
 int record_check(const struct record_entry *e, const char *b64_sha256, unsigned long long size,

@@ -24,8 +24,8 @@ struct record {
 void record_init(struct record *r);
 /* Free every row r owns; it is empty afterwards. */
 void record_release(struct record *r);
-/* Parse RECORD text (CSV: path,hash,size; "..." quoting with "" escapes) into r (appended).
- * Returns 0, or -1 with a one-line message in err (a bad row, a duplicate path). */
+/* Parse RECORD text (CSV: path,hash,size; "..." quoting with "" escapes) into r, whose rows end up
+ * sorted by path. Returns 0, or -1 with a one-line message in err (a bad row, a duplicate path). */
 int record_parse(const char *text, size_t len, struct record *r, struct buf *err);
 /* The row for path, or NULL (borrowed from r). */
 const struct record_entry *record_find(const struct record *r, const char *path);

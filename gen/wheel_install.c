@@ -5,13 +5,16 @@
  * RECORD, then each file is moved to STAGE/tree/<its place in the environment>, scripts rewritten,
  * console scripts, INSTALLER and RECORD written. Only when every wheel is staged are the files renamed
  * into the environment, the .dist-info directories last: a package is visible to importlib.metadata
- * only once all its files are in place, and a retry after an interruption simply overwrites. */
+ * only once all its files are in place, and a retry after an interruption simply overwrites. The
+ * staging directory is ROOT/.wbgen-install-PID-XXXXXX; one left by a killed install is removed by the
+ * next install into the environment once process PID is gone. */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,14 +108,20 @@ static void remove_tree(const char *path)
 	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+static int cmp_member(const void *a, const void *b)
+{
+	return strcmp(((const struct member *)a)->name, ((const struct member *)b)->name);
+}
+
+/* The member called name (j->m is sorted once extracted), or NULL. */
 static const struct member *job_member(const struct wheel_job *j, const char *name)
 {
-	size_t i;
+	struct member key;
 
-	for (i = 0; i < j->nm; i++)
-		if (strcmp(j->m[i].name, name) == 0)
-			return &j->m[i];
-	return NULL;
+	if (!j->nm)
+		return NULL;
+	key.name = (char *)name;
+	return bsearch(&key, j->m, j->nm, sizeof(*j->m), cmp_member);
 }
 
 /* Write data to a new file at path (mode 0666 or 0777 less the umask, exec forcing +x). */
@@ -224,6 +233,7 @@ static int extract(struct wheel_job *j, struct buf *err)
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
 	struct buf path = BUF_INIT;
+	struct stat st;
 	int rc, ret = -1;
 
 	archive_read_support_format_zip_seekable(a);
@@ -247,10 +257,6 @@ static int extract(struct wheel_job *j, struct buf *err)
 			buf_addf(err, "'%s' in '%s' is not a regular file", name, j->path);
 			goto out;
 		}
-		if (job_member(j, name)) {
-			buf_addf(err, "'%s' appears twice in '%s'", name, j->path);
-			goto out;
-		}
 		GROW(j->m, j->am, j->nm + 1);
 		m = &j->m[j->nm++];
 		memset(m, 0, sizeof(*m));
@@ -258,6 +264,10 @@ static int extract(struct wheel_job *j, struct buf *err)
 		m->exec = (archive_entry_mode(e) & 0111) != 0;
 		buf_reset(&path);
 		buf_addf(&path, "%s/%s", j->raw, name);
+		if (lstat(path.s, &st) == 0) {
+			buf_addf(err, "'%s' appears twice in '%s'", name, j->path);
+			goto out;
+		}
 		if (extract_member(a, path.s, m, err))
 			goto out;
 	}
@@ -265,6 +275,8 @@ static int extract(struct wheel_job *j, struct buf *err)
 		buf_addf(err, "corrupt wheel '%s': %s", j->path, archive_error_string(a));
 		goto out;
 	}
+	if (j->nm)
+		qsort(j->m, j->nm, sizeof(*j->m), cmp_member);
 	ret = 0;
 out:
 	archive_read_free(a);
@@ -683,13 +695,42 @@ out:
 	return ret;
 }
 
+/* Remove the staging directories of installs that were killed (their process is gone). */
+static void remove_stale_stages(const char *root)
+{
+	DIR *d = opendir(root);
+	struct dirent *de;
+	struct buf path = BUF_INIT;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		const char *p = de->d_name + 15, *dash;
+		char *pid_s;
+		long pid;
+
+		if (!starts_with(de->d_name, ".wbgen-install-") || !(dash = strchr(p, '-')))
+			continue;
+		pid_s = xstrndup(p, (size_t)(dash - p));
+		if (parse_int_range(pid_s, 1, 0x7fffffffL, &pid) == 0 && kill((pid_t)pid, 0) == -1 && errno == ESRCH) {
+			buf_reset(&path);
+			buf_addf(&path, "%s/%s", root, de->d_name);
+			remove_tree(path.s);
+		}
+		free(pid_s);
+	}
+	closedir(d);
+	buf_release(&path);
+}
+
 int wheel_install(const struct wheel_env *env, const char *const *paths, size_t n, struct buf *err)
 {
 	struct wheel_job *jobs = xcalloc(n ? n : 1, sizeof(*jobs));
-	char *stage = xasprintf("%s/.wbgen-install-XXXXXX", env->root), *tree = NULL;
+	char *stage = xasprintf("%s/.wbgen-install-%ld-XXXXXX", env->root, (long)getpid()), *tree = NULL;
 	size_t i;
 	int ret = -1;
 
+	remove_stale_stages(env->root);
 	if (!mkdtemp(stage)) {
 		buf_addf(err, "cannot create a staging directory in '%s': %s", env->root, strerror(errno));
 		free(stage);
