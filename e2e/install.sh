@@ -263,8 +263,11 @@ ok "a retry over an installed wheel succeeds" "$WBGEN" install --env "$TMP/ev" "
 "$WBGEN" install --env "$TMP/iv" "$TMP/w/demo-1.0-py3-none-any.whl"
 rm -rf "$TMP"/iv/lib/python3*/site-packages/demo-1.0.dist-info "$TMP/iv/bin/demo-cli"
 echo partial >"$TMP/iv/bin/demo-py"
-sh -c 'mkdir -p "$1/.wbgen-install-$$-abcdef/tree"' - "$TMP/iv"
+mkdir -p "$TMP/iv/.wbgen-install-2147483646-abcdef/tree" "$TMP/iv/.wbgen-install-$$-abcdef/tree"
 ok "interrupted install: the retry succeeds" "$WBGEN" install --env "$TMP/iv" "$TMP/w/demo-1.0-py3-none-any.whl"
+ok "the staging directory of a dead process is removed, a live one's kept" sh -c \
+	'test ! -e "$1/.wbgen-install-2147483646-abcdef" && test -d "$1/.wbgen-install-$2-abcdef"' - "$TMP/iv" $$
+rm -rf "$TMP/iv/.wbgen-install-$$-abcdef"
 ok "interrupted install: the env is then the same as a clean install" sh -c 'sed -i "s|$2|ENV|" "$1/pyvenv.cfg" "$2/pyvenv.cfg";
 	"$PY" "$TMP/compare.py" "$1" "$2"; rc=$?; sed -i "s|ENV|$2|" "$2/pyvenv.cfg"; sed -i "s|ENV|$1|" "$1/pyvenv.cfg"
 	exit $rc' - "$TMP/iv" "$TMP/fv"

@@ -11,21 +11,27 @@
 #include "venv.h"
 #include "tap.h"
 
-static json_t *answer(const char *base_exe, const char *purelib, int lib64)
+static json_t *answer_v(const char *base_exe, const char *purelib, int lib64, const char *version,
+		       const char *version_short)
 {
 	json_error_t jerr;
 	json_t *a = json_pack_ex(&jerr, 0,
 				 "{s:i, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:{s:s, s:s, s:s, s:s, s:s}}}",
 				 "wbgen_query", 1, "executable", "/opt/py/bin/python3",
 				 "venv", "base_executable", base_exe, "real_executable", "/opt/py/bin/python3.11",
-				 "base_prefix", "/opt/py", "prefix", "/opt/py", "version", "3.11.7",
-				 "version_short", "3.11", "lib64", lib64, "scheme", "venv",
+				 "base_prefix", "/opt/py", "prefix", "/opt/py", "version", version,
+				 "version_short", version_short, "lib64", lib64, "scheme", "venv",
 				 "paths", "purelib", purelib, "platlib", purelib, "scripts", "bin", "data", "",
 				 "include", "include/python3.11");
 
 	if (!a)
 		BUG("json_pack: %s", jerr.text);
 	return a;
+}
+
+static json_t *answer(const char *base_exe, const char *purelib, int lib64)
+{
+	return answer_v(base_exe, purelib, lib64, "3.11.7", "3.11");
 }
 
 static void test_facts(void)
@@ -50,6 +56,27 @@ static void test_facts(void)
 		is_int(venv_facts_from_answer(a, &f, &err) == 0, cases[i].ok, "venv_facts_from_answer %zu (%s)", i,
 		       err.s);
 		json_decref(a);
+	}
+	{
+		static const struct {
+			const char *v, *vs;
+			int ok, gitignore;
+		} vers[] = {
+			{ "2.7.18", "2.7", 0, 0 }, { "3.2.5", "3.2", 0, 0 }, { "3.3.0", "3.3", 1, 0 },
+			{ "3.12.1", "3.12", 1, 0 }, { "3.13.0", "3.13", 1, 1 }, { "4.0.0", "4.0", 1, 1 },
+			{ "3.x", "3.x", 0, 0 }, { "3", "3", 0, 0 },
+		};
+
+		for (i = 0; i < ARRAY_SIZE(vers); i++) {
+			a = answer_v("/opt/py/bin/python3", "lib/python3.11/site-packages", 1, vers[i].v, vers[i].vs);
+			buf_reset(&err);
+			is_int(venv_facts_from_answer(a, &f, &err) == 0, vers[i].ok, "python %s has venv: %d (%s)",
+			       vers[i].v, vers[i].ok, err.s);
+			if (vers[i].ok)
+				is_int(f.gitignore, vers[i].gitignore, "python %s: .gitignore %d", vers[i].v,
+				       vers[i].gitignore);
+			json_decref(a);
+		}
 	}
 	a = json_pack("{s:i, s:s}", "wbgen_query", 1, "executable", "/x");
 	buf_reset(&err);
