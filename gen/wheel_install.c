@@ -1,7 +1,6 @@
 /* wheel_install.c: install wheel files into an environment (see wheel.h).
  *
- * Each wheel is extracted with libarchive (the zip's central directory, so the external attributes
- * give the executable bit) into STAGE/rawN/, every member hashed on the way; it is checked against
+ * Each wheel is extracted into STAGE/rawN/ (wheel_extract.c), every member hashed on the way; it is checked against
  * RECORD, then each file is moved to STAGE/tree/<its place in the environment>, scripts rewritten,
  * console scripts, INSTALLER and RECORD written. Only when every wheel is staged are the files renamed
  * into the environment, the .dist-info directories last: a package is visible to importlib.metadata
@@ -12,8 +11,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,48 +18,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include "fsutil.h"
 #include "sha256.h"
 #include "strlist.h"
-#include "wheel.h"
+#include "wheel_impl.h"
 #include "util.h"
-
-struct member {
-	char *name;
-	char hash[48];            /* sha256, URL-safe base64 without padding */
-	unsigned long long size;
-	int exec;
-};
-
-struct installed {
-	char *dest;               /* relative to the environment root */
-	char *hash;
-	unsigned long long size;
-	int distinfo;             /* moved in the last pass */
-};
-
-struct wheel_job {
-	const char *path;
-	char *raw;                /* STAGE/rawN */
-	struct member *m;
-	size_t nm, am;
-	char *distinfo;           /* "name-1.0.dist-info" */
-	char *datadir;            /* "name-1.0.data" */
-	char *libdir;             /* purelib or platlib */
-	struct installed *inst;
-	size_t ni, ai;
-};
-
-static mode_t cur_umask(void)
-{
-	mode_t m = umask(022);
-
-	umask(m);
-	return m;
-}
 
 void wheel_env_release(struct wheel_env *env)
 {
@@ -95,210 +55,6 @@ static void job_release(struct wheel_job *j)
 	memset(j, 0, sizeof(*j));
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-/* Remove the tree at path (symlinks not followed). */
-static void remove_tree(const char *path)
-{
-	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static int cmp_member(const void *a, const void *b)
-{
-	return strcmp(((const struct member *)a)->name, ((const struct member *)b)->name);
-}
-
-/* The member called name (j->m is sorted once extracted), or NULL. */
-static const struct member *job_member(const struct wheel_job *j, const char *name)
-{
-	struct member key;
-
-	if (!j->nm)
-		return NULL;
-	key.name = (char *)name;
-	return bsearch(&key, j->m, j->nm, sizeof(*j->m), cmp_member);
-}
-
-/* Write data to a new file at path (mode 0666 or 0777 less the umask, exec forcing +x). */
-static int write_new(const char *path, const void *data, size_t len, int exec, struct buf *err)
-{
-	int fd;
-	const char *p = data;
-
-	if (mkdir_parents(path)) {
-		buf_addf(err, "cannot create the directory of '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		buf_addf(err, "cannot create '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	if (exec && fchmod(fd, (0777 & ~cur_umask()) | 0111)) {
-		buf_addf(err, "cannot chmod '%s': %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (close(fd)) {
-		buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* Copy the current archive entry's data to path, hashing it into m. */
-static int extract_member(struct archive *a, const char *path, struct member *m, struct buf *err)
-{
-	char block[65536];
-	struct sha256 c;
-	unsigned char d[SHA256_DIGEST_SIZE];
-	struct buf b64 = BUF_INIT;
-	la_ssize_t got;
-	int fd;
-
-	if (mkdir_parents(path)) {
-		buf_addf(err, "cannot create the directory of '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		buf_addf(err, "cannot create '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	sha256_init(&c);
-	m->size = 0;
-	while ((got = archive_read_data(a, block, sizeof(block))) > 0) {
-		const char *p = block;
-		size_t left = (size_t)got;
-
-		sha256_update(&c, block, left);
-		m->size += left;
-		while (left) {
-			ssize_t w = write(fd, p, left);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0) {
-				buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
-				close(fd);
-				return -1;
-			}
-			p += w;
-			left -= (size_t)w;
-		}
-	}
-	if (got < 0) {
-		buf_addf(err, "corrupt member '%s': %s", m->name, archive_error_string(a));
-		close(fd);
-		return -1;
-	}
-	if (m->exec && fchmod(fd, (0777 & ~cur_umask()) | 0111)) {
-		buf_addf(err, "cannot chmod '%s': %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (close(fd)) {
-		buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	sha256_final(&c, d);
-	sha256_b64url(d, &b64);
-	if (b64.len >= sizeof(m->hash))
-		BUG("sha256 base64 too long");
-	memcpy(m->hash, b64.s, b64.len + 1);
-	buf_release(&b64);
-	return 0;
-}
-
-static int extract(struct wheel_job *j, struct buf *err)
-{
-	struct archive *a = archive_read_new();
-	struct archive_entry *e;
-	struct buf path = BUF_INIT;
-	struct stat st;
-	int rc, ret = -1;
-
-	archive_read_support_format_zip_seekable(a);
-	if (archive_read_open_filename(a, j->path, 65536) != ARCHIVE_OK) {
-		buf_addf(err, "cannot open '%s': %s", j->path, archive_error_string(a));
-		archive_read_free(a);
-		return -1;
-	}
-	while ((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
-		const char *name = archive_entry_pathname(e);
-		unsigned type = archive_entry_filetype(e);
-		struct member *m;
-
-		if (!name || !wheel_path_safe(name, type == AE_IFDIR)) {
-			buf_addf(err, "unsafe path '%s' in '%s'", name ? name : "(none)", j->path);
-			goto out;
-		}
-		if (type == AE_IFDIR)
-			continue;
-		if (type != AE_IFREG || archive_entry_hardlink(e) || archive_entry_symlink(e)) {
-			buf_addf(err, "'%s' in '%s' is not a regular file", name, j->path);
-			goto out;
-		}
-		GROW(j->m, j->am, j->nm + 1);
-		m = &j->m[j->nm++];
-		memset(m, 0, sizeof(*m));
-		m->name = xstrdup(name);
-		m->exec = (archive_entry_mode(e) & 0111) != 0;
-		buf_reset(&path);
-		buf_addf(&path, "%s/%s", j->raw, name);
-		if (lstat(path.s, &st) == 0) {
-			buf_addf(err, "'%s' appears twice in '%s'", name, j->path);
-			goto out;
-		}
-		if (extract_member(a, path.s, m, err))
-			goto out;
-	}
-	if (rc != ARCHIVE_EOF) {
-		buf_addf(err, "corrupt wheel '%s': %s", j->path, archive_error_string(a));
-		goto out;
-	}
-	if (j->nm)
-		qsort(j->m, j->nm, sizeof(*j->m), cmp_member);
-	ret = 0;
-out:
-	archive_read_free(a);
-	buf_release(&path);
-	return ret;
-}
-
-/* Read member name of j (from its raw copy) into out. */
-static int read_member(const struct wheel_job *j, const char *name, struct buf *out, struct buf *err)
-{
-	struct buf path = BUF_INIT;
-	int ret = 0;
-
-	buf_addf(&path, "%s/%s", j->raw, name);
-	if (buf_read_file(out, path.s)) {
-		buf_addf(err, "cannot read '%s' of '%s': %s", name, j->path, strerror(errno));
-		ret = -1;
-	}
-	buf_release(&path);
-	return ret;
-}
-
 /* The one .dist-info directory, WHEEL's version and Root-Is-Purelib. */
 static int read_wheel_file(struct wheel_job *j, const struct wheel_env *env, struct buf *err)
 {
@@ -326,11 +82,11 @@ static int read_wheel_file(struct wheel_job *j, const struct wheel_env *env, str
 	}
 	j->datadir = xasprintf("%.*s.data", (int)(strlen(j->distinfo) - 10), j->distinfo);
 	buf_addf(&name, "%s/WHEEL", j->distinfo);
-	if (!job_member(j, name.s)) {
+	if (!wheel_job_member(j, name.s)) {
 		buf_addf(err, "'%s' has no %s", j->path, name.s);
 		goto out;
 	}
-	if (read_member(j, name.s, &text, err))
+	if (wheel_read_member(j, name.s, &text, err))
 		goto out;
 	for (p = text.s; *p;) {
 		const char *nl = strchr(p, '\n'), *e = nl ? nl : p + strlen(p);
@@ -385,11 +141,11 @@ static int verify_record(struct wheel_job *j, struct buf *err)
 
 	record_init(&r);
 	buf_addf(&name, "%s/RECORD", j->distinfo);
-	if (!job_member(j, name.s)) {
+	if (!wheel_job_member(j, name.s)) {
 		buf_addf(err, "'%s' has no %s", j->path, name.s);
 		goto out;
 	}
-	if (read_member(j, name.s, &text, err))
+	if (wheel_read_member(j, name.s, &text, err))
 		goto out;
 	if (record_parse(text.s, text.len, &r, &e)) {
 		buf_addf(err, "%s: %s", j->path, e.s);
@@ -411,7 +167,7 @@ static int verify_record(struct wheel_job *j, struct buf *err)
 		}
 	}
 	for (i = 0; i < r.nr; i++) {
-		if (!job_member(j, r.v[i].path) && strcmp(r.v[i].path, name.s) != 0) {
+		if (!wheel_job_member(j, r.v[i].path) && strcmp(r.v[i].path, name.s) != 0) {
 			buf_addf(err, "%s: RECORD lists '%s', which is not in the wheel", j->path, r.v[i].path);
 			goto out;
 		}
@@ -471,7 +227,7 @@ static int stage_new(struct wheel_job *j, const char *tree, char *dest, const st
 	struct buf path = BUF_INIT, h = BUF_INIT;
 	int ret = -1;
 
-	if (claim(j, tree, dest, &path, err) || write_new(path.s, data->s, data->len, exec, err)) {
+	if (claim(j, tree, dest, &path, err) || wheel_write_new(path.s, data->s, data->len, exec, err)) {
 		free(dest);
 		goto out;
 	}
@@ -575,11 +331,11 @@ static int stage_scripts(struct wheel_job *j, const struct wheel_env *env, const
 
 	entry_points_init(&eps);
 	buf_addf(&name, "%s/entry_points.txt", j->distinfo);
-	if (!job_member(j, name.s)) {
+	if (!wheel_job_member(j, name.s)) {
 		ret = 0;
 		goto out;
 	}
-	if (read_member(j, name.s, &text, err))
+	if (wheel_read_member(j, name.s, &text, err))
 		goto out;
 	if (entry_points_parse(text.s, &eps, &e)) {
 		buf_addf(err, "%s: %s", j->path, e.s);
@@ -715,7 +471,7 @@ static void remove_stale_stages(const char *root)
 		if (parse_int_range(pid_s, 1, 0x7fffffffL, &pid) == 0 && kill((pid_t)pid, 0) == -1 && errno == ESRCH) {
 			buf_reset(&path);
 			buf_addf(&path, "%s/%s", root, de->d_name);
-			remove_tree(path.s);
+			wheel_remove_tree(path.s);
 		}
 		free(pid_s);
 	}
@@ -741,7 +497,7 @@ int wheel_install(const struct wheel_env *env, const char *const *paths, size_t 
 	for (i = 0; i < n; i++) {
 		jobs[i].path = paths[i];
 		jobs[i].raw = xasprintf("%s/raw%zu", stage, i);
-		if (extract(&jobs[i], err) || read_wheel_file(&jobs[i], env, err) || verify_record(&jobs[i], err) ||
+		if (wheel_extract(&jobs[i], err) || read_wheel_file(&jobs[i], env, err) || verify_record(&jobs[i], err) ||
 		    stage_scripts(&jobs[i], env, tree, err) || stage_members(&jobs[i], env, tree, err) ||
 		    stage_record(&jobs[i], env, tree, err))
 			goto out;
@@ -754,7 +510,7 @@ int wheel_install(const struct wheel_env *env, const char *const *paths, size_t 
 			goto out;
 	ret = 0;
 out:
-	remove_tree(stage);
+	wheel_remove_tree(stage);
 	for (i = 0; i < n; i++)
 		job_release(&jobs[i]);
 	free(jobs);
