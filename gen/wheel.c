@@ -127,7 +127,8 @@ int record_parse(const char *text, size_t len, struct record *r, struct buf *err
 		r->v[r->nr].size = xstrdup(f[2].s);
 		r->nr++;
 	}
-	qsort(r->v, r->nr, sizeof(*r->v), cmp_entry);
+	if (r->nr)
+		qsort(r->v, r->nr, sizeof(*r->v), cmp_entry);
 	for (k = 1; k < r->nr; k++) {
 		if (strcmp(r->v[k - 1].path, r->v[k].path) == 0) {
 			buf_addf(err, "RECORD lists '%s' twice", r->v[k].path);
