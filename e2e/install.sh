@@ -74,6 +74,8 @@ elif kind == 'dos':
           ('dosdemo-1.0.data/scripts/dosdemo', b'#!python\nprint(3)\n')], dos=True)
 elif kind == 'dup':
     wheel(out + '/bad-1.0-py3-none-any.whl', 'bad-1.0', [('bad/__init__.py', b''), ('bad/__init__.py', b'')])
+elif kind == 'misnamed':
+    wheel(out + '/other-1.0-py3-none-any.whl', 'bad-1.0', [('bad/__init__.py', b'')])
 elif kind == 'mismatch':
     wheel(out + '/bad-1.0-py3-none-any.whl', 'bad-1.0', [('bad/__init__.py', b'x = 1\n')],
           tamper=('bad/__init__.py', b'x = 2\n'))
@@ -299,6 +301,7 @@ hostile absolute "unsafe path '$TMP/abs-evil'" "$TMP/abs-evil"
 ok "absolute: nothing at the absolute path" test ! -e "$TMP/abs-evil"
 hostile symlink "'bad/link' in" "/etc/passwd"
 hostile dup "'bad/__init__.py' appears twice"
+hostile misnamed "directory 'bad-1.0.dist-info' is not named after 'other'"
 hostile version2 "Wheel-Version 2.0; only 1.x is supported"
 hostile badentry "unsafe script name '../x'"
 "$PY" "$TMP/mkwheel.py" "$TMP/w" conflict
@@ -314,7 +317,9 @@ ok "conflict: nothing written" cmp "$TMP/snap.before" "$TMP/snap.after"
 fails 2 "install without --env" "$WBGEN" install "$TMP/w/demo-1.0-py3-none-any.whl"
 fails 2 "install without wheels" "$WBGEN" install --env "$TMP/hv"
 fails 1 "install into a missing env" "$WBGEN" install --env "$TMP/nope" "$TMP/w/demo-1.0-py3-none-any.whl"
-fails 1 "install of a missing wheel" "$WBGEN" install --env "$TMP/hv" "$TMP/w/nope.whl"
+fails 1 "install of a missing wheel" "$WBGEN" install --env "$TMP/hv" "$TMP/w/nope-1.0-py3-none-any.whl"
+cp "$TMP/w/demo-1.0-py3-none-any.whl" "$TMP/w/demo.zip"
+fails 1 "a file not named like a wheel" "$WBGEN" install --env "$TMP/hv" "$TMP/w/demo.zip"
 fails 2 "venv without DIR" "$WBGEN" venv
 fails 2 "venv with an unknown option" "$WBGEN" venv --frobnicate x
 ok "install --help" sh -c '"$WBGEN" install --help | grep -q "^usage: wbgen install"'

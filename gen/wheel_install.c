@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "names.h"
 #include "sha256.h"
 #include "strlist.h"
 #include "wheel_impl.h"
@@ -55,6 +56,33 @@ static void job_release(struct wheel_job *j)
 	memset(j, 0, sizeof(*j));
 }
 
+/* The wheel's filename must parse, and its .dist-info directory must be named after its project. */
+static int check_distinfo_name(const struct wheel_job *j, struct buf *err)
+{
+	const char *base = strrchr(j->path, '/');
+	struct wheel_name wn;
+	struct buf e = BUF_INIT;
+	char *want, *got;
+	int ret = 0;
+
+	if (wheel_name_parse(base ? base + 1 : j->path, &wn, &e)) {
+		buf_adds(err, e.s);
+		buf_release(&e);
+		return -1;
+	}
+	want = name_canonicalize(wn.name);
+	got = xstrndup(j->distinfo, strcspn(j->distinfo, "-"));
+	if (name_cmp(got, want) != 0) {
+		buf_addf(err, "'%s': its .dist-info directory '%s' is not named after '%s'", j->path, j->distinfo, wn.name);
+		ret = -1;
+	}
+	free(want);
+	free(got);
+	wheel_name_release(&wn);
+	buf_release(&e);
+	return ret;
+}
+
 /* The one .dist-info directory, WHEEL's version and Root-Is-Purelib. */
 static int read_wheel_file(struct wheel_job *j, const struct wheel_env *env, struct buf *err)
 {
@@ -80,6 +108,8 @@ static int read_wheel_file(struct wheel_job *j, const struct wheel_env *env, str
 		buf_addf(err, "'%s' has no .dist-info directory", j->path);
 		goto out;
 	}
+	if (check_distinfo_name(j, err))
+		goto out;
 	j->datadir = xasprintf("%.*s.data", (int)(strlen(j->distinfo) - 10), j->distinfo);
 	buf_addf(&name, "%s/WHEEL", j->distinfo);
 	if (!wheel_job_member(j, name.s)) {
