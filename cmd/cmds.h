@@ -33,6 +33,8 @@ int cmd_build_wheel(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 int cmd_target(int argc, char **argv);
+int cmd_venv(int argc, char **argv);
+int cmd_install(int argc, char **argv);
 
 extern const char usage_help[];
 extern const char usage_hook[];
@@ -67,5 +69,7 @@ int hook_option(int argc, char **argv, int *i, struct hook_opts *o, size_t *allo
 void hook_opts_free(struct hook_opts *o);
 extern const char usage_target[];
 extern const char usage_resolve[];
+extern const char usage_venv[];
+extern const char usage_install[];
 
 #endif

@@ -14,7 +14,9 @@ const struct command commands[] = {
 	{ "hook", cmd_hook, "run one PEP 517 hook in a build environment", usage_hook },
 	{ "publish", cmd_publish, "add wheels to a static PEP 503 mirror", usage_publish },
 	{ "resolve", cmd_resolve, "resolve requirements into a plan, downloading and inspecting the sdists", usage_resolve },
+	{ "install", cmd_install, "install wheel files into a virtual environment (no dependencies)", usage_install },
 	{ "target", cmd_target, "describe the target Python interpreter (markers, tags)", usage_target },
+	{ "venv", cmd_venv, "create a virtual environment for the target interpreter (no pip)", usage_venv },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -23,7 +23,7 @@ extern char **environ;
  * markers.default_environment() and gathers what tags.sys_tags() looks at; it runs on
  * Python 2.7 too (started there with -E -s since 2.7 has no -I). Bump QUERY_VERSION
  * with any change: it is part of the cache key. */
-#define QUERY_VERSION 1
+#define QUERY_VERSION 2
 static const char query_script[] =
 	"import sys\n"
 	"if sys.path and sys.path[0] in ('', '.'):\n"
@@ -145,6 +145,20 @@ static const char query_script[] =
 	"    if is32:\n"
 	"        linux = {'linux_x86_64': 'linux_i686', 'linux_aarch64': 'linux_armv7l'}.get(linux, linux)\n"
 	"    e = elf(sys.executable)\n"
+	"    vp = '/@wbgen@'\n"
+	"    sch = 'venv' if 'venv' in sysconfig.get_scheme_names() else ('posix_prefix' if os.name == 'posix' else 'nt')\n"
+	"    ps = sysconfig.get_paths(sch, vars={'base': vp, 'platbase': vp, 'installed_base': vp, 'installed_platbase': vp})\n"
+	"    rel = dict((k, ps[k][len(vp) + 1:] if ps.get(k, '').startswith(vp + '/') else ('' if ps.get(k) == vp else None))\n"
+	"               for k in ('purelib', 'platlib', 'scripts', 'data', 'include'))\n"
+	"    if sch != 'venv':\n"
+	"        rel['include'] = 'include'\n"
+	"    venv = {'base_executable': getattr(sys, '_base_executable', None) or sys.executable,\n"
+	"            'real_executable': os.path.realpath(sys.executable),\n"
+	"            'base_prefix': getattr(sys, 'base_prefix', sys.prefix), 'prefix': sys.prefix,\n"
+	"            'version': '%d.%d.%d' % tuple(sys.version_info[:3]),\n"
+	"            'version_short': '%d.%d' % tuple(sys.version_info[:2]),\n"
+	"            'lib64': sys.maxsize > 2 ** 32 and os.name == 'posix' and sys.platform != 'darwin',\n"
+	"            'scheme': sch, 'paths': rel}\n"
 	"    ext = cv('EXT_SUFFIX')\n"
 	"    out = {\n"
 	"        'wbgen_query': 1,\n"
@@ -186,6 +200,7 @@ static const char query_script[] =
 	"        'soabi': cv('SOABI'),\n"
 	"        'abiflags': getattr(sys, 'abiflags', None),\n"
 	"        'pointer_size': struct.calcsize('P'),\n"
+	"        'venv': venv,\n"
 	"    }\n"
 	"    sys.stdout.write(json.dumps(out, sort_keys=True) + '\\n')\n"
 	"main()\n";

@@ -1,6 +1,9 @@
 /* pyenv.h: the target interpreter. It is asked once (a small script run with `python -I -c`) for its
  * PEP 508 marker environment and the facts that decide its compatibility tags; the answer is cached as
- * JSON, keyed by the interpreter's real path, size and modification time, so later runs spawn no Python. */
+ * JSON, keyed by the interpreter's real path, size and modification time, so later runs spawn no Python.
+ * The answer's "venv" object holds what venv.c needs: sys._base_executable, realpath(sys.executable),
+ * base_prefix, the version, whether venv makes lib64, and the venv scheme's purelib, platlib, scripts,
+ * data and include paths relative to the environment (sysconfig's "venv" scheme, else posix_prefix). */
 #ifndef WBGEN_PYENV_H
 #define WBGEN_PYENV_H
 

@@ -1,0 +1,92 @@
+/* wheel.h: installing wheels (the binary distribution format, PEP 427 / PEP 491) into a virtual
+ * environment. wheel.c holds the pure pieces (RECORD, entry points, shebangs, path safety, the
+ * console-script launcher); wheel_install.c reads the zips with libarchive and installs them. */
+#ifndef WBGEN_WHEEL_H
+#define WBGEN_WHEEL_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* One row of a RECORD file: path, hash ("sha256=..." or ""), size ("" or decimal digits). */
+struct record_entry {
+	char *path;
+	char *hash;
+	char *size;
+};
+
+struct record {
+	struct record_entry *v;
+	size_t nr, alloc;
+};
+
+/* Set up an empty record (no allocation). */
+void record_init(struct record *r);
+/* Free every row r owns; it is empty afterwards. */
+void record_release(struct record *r);
+/* Parse RECORD text (CSV: path,hash,size; "..." quoting with "" escapes) into r, whose rows end up
+ * sorted by path. Returns 0, or -1 with a one-line message in err (a bad row, a duplicate path). */
+int record_parse(const char *text, size_t len, struct record *r, struct buf *err);
+/* The row for path, or NULL (borrowed from r). */
+const struct record_entry *record_find(const struct record *r, const char *path);
+/* Check a file's sha256 (URL-safe base64, no padding) and size against its row. Returns 0, or -1
+ * with a message naming path in err (no hash, another algorithm, a mismatch). */
+int record_check(const struct record_entry *e, const char *b64_sha256, unsigned long long size,
+		 struct buf *err);
+/* Append one RECORD row for path (CSV-quoted where needed) and a newline to out; hash and size
+ * may be NULL for empty fields. */
+void record_add_row(struct buf *out, const char *path, const char *hash, const char *size);
+
+/* One entry point of entry_points.txt: "name = module:attr [extras]" in [group]. */
+struct entry_point {
+	char *group;
+	char *name;
+	char *module;
+	char *attr; /* NULL when the value names only a module */
+};
+
+struct entry_points {
+	struct entry_point *v;
+	size_t nr, alloc;
+};
+
+/* Set up an empty list (no allocation). */
+void entry_points_init(struct entry_points *eps);
+/* Free everything eps owns; it is empty afterwards. */
+void entry_points_release(struct entry_points *eps);
+/* Parse entry_points.txt (an INI file; '#' and ';' comment lines) into eps (appended).
+ * Returns 0, or -1 with a message quoting the bad line in err. */
+int entry_points_parse(const char *text, struct entry_points *eps, struct buf *err);
+
+/* Non-zero when path (a zip member name or a RECORD path) is a safe relative path: not empty,
+ * not absolute, no backslash, no "", "." or ".." component (a trailing '/' is allowed when dir_ok). */
+int wheel_path_safe(const char *path, int dir_ok);
+/* If data starts with "#!python", append the script with its first line replaced by
+ * "#!PYTHON\n" (as pip does) to out and return 1; otherwise leave out alone and return 0. */
+int wheel_fix_shebang(const char *data, size_t len, const char *python, struct buf *out);
+/* Append to out the launcher pip (distlib) writes for a console or GUI script calling
+ * module:attr with the interpreter python. Returns 0, or -1 with err when the entry point
+ * has no callable or bad names. */
+int wheel_launcher(const char *python, const struct entry_point *ep, struct buf *out, struct buf *err);
+/* Append the relative path from directory 'from' to file 'to' (both relative to one root, '/'
+ * separated, already safe) to out, e.g. ("lib/python3.11/site-packages", "bin/x") -> "../../../bin/x". */
+void wheel_relpath(const char *from, const char *to, struct buf *out);
+
+/* Where things go in an environment, relative to its root (as sysconfig's venv scheme says). */
+struct wheel_env {
+	char *root;          /* absolute path of the environment */
+	char *python;        /* ROOT/bin/python: the shebang of scripts */
+	char *purelib, *platlib, *scripts, *data, *include;
+	char *version_short; /* "3.11": headers go to include/site/pythonX.Y/NAME, as pip does */
+	const char *installer; /* written to INSTALLER (borrowed) */
+};
+
+/* Free everything env owns. */
+void wheel_env_release(struct wheel_env *env);
+/* Install the wheel files paths[0..n) into env: everything is extracted, verified and laid out in
+ * a staging directory inside the environment first, then moved into place (each .dist-info last),
+ * so a failure writes nothing and an interrupted run is repaired by a retry. Two wheels writing
+ * one file is an error. Returns 0, or -1 with a one-line message naming the wheel in err. */
+int wheel_install(const struct wheel_env *env, const char *const *paths, size_t n, struct buf *err);
+
+#endif

@@ -1,0 +1,231 @@
+/* wheel_extract.c: reading a wheel's zip into a staging directory (see wheel_impl.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "fsutil.h"
+#include "sha256.h"
+#include "wheel_impl.h"
+#include "util.h"
+
+mode_t wheel_umask(void)
+{
+	mode_t m = umask(022);
+
+	umask(m);
+	return m;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* Remove the tree at path (symlinks not followed). */
+void wheel_remove_tree(const char *path)
+{
+	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int cmp_member(const void *a, const void *b)
+{
+	return strcmp(((const struct member *)a)->name, ((const struct member *)b)->name);
+}
+
+/* The member called name (j->m is sorted once extracted), or NULL. */
+const struct member *wheel_job_member(const struct wheel_job *j, const char *name)
+{
+	struct member key;
+
+	if (!j->nm)
+		return NULL;
+	key.name = (char *)name;
+	return bsearch(&key, j->m, j->nm, sizeof(*j->m), cmp_member);
+}
+
+/* Write data to a new file at path (mode 0666 or 0777 less the umask, exec forcing +x). */
+int wheel_write_new(const char *path, const void *data, size_t len, int exec, struct buf *err)
+{
+	int fd;
+	const char *p = data;
+
+	if (mkdir_parents(path)) {
+		buf_addf(err, "cannot create the directory of '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		buf_addf(err, "cannot create '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (exec && fchmod(fd, (0777 & ~wheel_umask()) | 0111)) {
+		buf_addf(err, "cannot chmod '%s': %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (close(fd)) {
+		buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Copy the current archive entry's data to path, hashing it into m. */
+static int extract_member(struct archive *a, const char *path, struct member *m, struct buf *err)
+{
+	char block[65536];
+	struct sha256 c;
+	unsigned char d[SHA256_DIGEST_SIZE];
+	struct buf b64 = BUF_INIT;
+	la_ssize_t got;
+	int fd;
+
+	if (mkdir_parents(path)) {
+		buf_addf(err, "cannot create the directory of '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		buf_addf(err, "cannot create '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	sha256_init(&c);
+	m->size = 0;
+	while ((got = archive_read_data(a, block, sizeof(block))) > 0) {
+		const char *p = block;
+		size_t left = (size_t)got;
+
+		sha256_update(&c, block, left);
+		m->size += left;
+		while (left) {
+			ssize_t w = write(fd, p, left);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+				close(fd);
+				return -1;
+			}
+			p += w;
+			left -= (size_t)w;
+		}
+	}
+	if (got < 0) {
+		buf_addf(err, "corrupt member '%s': %s", m->name, archive_error_string(a));
+		close(fd);
+		return -1;
+	}
+	if (m->exec && fchmod(fd, (0777 & ~wheel_umask()) | 0111)) {
+		buf_addf(err, "cannot chmod '%s': %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (close(fd)) {
+		buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	sha256_final(&c, d);
+	sha256_b64url(d, &b64);
+	if (b64.len >= sizeof(m->hash))
+		BUG("sha256 base64 too long");
+	memcpy(m->hash, b64.s, b64.len + 1);
+	buf_release(&b64);
+	return 0;
+}
+
+int wheel_extract(struct wheel_job *j, struct buf *err)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	struct buf path = BUF_INIT;
+	struct stat st;
+	int rc, ret = -1;
+
+	archive_read_support_format_zip_seekable(a);
+	if (archive_read_open_filename(a, j->path, 65536) != ARCHIVE_OK) {
+		buf_addf(err, "cannot open '%s': %s", j->path, archive_error_string(a));
+		archive_read_free(a);
+		return -1;
+	}
+	while ((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
+		const char *name = archive_entry_pathname(e);
+		unsigned type = archive_entry_filetype(e);
+		struct member *m;
+
+		if (!name || !wheel_path_safe(name, type == AE_IFDIR)) {
+			buf_addf(err, "unsafe path '%s' in '%s'", name ? name : "(none)", j->path);
+			goto out;
+		}
+		if (type == AE_IFDIR)
+			continue;
+		if (type != AE_IFREG || archive_entry_hardlink(e) || archive_entry_symlink(e)) {
+			buf_addf(err, "'%s' in '%s' is not a regular file", name, j->path);
+			goto out;
+		}
+		GROW(j->m, j->am, j->nm + 1);
+		m = &j->m[j->nm++];
+		memset(m, 0, sizeof(*m));
+		m->name = xstrdup(name);
+		m->exec = (archive_entry_mode(e) & 0111) != 0;
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", j->raw, name);
+		if (lstat(path.s, &st) == 0) {
+			buf_addf(err, "'%s' appears twice in '%s'", name, j->path);
+			goto out;
+		}
+		if (extract_member(a, path.s, m, err))
+			goto out;
+	}
+	if (rc != ARCHIVE_EOF) {
+		buf_addf(err, "corrupt wheel '%s': %s", j->path, archive_error_string(a));
+		goto out;
+	}
+	if (j->nm)
+		qsort(j->m, j->nm, sizeof(*j->m), cmp_member);
+	ret = 0;
+out:
+	archive_read_free(a);
+	buf_release(&path);
+	return ret;
+}
+
+/* Read member name of j (from its raw copy) into out. */
+int wheel_read_member(const struct wheel_job *j, const char *name, struct buf *out, struct buf *err)
+{
+	struct buf path = BUF_INIT;
+	int ret = 0;
+
+	buf_addf(&path, "%s/%s", j->raw, name);
+	if (buf_read_file(out, path.s)) {
+		buf_addf(err, "cannot read '%s' of '%s': %s", name, j->path, strerror(errno));
+		ret = -1;
+	}
+	buf_release(&path);
+	return ret;
+}

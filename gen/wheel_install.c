@@ -1,0 +1,550 @@
+/* wheel_install.c: install wheel files into an environment (see wheel.h).
+ *
+ * Each wheel is extracted into STAGE/rawN/ (wheel_extract.c), every member hashed on the way; it is checked against
+ * RECORD, then each file is moved to STAGE/tree/<its place in the environment>, scripts rewritten,
+ * console scripts, INSTALLER and RECORD written. Only when every wheel is staged are the files renamed
+ * into the environment, the .dist-info directories last: a package is visible to importlib.metadata
+ * only once all its files are in place, and a retry after an interruption simply overwrites. The
+ * staging directory is ROOT/.wbgen-install-PID-XXXXXX; one left by a killed install is removed by the
+ * next install into the environment once process PID is gone. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "names.h"
+#include "sha256.h"
+#include "strlist.h"
+#include "wheel_impl.h"
+#include "util.h"
+
+void wheel_env_release(struct wheel_env *env)
+{
+	free(env->root);
+	free(env->python);
+	free(env->purelib);
+	free(env->platlib);
+	free(env->scripts);
+	free(env->data);
+	free(env->include);
+	free(env->version_short);
+	memset(env, 0, sizeof(*env));
+}
+
+static void job_release(struct wheel_job *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->nm; i++)
+		free(j->m[i].name);
+	free(j->m);
+	for (i = 0; i < j->ni; i++) {
+		free(j->inst[i].dest);
+		free(j->inst[i].hash);
+	}
+	free(j->inst);
+	free(j->raw);
+	free(j->distinfo);
+	free(j->datadir);
+	memset(j, 0, sizeof(*j));
+}
+
+/* The wheel's filename must parse, and its .dist-info directory must be named after its project. */
+static int check_distinfo_name(const struct wheel_job *j, struct buf *err)
+{
+	const char *base = strrchr(j->path, '/');
+	struct wheel_name wn;
+	struct buf e = BUF_INIT;
+	char *want, *got;
+	int ret = 0;
+
+	if (wheel_name_parse(base ? base + 1 : j->path, &wn, &e)) {
+		buf_adds(err, e.s);
+		buf_release(&e);
+		return -1;
+	}
+	want = name_canonicalize(wn.name);
+	got = xstrndup(j->distinfo, strcspn(j->distinfo, "-"));
+	if (name_cmp(got, want) != 0) {
+		buf_addf(err, "'%s': its .dist-info directory '%s' is not named after '%s'", j->path, j->distinfo, wn.name);
+		ret = -1;
+	}
+	free(want);
+	free(got);
+	wheel_name_release(&wn);
+	buf_release(&e);
+	return ret;
+}
+
+/* The one .dist-info directory, WHEEL's version and Root-Is-Purelib. */
+static int read_wheel_file(struct wheel_job *j, const struct wheel_env *env, struct buf *err)
+{
+	struct buf text = BUF_INIT, name = BUF_INIT;
+	const char *p, *version = NULL;
+	int purelib = 0, ret = -1;
+	size_t i;
+
+	for (i = 0; i < j->nm; i++) {
+		const char *slash = strchr(j->m[i].name, '/');
+		size_t len = slash ? (size_t)(slash - j->m[i].name) : 0;
+
+		if (len < 11 || strncmp(slash - 10, ".dist-info", 10) != 0)
+			continue;
+		if (!j->distinfo) {
+			j->distinfo = xstrndup(j->m[i].name, len);
+		} else if (strlen(j->distinfo) != len || strncmp(j->distinfo, j->m[i].name, len) != 0) {
+			buf_addf(err, "'%s' has more than one .dist-info directory", j->path);
+			goto out;
+		}
+	}
+	if (!j->distinfo) {
+		buf_addf(err, "'%s' has no .dist-info directory", j->path);
+		goto out;
+	}
+	if (check_distinfo_name(j, err))
+		goto out;
+	j->datadir = xasprintf("%.*s.data", (int)(strlen(j->distinfo) - 10), j->distinfo);
+	buf_addf(&name, "%s/WHEEL", j->distinfo);
+	if (!wheel_job_member(j, name.s)) {
+		buf_addf(err, "'%s' has no %s", j->path, name.s);
+		goto out;
+	}
+	if (wheel_read_member(j, name.s, &text, err))
+		goto out;
+	for (p = text.s; *p;) {
+		const char *nl = strchr(p, '\n'), *e = nl ? nl : p + strlen(p);
+
+		if (starts_with(p, "Wheel-Version:")) {
+			version = p + 14;
+			while (*version == ' ' || *version == '\t')
+				version++;
+		} else if (starts_with(p, "Root-Is-Purelib:")) {
+			const char *v = p + 16;
+
+			while (*v == ' ' || *v == '\t')
+				v++;
+			purelib = ascii_strncasecmp(v, "true", 4) == 0 && (e - v == 4 || (e - v == 5 && v[4] == '\r'));
+		}
+		p = nl ? nl + 1 : e;
+	}
+	if (!version) {
+		buf_addf(err, "'%s' has no Wheel-Version in %s", j->path, name.s);
+		goto out;
+	}
+	if (!starts_with(version, "1.") && !(version[0] == '1' && (version[1] == '\n' || !version[1]))) {
+		buf_addf(err, "'%s' has Wheel-Version %.*s; only 1.x is supported", j->path,
+			 (int)strcspn(version, "\r\n"), version);
+		goto out;
+	}
+	if (!starts_with(version, "1.0"))
+		warn("'%s' has Wheel-Version %.*s, newer than 1.0", j->path, (int)strcspn(version, "\r\n"), version);
+	j->libdir = purelib ? env->purelib : env->platlib;
+	ret = 0;
+out:
+	buf_release(&text);
+	buf_release(&name);
+	return ret;
+}
+
+static int is_record_file(const struct wheel_job *j, const char *name)
+{
+	size_t n = strlen(j->distinfo);
+
+	return strncmp(name, j->distinfo, n) == 0 && name[n] == '/' &&
+		(strcmp(name + n + 1, "RECORD") == 0 || strcmp(name + n + 1, "RECORD.jws") == 0 ||
+		 strcmp(name + n + 1, "RECORD.p7s") == 0);
+}
+
+static int verify_record(struct wheel_job *j, struct buf *err)
+{
+	struct record r;
+	struct buf text = BUF_INIT, name = BUF_INIT, e = BUF_INIT;
+	size_t i;
+	int ret = -1;
+
+	record_init(&r);
+	buf_addf(&name, "%s/RECORD", j->distinfo);
+	if (!wheel_job_member(j, name.s)) {
+		buf_addf(err, "'%s' has no %s", j->path, name.s);
+		goto out;
+	}
+	if (wheel_read_member(j, name.s, &text, err))
+		goto out;
+	if (record_parse(text.s, text.len, &r, &e)) {
+		buf_addf(err, "%s: %s", j->path, e.s);
+		goto out;
+	}
+	for (i = 0; i < j->nm; i++) {
+		const struct record_entry *re;
+
+		if (is_record_file(j, j->m[i].name))
+			continue;
+		re = record_find(&r, j->m[i].name);
+		if (!re) {
+			buf_addf(err, "%s: '%s' is not listed in RECORD", j->path, j->m[i].name);
+			goto out;
+		}
+		if (record_check(re, j->m[i].hash, j->m[i].size, &e)) {
+			buf_addf(err, "%s: %s", j->path, e.s);
+			goto out;
+		}
+	}
+	for (i = 0; i < r.nr; i++) {
+		if (!wheel_job_member(j, r.v[i].path) && strcmp(r.v[i].path, name.s) != 0) {
+			buf_addf(err, "%s: RECORD lists '%s', which is not in the wheel", j->path, r.v[i].path);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	record_release(&r);
+	buf_release(&text);
+	buf_release(&name);
+	buf_release(&e);
+	return ret;
+}
+
+static void add_installed(struct wheel_job *j, char *dest, const char *hash, unsigned long long size, int distinfo)
+{
+	GROW(j->inst, j->ai, j->ni + 1);
+	j->inst[j->ni].dest = dest;
+	j->inst[j->ni].hash = xstrdup(hash);
+	j->inst[j->ni].size = size;
+	j->inst[j->ni].distinfo = distinfo;
+	j->ni++;
+}
+
+static void hash_b64(const void *data, size_t len, struct buf *out)
+{
+	struct sha256 c;
+	unsigned char d[SHA256_DIGEST_SIZE];
+
+	sha256_init(&c);
+	sha256_update(&c, data, len);
+	sha256_final(&c, d);
+	sha256_b64url(d, out);
+}
+
+/* Claim STAGE/tree/dest for j: an error when another wheel (or file) already took it. */
+static int claim(const struct wheel_job *j, const char *tree, const char *dest, struct buf *path, struct buf *err)
+{
+	struct stat st;
+
+	buf_reset(path);
+	buf_addf(path, "%s/%s", tree, dest);
+	if (lstat(path->s, &st) == 0) {
+		buf_addf(err, "%s: '%s' is installed by another wheel too", j->path, dest);
+		return -1;
+	}
+	if (mkdir_parents(path->s)) {
+		buf_addf(err, "cannot create the directory of '%s': %s", path->s, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Write a generated file of j to STAGE/tree/dest and list it. */
+static int stage_new(struct wheel_job *j, const char *tree, char *dest, const struct buf *data, int exec,
+		     int distinfo, struct buf *err)
+{
+	struct buf path = BUF_INIT, h = BUF_INIT;
+	int ret = -1;
+
+	if (claim(j, tree, dest, &path, err) || wheel_write_new(path.s, data->s, data->len, exec, err)) {
+		free(dest);
+		goto out;
+	}
+	hash_b64(data->s, data->len, &h);
+	add_installed(j, dest, h.s, data->len, distinfo);
+	ret = 0;
+out:
+	buf_release(&path);
+	buf_release(&h);
+	return ret;
+}
+
+/* Where member name goes (relative to the root), or NULL with err set. */
+static char *member_dest(const struct wheel_job *j, const struct wheel_env *env, const char *name, int *script,
+			 struct buf *err)
+{
+	size_t dl = strlen(j->datadir);
+	const char *key, *rest;
+
+	*script = 0;
+	if (strncmp(name, j->datadir, dl) != 0 || name[dl] != '/')
+		return xasprintf("%s%s%s", j->libdir, j->libdir[0] ? "/" : "", name);
+	key = name + dl + 1;
+	rest = strchr(key, '/');
+	if (!rest) {
+		buf_addf(err, "%s: '%s' is not inside a .data category directory", j->path, name);
+		return NULL;
+	}
+	rest++;
+#define CATEGORY(k) ((size_t)(rest - key) == sizeof(k) && strncmp(key, k "/", sizeof(k)) == 0)
+	if (CATEGORY("scripts")) {
+		*script = 1;
+		return xasprintf("%s%s%s", env->scripts, env->scripts[0] ? "/" : "", rest);
+	}
+	if (CATEGORY("purelib"))
+		return xasprintf("%s%s%s", env->purelib, env->purelib[0] ? "/" : "", rest);
+	if (CATEGORY("platlib"))
+		return xasprintf("%s%s%s", env->platlib, env->platlib[0] ? "/" : "", rest);
+	if (CATEGORY("data"))
+		return xasprintf("%s%s%s", env->data, env->data[0] ? "/" : "", rest);
+	if (CATEGORY("headers"))
+		return xasprintf("include/site/python%s/%.*s/%s", env->version_short,
+				 (int)strcspn(j->distinfo, "-"), j->distinfo, rest);
+#undef CATEGORY
+	buf_addf(err, "%s: unknown .data category in '%s'", j->path, name);
+	return NULL;
+}
+
+static int stage_members(struct wheel_job *j, const struct wheel_env *env, const char *tree, struct buf *err)
+{
+	struct buf src = BUF_INIT, dst = BUF_INIT, data = BUF_INIT, fixed = BUF_INIT;
+	size_t i, dl = strlen(j->distinfo);
+	int ret = -1;
+
+	for (i = 0; i < j->nm; i++) {
+		const struct member *m = &j->m[i];
+		int script, distinfo = strncmp(m->name, j->distinfo, dl) == 0 && m->name[dl] == '/';
+		char *dest;
+
+		if (is_record_file(j, m->name))
+			continue;
+		dest = member_dest(j, env, m->name, &script, err);
+		if (!dest)
+			goto out;
+		buf_reset(&src);
+		buf_addf(&src, "%s/%s", j->raw, m->name);
+		buf_reset(&data);
+		buf_reset(&fixed);
+		/* as pip: only "#!python" is rewritten, and the mode comes from the zip alone */
+		if (script && buf_read_file(&data, src.s) == 0 && wheel_fix_shebang(data.s, data.len, env->python, &fixed)) {
+			if (stage_new(j, tree, dest, &fixed, m->exec, distinfo, err))
+				goto out;
+			continue;
+		}
+		if (claim(j, tree, dest, &dst, err)) {
+			free(dest);
+			goto out;
+		}
+		if (rename(src.s, dst.s)) {
+			buf_addf(err, "cannot move '%s' to '%s': %s", src.s, dst.s, strerror(errno));
+			free(dest);
+			goto out;
+		}
+		add_installed(j, dest, m->hash, m->size, distinfo);
+	}
+	ret = 0;
+out:
+	buf_release(&src);
+	buf_release(&dst);
+	buf_release(&data);
+	buf_release(&fixed);
+	return ret;
+}
+
+static int stage_scripts(struct wheel_job *j, const struct wheel_env *env, const char *tree, struct buf *err)
+{
+	struct entry_points eps;
+	struct buf name = BUF_INIT, text = BUF_INIT, e = BUF_INIT, script = BUF_INIT;
+	size_t i;
+	int ret = -1;
+
+	entry_points_init(&eps);
+	buf_addf(&name, "%s/entry_points.txt", j->distinfo);
+	if (!wheel_job_member(j, name.s)) {
+		ret = 0;
+		goto out;
+	}
+	if (wheel_read_member(j, name.s, &text, err))
+		goto out;
+	if (entry_points_parse(text.s, &eps, &e)) {
+		buf_addf(err, "%s: %s", j->path, e.s);
+		goto out;
+	}
+	for (i = 0; i < eps.nr; i++) {
+		const struct entry_point *ep = &eps.v[i];
+
+		if (strcmp(ep->group, "console_scripts") != 0 && strcmp(ep->group, "gui_scripts") != 0)
+			continue;
+		if (!wheel_path_safe(ep->name, 0) || strchr(ep->name, '/')) {
+			buf_addf(err, "%s: unsafe script name '%s' in entry_points.txt", j->path, ep->name);
+			goto out;
+		}
+		buf_reset(&script);
+		if (wheel_launcher(env->python, ep, &script, &e)) {
+			buf_addf(err, "%s: %s", j->path, e.s);
+			goto out;
+		}
+		if (stage_new(j, tree, xasprintf("%s%s%s", env->scripts, env->scripts[0] ? "/" : "", ep->name),
+			      &script, 1, 0, err))
+			goto out;
+	}
+	ret = 0;
+out:
+	entry_points_release(&eps);
+	buf_release(&name);
+	buf_release(&text);
+	buf_release(&e);
+	buf_release(&script);
+	return ret;
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* INSTALLER and the new RECORD (rows sorted by path, as pip writes them). */
+static int stage_record(struct wheel_job *j, const struct wheel_env *env, const char *tree, struct buf *err)
+{
+	struct buf data = BUF_INIT, rel = BUF_INIT;
+	struct strlist rows = STRLIST_INIT;
+	char size[32];
+	size_t i;
+	int ret = -1;
+
+	buf_addf(&data, "%s\n", env->installer);
+	if (stage_new(j, tree, xasprintf("%s%s%s/INSTALLER", j->libdir, j->libdir[0] ? "/" : "", j->distinfo), &data,
+		      0, 1, err))
+		goto out;
+	for (i = 0; i < j->ni; i++) {
+		buf_reset(&rel);
+		wheel_relpath(j->libdir, j->inst[i].dest, &rel);
+		buf_addch(&rel, '\0');
+		snprintf(size, sizeof(size), "%llu", j->inst[i].size);
+		buf_addf(&rel, "sha256=%s", j->inst[i].hash);
+		buf_addch(&rel, '\0');
+		buf_adds(&rel, size);
+		strlist_add_owned(&rows, buf_detach(&rel, NULL));
+	}
+	buf_reset(&rel);
+	buf_addf(&rel, "%s/RECORD", j->distinfo);
+	buf_addch(&rel, '\0');
+	buf_addch(&rel, '\0');
+	strlist_add_owned(&rows, buf_detach(&rel, NULL));
+	qsort(rows.v, rows.n, sizeof(*rows.v), cmp_rows);
+	buf_reset(&data);
+	for (i = 0; i < rows.n; i++) {
+		const char *path = rows.v[i], *hash = path + strlen(path) + 1, *sz = hash + strlen(hash) + 1;
+
+		record_add_row(&data, path, hash, sz);
+	}
+	if (stage_new(j, tree, xasprintf("%s%s%s/RECORD", j->libdir, j->libdir[0] ? "/" : "", j->distinfo), &data, 0,
+		      1, err))
+		goto out;
+	ret = 0;
+out:
+	strlist_release(&rows);
+	buf_release(&data);
+	buf_release(&rel);
+	return ret;
+}
+
+/* Move the staged files of j (its .dist-info ones when distinfo, the others otherwise) into the root. */
+static int move_in(const struct wheel_job *j, const struct wheel_env *env, const char *tree, int distinfo,
+		   struct buf *err)
+{
+	struct buf src = BUF_INIT, dst = BUF_INIT;
+	size_t i;
+	int ret = -1;
+
+	for (i = 0; i < j->ni; i++) {
+		if (j->inst[i].distinfo != distinfo)
+			continue;
+		buf_reset(&src);
+		buf_addf(&src, "%s/%s", tree, j->inst[i].dest);
+		buf_reset(&dst);
+		buf_addf(&dst, "%s/%s", env->root, j->inst[i].dest);
+		if (mkdir_parents(dst.s)) {
+			buf_addf(err, "cannot create the directory of '%s': %s", dst.s, strerror(errno));
+			goto out;
+		}
+		if (rename(src.s, dst.s)) {
+			buf_addf(err, "cannot install '%s': %s", dst.s, strerror(errno));
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	buf_release(&src);
+	buf_release(&dst);
+	return ret;
+}
+
+/* Remove the staging directories of installs that were killed (their process is gone). */
+static void remove_stale_stages(const char *root)
+{
+	DIR *d = opendir(root);
+	struct dirent *de;
+	struct buf path = BUF_INIT;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		const char *p = de->d_name + 15, *dash;
+		char *pid_s;
+		long pid;
+
+		if (!starts_with(de->d_name, ".wbgen-install-") || !(dash = strchr(p, '-')))
+			continue;
+		pid_s = xstrndup(p, (size_t)(dash - p));
+		if (parse_int_range(pid_s, 1, 0x7fffffffL, &pid) == 0 && kill((pid_t)pid, 0) == -1 && errno == ESRCH) {
+			buf_reset(&path);
+			buf_addf(&path, "%s/%s", root, de->d_name);
+			wheel_remove_tree(path.s);
+		}
+		free(pid_s);
+	}
+	closedir(d);
+	buf_release(&path);
+}
+
+int wheel_install(const struct wheel_env *env, const char *const *paths, size_t n, struct buf *err)
+{
+	struct wheel_job *jobs = xcalloc(n ? n : 1, sizeof(*jobs));
+	char *stage = xasprintf("%s/.wbgen-install-%ld-XXXXXX", env->root, (long)getpid()), *tree = NULL;
+	size_t i;
+	int ret = -1;
+
+	remove_stale_stages(env->root);
+	if (!mkdtemp(stage)) {
+		buf_addf(err, "cannot create a staging directory in '%s': %s", env->root, strerror(errno));
+		free(stage);
+		free(jobs);
+		return -1;
+	}
+	tree = xasprintf("%s/tree", stage);
+	for (i = 0; i < n; i++) {
+		jobs[i].path = paths[i];
+		jobs[i].raw = xasprintf("%s/raw%zu", stage, i);
+		if (wheel_extract(&jobs[i], err) || read_wheel_file(&jobs[i], env, err) || verify_record(&jobs[i], err) ||
+		    stage_scripts(&jobs[i], env, tree, err) || stage_members(&jobs[i], env, tree, err) ||
+		    stage_record(&jobs[i], env, tree, err))
+			goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (move_in(&jobs[i], env, tree, 0, err))
+			goto out;
+	for (i = 0; i < n; i++)
+		if (move_in(&jobs[i], env, tree, 1, err))
+			goto out;
+	ret = 0;
+out:
+	wheel_remove_tree(stage);
+	for (i = 0; i < n; i++)
+		job_release(&jobs[i]);
+	free(jobs);
+	free(stage);
+	free(tree);
+	return ret;
+}
