@@ -32,7 +32,7 @@ static void usage_top(FILE *f)
 		   "\n"
 		   "Commands:\n");
 	for (c = commands; c->name; c++)
-		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+		fprintf(f, "  %-12s %s\n", c->name, c->summary);
 	fprintf(f, "\n"
 		   "Exit status: 0 success, 1 failure (bad input, failed build step), 2 usage error.\n"
 		   "'wbgen help COMMAND' shows the options of one command.\n");

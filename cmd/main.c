@@ -10,13 +10,13 @@
 
 const struct command commands[] = {
 	{ "help", cmd_help, "show help for wbgen or one of its commands", usage_help },
-	{ "build-wheel", cmd_build_wheel, "build one wheel from a source tree into a wheel directory", usage_build_wheel },
-	{ "hook", cmd_hook, "run one PEP 517 hook in a build environment", usage_hook },
-	{ "publish", cmd_publish, "add wheels to a static PEP 503 mirror", usage_publish },
 	{ "resolve", cmd_resolve, "resolve requirements into a plan, downloading and inspecting the sdists", usage_resolve },
-	{ "install", cmd_install, "install wheel files into a virtual environment (no dependencies)", usage_install },
 	{ "target", cmd_target, "describe the target Python interpreter (markers, tags)", usage_target },
 	{ "venv", cmd_venv, "create a virtual environment for the target interpreter (no pip)", usage_venv },
+	{ "install", cmd_install, "install wheel files into a virtual environment (no dependencies)", usage_install },
+	{ "hook", cmd_hook, "run one PEP 517 hook in a build environment", usage_hook },
+	{ "build-wheel", cmd_build_wheel, "build one wheel from a source tree into a wheel directory", usage_build_wheel },
+	{ "publish", cmd_publish, "add wheels to a static PEP 503 mirror", usage_publish },
 	{ NULL, NULL, NULL, NULL },
 };
 
