@@ -28,9 +28,11 @@ const char *option_value(int argc, char **argv, int *i, const char *name, int *m
 int cmd_help(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 int cmd_target(int argc, char **argv);
+int cmd_unpack(int argc, char **argv);
 
 extern const char usage_help[];
 extern const char usage_target[];
 extern const char usage_resolve[];
+extern const char usage_unpack[];
 
 #endif

@@ -12,6 +12,7 @@ const struct command commands[] = {
 	{ "help", cmd_help, "show help for wbgen or one of its commands", usage_help },
 	{ "resolve", cmd_resolve, "resolve requirements into a plan, downloading and inspecting the sdists", usage_resolve },
 	{ "target", cmd_target, "describe the target Python interpreter (markers, tags)", usage_target },
+	{ "unpack", cmd_unpack, "extract an sdist safely into a new directory and apply patches", usage_unpack },
 	{ NULL, NULL, NULL, NULL },
 };
 
