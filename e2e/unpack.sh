@@ -141,6 +141,7 @@ ok "tar.bz2 unpacks the same tree" sh -c '"$WBGEN" unpack "$1" "$2/bz2" && diff 
 ok "tar.xz unpacks the same tree" sh -c '"$WBGEN" unpack "$1" "$2/xz" && diff -r "$2/gz/src" "$2/xz"' - "$A/good-xz.tar" "$W"
 ok "zip unpacks" sh -c '"$WBGEN" unpack "$1" "$2/zip" && test "$(stat -c %a "$2/zip/setup.py")" = 755 &&
 	test "$(stat -c %a "$2/zip/PKG-INFO")" = 644 && test "$(cat "$2/zip/foo/__init__.py")" = "value = 1"' - "$A/good.zip" "$W"
+ok "a DESTDIR with a trailing slash" sh -c '"$WBGEN" unpack "$1" "$2/slash/" && test -f "$2/slash/setup.py"' - "$A/good.tar" "$W"
 ok "a relative DESTDIR in the current directory" sh -c 'cd "$2" && "$WBGEN" unpack "$1" rel && test -f rel/setup.py' - "$A/good.tar" "$W"
 
 # ---- an existing DESTDIR, --force

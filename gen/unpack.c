@@ -719,7 +719,11 @@ static int extract_entry(struct extract *x, struct archive *a, struct archive_en
 		return -1;
 	}
 	if (normalize_name(name, &norm, &why) < 0) {
-		refuse(x, name, "%s", why);
+		/* "./" itself: the archive's root, not a member of the tree */
+		if (!norm.len && type == AE_IFDIR && !hardlink && strcmp(why, "an empty name") == 0)
+			r = 0;
+		else
+			refuse(x, name, "%s", why);
 		goto out;
 	}
 	if (!x->top) {
@@ -918,7 +922,7 @@ static int run_patch(int treefd, const char *patch, struct buf *out, int *status
 		return -1;
 	}
 	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
+		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0 || fchdir(treefd) < 0)
 			_exit(126);
@@ -965,6 +969,11 @@ static int apply_patches(const char *sdist, int treefd, const struct unpack_opti
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 			continue;
 		r = -1;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+			buf_rtrim(&out);
+			buf_addf(err, "cannot apply patch '%s': %s", o->patches[i], out.s);
+			break;
+		}
 		buf_addf(err, "patch '%s' does not apply to '%s' (", o->patches[i], sdist);
 		if (WIFEXITED(status))
 			buf_addf(err, "exit status %d)", WEXITSTATUS(status));
@@ -1069,15 +1078,20 @@ fail:
 
 int unpack_sdist(const char *path, const char *dest, const struct unpack_options *o, struct buf *err)
 {
-	char **abs = xcalloc(o->npatches + 1, sizeof(*abs)), *cwd = NULL, *tmp = NULL;
+	char **abs = xcalloc(o->npatches + 1, sizeof(*abs)), *cwd = NULL, *tmp = NULL, *dest_copy = NULL;
 	struct stat st;
-	size_t i;
+	size_t i, len;
 	int fd = -1, r = -1;
 
 	if (!*dest) {
 		buf_addf(err, "the destination directory name is empty");
 		goto out;
 	}
+	/* "out/src/" is "out/src" (the slash would make mkdir_parents create dest itself) */
+	len = strlen(dest);
+	while (len > 1 && dest[len - 1] == '/')
+		len--;
+	dest = dest_copy = xstrndup(dest, len);
 	if (!o->force && lstat(dest, &st) == 0) {
 		buf_addf(err, "'%s' already exists (use --force to replace it)", dest);
 		goto out;
@@ -1134,6 +1148,7 @@ out:
 		warn("cannot remove '%s': %s", tmp, strerror(errno));
 	free(tmp);
 	free(cwd);
+	free(dest_copy);
 	for (i = 0; i < o->npatches; i++)
 		free(abs[i]);
 	free(abs);

@@ -552,6 +552,24 @@ static void test_hostile(void)
 	expect_refused("decompression bomb in xz", h_bomb, ARRAY_SIZE(h_bomb), TXZ, NULL, "a decompression bomb");
 }
 
+/* "./" as a member is the archive's root, skipped; as a file it is refused. */
+static void test_dot_root(void)
+{
+	static const struct xm dotroot[] = { { "./", 'd', NULL, 0, 0 }, { "./foo-1.0/", 'd', NULL, 0, 0 },
+					     { "./foo-1.0/a", 'f', "a", 0, 0 } };
+	static const struct xm dotfile[] = { { "foo-1.0/a", 'f', "a", 0, 0 }, { ".", 'f', "x", 0, 0 } };
+	static const struct want w[] = { { "a", 'f', "a", 0644 } };
+	char *a = write_x("dotroot.ar", TGZ, dotroot, ARRAY_SIZE(dotroot)), *d = fresh_dir("dotroot");
+	struct buf err = BUF_INIT;
+
+	is_int(extract(a, d, NULL, &err), 0, "a './' member is the archive's root");
+	check_tree("'./' root", d, w, ARRAY_SIZE(w));
+	buf_release(&err);
+	free(a);
+	free(d);
+	expect_refused("'.' as a file", dotfile, ARRAY_SIZE(dotfile), TGZ, NULL, "an empty name");
+}
+
 /* Limits set to 0 are off; limits just at the edge pass. */
 static void test_limits_pass(void)
 {
@@ -648,6 +666,11 @@ static void test_sdist(void)
 	ok(stat(dest, &st) == 0 && stat(a, &sa) == 0 && st.st_mtime >= sa.st_mtime && (st.st_mode & 07777) == 0755,
 	   "unpack_sdist: dest is 0755 and newer than the sdist");
 	ok(no_hidden(parent), "unpack_sdist: no temporary directory left");
+	p = xasprintf("%s/slash/", area);
+	is_int(unpack_sdist(a, p, &o, &err), 0, "unpack_sdist: dest with a trailing slash");
+	p[strlen(p) - 1] = '\0';
+	ok(no_hidden(p) && stat(p, &st) == 0, "... is the same directory");
+	free(p);
 	is_int(unpack_sdist(a, dest, &o, &err), -1, "unpack_sdist: an existing dest is refused");
 	ok(strstr(err.s, "already exists (use --force to replace it)") != NULL, "... saying so");
 	buf_reset(&err);
@@ -725,6 +748,7 @@ int main(void)
 	test_read_top();
 	test_good();
 	test_hostile();
+	test_dot_root();
 	test_limits_pass();
 	test_preexisting_link();
 	test_sdist();
