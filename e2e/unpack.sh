@@ -144,6 +144,21 @@ ok "zip unpacks" sh -c '"$WBGEN" unpack "$1" "$2/zip" && test "$(stat -c %a "$2/
 ok "a DESTDIR with a trailing slash" sh -c '"$WBGEN" unpack "$1" "$2/slash/" && test -f "$2/slash/setup.py"' - "$A/good.tar" "$W"
 ok "a relative DESTDIR in the current directory" sh -c 'cd "$2" && "$WBGEN" unpack "$1" rel && test -f rel/setup.py' - "$A/good.tar" "$W"
 
+# ---- the sdists of the project's fixture index: the same files as Python's tarfile and zipfile extract
+. "${WBGEN_SRCDIR:-.}/e2e/index.sh"
+IDX=$(index_build basic)
+n=0
+for sd in $(find "$IDX/packages" -name '*.tar.gz' -o -name '*.tar.bz2' -o -name '*.zip' | sort); do
+	n=$((n + 1))
+	ok "fixture $(basename "$sd") unpacks as Python extracts it" sh -c '
+		"$WBGEN" unpack "$1" "$2/fx-$3/ours" && "$4" -c "
+import sys, tarfile, zipfile
+f, d = sys.argv[1], sys.argv[2]
+(zipfile.ZipFile(f) if f.endswith(\".zip\") else tarfile.open(f)).extractall(d)" "$1" "$2/fx-$3/ref" &&
+		diff -r "$2/fx-$3/ref"/* "$2/fx-$3/ours"' - "$sd" "$TMP" "$n" "$PY"
+done
+ok "the fixture index has sdists" test "$n" -gt 5
+
 # ---- an existing DESTDIR, --force
 before=$(snap gz/src)
 refused 1 "an existing DESTDIR is refused" "$WBGEN" unpack "$A/good-xz.tar" "$W/gz/src"

@@ -282,7 +282,9 @@ int unpack_sdist(const char *path, const char *dest, const struct unpack_options
 			abs[i] = xstrdup(p);
 			continue;
 		}
-		if (!cwd && !(cwd = getcwd(NULL, 0))) {
+		if (!cwd)
+			cwd = getcwd(NULL, 0);
+		if (!cwd) {
 			buf_addf(err, "cannot find the current directory: %s", strerror(errno));
 			goto out;
 		}
