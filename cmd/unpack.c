@@ -30,7 +30,7 @@ const char usage_unpack[] =
 	"  --max-size SIZE      refuse archives unpacking to more than SIZE in all (default 4G)\n"
 	"  --max-ratio N        refuse archives unpacking to more than N times their own size, once\n"
 	"                       past 64M (decompression bombs; default " STR(UNPACK_DEFAULT_MAX_RATIO) ")\n"
-	"                       SIZE takes a K, M or G suffix (powers of 1024); 0 disables a limit\n"
+	"A SIZE takes a K, M or G suffix (powers of 1024); a limit of 0 is no limit.\n"
 	"\n"
 	"Refused: absolute names, '..' components, members outside the top-level directory, names that\n"
 	"are not UTF-8 or hold control characters, names differing only in ASCII case, links leaving the\n"
