@@ -1,4 +1,5 @@
 /* unpack.c: `wbgen unpack`: extract an sdist safely and atomically, then apply patches. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,29 @@ static int parse_size(const char *s, uint64_t *out)
 		return -1;
 	*out <<= shift;
 	return 0;
+}
+
+static volatile sig_atomic_t caught;
+
+static void on_signal(int sig)
+{
+	caught = sig;
+	unpack_interrupted = 1;
+}
+
+/* SIGINT, SIGTERM and SIGHUP stop the extraction, which removes its temporary directory; the
+ * signal is then raised again so that make sees the command killed by it. */
+static void catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 int cmd_unpack(int argc, char **argv)
@@ -140,9 +164,14 @@ int cmd_unpack(int argc, char **argv)
 	}
 	o.patches = patches;
 	o.npatches = npatches;
+	catch_signals();
 	if (unpack_sdist(args[0], args[1], &o, &err) < 0) {
 		error("%s", err.s);
 		ret = EXIT_FAILURE_USER;
+	}
+	if (caught) {
+		signal(caught, SIG_DFL);
+		raise(caught);
 	}
 	buf_release(&err);
 	free(patches);

@@ -280,6 +280,31 @@ ok "... naming it" sh -c 'grep -q "cannot read patch .$1/nope.patch." "$E" && ! 
 ok "--force with patches replaces a patched tree" sh -c '"$WBGEN" unpack --force --patch "$1/1-value.patch" "$2" "$3/p" &&
 	test "$(cat "$3/p/foo/__init__.py")" = "value = 2"' - "$P" "$A/good.tar" "$W"
 
+# ---- SIGTERM while a patch runs (a fake patch that waits): the temporary directory goes, the
+# command dies of the signal, as make expects
+mkdir -p "$TMP/fakebin"
+printf '#!/bin/sh\n: >"$UNPACK_MARK"\nexec sleep 60\n' >"$TMP/fakebin/patch"
+chmod +x "$TMP/fakebin/patch"
+before=$(snap intr)
+UNPACK_MARK=$TMP/mark PATH="$TMP/fakebin:$PATH" "$WBGEN" unpack --patch "$P/1-value.patch" "$A/good.tar" "$W/intr" \
+	2>"$TMP/intr.err" &
+pid=$!
+i=0
+while [ ! -e "$TMP/mark" ] && [ "$i" -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -TERM "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+after=$(snap intr)
+ok "SIGTERM during a patch: the command dies of SIGTERM" test "$rc" -eq 143
+ok "... saying it was interrupted" grep -q "interrupted while applying patch" "$TMP/intr.err"
+ok "... leaving no DESTDIR and no temporary" sh -c 'test "$1" = "$2" && ! test -e "$3/intr" && ! ls -A "$3" | grep -q unpack-' - \
+	"$before" "$after" "$W"
+
 # ---- usage
 refused 2 "no arguments" "$WBGEN" unpack
 refused 2 "one argument" "$WBGEN" unpack "$A/good.tar"

@@ -117,6 +117,8 @@ out:
 
 /* ---- safe extraction */
 
+volatile sig_atomic_t unpack_interrupted;
+
 /* Deeper names are refused: they would only serve to exhaust descriptors or PATH_MAX. */
 #define NAME_MAX_DEPTH 256
 #define NAME_MAX_BYTES 4095
@@ -493,6 +495,10 @@ static int extract_file(struct extract *x, struct archive *a, struct archive_ent
 		return refuse(x, name, "cannot create: %s", strerror(errno));
 	block = xmalloc(65536);
 	while ((got = archive_read_data(a, block, 65536)) > 0) {
+		if (unpack_interrupted) {
+			buf_addf(x->err, "interrupted while unpacking '%s'", x->archive);
+			goto out;
+		}
 		if (count_bytes(x, &size, (size_t)got, name))
 			goto out;
 		if (write_all(fd, block, (size_t)got) < 0) {
@@ -819,9 +825,14 @@ int unpack_extract_at(const char *path, int dirfd, const struct unpack_limits *l
 		goto out;
 	}
 	x.archive_size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
-	while ((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK || rc == ARCHIVE_WARN)
+	while ((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
+		if (unpack_interrupted) {
+			buf_addf(err, "interrupted while unpacking '%s'", path);
+			goto out;
+		}
 		if (extract_entry(&x, a, e))
 			goto out;
+	}
 	if (rc != ARCHIVE_EOF) {
 		buf_addf(err, "corrupt archive '%s': %s", path, archive_error_string(a));
 		goto out;

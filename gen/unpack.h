@@ -30,6 +30,7 @@
 #ifndef WBGEN_UNPACK_H
 #define WBGEN_UNPACK_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -92,6 +93,10 @@ void unpack_options_init(struct unpack_options *o);
  * that fails is named, followed by patch's output on the next lines, or by the log path when o->log);
  * on failure dest is untouched and no temporary directory is left. */
 int unpack_sdist(const char *path, const char *dest, const struct unpack_options *o, struct buf *err);
+
+/* Set it (from a signal handler) to make a running extraction or patch stop: unpack_sdist() then kills
+ * patch, removes its temporary directory and fails with "interrupted". */
+extern volatile sig_atomic_t unpack_interrupted;
 
 /* Remove path: a file or link is unlinked, a directory removed recursively without following any
  * symbolic link. 0, or -1 with errno set (ENOENT is not an error). */

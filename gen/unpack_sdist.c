@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +78,7 @@ int unpack_remove_tree(const char *path)
 static int run_patch(int treefd, const char *patch, struct buf *out, int *status, struct buf *err)
 {
 	const char *argv[] = { "patch", "-p1", "--batch", "--forward", "--no-backup-if-mismatch", "-i", patch, NULL };
-	int p[2];
+	int p[2], killed = 0;
 	pid_t pid;
 
 	if (pipe2(p, O_CLOEXEC) < 0) {
@@ -108,14 +109,36 @@ static int run_patch(int treefd, const char *patch, struct buf *out, int *status
 		_exit(127);
 	}
 	close(p[1]);
-	if (buf_read_fd(out, p[0]) < 0)
-		buf_addf(out, "(cannot read patch's output: %s)\n", strerror(errno));
+	for (;;) {
+		ssize_t n;
+
+		buf_grow(out, 8192);
+		n = read(p[0], out->s + out->len, out->alloc - out->len - 1);
+		if (n < 0 && errno == EINTR) {
+			/* interrupted: stop patch, whose group may not have had the signal */
+			if (unpack_interrupted && !killed)
+				killed = kill(pid, SIGTERM) == 0;
+			continue;
+		}
+		if (n < 0)
+			buf_addf(out, "(cannot read patch's output: %s)\n", strerror(errno));
+		if (n <= 0)
+			break;
+		out->len += (size_t)n;
+		out->s[out->len] = '\0';
+	}
 	close(p[0]);
 	while (waitpid(pid, status, 0) < 0) {
 		if (errno != EINTR) {
 			buf_addf(err, "cannot wait for patch: %s", strerror(errno));
 			return -1;
 		}
+		if (unpack_interrupted && !killed)
+			killed = kill(pid, SIGTERM) == 0;
+	}
+	if (unpack_interrupted) {
+		buf_addf(err, "interrupted while applying patch '%s'", patch);
+		return -1;
 	}
 	return 0;
 }
@@ -308,6 +331,10 @@ int unpack_sdist(const char *path, const char *dest, const struct unpack_options
 	}
 	if (unpack_extract_at(path, fd, &o->limits, err) < 0 || apply_patches(path, fd, o, abs, err) < 0)
 		goto out;
+	if (unpack_interrupted) {
+		buf_addf(err, "interrupted while unpacking '%s'", path);
+		goto out;
+	}
 	/* the tree's own time is now, so that make sees it newer than the sdist */
 	if (fchmod(fd, 0755) < 0 || futimens(fd, NULL) < 0) {
 		buf_addf(err, "cannot set the permissions of '%s': %s", tmp, strerror(errno));
