@@ -26,6 +26,8 @@
  *   ratio of the unpacked size to the archive's size (a decompression bomb), the latter checked only
  *   once the unpacked size exceeds UNPACK_RATIO_FREE. Sizes are counted as the data is read, whatever
  *   the headers claim.
+ * - Durability: nothing is fsynced (a source tree can be unpacked again); the rename makes the tree
+ *   appear whole to other processes, not after a power loss.
  */
 #ifndef WBGEN_UNPACK_H
 #define WBGEN_UNPACK_H
