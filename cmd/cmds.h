@@ -35,6 +35,7 @@ int cmd_resolve(int argc, char **argv);
 int cmd_target(int argc, char **argv);
 int cmd_venv(int argc, char **argv);
 int cmd_install(int argc, char **argv);
+int cmd_unpack(int argc, char **argv);
 
 extern const char usage_help[];
 extern const char usage_hook[];
@@ -71,5 +72,6 @@ extern const char usage_target[];
 extern const char usage_resolve[];
 extern const char usage_venv[];
 extern const char usage_install[];
+extern const char usage_unpack[];
 
 #endif

@@ -13,6 +13,7 @@ const struct command commands[] = {
 	{ "resolve", cmd_resolve, "resolve requirements into a plan, downloading and inspecting the sdists", usage_resolve },
 	{ "target", cmd_target, "describe the target Python interpreter (markers, tags)", usage_target },
 	{ "venv", cmd_venv, "create a virtual environment for the target interpreter (no pip)", usage_venv },
+	{ "unpack", cmd_unpack, "extract an sdist safely into a new directory and apply patches", usage_unpack },
 	{ "install", cmd_install, "install wheel files into a virtual environment (no dependencies)", usage_install },
 	{ "hook", cmd_hook, "run one PEP 517 hook in a build environment", usage_hook },
 	{ "build-wheel", cmd_build_wheel, "build one wheel from a source tree into a wheel directory", usage_build_wheel },

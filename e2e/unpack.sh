@@ -1,0 +1,319 @@
+# unpack.sh: `wbgen unpack`: good sdists of every format, each kind of hostile archive (refused with
+# nothing written outside the work area and no temporary directory left), patches, --force.
+. "${WBGEN_SRCDIR:-.}/e2e/lib.sh"
+
+PY=${REF_PYTHON:-python3}
+A=$TMP/archives
+W=$TMP/work      # where the commands write
+O=$TMP/outside   # what a hostile archive aims at
+mkdir -p "$A" "$W" "$O"
+echo precious >"$O/precious"
+
+# The archives are written by Python's tarfile and zipfile, not by libarchive.
+cat >"$TMP/mk.py" <<'PYEOF'
+import io, sys, tarfile, zipfile
+
+MT = 1000000000
+
+def tar(path, members, mode="w:gz"):
+    with tarfile.open(path, mode, format=tarfile.GNU_FORMAT) as t:
+        for m in members:
+            name, kind = m[0], m[1]
+            ti = tarfile.TarInfo(name)
+            ti.mtime = MT
+            data = None
+            if kind == "dir":
+                ti.type, ti.mode = tarfile.DIRTYPE, m[2] if len(m) > 2 else 0o755
+            elif kind == "file":
+                data = m[2] if isinstance(m[2], bytes) else m[2].encode()
+                ti.size, ti.mode = len(data), m[3] if len(m) > 3 else 0o644
+            elif kind == "sym":
+                ti.type, ti.linkname = tarfile.SYMTYPE, m[2]
+            elif kind == "hard":
+                ti.type, ti.linkname = tarfile.LNKTYPE, m[2]
+            elif kind == "chr":
+                ti.type, ti.devmajor, ti.devminor = tarfile.CHRTYPE, 1, 3
+            elif kind == "fifo":
+                ti.type = tarfile.FIFOTYPE
+            elif kind == "zeros":
+                ti.size, ti.mode = m[2], 0o644
+                data = b"\0" * m[2]
+            t.addfile(ti, io.BytesIO(data) if data is not None else None)
+
+def zipit(path, members):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for m in members:
+            zi = zipfile.ZipInfo(m[0], (2001, 9, 9, 1, 46, 40))
+            if m[1] == "dir":
+                zi.external_attr = (0o40755 << 16) | 0x10
+                z.writestr(zi, b"")
+            else:
+                zi.external_attr = (m[3] if len(m) > 3 else 0o100644) << 16
+                zi.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(zi, m[2])
+
+good = [
+    ("foo-1.0", "dir", 0o775),
+    ("foo-1.0/setup.py", "file", "print('setup')\n", 0o4775),
+    ("foo-1.0/PKG-INFO", "file", "Metadata-Version: 2.1\nName: foo\nVersion: 1.0\n", 0o444),
+    ("foo-1.0/foo/__init__.py", "file", "value = 1\n"),
+    ("foo-1.0/foo/data", "dir"),
+    ("foo-1.0/foo/data/LICENSE", "sym", "../../LICENSE"),
+    ("foo-1.0/LICENSE", "file", "MIT\n"),
+    ("foo-1.0/COPYING", "hard", "foo-1.0/LICENSE"),
+    ("foo-1.0/docs/readme.txt", "file", "first\n"),
+    ("foo-1.0/docs/readme.txt", "file", "second\n"),
+]
+T = "foo-1.0/"
+hostile = {
+    "absolute": [("foo-1.0", "dir"), ("/tmp/wbgen-absolute-evil", "file", "x")],
+    "dotdot": [("foo-1.0", "dir"), ("foo-1.0/../../outside/evil", "file", "x")],
+    "symlink-abs": [(T + "evil", "sym", sys.argv[3] + "/precious")],
+    "symlink-up": [(T + "a/evil", "sym", "../../outside")],
+    "symlink-mid": [(T + "a/b", "dir"), (T + "a/evil", "sym", "b/../../x")],
+    "through-link": [(T + "l", "sym", "."), (T + "l/x", "file", "x")],
+    "link-then-write": [(T + "esc", "sym", "foo"), (T + "esc", "dir")],
+    "hardlink-out": [(T + "evil", "hard", "/etc/passwd")],
+    "hardlink-up": [(T + "x", "file", "x"), (T + "evil", "hard", "other/x")],
+    "device": [(T + "null", "chr")],
+    "fifo": [(T + "pipe", "fifo")],
+    "case": [(T + "README", "file", "a"), (T + "readme", "file", "b")],
+    "case-dir": [(T + "Pkg/a.py", "file", "a"), (T + "pkg/b.py", "file", "b")],
+    "two-tops": [(T + "a", "file", "a"), ("bar-1.0/b", "file", "b")],
+    "no-top": [("setup.py", "file", "x")],
+    "control": [(T + "bad\x1bname", "file", "x")],
+    "bomb": [(T + "zeros", "zeros", 80 << 20)],
+    "many": [(T + "f%05d" % i, "file", "") for i in range(3000)],
+    "dir-vs-file": [(T + "x", "file", "x"), (T + "x", "dir")],
+}
+
+kind, out = sys.argv[1], sys.argv[2]
+if kind == "good":
+    tar(out, good)
+elif kind == "good-bz2":
+    tar(out, good, "w:bz2")
+elif kind == "good-xz":
+    tar(out, good, "w:xz")
+elif kind == "good-zip":
+    zipit(out, [("foo-1.0/", "dir"), ("foo-1.0/setup.py", "file", "print('setup')\n", 0o100755),
+                ("foo-1.0/PKG-INFO", "file", "Metadata-Version: 2.1\n"),
+                ("foo-1.0/foo/__init__.py", "file", "value = 1\n")])
+elif kind == "notutf8":
+    with tarfile.open(out, "w:gz", format=tarfile.GNU_FORMAT, encoding="latin-1") as t:
+        ti = tarfile.TarInfo("foo-1.0/caf\xe9")
+        t.addfile(ti, io.BytesIO(b""))
+else:
+    tar(out, hostile[kind])
+PYEOF
+
+mk() { "$PY" "$TMP/mk.py" "$1" "$2" "$O"; }
+for k in good good-bz2 good-xz; do mk "$k" "$A/$k.tar"; done
+mk good-zip "$A/good.zip"
+
+# fails, keeping the command's stderr in $E (ok overwrites $TMP/err)
+E=$TMP/last.err
+export E
+refused() {
+	fails "$@"
+	cp "$TMP/err" "$E"
+}
+
+# The state of the file system outside the destination: the work area and the outside directory.
+# The mtime of work itself is left out: the temporary directory beside DESTDIR changes it.
+snap() { (cd "$TMP" && find work outside -path "work/$1" -prune -o -printf '%p %y %m %s %T@ %l\n' | sort | sed 's/^\(work d [0-9]* [0-9]*\) [0-9.]*/\1/'); }
+# No temporary directory is left beside the destinations.
+no_temp() { ! ls -A "$W" | grep -q 'unpack-'; }
+
+# ---- good archives
+ok "tar.gz unpacks" "$WBGEN" unpack "$A/good.tar" "$W/gz/src"
+ok "the content lands in DESTDIR" test -f "$W/gz/src/setup.py" -a -f "$W/gz/src/foo/__init__.py"
+ok "no temporary directory is left" sh -c '! ls -A "$1" | grep -q unpack-' - "$W/gz"
+ok "file modes: 0755 for owner-exec (setuid dropped), 0644 otherwise" sh -c \
+	'test "$(stat -c %a "$1/setup.py") = 755" && test "$(stat -c %a "$1/PKG-INFO") = 644" && test "$(stat -c %a "$1/foo/__init__.py") = 644"' - "$W/gz/src"
+ok "directory modes are 0755" sh -c 'test "$(stat -c %a "$1") = 755" && test "$(stat -c %a "$1/foo/data") = 755"' - "$W/gz/src"
+ok "files keep the archive's mtime" sh -c 'test "$(stat -c %Y "$1/setup.py")" = 1000000000' - "$W/gz/src"
+ok "listed directories keep the archive's mtime" sh -c 'test "$(stat -c %Y "$1/foo/data")" = 1000000000' - "$W/gz/src"
+ok "DESTDIR itself is newer than the sdist" sh -c 'test "$1" -nt "$2"' - "$W/gz/src" "$A/good.tar"
+ok "an in-tree symlink is kept" sh -c 'test "$(readlink "$1/foo/data/LICENSE")" = ../../LICENSE && test "$(cat "$1/foo/data/LICENSE")" = MIT' - "$W/gz/src"
+ok "a hard link to an earlier file is kept" sh -c 'test "$(stat -c %i "$1/COPYING")" = "$(stat -c %i "$1/LICENSE")"' - "$W/gz/src"
+ok "a repeated file: the last one wins" sh -c 'test "$(cat "$1/docs/readme.txt")" = second' - "$W/gz/src"
+ok "tar.bz2 unpacks the same tree" sh -c '"$WBGEN" unpack "$1" "$2/bz2" && diff -r "$2/gz/src" "$2/bz2"' - "$A/good-bz2.tar" "$W"
+ok "tar.xz unpacks the same tree" sh -c '"$WBGEN" unpack "$1" "$2/xz" && diff -r "$2/gz/src" "$2/xz"' - "$A/good-xz.tar" "$W"
+ok "zip unpacks" sh -c '"$WBGEN" unpack "$1" "$2/zip" && test "$(stat -c %a "$2/zip/setup.py")" = 755 &&
+	test "$(stat -c %a "$2/zip/PKG-INFO")" = 644 && test "$(cat "$2/zip/foo/__init__.py")" = "value = 1"' - "$A/good.zip" "$W"
+ok "a DESTDIR with a trailing slash" sh -c '"$WBGEN" unpack "$1" "$2/slash/" && test -f "$2/slash/setup.py"' - "$A/good.tar" "$W"
+ok "a relative DESTDIR in the current directory" sh -c 'cd "$2" && "$WBGEN" unpack "$1" rel && test -f rel/setup.py' - "$A/good.tar" "$W"
+
+# ---- the sdists of the project's fixture index: the same files as Python's tarfile and zipfile extract
+. "${WBGEN_SRCDIR:-.}/e2e/index.sh"
+IDX=$(index_build basic)
+n=0
+for sd in $(find "$IDX/packages" -name '*.tar.gz' -o -name '*.tar.bz2' -o -name '*.zip' | sort); do
+	n=$((n + 1))
+	ok "fixture $(basename "$sd") unpacks as Python extracts it" sh -c '
+		"$WBGEN" unpack "$1" "$2/fx-$3/ours" && "$4" -c "
+import sys, tarfile, zipfile
+f, d = sys.argv[1], sys.argv[2]
+(zipfile.ZipFile(f) if f.endswith(\".zip\") else tarfile.open(f)).extractall(d)" "$1" "$2/fx-$3/ref" &&
+		diff -r "$2/fx-$3/ref"/* "$2/fx-$3/ours"' - "$sd" "$TMP" "$n" "$PY"
+done
+ok "the fixture index has sdists" test "$n" -gt 5
+
+# ---- an existing DESTDIR, --force
+before=$(snap gz/src)
+refused 1 "an existing DESTDIR is refused" "$WBGEN" unpack "$A/good-xz.tar" "$W/gz/src"
+ok "the refusal says so and suggests --force" sh -c 'grep -q "already exists (use --force" "$E"' - "$TMP"
+after=$(snap gz/src)
+ok "the existing tree is untouched" test "$after" = "$before"
+echo stale >"$W/gz/src/stale"
+ok "--force replaces the tree" "$WBGEN" unpack --force "$A/good.tar" "$W/gz/src"
+ok "the old tree is gone, the new one in place" sh -c '! test -e "$1/stale" && test -f "$1/setup.py"' - "$W/gz/src"
+ok "no temporary directory is left after --force" sh -c '! ls -A "$1" | grep -q unpack-' - "$W/gz"
+ln -s "$O" "$W/victim"
+before=$(snap victim)
+refused 1 "a DESTDIR that is a symlink is refused without --force" "$WBGEN" unpack "$A/good.tar" "$W/victim"
+ok "--force replaces the symlink itself" "$WBGEN" unpack --force "$A/good.tar" "$W/victim"
+ok "... and not its target" sh -c '! test -L "$1/victim" && test -f "$1/victim/setup.py" && ! test -e "$2/setup.py" &&
+	test "$(cat "$2/precious")" = precious' - "$W" "$O"
+
+# ---- hostile archives: refused, naming the member, nothing written outside DESTDIR
+hostile() {
+	kind=$1
+	want=$2
+	shift 2
+	mk "$kind" "$A/$kind.tar"
+	before=$(snap "h-$kind")
+	refused 1 "hostile '$kind' is refused" "$WBGEN" unpack "$@" "$A/$kind.tar" "$W/h-$kind"
+	ok "hostile '$kind': the error says '$want'" sh -c 'test "$(wc -l <"$E")" -eq 1 && grep -q -e "$2" "$E"' - "$TMP" "$want"
+	after=$(snap "h-$kind")
+	ok "hostile '$kind': nothing changed outside, DESTDIR not made, no temporary left" sh -c \
+		'test "$1" = "$2" && ! test -e "$3/h-$4" && ! ls -A "$3" | grep -q unpack-' - "$after" "$before" "$W" "$kind"
+}
+hostile absolute "absolute name"
+ok "nothing was written at the absolute path" test ! -e /tmp/wbgen-absolute-evil
+hostile dotdot "a '..' component"
+hostile symlink-abs "an absolute link target"
+hostile symlink-up "a link target outside the tree"
+hostile symlink-mid "'..' after a name"
+hostile through-link "'foo-1.0/l/x'.*'l' is not a directory"
+hostile link-then-write "a non-directory of the same name"
+hostile hardlink-out "hard link to '/etc/passwd'"
+hostile hardlink-up "hard link to 'other/x'"
+hostile device "a device file"
+hostile fifo "a FIFO"
+hostile case "differs only in case from 'README'"
+hostile case-dir "differs only in case from 'Pkg'"
+hostile two-tops "outside the top-level directory 'foo-1.0'"
+hostile no-top "not inside a top-level directory"
+hostile control "bad\\\\x1bname'.*a control character"
+hostile notutf8 "caf\\\\xe9'.*not valid UTF-8"
+hostile bomb "decompression bomb"
+hostile many "more than 2000 members" --max-files 2000
+hostile dir-vs-file "a non-directory of the same name"
+mk good "$A/limits.tar"
+for lim in "--max-file-size 10:larger than 10 bytes" "--max-size=20:more than 20 bytes" \
+	"--max-ratio=1:more than 1 times"; do
+	opt=${lim%%:*}
+	want=${lim#*:}
+	# --max-ratio only bites past 64M: the bomb archive with the ratio limit lowered
+	if [ "$opt" = "--max-ratio=1" ]; then
+		refused 1 "$opt refuses the bomb" "$WBGEN" unpack $opt "$A/bomb.tar" "$W/lim"
+	else
+		refused 1 "$opt refuses" "$WBGEN" unpack $opt "$A/limits.tar" "$W/lim"
+	fi
+	ok "$opt: the error says '$want'" grep -q "$want" "$E"
+done
+ok "0 disables a limit: 3000 files unpack with --max-files 0" sh -c '"$WBGEN" unpack --max-files 0 "$1" "$2/many" &&
+	test "$(ls "$2/many" | wc -l)" -eq 3000' - "$A/many.tar" "$W"
+ok "--max-ratio 0 lets the bomb through" sh -c '"$WBGEN" unpack --max-ratio 0 "$1" "$2/bomb" && test "$(stat -c %s "$2/bomb/zeros")" -eq 83886080' - "$A/bomb.tar" "$W"
+rm -rf "$W/bomb" "$W/many"
+refused 1 "a corrupt archive is refused" sh -c 'head -c 300 "$1" >"$2/cut.tar.gz" && "$WBGEN" unpack "$2/cut.tar.gz" "$3/cut"' - "$A/good.tar" "$TMP" "$W"
+ok "... and leaves nothing" sh -c '! test -e "$1/cut" && ! ls -A "$1" | grep -q unpack-' - "$W"
+refused 1 "a missing archive is refused" "$WBGEN" unpack "$A/nope.tar.gz" "$W/nope"
+
+# ---- patches
+P=$TMP/patches
+mkdir -p "$P"
+cat >"$P/1-value.patch" <<'PEOF'
+--- a/foo/__init__.py
++++ b/foo/__init__.py
+@@ -1 +1 @@
+-value = 1
++value = 2
+PEOF
+cat >"$P/2-value.patch" <<'PEOF'
+--- a/foo/__init__.py
++++ b/foo/__init__.py
+@@ -1 +1,2 @@
+-value = 2
++value = 3
++patched = True
+PEOF
+cat >"$P/bad.patch" <<'PEOF'
+--- a/setup.py
++++ b/setup.py
+@@ -1 +1 @@
+-this line is not there
++neither is this one
+PEOF
+ok "two patches apply in order" "$WBGEN" unpack --patch "$P/1-value.patch" --patch="$P/2-value.patch" "$A/good.tar" "$W/p"
+ok "both changes are there" sh -c 'test "$(cat "$1/foo/__init__.py")" = "value = 3
+patched = True"' - "$W/p"
+ok "no .orig or .rej files are left" sh -c '! find "$1" -name "*.orig" -o -name "*.rej" | grep -q .' - "$W/p"
+ok "relative patch paths are taken from the current directory" sh -c 'cd "$1" && "$WBGEN" unpack --patch 1-value.patch "$2" "$3/prel" &&
+	grep -q "value = 2" "$3/prel/foo/__init__.py"' - "$P" "$A/good.tar" "$W"
+before=$(snap p-rev)
+refused 1 "patches in the wrong order fail" "$WBGEN" unpack --patch "$P/2-value.patch" --patch "$P/1-value.patch" "$A/good.tar" "$W/p-rev"
+ok "the failure names the failing patch file" grep -q "^wbgen: patch '$P/2-value.patch' does not apply to '$A/good.tar'" "$E"
+ok "the failure shows patch's output" grep -q "^  .*FAILED" "$E"
+after=$(snap p-rev)
+ok "a failed patch leaves no DESTDIR and no temporary" sh -c 'test "$1" = "$3" && ! test -e "$2/p-rev" && ! ls -A "$2" | grep -q unpack-' - "$before" "$W" "$after"
+refused 1 "a patch that does not apply fails" "$WBGEN" unpack --patch "$P/1-value.patch" --patch "$P/bad.patch" "$A/good.tar" "$W/p-bad"
+ok "... naming it" grep -q "patch '$P/bad.patch' does not apply" "$E"
+refused 1 "an already applied patch fails (--forward)" "$WBGEN" unpack --patch "$P/1-value.patch" --patch "$P/1-value.patch" "$A/good.tar" "$W/p-twice"
+ok "... saying it was previously applied" grep -q "previously applied" "$E"
+refused 1 "--log: a failing patch" "$WBGEN" unpack --log "$TMP/patch.log" --patch "$P/bad.patch" "$A/good.tar" "$W/p-log"
+ok "--log: the error is one line naming the log" sh -c 'test "$(wc -l <"$E")" -eq 1 && grep -q "see .$1/patch.log." "$E"' - "$TMP"
+ok "--log: the log holds patch's output" grep -q "FAILED" "$TMP/patch.log"
+refused 1 "a missing patch file fails before unpacking" "$WBGEN" unpack --patch "$P/nope.patch" "$A/good.tar" "$W/p-missing"
+ok "... naming it" sh -c 'grep -q "cannot read patch .$1/nope.patch." "$E" && ! test -e "$3/p-missing"' - "$P" "$TMP" "$W"
+ok "--force with patches replaces a patched tree" sh -c '"$WBGEN" unpack --force --patch "$1/1-value.patch" "$2" "$3/p" &&
+	test "$(cat "$3/p/foo/__init__.py")" = "value = 2"' - "$P" "$A/good.tar" "$W"
+
+# ---- SIGTERM while a patch runs (a fake patch that waits): the temporary directory goes, the
+# command dies of the signal, as make expects
+mkdir -p "$TMP/fakebin"
+printf '#!/bin/sh\n: >"$UNPACK_MARK"\nexec sleep 60\n' >"$TMP/fakebin/patch"
+chmod +x "$TMP/fakebin/patch"
+before=$(snap intr)
+UNPACK_MARK=$TMP/mark PATH="$TMP/fakebin:$PATH" "$WBGEN" unpack --patch "$P/1-value.patch" "$A/good.tar" "$W/intr" \
+	2>"$TMP/intr.err" &
+pid=$!
+i=0
+while [ ! -e "$TMP/mark" ] && [ "$i" -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -TERM "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+after=$(snap intr)
+ok "SIGTERM during a patch: the command dies of SIGTERM" test "$rc" -eq 143
+ok "... saying it was interrupted" grep -q "interrupted while applying patch" "$TMP/intr.err"
+ok "... leaving no DESTDIR and no temporary" sh -c 'test "$1" = "$2" && ! test -e "$3/intr" && ! ls -A "$3" | grep -q unpack-' - \
+	"$before" "$after" "$W"
+
+# ---- usage
+refused 2 "no arguments" "$WBGEN" unpack
+refused 2 "one argument" "$WBGEN" unpack "$A/good.tar"
+refused 2 "three arguments" "$WBGEN" unpack "$A/good.tar" "$W/x" "$W/y"
+refused 2 "unknown option" "$WBGEN" unpack --frob "$A/good.tar" "$W/x"
+refused 2 "--patch without a value" "$WBGEN" unpack "$A/good.tar" "$W/x" --patch
+refused 2 "a bad limit" "$WBGEN" unpack --max-files lots "$A/good.tar" "$W/x"
+ok "a bad limit names the option" grep -q "bad value 'lots' for --max-files" "$E"
+ok "--help shows usage" sh -c '"$WBGEN" unpack --help | grep -q "^usage: wbgen unpack"'
+ok "nothing was ever written outside the work area" sh -c 'test "$(ls -A "$1")" = precious && test "$(cat "$1/precious")" = precious' - "$O"
+
+done_testing
