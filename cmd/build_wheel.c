@@ -14,9 +14,12 @@
 #include "cmds.h"
 #include "fsutil.h"
 #include "hook.h"
+#include "marker.h"
 #include "metadata.h"
 #include "mirror.h"
+#include "specifier.h"
 #include "names.h"
+#include "requirement.h"
 #include "strlist.h"
 #include "util.h"
 #include "version.h"
@@ -24,7 +27,7 @@
 const char usage_build_wheel[] =
 	"usage: wbgen build-wheel --env DIR --src SRCDIR [--backend B] [--backend-path P]...\n"
 	"                         [--config-setting K=V]... [--log FILE] [--expect NAME==VERSION]\n"
-	"                         [--metadata-dir DIR]\n"
+	"                         [--expect-requires FILE] [--metadata-dir DIR]\n"
 	"                         --out WHEELDIR\n"
 	"\n"
 	"Run the build_wheel hook into a private empty directory inside WHEELDIR, check that exactly\n"
@@ -38,12 +41,294 @@ const char usage_build_wheel[] =
 	"  --out WHEELDIR         where the wheel goes (created if missing)\n"
 	"  --expect NAME==VERSION fail unless METADATA's Name and Version are these (compared\n"
 	"                         normalised)\n"
+	"  --expect-requires FILE fail unless METADATA's Requires-Dist lines are, as a set, the\n"
+	"                         requirements in FILE: JSON, one package's install_requires from\n"
+	"                         plan.json (null: nothing checked). Compared after parsing: name,\n"
+	"                         extras, specifiers, URL, marker; an entry with \"extra\": E matches\n"
+	"                         '(M) and extra == \"E\"', 'extra == \"E\" and (M)', or 'M and\n"
+	"                         extra == \"E\"' when M has no 'or' (extras compared normalised).\n"
+	"                         A bad FILE exits 2 before anything is built\n"
 	"  --metadata-dir DIR     the .dist-info directory made by prepare_metadata_for_build_wheel,\n"
 	"                         passed to build_wheel as metadata_directory\n"
 	HOOK_OPTIONS_HELP;
 
-/* Check the built wheel at path: its filename, METADATA, and the expectation. */
-static int check_wheel(const char *path, const char *base, const char *expect, struct buf *err)
+/* One install requirement of the plan: the keys (see req_key) a Requires-Dist line may have for it. */
+struct expected_req {
+	char *text;  /* the "req" string */
+	char *extra; /* the "extra" string, or NULL */
+	struct strlist keys;
+};
+
+/* The plan's install requirements (--expect-requires); checked is 0 when the file says null. */
+struct expected_reqs {
+	int checked;
+	struct expected_req *v;
+	size_t n, alloc;
+};
+
+/* Canonicalise the value of an 'extra == "X"' comparison that begins the formatted marker m
+ * (followed by its end or " and ") or ends it (after " and "), as PEP 685 compares extras. */
+static void normalize_extra_text(struct buf *m)
+{
+	static const char head[] = "extra == \"", tail[] = " and extra == \"";
+	struct buf out = BUF_INIT;
+	const char *s = m->s, *q, *v = NULL, *vend = NULL;
+
+	if (starts_with(s, head)) {
+		q = strchr(s + strlen(head), '"');
+		if (q && (!q[1] || starts_with(q + 1, " and "))) {
+			v = s + strlen(head);
+			vend = q;
+		}
+	}
+	if (!v && m->len && s[m->len - 1] == '"') {
+		for (q = s + m->len - 1; q > s && q[-1] != '"'; q--)
+			;
+		if ((size_t)(q - s) >= strlen(tail) && strncmp(q - strlen(tail), tail, strlen(tail)) == 0) {
+			v = q;
+			vend = s + m->len - 1;
+		}
+	}
+	if (!v)
+		return;
+	buf_add(&out, s, (size_t)(v - s));
+	name_canonicalize_to(&out, v, (size_t)(vend - v));
+	buf_adds(&out, vend);
+	buf_setlen(m, 0);
+	buf_add(m, out.s, out.len);
+	buf_release(&out);
+}
+
+/* Append r's comparison key without its marker: canonical name, sorted canonical extras, the
+ * specifier set, the URL, then " ;" (the caller appends the marker text). */
+static void req_key_head(const struct requirement *r, struct buf *out)
+{
+	struct strlist ex = STRLIST_INIT;
+	size_t i;
+
+	buf_adds(out, r->canonical_name);
+	for (i = 0; i < r->nextras; i++) {
+		char *c = name_canonicalize(r->extras[i]);
+
+		if (strlist_find(&ex, c) < 0)
+			strlist_add_owned(&ex, c);
+		else
+			free(c);
+	}
+	strlist_sort(&ex);
+	buf_addch(out, '[');
+	for (i = 0; i < ex.n; i++)
+		buf_addf(out, "%s%s", i ? "," : "", ex.v[i]);
+	buf_adds(out, "] ");
+	specset_format(&r->spec, out);
+	if (r->url)
+		buf_addf(out, " @ %s", r->url);
+	buf_adds(out, " ;");
+	strlist_release(&ex);
+}
+
+/* Add to keys the key of r with the marker text m (NULL or "": none), after parsing and
+ * formatting m and normalising its extra comparison. Returns 0, or -1 when m does not parse. */
+static int add_key(struct strlist *keys, const struct requirement *r, const char *m)
+{
+	struct buf k = BUF_INIT, t = BUF_INIT;
+	struct marker *mk = NULL;
+
+	req_key_head(r, &k);
+	if (m && *m) {
+		if (marker_parse(m, &mk, NULL) < 0) {
+			buf_release(&k);
+			return -1;
+		}
+		marker_format(mk, &t);
+		marker_free(mk);
+		normalize_extra_text(&t);
+		buf_addf(&k, " %s", t.s);
+	}
+	if (strlist_find(keys, k.s) < 0)
+		strlist_add(keys, k.s);
+	buf_release(&k);
+	buf_release(&t);
+	return 0;
+}
+
+/* The keys a Requires-Dist line may have for the plan's requirement r under extra (NULL: none):
+ * its own marker, or with an extra the forms backends write for optional dependencies
+ * ('(M) and extra == "E"', 'extra == "E" and (M)', and 'M and extra == "E"' when M has no 'or'). */
+static int expected_keys(struct strlist *keys, const struct requirement *r, const char *extra)
+{
+	struct buf m = BUF_INIT, t = BUF_INIT;
+	char *e;
+	int ret = 0;
+
+	if (r->marker)
+		marker_format(r->marker, &m);
+	if (!extra)
+		ret = add_key(keys, r, m.s);
+	e = extra ? name_canonicalize(extra) : NULL;
+	if (e && !m.len) {
+		buf_addf(&t, "extra == \"%s\"", e);
+		ret = add_key(keys, r, t.s);
+	} else if (e) {
+		buf_addf(&t, "(%s) and extra == \"%s\"", m.s, e);
+		ret |= add_key(keys, r, t.s);
+		buf_setlen(&t, 0);
+		buf_addf(&t, "extra == \"%s\" and (%s)", e, m.s);
+		ret |= add_key(keys, r, t.s);
+		if (!strstr(m.s, " or ")) {
+			buf_setlen(&t, 0);
+			buf_addf(&t, "%s and extra == \"%s\"", m.s, e);
+			ret |= add_key(keys, r, t.s);
+		}
+	}
+	free(e);
+	buf_release(&m);
+	buf_release(&t);
+	return ret;
+}
+
+static void expected_reqs_release(struct expected_reqs *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++) {
+		free(x->v[i].text);
+		free(x->v[i].extra);
+		strlist_release(&x->v[i].keys);
+	}
+	free(x->v);
+	memset(x, 0, sizeof(*x));
+}
+
+/* Read FILE (JSON: null, or an array of {"req": S, "extra": E?}) into x. Returns 0, or -1 with
+ * a one-line message in err. */
+static int expected_reqs_load(struct expected_reqs *x, const char *file, struct buf *err)
+{
+	json_error_t je;
+	json_t *j = json_load_file(file, JSON_DECODE_ANY, &je), *it;
+	struct buf e = BUF_INIT;
+	size_t i;
+	int ret = -1;
+
+	memset(x, 0, sizeof(*x));
+	if (!j) {
+		buf_addf(err, "--expect-requires '%s': %s", file, je.text);
+		return -1;
+	}
+	if (json_is_null(j)) {
+		ret = 0;
+		goto out;
+	}
+	if (!json_is_array(j)) {
+		buf_addf(err, "--expect-requires '%s': not an array or null", file);
+		goto out;
+	}
+	x->checked = 1;
+	json_array_foreach(j, i, it) {
+		json_t *jr = json_object_get(it, "req"), *je2 = json_object_get(it, "extra");
+		struct expected_req *er;
+		struct requirement r;
+		int bad;
+
+		if (!json_is_string(jr) || (je2 && !json_is_null(je2) && !json_is_string(je2))) {
+			buf_addf(err, "--expect-requires '%s': entry %zu is not {\"req\": string, \"extra\": string}",
+				 file, i);
+			goto out;
+		}
+		GROW(x->v, x->alloc, x->n + 1);
+		er = &x->v[x->n++];
+		er->text = xstrdup(json_string_value(jr));
+		er->extra = json_is_string(je2) ? xstrdup(json_string_value(je2)) : NULL;
+		strlist_init(&er->keys);
+		if (requirement_parse(er->text, &r, &e) < 0) {
+			buf_addf(err, "--expect-requires '%s': %s", file, e.s);
+			requirement_release(&r);
+			goto out;
+		}
+		bad = er->extra && !name_is_valid(er->extra, strlen(er->extra));
+		if (!bad)
+			bad = expected_keys(&er->keys, &r, er->extra) < 0;
+		requirement_release(&r);
+		if (bad) {
+			buf_addf(err, "--expect-requires '%s': bad extra '%s' of '%s'", file,
+				 er->extra ? er->extra : "", er->text);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	json_decref(j);
+	buf_release(&e);
+	return ret;
+}
+
+/* Compare METADATA's Requires-Dist lines with the plan's, as sets; on the first difference put
+ * "'NAME VERSION': ..." in err and return -1. */
+static int check_requires(const struct metadata *m, const char *name, const char *ver,
+			  const struct expected_reqs *x, struct buf *err)
+{
+	const char **rd = NULL;
+	size_t n = metadata_get_all(m, "Requires-Dist", &rd), i, k;
+	struct strlist keys = STRLIST_INIT;
+	struct buf e = BUF_INIT, mt = BUF_INIT;
+	int ret = -1;
+
+	for (i = 0; i < n; i++) {
+		struct requirement r;
+		struct buf key = BUF_INIT;
+
+		if (requirement_parse(rd[i], &r, &e) < 0) {
+			buf_addf(err, "'%s %s': bad Requires-Dist in METADATA: %s", name, ver, e.s);
+			requirement_release(&r);
+			goto out;
+		}
+		req_key_head(&r, &key);
+		if (r.marker) {
+			buf_setlen(&mt, 0);
+			marker_format(r.marker, &mt);
+			normalize_extra_text(&mt);
+			buf_addf(&key, " %s", mt.s);
+		}
+		strlist_add_owned(&keys, buf_detach(&key, NULL));
+		requirement_release(&r);
+	}
+	for (i = 0; i < x->n; i++) {
+		for (k = 0; k < x->v[i].keys.n; k++)
+			if (strlist_find(&keys, x->v[i].keys.v[k]) >= 0)
+				break;
+		if (k == x->v[i].keys.n) {
+			buf_addf(err, "'%s %s': the wheel's METADATA lacks the requirement '%s'", name, ver,
+				 x->v[i].text);
+			if (x->v[i].extra)
+				buf_addf(err, " (extra '%s')", x->v[i].extra);
+			buf_adds(err, " of the plan");
+			goto out;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < x->n; j++)
+			if (strlist_find(&x->v[j].keys, keys.v[i]) >= 0)
+				break;
+		if (j == x->n) {
+			buf_addf(err, "'%s %s': the wheel's METADATA has the requirement '%s', which the plan lacks",
+				 name, ver, rd[i]);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	free(rd);
+	strlist_release(&keys);
+	buf_release(&e);
+	buf_release(&mt);
+	return ret;
+}
+
+/* Check the built wheel at path: its filename, METADATA, and the expectations. */
+static int check_wheel(const char *path, const char *base, const char *expect,
+		       const struct expected_reqs *x, struct buf *err)
 {
 	struct wheel_name wn = { 0 };
 	struct buf md = BUF_INIT, e = BUF_INIT;
@@ -99,6 +384,8 @@ static int check_wheel(const char *path, const char *base, const char *expect, s
 		ret = 0;
 	}
 	version_release(&va);
+	if (ret == 0 && x->checked)
+		ret = check_requires(&m, name, ver, x, err);
 out:
 	if (have_m)
 		metadata_release(&m);
@@ -154,7 +441,8 @@ static int fsync_path(const char *path, int flags)
 int cmd_build_wheel(int argc, char **argv)
 {
 	const struct command *self = command_find("build-wheel");
-	const char *out = NULL, *expect = NULL, *v, *returned = NULL;
+	const char *out = NULL, *expect = NULL, *expect_requires = NULL, *v, *returned = NULL;
+	struct expected_reqs reqs = { 0 };
 	struct hook_opts o;
 	struct buf err = BUF_INIT, res = BUF_INIT;
 	struct strlist wheels = STRLIST_INIT;
@@ -185,6 +473,8 @@ int cmd_build_wheel(int argc, char **argv)
 			o.metadata_dir = v;
 		} else if ((v = option_value(argc, argv, &i, "--expect", &missing)) != NULL) {
 			expect = v;
+		} else if ((v = option_value(argc, argv, &i, "--expect-requires", &missing)) != NULL) {
+			expect_requires = v;
 		} else if (missing) {
 			error("build-wheel: option '%s' needs a value", argv[i]);
 			hook_opts_free(&o);
@@ -205,6 +495,13 @@ int cmd_build_wheel(int argc, char **argv)
 	}
 	if (expect && !strstr(expect, "==")) {
 		error("build-wheel: --expect '%s' is not NAME==VERSION", expect);
+		hook_opts_free(&o);
+		return EXIT_USAGE;
+	}
+	if (expect_requires && expected_reqs_load(&reqs, expect_requires, &err) < 0) {
+		error("build-wheel: %s", err.s);
+		buf_release(&err);
+		expected_reqs_release(&reqs);
 		hook_opts_free(&o);
 		return EXIT_USAGE;
 	}
@@ -262,7 +559,7 @@ int cmd_build_wheel(int argc, char **argv)
 		goto out;
 	}
 	built = xasprintf("%s/%s", wdir, wheels.v[0]);
-	if (check_wheel(built, wheels.v[0], expect, &err) < 0) {
+	if (check_wheel(built, wheels.v[0], expect, &reqs, &err) < 0) {
 		error("build-wheel: %s", err.s);
 		goto out;
 	}
@@ -295,6 +592,7 @@ out:
 	free(result);
 	free(built);
 	free(dst);
+	expected_reqs_release(&reqs);
 	hook_opts_free(&o);
 	return ret;
 }

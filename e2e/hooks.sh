@@ -15,7 +15,20 @@ cat >"$TMP/hooks.json" <<'JSON'
  {"name": "wheel", "versions": [{"version": "0.38.4", "build": "debian-wheel"}]},
  {"name": "setuptools", "versions": [{"version": "66.1.1", "build": "debian-setuptools"}]},
  {"name": "st-cfg", "versions": [{"version": "1.0", "build": "setuptools-cfg"}]},
- {"name": "st-pyproject", "versions": [{"version": "2.0", "build": "setuptools-pyproject"}]}
+ {"name": "st-pyproject", "versions": [{"version": "2.0", "build": "setuptools-pyproject"}]},
+ {"name": "rq-tb", "versions": [{"version": "1.0", "metadata_version": "2.2",
+  "requires_dist": ["plain>=1.0,<2", "Other_Thing[B,a] ; python_version >= '3'", "byurl @ https://example.org/byurl-1.0.tar.gz"],
+  "extras": {"Fast_Mode": ["speedy>=2; sys_platform == 'linux' or os_name == 'nt'", "quick"],
+             "more": ["much; python_version >= '3.7' and os_name == 'posix'"]}}]},
+ {"name": "rq-cfg", "versions": [{"version": "1.0", "build": "setuptools-cfg", "metadata_version": "2.2",
+  "requires_dist": ["plain>=1.0", "Other_Thing[a]; python_version >= '3'"],
+  "extras": {"Fast_Mode": ["speedy>=2; sys_platform == 'linux' or os_name == 'nt'", "quick"]}}]},
+ {"name": "rq-pp", "versions": [{"version": "1.0", "build": "setuptools-pyproject",
+  "requires_dist": ["plain~=1.0", "other-thing; python_version >= '3'"],
+  "extras": {"Fast_Mode": ["speedy>=2; sys_platform == 'linux' or os_name == 'nt'", "quick"],
+             "more": ["much; python_version >= '3.7' and os_name == 'posix'"]}}]},
+ {"name": "rq-tbpp", "versions": [{"version": "1.0",
+  "requires_dist": ["plain"], "extras": {"x": ["xdep[fast]>=1; python_version < '4'"]}}]}
 ]}
 JSON
 IDX=$(index_build "$TMP/hooks.json")
@@ -124,6 +137,102 @@ ok "setuptools honours SOURCE_DATE_EPOCH: a second build is byte-identical" sh -
 	- "$TMP/env3" "$S/st_cfg-1.0" "$TMP/w-again" "$W"
 ok "the wheels install and import" sh -c 'mkdir "$2/site" && for w in "$1"/*.whl; do "$3" -B "$4" install "$w" "$2/site" >/dev/null || exit 1; done &&
 	PYTHONPATH="$2/site" "$3" -c "import tinybuild, dyn, st_cfg, st_pyproject"' - "$W" "$TMP" "$PY" "$PEP517"
+
+# ---- --expect-requires: METADATA's Requires-Dist against the plan's install_requires
+# planreqs SRC OUT: install_requires as the plan has it (docs/file-formats.md): PKG-INFO's
+# Requires-Dist when its Metadata-Version is 2.2 or later, else [project] (dependencies, then
+# each optional-dependencies group in file order, with "extra")
+planreqs() {
+	"$PY" -c 'import email.parser, json, sys, tomllib
+src, out = sys.argv[1:3]
+pi = email.parser.Parser().parse(open(src + "/PKG-INFO"))
+if tuple(map(int, pi["Metadata-Version"].split("."))) >= (2, 2):
+    reqs = [{"req": r} for r in pi.get_all("Requires-Dist") or []]
+else:
+    p = tomllib.load(open(src + "/pyproject.toml", "rb"))["project"]
+    reqs = [{"req": r} for r in p.get("dependencies", [])]
+    for e, rs in p.get("optional-dependencies", {}).items():
+        reqs += [{"req": r, "extra": e} for r in rs]
+json.dump(reqs, open(out, "w"), indent=1)' "$1" "$2"
+}
+planreqs "$S/rq_tb-1.0" "$TMP/rq-tb.json"
+planreqs "$S/rq_cfg-1.0" "$TMP/rq-cfg.json"
+planreqs "$S/rq_pp-1.0" "$TMP/rq-pp.json"
+planreqs "$S/rq_tbpp-1.0" "$TMP/rq-tbpp.json"
+ok "(the plan's requirements of the static PKG-INFO come from PKG-INFO, of [project] with extras)" sh -c \
+	'grep -q "extra ==" "$1" && ! grep -q "\"extra\":" "$1" && grep -q "\"extra\": \"Fast_Mode\"" "$2"' - "$TMP/rq-tb.json" "$TMP/rq-pp.json"
+ok "tinybuild, static PKG-INFO: the wheel's requirements are the plan's" "$WBGEN" build-wheel --env "$TMP/env1" \
+	--src "$S/rq_tb-1.0" --backend tinybuild --out "$TMP/w-rq" --expect rq-tb==1.0 --expect-requires "$TMP/rq-tb.json"
+ok "tinybuild, [project] with optional-dependencies" "$WBGEN" build-wheel --env "$TMP/env1" \
+	--src "$S/rq_tbpp-1.0" --backend tinybuild --out "$TMP/w-rq" --expect-requires "$TMP/rq-tbpp.json"
+ok "setuptools (setup.cfg), static PKG-INFO, extras written 'extra == \"fast_mode\"'" "$WBGEN" build-wheel \
+	--env "$TMP/env3" --src "$S/rq_cfg-1.0" --out "$TMP/w-rq" --log "$TMP/logs/rq-cfg.log" --expect-requires "$TMP/rq-cfg.json"
+ok "setuptools, [project] with optional-dependencies (markers, an extra name to normalise)" "$WBGEN" build-wheel \
+	--env "$TMP/env3" --src "$S/rq_pp-1.0" --backend setuptools.build_meta --out "$TMP/w-rq" \
+	--log "$TMP/logs/rq-pp.log" --expect-requires "$TMP/rq-pp.json"
+ok "(setuptools wrote the extras its own way)" sh -c '"$2" -c "import glob, sys, zipfile; sys.stdout.write(zipfile.ZipFile(glob.glob(sys.argv[1] + \"/rq_pp-1.0-*.whl\")[0]).read(\"rq_pp-1.0.dist-info/METADATA\").decode())" "$1" |
+	grep -q "^Requires-Dist: speedy.*or os_name.*) and extra == .fast.mode.$"' - "$TMP/w-rq" "$PY"
+echo null >"$TMP/rq-null.json"
+ok "null (dynamic): nothing checked" "$WBGEN" build-wheel --env "$TMP/env1" --src "$S/dyn-1.0" --backend tinybuild \
+	--out "$TMP/w-rq" --expect-requires "$TMP/rq-null.json"
+ok "an equivalent spelling of the plan's requirements matches" sh -c '"$2" -c "import json, sys
+r = json.load(open(sys.argv[1]))
+r.reverse()
+for e in r:
+    e[\"req\"] = e[\"req\"].replace(\"Other_Thing[B,a]\", \"other.thing [ a , b ]\").replace(\"<2,>=1.0\", \"<2, >=1.0\").replace(\"plain>=1.0,<2\", \"PLAIN <2,>=1.0\")
+r.append(r[0])
+json.dump(r, open(sys.argv[1], \"w\"))" "$1" && cat "$1"' - "$TMP/rq-tb.json" "$PY"
+ok "... order, case, spaces and duplicates ignored" "$WBGEN" build-wheel --env "$TMP/env1" \
+	--src "$S/rq_tb-1.0" --backend tinybuild --out "$TMP/w-rq" --expect-requires "$TMP/rq-tb.json"
+# forge: requirements missing from the wheel, requirements the plan lacks, and different ones
+rqforge() {
+	"$PY" -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+exec(sys.argv[3])
+json.dump(r, open(sys.argv[2], "w"))' "$@"
+}
+rqfail() {
+	_what=$1 _json=$2 _src=$3 _pat=$4
+	rm -rf "$TMP/w-forged"
+	_b=
+	case $_src in *_tb*) _b="--backend tinybuild" _env=$TMP/env1 ;; *) _b="--backend setuptools.build_meta" _env=$TMP/env3 ;; esac
+	fails_keep 1 "$_what" "$WBGEN" build-wheel --env "$_env" --src "$S/$_src" $_b --out "$TMP/w-forged" \
+		--log "$TMP/logs/forged.log" --expect-requires "$_json"
+	ok "... in one line naming the package and the difference" sh -c 'test "$(wc -l <"$1")" -eq 1 && grep -q -- "$2" "$1" || { cat "$1"; false; }' \
+		- "$TMP/last" "$_pat"
+	ok "... and no wheel is moved into WHEELDIR" sh -c 'test -z "$(ls -A "$1")"' - "$TMP/w-forged"
+}
+rqforge "$TMP/rq-pp.json" "$TMP/f1.json" 'r.append({"req": "forged>=1"})'
+rqfail "a requirement of the plan missing from the wheel" "$TMP/f1.json" rq_pp-1.0 \
+	"'rq-pp 1.0': the wheel's METADATA lacks the requirement 'forged>=1' of the plan"
+rqforge "$TMP/rq-pp.json" "$TMP/f2.json" 'del r[0]'
+# (setuptools 66 writes the old form "plain (~=1.0)"; it is compared parsed)
+rqfail "a requirement of the wheel the plan lacks" "$TMP/f2.json" rq_pp-1.0 \
+	"'rq-pp 1.0': the wheel's METADATA has the requirement 'plain (~=1.0)', which the plan lacks"
+rqforge "$TMP/rq-pp.json" "$TMP/f3.json" 'r[-1]["extra"] = "Fast_Mode"'
+rqfail "a requirement under another extra" "$TMP/f3.json" rq_pp-1.0 \
+	"lacks the requirement 'much; python_version >= '3.7' and os_name == 'posix'' (extra 'Fast_Mode') of the plan"
+rqforge "$TMP/rq-tbpp.json" "$TMP/f4.json" 'r[1]["req"] = "xdep[fast]>=1; python_version < \"5\""'
+rqfail "another marker" "$TMP/f4.json" rq_tbpp-1.0 "lacks the requirement 'xdep\[fast\]>=1; python_version < \"5\"' (extra 'x')"
+rqforge "$TMP/rq-tbpp.json" "$TMP/f5.json" 'del r[1]["extra"]'
+rqfail "an optional requirement taken as unconditional" "$TMP/f5.json" rq_tbpp-1.0 "lacks the requirement 'xdep"
+rqforge "$TMP/rq-tbpp.json" "$TMP/f6.json" 'r[1]["req"] = "xdep[fast,other]>=1; python_version < \"4\""'
+rqfail "other extras" "$TMP/f6.json" rq_tbpp-1.0 "lacks the requirement 'xdep\[fast,other\]"
+rqforge "$TMP/rq-tbpp.json" "$TMP/f7.json" 'r[0]["req"] = "plain>=0"'
+rqfail "a specifier the wheel lacks" "$TMP/f7.json" rq_tbpp-1.0 "'rq-tbpp 1.0': the wheel's METADATA lacks the requirement 'plain>=0'"
+rqforge "$TMP/rq-tbpp.json" "$TMP/f8.json" 'r[0]["req"] = "plain @ https://example.org/plain.tar.gz"'
+rqfail "a URL the wheel lacks" "$TMP/f8.json" rq_tbpp-1.0 "lacks the requirement 'plain @ https"
+rqforge "$TMP/rq-tb.json" "$TMP/f9.json" 'r[:] = [e for e in r if "byurl" not in e["req"]] + [{"req": "byurl @ https://example.org/other.tar.gz"}]'
+rqfail "another URL" "$TMP/f9.json" rq_tb-1.0 "lacks the requirement 'byurl @ https://example.org/other.tar.gz'"
+echo '[]' >"$TMP/f10.json"
+rqfail "an empty plan list against a wheel with requirements" "$TMP/f10.json" rq_tbpp-1.0 "has the requirement 'plain'"
+for bad in '{"req": "x"}' '[{"req": "x ~~ 1"}]' '[{"extra": "a"}]' '[{"req": "x", "extra": "a b"}]' '[1]' 'nonsense'; do
+	printf '%s\n' "$bad" >"$TMP/bad.json"
+	fails_keep 2 "a bad --expect-requires file exits 2 before building: $bad" "$WBGEN" build-wheel --env "$TMP/env1" \
+		--src "$S/rq_tbpp-1.0" --backend tinybuild --out "$TMP/w-bad" --expect-requires "$TMP/bad.json"
+	ok "... in one line naming the file" sh -c 'test "$(wc -l <"$1")" -eq 1 && grep -q "expect-requires .*bad.json" "$1" &&
+		! test -e "$2"' - "$TMP/last" "$TMP/w-bad"
+done
 
 # ---- a hand-written backend probing what the hook sees
 M=$TMP/mini
@@ -275,6 +384,6 @@ fails_keep 1 "an environment without python" "$WBGEN" hook --env "$TMP/nowhere" 
 ok "... named in the error" grep -q "no python in the environment" "$TMP/last"
 fails_keep 1 "a missing source tree" "$WBGEN" hook --env "$TMP/env0" --src "$TMP/nosrc" get_requires_for_build_wheel "$TMP/r.json"
 ok "... named in the error" grep -q "source tree .*nosrc. is not a directory" "$TMP/last"
-ok "help texts" sh -c '"$WBGEN" hook --help | grep -q "^usage: wbgen hook" && "$WBGEN" build-wheel --help | grep -q -- "--expect"'
+ok "help texts" sh -c '"$WBGEN" hook --help | grep -q "^usage: wbgen hook" && "$WBGEN" build-wheel --help | grep -q -- "--expect-requires FILE"'
 
 done_testing
