@@ -1,7 +1,9 @@
 # install.sh: `wbgen venv` and `wbgen install` against `python -m venv --without-pip` and
 # `pip install --no-deps --no-compile` of the same wheels (Debian's setuptools and pip wheels, plus
 # wheels made here with zipfile: .data directories, scripts, entry points, an executable file,
-# Root-Is-Purelib false), and hostile wheels that must be refused with nothing written.
+# Root-Is-Purelib false), and hostile wheels that must be refused with nothing written. Installing
+# over an installed distribution (another version, the same wheel) must leave what
+# `pip install --force-reinstall` leaves; an installed RECORD leading outside the env is refused.
 #
 # Expected differences between the two installs (everything else must be byte-identical, modes too):
 #   - paths: the environment's own path (in shebangs, pyvenv.cfg's command) is replaced by ENV;
@@ -66,6 +68,13 @@ modes = {'demo/tool.sh': 0o100755, 'demo-1.0.data/scripts/demo-py': 0o100755,
          'demo-1.0.data/scripts/demo-sh': 0o100755}
 if kind == 'demo':
     wheel(out + '/demo-1.0-py3-none-any.whl', 'demo-1.0', demo, modes=modes)
+elif kind == 'demo2':
+    # version 2, spelt DEMO (the same normalised name): tool.sh and the data file gone, two modules new
+    gone = ('demo/tool.sh', 'demo-1.0.data/data/share/demo/readme.txt')
+    d2 = [(n.replace('demo-1.0.', 'DEMO-2.0.'), d) for n, d in demo if n not in gone]
+    d2 += [('demo/extra.py', b'E = 1\n'), ('demo/sub/new.py', b'N = 2\n')]
+    wheel(out + '/DEMO-2.0-py3-none-any.whl', 'DEMO-2.0', d2,
+          modes={k.replace('demo-1.0.', 'DEMO-2.0.'): v for k, v in modes.items()})
 elif kind == 'plat':
     wheel(out + '/platdemo-2.0-py3-none-any.whl', 'platdemo-2.0', [('platdemo/__init__.py', b'Y = 2\n')],
           purelib=False)
@@ -275,6 +284,87 @@ ok "interrupted install: the env is then the same as a clean install" sh -c 'sed
 	exit $rc' - "$TMP/iv" "$TMP/fv"
 ok "--record-installer" sh -c '"$WBGEN" venv --python "$PY" "$1" && "$WBGEN" install --env "$1" --record-installer=pip "$2" &&
 	grep -qx pip "$1"/lib/python3*/site-packages/demo-1.0.dist-info/INSTALLER' - "$TMP/ri" "$TMP/w/demo-1.0-py3-none-any.whl"
+
+# ---- installing over an installed distribution: as pip install --no-deps --force-reinstall
+"$PY" "$TMP/mkwheel.py" "$TMP/w" demo2
+V1="$TMP/w/demo-1.0-py3-none-any.whl"
+V2="$TMP/w/DEMO-2.0-py3-none-any.whl"
+"$WBGEN" venv --python "$PY" "$TMP/uw"
+"$PY" -m venv --without-pip "$TMP/up"
+same_as_pip() {
+	[ -n "$PIPWHL" ] || return 0
+	ok "$1: the same tree as pip --force-reinstall" sh -c 'sed -i "s|$2|ENV|" "$1/pyvenv.cfg" "$2/pyvenv.cfg";
+		"$PY" "$TMP/compare.py" "$1" "$2"; rc=$?; sed -i "s|ENV|$2|" "$2/pyvenv.cfg"; sed -i "s|ENV|$1|" "$1/pyvenv.cfg"
+		exit $rc' - "$TMP/uw" "$TMP/up"
+}
+step() {
+	ok "$1: wbgen install" "$WBGEN" install --env "$TMP/uw" "$2"
+	if [ -n "$PIPWHL" ]; then
+		ok "$1: pip install --force-reinstall" "$TMP/up/bin/python" "$PIPWHL/pip" install -q --no-deps --no-compile \
+			--no-index --force-reinstall "$2"
+	fi
+	same_as_pip "$1"
+	ok "$1: RECORD verifies, and every file of the distribution is in it" "$TMP/uw/bin/python" -c '
+import base64, csv, glob, hashlib, os, sys
+sp = glob.glob(sys.argv[1] + "/lib/python3*/site-packages")[0]
+recs = glob.glob(sp + "/*.dist-info/RECORD")
+assert len(recs) == 1, recs
+listed = set()
+for path, h, size in csv.reader(open(recs[0])):
+    p = os.path.normpath(os.path.join(sp, path))
+    listed.add(p)
+    if h:
+        d = base64.urlsafe_b64encode(hashlib.sha256(open(p, "rb").read()).digest()).rstrip(b"=").decode()
+        assert h == "sha256=" + d and int(size) == os.path.getsize(p), p
+for d, dirs, files in os.walk(sp):
+    for f in files:
+        assert os.path.join(d, f) in listed, os.path.join(d, f)' "$TMP/uw"
+}
+compile_both() {
+	for e in "$TMP/uw" "$TMP/up"; do "$e/bin/python" -m compileall -q "$e"/lib/python3*/site-packages; done
+}
+step "v1" "$V1"
+compile_both
+ok "v1: byte-code written" sh -c 'test -d "$1"/lib/python3*/site-packages/demo/__pycache__' - "$TMP/uw"
+step "v2 over v1 (a file gone, two new, __pycache__ of the old)" "$V2"
+ok "v2 over v1: the old files, their directories and byte-code are gone" sh -c 'sp=$(echo "$1"/lib/python3*/site-packages);
+	test ! -e "$sp/demo/tool.sh" && test ! -e "$1/share/demo" && test ! -e "$sp/demo-1.0.dist-info" &&
+	test ! -e "$sp/demo/__pycache__" && test ! -e "$sp/__pycache__" && test -f "$sp/demo/sub/new.py" &&
+	test -f "$sp/DEMO-2.0.dist-info/RECORD" && "$1/bin/demo-cli" | grep -qx demo-main' - "$TMP/uw"
+step "v2 again" "$V2"
+compile_both
+step "v2 once more, over byte-code" "$V2"
+step "v1 over v2 (a downgrade)" "$V1"
+ok "v1 over v2: the new files are gone" sh -c 'sp=$(echo "$1"/lib/python3*/site-packages);
+	test ! -e "$sp/demo/sub" && test ! -e "$sp/demo/extra.py" && test ! -e "$sp/DEMO-2.0.dist-info" &&
+	test -f "$1/share/demo/readme.txt"' - "$TMP/uw"
+ok "no staging directory left" sh -c '! ls -a "$1" | grep -q wbgen-install' - "$TMP/uw"
+
+# a RECORD of the installed distribution pointing outside the environment: refused, nothing removed
+"$WBGEN" venv --python "$PY" "$TMP/ov"
+"$WBGEN" install --env "$TMP/ov" "$V1"
+OREC=$(echo "$TMP"/ov/lib/python3*/site-packages/demo-1.0.dist-info/RECORD)
+cp "$OREC" "$TMP/orec"
+echo outside >"$TMP/outside.txt"
+ln -s "$TMP" "$(dirname "$(dirname "$OREC")")/outlink"
+osnap() { (cd "$TMP" && find ov outside.txt -exec ls -ld --time-style=+%s {} + | sort) >"$TMP/osnap.$1"; }
+for row in ../../../../outside.txt "$TMP/outside.txt" outlink/outside.txt ../../../../ov-not/x; do
+	{ cat "$TMP/orec"; echo "$row,,"; } >"$OREC"
+	osnap before
+	fails 1 "RECORD row '$row' leaving the env: refused" "$WBGEN" install --env "$TMP/ov" "$V2"
+	cp "$TMP/err" "$TMP/rerr"
+	ok "RECORD row '$row': one line naming it" sh -c 'test $(wc -l <"$1") = 1 && grep -qF "'"'"'$2'"'"'" "$1"' - "$TMP/rerr" "$row"
+	osnap after
+	ok "RECORD row '$row': nothing removed or written" cmp "$TMP/osnap.before" "$TMP/osnap.after"
+done
+cp "$TMP/orec" "$OREC"
+ok "the same RECORD, back in order: replaced" "$WBGEN" install --env "$TMP/ov" "$V2"
+ok "the symbolic link and what it leads to are left alone" sh -c 'test -L "$1"/lib/python3*/site-packages/outlink &&
+	grep -qx outside "$2/outside.txt"' - "$TMP/ov" "$TMP"
+rm -f "$TMP"/ov/lib/python3*/site-packages/DEMO-2.0.dist-info/RECORD
+fails 1 "an installed distribution without RECORD: refused" "$WBGEN" install --env "$TMP/ov" "$V1"
+cp "$TMP/err" "$TMP/rerr"
+ok "without RECORD: the error says so" grep -q "DEMO-2.0.dist-info/RECORD" "$TMP/rerr"
 
 # ---- hostile wheels: refused in one line, nothing written (inside the env or outside)
 "$WBGEN" venv --python "$PY" "$TMP/hv"

@@ -418,3 +418,51 @@ void wheel_relpath(const char *from, const char *to, struct buf *out)
 		s++;
 	buf_adds(out, s);
 }
+
+/* Append one path's components to out (a root-relative path), resolving "." and ".." lexically. */
+static int add_components(struct buf *out, const char *s)
+{
+	while (*s) {
+		size_t n = strcspn(s, "/");
+
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			char *slash;
+
+			if (!out->len)
+				return -1;
+			slash = strrchr(out->s, '/');
+			buf_setlen(out, slash ? (size_t)(slash - out->s) : 0);
+		} else if (n && !(n == 1 && s[0] == '.')) {
+			if (out->len)
+				buf_addch(out, '/');
+			buf_add(out, s, n);
+		}
+		s += n;
+		while (*s == '/')
+			s++;
+	}
+	return 0;
+}
+
+int wheel_record_target(const char *root, const char *libdir, const char *path, struct buf *out)
+{
+	struct buf t = BUF_INIT;
+	size_t rl = strlen(root);
+	int ret = -1;
+
+	while (rl > 1 && root[rl - 1] == '/')
+		rl--;
+	if (path[0] == '/') {
+		if (strncmp(path, root, rl) != 0 || path[rl] != '/' || add_components(&t, path + rl + 1))
+			goto out;
+	} else if (add_components(&t, libdir) || add_components(&t, path)) {
+		goto out;
+	}
+	if (!t.len)
+		goto out;
+	buf_add(out, t.s, t.len);
+	ret = 0;
+out:
+	buf_release(&t);
+	return ret;
+}

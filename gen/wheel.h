@@ -71,6 +71,11 @@ int wheel_launcher(const char *python, const struct entry_point *ep, struct buf 
 /* Append the relative path from directory 'from' to file 'to' (both relative to one root, '/'
  * separated, already safe) to out, e.g. ("lib/python3.11/site-packages", "bin/x") -> "../../../bin/x". */
 void wheel_relpath(const char *from, const char *to, struct buf *out);
+/* Append to out where path, a RECORD row of a distribution installed in libdir (relative to the
+ * environment root, '/' separated), is relative to root: "." and ".." resolved lexically, an
+ * absolute path accepted only under root. Returns 0, or -1 (out untouched) when it leaves the
+ * environment or names its root. */
+int wheel_record_target(const char *root, const char *libdir, const char *path, struct buf *out);
 
 /* Where things go in an environment, relative to its root (as sysconfig's venv scheme says). */
 struct wheel_env {
@@ -86,7 +91,10 @@ void wheel_env_release(struct wheel_env *env);
 /* Install the wheel files paths[0..n) into env: everything is extracted, verified and laid out in
  * a staging directory inside the environment first, then moved into place (each .dist-info last),
  * so a failure writes nothing and an interrupted run is repaired by a retry. Two wheels writing
- * one file is an error. Returns 0, or -1 with a one-line message naming the wheel in err. */
+ * one file is an error. A distribution already installed under the same normalised name (any
+ * version) is replaced as by pip install --force-reinstall: the files its RECORD lists are
+ * removed (see wheel_uninstall.c for the order). Returns 0, or -1 with a one-line message
+ * naming the wheel in err. */
 int wheel_install(const struct wheel_env *env, const char *const *paths, size_t n, struct buf *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "buf.h"
+#include "strlist.h"
 #include "wheel.h"
 
 struct member {
@@ -48,5 +49,31 @@ int wheel_write_new(const char *path, const void *data, size_t len, int exec, st
 int wheel_extract(struct wheel_job *j, struct buf *err);
 /* Read member name of j (from its extracted copy) into out. Returns 0, or -1 with err. */
 int wheel_read_member(const struct wheel_job *j, const char *name, struct buf *out, struct buf *err);
+
+/* A distribution found installed in the environment, to be replaced. */
+struct old_dist {
+	char *distinfo;           /* its .dist-info directory, relative to the root */
+	struct strlist files;     /* what its RECORD lists, relative to the root, checked to stay inside */
+};
+
+struct removal {
+	struct old_dist *v;
+	size_t n, alloc;
+	struct strlist keep;      /* every file the new wheels install (sorted): replaced by rename, not removed */
+};
+
+/* Set up an empty removal (no allocation). */
+void removal_init(struct removal *rm);
+/* Free everything rm owns. */
+void removal_release(struct removal *rm);
+/* Find in env the installed distributions named like the wheels jobs[0..n) (already staged) and
+ * read their RECORDs into rm. Removes nothing. Returns 0, or -1 with err (no RECORD, a RECORD path
+ * leaving the environment, directly or through a symbolic link). */
+int removal_plan(struct removal *rm, const struct wheel_env *env, const struct wheel_job *jobs, size_t n,
+		 struct buf *err);
+/* Remove the planned files not in rm->keep: the old .dist-info directories' when distinfo, the
+ * others (and the __pycache__ entries of their .py files) otherwise; then remove the directories
+ * this left without files, as pip does. Returns 0, or -1 with err. */
+int removal_run(const struct removal *rm, const struct wheel_env *env, int distinfo, struct buf *err);
 
 #endif

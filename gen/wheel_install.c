@@ -4,7 +4,9 @@
  * RECORD, then each file is moved to STAGE/tree/<its place in the environment>, scripts rewritten,
  * console scripts, INSTALLER and RECORD written. Only when every wheel is staged are the files renamed
  * into the environment, the .dist-info directories last: a package is visible to importlib.metadata
- * only once all its files are in place, and a retry after an interruption simply overwrites. The
+ * only once all its files are in place, and a retry after an interruption simply overwrites. A
+ * distribution already installed under a new wheel's name is replaced in between (wheel_uninstall.c
+ * describes the order: its files are removed only once the new ones are staged). The
  * staging directory is ROOT/.wbgen-install-PID-XXXXXX; one left by a killed install is removed by the
  * next install into the environment once process PID is gone. */
 #include "config.h"
@@ -512,10 +514,12 @@ static void remove_stale_stages(const char *root)
 int wheel_install(const struct wheel_env *env, const char *const *paths, size_t n, struct buf *err)
 {
 	struct wheel_job *jobs = xcalloc(n ? n : 1, sizeof(*jobs));
+	struct removal rm;
 	char *stage = xasprintf("%s/.wbgen-install-%ld-XXXXXX", env->root, (long)getpid()), *tree = NULL;
 	size_t i;
 	int ret = -1;
 
+	removal_init(&rm);
 	remove_stale_stages(env->root);
 	if (!mkdtemp(stage)) {
 		buf_addf(err, "cannot create a staging directory in '%s': %s", env->root, strerror(errno));
@@ -532,14 +536,19 @@ int wheel_install(const struct wheel_env *env, const char *const *paths, size_t 
 		    stage_record(&jobs[i], env, tree, err))
 			goto out;
 	}
+	if (removal_plan(&rm, env, jobs, n, err) || removal_run(&rm, env, 0, err))
+		goto out;
 	for (i = 0; i < n; i++)
 		if (move_in(&jobs[i], env, tree, 0, err))
 			goto out;
+	if (removal_run(&rm, env, 1, err))
+		goto out;
 	for (i = 0; i < n; i++)
 		if (move_in(&jobs[i], env, tree, 1, err))
 			goto out;
 	ret = 0;
 out:
+	removal_release(&rm);
 	wheel_remove_tree(stage);
 	for (i = 0; i < n; i++)
 		job_release(&jobs[i]);

@@ -1,10 +1,16 @@
-/* wheel-test.c: RECORD parsing and checking, entry points, path safety, shebangs, launchers, relpath. */
+/* wheel-test.c: RECORD parsing and checking, entry points, path safety, shebangs, launchers, relpath,
+ * RECORD targets, and replacing an installed distribution in a scratch environment. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "fsutil.h"
 #include "sha256.h"
 #include "wheel.h"
+#include "wheel_impl.h"
 #include "tap.h"
 
 static void test_record_parse(void)
@@ -292,6 +298,214 @@ static void test_relpath(void)
 	}
 }
 
+static void test_record_target(void)
+{
+	static const char sp[] = "lib/python3.11/site-packages";
+	static const struct {
+		const char *libdir, *path, *want; /* want NULL: refused */
+	} cases[] = {
+		{ sp, "pkg/a.py", "lib/python3.11/site-packages/pkg/a.py" },
+		{ sp, "../../../bin/foo", "bin/foo" },
+		{ sp, "./pkg//a.py", "lib/python3.11/site-packages/pkg/a.py" },
+		{ sp, "pkg/../b.py", "lib/python3.11/site-packages/b.py" },
+		{ sp, "../../../share/x/../y", "share/y" },
+		{ sp, "../../../../outside", NULL },
+		{ sp, "../../../..", NULL },
+		{ sp, "../../..", NULL },
+		{ sp, "../../../bin/../../x", NULL },
+		{ sp, "/env/bin/foo", "bin/foo" },
+		{ sp, "/env/lib/../bin/foo", "bin/foo" },
+		{ sp, "/env/../x", NULL },
+		{ sp, "/envx/bin/foo", NULL },
+		{ sp, "/env", NULL },
+		{ sp, "/env/", NULL },
+		{ sp, "/etc/passwd", NULL },
+		{ "", "a/b", "a/b" },
+		{ "", "../a", NULL },
+		{ "", "", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct buf out = BUF_INIT;
+		int rc = wheel_record_target("/env", cases[i].libdir, cases[i].path, &out);
+
+		is_int(rc == 0, cases[i].want != NULL, "wheel_record_target('%s', '%s') accepts=%d", cases[i].libdir,
+		       cases[i].path, cases[i].want != NULL);
+		if (cases[i].want)
+			is_str(out.s, cases[i].want, "wheel_record_target('%s', '%s')", cases[i].libdir, cases[i].path);
+		else
+			ok(out.len == 0, "wheel_record_target('%s', '%s') leaves out alone", cases[i].libdir, cases[i].path);
+		buf_release(&out);
+	}
+	/* a root given with a trailing slash */
+	{
+		struct buf out = BUF_INIT;
+
+		ok(wheel_record_target("/env/", sp, "/env/bin/x", &out) == 0 && strcmp(out.s, "bin/x") == 0,
+		   "wheel_record_target: root with a trailing slash");
+		buf_release(&out);
+	}
+	/* the inverse of wheel_relpath for every target in the environment */
+	{
+		static const char *const to[] = { "bin/foo", "lib/python3.11/site-packages/p/a.py", "share/x/y",
+						  "lib/python3.11/x" };
+
+		for (i = 0; i < ARRAY_SIZE(to); i++) {
+			struct buf rel = BUF_INIT, out = BUF_INIT;
+
+			wheel_relpath(sp, to[i], &rel);
+			ok(wheel_record_target("/env", sp, rel.s, &out) == 0, "record_target(relpath('%s')) accepted", to[i]);
+			is_str(out.s, to[i], "record_target(relpath('%s')) round trip", to[i]);
+			buf_release(&rel);
+			buf_release(&out);
+		}
+	}
+}
+
+static void put(const char *root, const char *rel, const char *text)
+{
+	struct buf p = BUF_INIT;
+
+	buf_addf(&p, "%s/%s", root, rel);
+	if (mkdir_parents(p.s) || write_file(p.s, text, strlen(text), WRITE_NOSYNC))
+		diag("cannot write '%s': %s", p.s, strerror(errno));
+	buf_release(&p);
+}
+
+static int there(const char *root, const char *rel)
+{
+	struct buf p = BUF_INIT;
+	struct stat st;
+	int r;
+
+	buf_addf(&p, "%s/%s", root, rel);
+	r = lstat(p.s, &st) == 0;
+	buf_release(&p);
+	return r;
+}
+
+#define SP "lib/python3.11/site-packages"
+
+/* An environment holding foo 1.0 (and bar, which must be left alone). */
+static void make_env(const char *root, const char *extra_row)
+{
+	struct buf rec = BUF_INIT;
+
+	put(root, SP "/foo/__init__.py", "");
+	put(root, SP "/foo/old.py", "");
+	put(root, SP "/foo/__pycache__/old.cpython-311.pyc", "");
+	put(root, SP "/foo/__pycache__/__init__.cpython-311.pyc", "");
+	put(root, SP "/foo/gone/deep/x.txt", "");
+	put(root, SP "/foo_bar.py", "");
+	put(root, "share/foo/readme", "");
+	put(root, "bin/foo-cli", "");
+	put(root, "bin/python", "");
+	put(root, SP "/bar/__init__.py", "");
+	put(root, SP "/bar-1.0.dist-info/RECORD", "bar/__init__.py,,\n");
+	buf_adds(&rec, "foo/__init__.py,,\nfoo/old.py,,\nfoo/gone/deep/x.txt,,\nfoo_bar.py,,\n"
+		       "../../../share/foo/readme,,\n../../../bin/foo-cli,,\nFoo-1.0.dist-info/METADATA,,\n"
+		       "Foo-1.0.dist-info/RECORD,,\n");
+	if (extra_row)
+		buf_addf(&rec, "%s,,\n", extra_row);
+	put(root, SP "/Foo-1.0.dist-info/METADATA", "Name: Foo\n");
+	put(root, SP "/Foo-1.0.dist-info/RECORD", rec.s);
+	buf_release(&rec);
+}
+
+static void test_removal(void)
+{
+	char tmpl[] = "/tmp/wheel-test-XXXXXX";
+	char *root = mkdtemp(tmpl);
+	struct wheel_env env;
+	struct wheel_job job;
+	struct removal rm;
+	struct buf err = BUF_INIT, outside = BUF_INIT;
+	static const char *const gone[] = {
+		SP "/foo/old.py", SP "/foo/__pycache__", SP "/foo/gone", SP "/foo_bar.py", "share/foo",
+		SP "/Foo-1.0.dist-info",
+	};
+	static const char *const kept[] = {
+		SP "/foo/__init__.py", "bin/foo-cli", "bin/python", SP "/bar/__init__.py", SP "/bar-1.0.dist-info/RECORD",
+		"share",
+	};
+	size_t i;
+
+	if (!root) {
+		ok(0, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	memset(&env, 0, sizeof(env));
+	env.root = root;
+	env.purelib = env.platlib = (char *)SP;
+	memset(&job, 0, sizeof(job));
+	job.distinfo = (char *)"foo-2.0.dist-info";
+	job.ni = job.ai = 2;
+	job.inst = xcalloc(2, sizeof(*job.inst));
+	job.inst[0].dest = (char *)SP "/foo/__init__.py";
+	job.inst[1].dest = (char *)"bin/foo-cli";
+
+	/* refused rows: nothing is removed */
+	buf_addf(&outside, "%s-outside", root);
+	put(outside.s, "x", "");
+	{
+		struct buf link = BUF_INIT;
+
+		buf_addf(&link, "%s/" SP "/link", root);
+		make_env(root, NULL);
+		ok(symlink(outside.s, link.s) == 0, "symlink to outside");
+		buf_release(&link);
+	}
+	{
+		const char *bad[] = { "../../../../x", "link/x", "/etc/passwd", NULL };
+		struct buf row = BUF_INIT;
+
+		buf_addf(&row, "%s/x", outside.s);
+		bad[3] = row.s;
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
+			make_env(root, bad[i]);
+			removal_init(&rm);
+			buf_reset(&err);
+			ok(removal_plan(&rm, &env, &job, 1, &err) != 0, "removal_plan refuses RECORD row '%s'", bad[i]);
+			ok(strstr(err.s, bad[i]) != NULL && !strchr(err.s, '\n'), "the error names '%s': %s", bad[i], err.s);
+			removal_release(&rm);
+			ok(there(root, SP "/foo/old.py") && there(outside.s, "x"), "row '%s': nothing removed", bad[i]);
+		}
+		buf_release(&row);
+	}
+
+	make_env(root, NULL);
+	removal_init(&rm);
+	buf_reset(&err);
+	ok(removal_plan(&rm, &env, &job, 1, &err) == 0, "removal_plan: %s", err.s);
+	is_int((long long)rm.n, 1, "one installed distribution found (Foo, for foo)");
+	if (rm.n == 1) {
+		is_str(rm.v[0].distinfo, SP "/Foo-1.0.dist-info", "its .dist-info");
+		is_int((long long)rm.v[0].files.n, 8, "its RECORD's rows");
+	}
+	ok(removal_run(&rm, &env, 0, &err) == 0, "removal_run, files: %s", err.s);
+	ok(there(root, SP "/Foo-1.0.dist-info/RECORD"), "the old .dist-info stays until the new files are in");
+	ok(!there(root, SP "/foo/old.py") && there(root, SP "/foo/__init__.py"), "old files removed, replaced ones kept");
+	ok(removal_run(&rm, &env, 1, &err) == 0, "removal_run, .dist-info: %s", err.s);
+	for (i = 0; i < ARRAY_SIZE(gone); i++)
+		ok(!there(root, gone[i]), "'%s' removed", gone[i]);
+	for (i = 0; i < ARRAY_SIZE(kept); i++)
+		ok(there(root, kept[i]), "'%s' kept", kept[i]);
+	removal_release(&rm);
+
+	/* nothing installed under the name: nothing planned */
+	job.distinfo = (char *)"baz-1.0.dist-info";
+	removal_init(&rm);
+	ok(removal_plan(&rm, &env, &job, 1, &err) == 0 && rm.n == 0, "removal_plan: nothing named baz");
+	removal_release(&rm);
+
+	free(job.inst);
+	wheel_remove_tree(root);
+	wheel_remove_tree(outside.s);
+	buf_release(&outside);
+	buf_release(&err);
+}
+
 int main(void)
 {
 	plan_no_plan();
@@ -302,5 +516,7 @@ int main(void)
 	test_shebang();
 	test_launcher();
 	test_relpath();
+	test_record_target();
+	test_removal();
 	return done_testing();
 }
