@@ -347,7 +347,12 @@ OREC=$(echo "$TMP"/ov/lib/python3*/site-packages/demo-1.0.dist-info/RECORD)
 cp "$OREC" "$TMP/orec"
 echo outside >"$TMP/outside.txt"
 ln -s "$TMP" "$(dirname "$(dirname "$OREC")")/outlink"
-osnap() { (cd "$TMP" && find ov outside.txt -exec ls -ld --time-style=+%s {} + | sort) >"$TMP/osnap.$1"; }
+# every entry, and the size and mtime of everything but directories (whose mtimes move when the
+# installer's staging directory comes and goes, which writes nothing)
+osnap() {
+	(cd "$TMP" && find ov outside.txt \( -type d -printf '%y %m %p\n' \) -o -printf '%y %m %s %T@ %p %l\n' | sort) \
+		>"$TMP/osnap.$1"
+}
 for row in ../../../../outside.txt "$TMP/outside.txt" outlink/outside.txt ../../../../ov-not/x; do
 	{ cat "$TMP/orec"; echo "$row,,"; } >"$OREC"
 	osnap before
