@@ -9,6 +9,7 @@
 #include "config.h"
 #include "cmds.h"
 #include "fetch.h"
+#include "discovered.h"
 #include "fsutil.h"
 #include "plan.h"
 #include "pyenv.h"
@@ -42,6 +43,10 @@ const char usage_resolve[] =
 	"  --pre                   allow pre-releases\n"
 	"  --offline               use only the cache and the sdists already downloaded\n"
 	"  -v, --verbose           progress on standard error\n"
+	"\n"
+	"Requirements that building found (OUTDIR/discovered.json: what get_requires_for_build_wheel\n"
+	"returned, install requirements of packages whose metadata was dynamic) are planned as if\n"
+	"they had been known up front.\n"
 	"\n"
 	"Credentials for private indexes come from the URL or a netrc file ($NETRC or\n"
 	"~/.netrc); they are never printed. As in pip, a --hash on any requirement (or\n"
@@ -86,6 +91,7 @@ int cmd_resolve(int argc, char **argv)
 	struct buf cli = BUF_INIT, err = BUF_INIT, cache = BUF_INIT, http = BUF_INIT;
 	struct reqset reqs, cons;
 	struct resolve_options ro;
+	struct discovered disc;
 	struct fetch_options fo;
 	struct fetcher fetcher;
 	struct pyenv pe;
@@ -157,6 +163,7 @@ int cmd_resolve(int argc, char **argv)
 
 	reqset_init(&reqs);
 	reqset_init(&cons);
+	discovered_init(&disc);
 	resolve_options_init(&ro);
 	pyenv_init(&pe);
 	plan_init(&plan);
@@ -208,6 +215,15 @@ int cmd_resolve(int argc, char **argv)
 	ro.outdir = outdir;
 	ro.fetcher = &fetcher;
 	ro.verbose = verbose;
+	{
+		char *dpath = xasprintf("%s/discovered.json", outdir);
+		int r = discovered_load(&disc, dpath, &err);
+
+		free(dpath);
+		if (r < 0)
+			goto fail;
+		ro.discovered = &disc;
+	}
 	if (resolve(&ro, &reqs, &cons, &plan, &err) < 0 || plan_write(&plan, outdir, &err) < 0)
 		goto fail;
 	{
@@ -243,6 +259,7 @@ done:
 	resolve_options_release(&ro);
 	reqset_release(&reqs);
 	reqset_release(&cons);
+	discovered_release(&disc);
 out_args:
 	strlist_release(&req_files);
 	strlist_release(&cons_files);

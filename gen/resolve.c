@@ -7,6 +7,7 @@
 #include "names.h"
 #include "resolve_impl.h"
 #include "url.h"
+#include "version.h"
 
 /* ---- projects by name */
 
@@ -175,6 +176,38 @@ static int dep_applies(struct resolver *r, const struct proj *p, const struct re
 	return v;
 }
 
+/* The requirements that building package pi at its chosen version turned up (discovered.json). */
+static int add_discovered(struct resolver *r, size_t pi, size_t **queue, size_t *nq, size_t *aq)
+{
+	const struct discovered *d = r->o->discovered;
+	size_t i;
+
+	for (i = 0; d && i < d->n; i++) {
+		const struct discovered_req *e = &d->v[i];
+		const struct proj *p = &r->p[pi];
+		struct buf me = BUF_INIT;
+		int v;
+
+		if (p->chosen < 0 || strcmp(e->name, p->name) != 0 || version_cmp(&e->v, &p->c[p->chosen].v) != 0)
+			continue;
+		/* a package whose install requirements were static has them from its metadata already */
+		if (e->type == REQ_INSTALL && p->info.deps_source != DEPS_DYNAMIC)
+			continue;
+		if (e->type == REQ_INSTALL) {
+			v = dep_applies(r, p, &e->req, NULL);
+		} else {
+			v = requirement_applies(&e->req, &r->o->target->markers, NULL, 0, &me);
+			if (v < 0)
+				buf_addf(r->err, "%s %s: cannot evaluate the marker of '%s': %s", p->name,
+					 resolve_chosen_version(p), e->req.text, me.s);
+			buf_release(&me);
+		}
+		if (v < 0 || (v && add_demand(r, &e->req, (long)pi, e->type, NULL, queue, nq, aq) < 0))
+			return -1;
+	}
+	return 0;
+}
+
 static int build_demands(struct resolver *r)
 {
 	size_t *queue = NULL, nq = 0, aq = 0, qi, i;
@@ -235,6 +268,8 @@ static int build_demands(struct resolver *r)
 			if (v < 0 || (v && add_demand(r, req, (long)pi, REQ_INSTALL, NULL, &queue, &nq, &aq) < 0))
 				goto out;
 		}
+		if (add_discovered(r, pi, &queue, &nq, &aq) < 0)
+			goto out;
 	}
 	rc = 0;
 out:

@@ -12,6 +12,7 @@
 #define WBGEN_RESOLVE_H
 
 #include "buf.h"
+#include "discovered.h"
 #include "fetch.h"
 #include "plan.h"
 #include "pyenv.h"
@@ -26,6 +27,7 @@ struct resolve_options {
 	struct fetcher *fetcher;
 	int verbose;                /* progress on stderr */
 	int max_rounds;             /* give up when the choices do not settle (default 100) */
+	const struct discovered *discovered; /* requirements found at build time, or NULL */
 };
 
 /* Fill the defaults (empty index list, 100 rounds). */
