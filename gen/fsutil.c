@@ -89,17 +89,8 @@ int write_file(const char *path, const void *data, size_t len, unsigned flags)
 		free(tmp);
 		return -1;
 	}
-	while (len > 0) {
-		ssize_t n = write(fd, s, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		s += n;
-		len -= (size_t)n;
-	}
+	if (write_all(fd, s, len) < 0)
+		goto fail;
 	if (fchmod(fd, 0644) < 0 || (!(flags & WRITE_NOSYNC) && fsync(fd) < 0))
 		goto fail;
 	if (close(fd) < 0) {
@@ -119,6 +110,24 @@ fail:
 	free(tmp);
 	errno = saved;
 	return -1;
+}
+
+int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }
 
 int path_exists(const char *path)

@@ -21,6 +21,8 @@ int write_file(const char *path, const void *data, size_t len, unsigned flags);
 int write_file_atomic(const char *path, const void *data, size_t len);
 /* Non-zero when the file at path holds exactly data[0..len). */
 int file_equals(const char *path, const void *data, size_t len);
+/* Write all of data[0..len) to fd, retrying short writes and EINTR. 0, or -1 with errno set. */
+int write_all(int fd, const void *data, size_t len);
 /* Non-zero when path exists (any type). */
 int path_exists(const char *path);
 

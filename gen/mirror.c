@@ -229,17 +229,9 @@ static int copy_file(const char *src, const char *dst)
 		errno = e;
 		return -1;
 	}
-	while ((n = read(in, b, sizeof(b))) > 0) {
-		ssize_t w = 0;
-
-		while (w < n) {
-			ssize_t k = write(outfd, b + w, (size_t)(n - w));
-
-			if (k < 0)
-				goto fail;
-			w += k;
-		}
-	}
+	while ((n = read(in, b, sizeof(b))) > 0)
+		if (write_all(outfd, b, (size_t)n) < 0)
+			goto fail;
 	if (n < 0 || fsync(outfd) < 0)
 		goto fail;
 	close(in);

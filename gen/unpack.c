@@ -15,6 +15,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "fsutil.h"
 #include "unpack.h"
 
 static struct archive *open_reader(const char *path, struct buf *err)
@@ -431,22 +432,6 @@ static void entry_times(struct archive_entry *e, struct timespec ts[2])
 		ts[1].tv_nsec = UTIME_OMIT;
 	}
 	ts[0] = ts[1];
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /* Count got more bytes of member name against the limits. */

@@ -70,18 +70,10 @@ int wheel_write_new(const char *path, const void *data, size_t len, int exec, st
 		buf_addf(err, "cannot create '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
+	if (write_all(fd, p, len) < 0) {
+		buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+		close(fd);
+		return -1;
 	}
 	if (exec && fchmod(fd, (0777 & ~wheel_umask()) | 0111)) {
 		buf_addf(err, "cannot chmod '%s': %s", path, strerror(errno));
@@ -117,23 +109,12 @@ static int extract_member(struct archive *a, const char *path, struct member *m,
 	sha256_init(&c);
 	m->size = 0;
 	while ((got = archive_read_data(a, block, sizeof(block))) > 0) {
-		const char *p = block;
-		size_t left = (size_t)got;
-
-		sha256_update(&c, block, left);
-		m->size += left;
-		while (left) {
-			ssize_t w = write(fd, p, left);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0) {
-				buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
-				close(fd);
-				return -1;
-			}
-			p += w;
-			left -= (size_t)w;
+		sha256_update(&c, block, (size_t)got);
+		m->size += (size_t)got;
+		if (write_all(fd, block, (size_t)got) < 0) {
+			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+			close(fd);
+			return -1;
 		}
 	}
 	if (got < 0) {
