@@ -19,6 +19,7 @@
 #include "pyenv.h"
 #include "reqfile.h"
 #include "resolve.h"
+#include "sha256.h"
 #include "url.h"
 #include "utf8.h"
 #include "util.h"
@@ -178,6 +179,28 @@ static int write_build(const struct plan *plan, const struct pyenv *pe, const ch
 	return r;
 }
 
+/* OUTDIR/.wbgen-resolved: the sha256 of the discovered.json this plan was made from, written
+ * last. A build that finds it differs from discovered.json's (a resolve was interrupted) resolves
+ * again. */
+static int write_resolved_mark(const char *outdir, struct buf *err)
+{
+	char *dpath = xasprintf("%s/discovered.json", outdir), *mpath = xasprintf("%s/.wbgen-resolved", outdir);
+	struct buf d = BUF_INIT;
+	int r = 0;
+
+	if (sha256_file_hex(dpath, &d) < 0)
+		buf_adds(&d, "none");
+	buf_addch(&d, '\n');
+	if (write_file(mpath, d.s, d.len, WRITE_IF_CHANGED) < 0) {
+		buf_addf(err, "cannot write '%s': %s", mpath, strerror(errno));
+		r = -1;
+	}
+	free(dpath);
+	free(mpath);
+	buf_release(&d);
+	return r;
+}
+
 int cmd_resolve(int argc, char **argv)
 {
 	const struct command *self = command_find("resolve");
@@ -321,7 +344,7 @@ int cmd_resolve(int argc, char **argv)
 	}
 	lockfd = lock_outdir(outdir);
 	if (resolve(&ro, &reqs, &cons, &plan, &err) < 0 || write_build(&plan, &pe, outdir, argc, argv, &err) < 0 ||
-	    plan_write(&plan, outdir, &err) < 0)
+	    plan_write(&plan, outdir, &err) < 0 || write_resolved_mark(outdir, &err) < 0)
 		goto fail;
 	{
 		size_t dyn = 0;

@@ -12,6 +12,7 @@
 
 #include "discovered.h"
 #include "fsutil.h"
+#include "sha256.h"
 #include "step_state.h"
 #include "utf8.h"
 #include "util.h"
@@ -84,7 +85,9 @@ void step_progress(const char *phase, const char *name, const char *version, enu
 	}
 	counts_write(&c);
 	close(fd);
-	if (ev == STEP_STARTED || ev == STEP_UP_TO_DATE) {
+	/* an up-to-date phase is counted, shown only with V=1 */
+	if (ev == STEP_STARTED || (ev == STEP_UP_TO_DATE && getenv("WBGEN_VERBOSE") &&
+				    strcmp(getenv("WBGEN_VERBOSE"), "1") == 0)) {
 		buf_addf(&line, "[%lu/%s] %-12s %s %s%s\n", c.started, total && *total ? total : "?", phase, name,
 			 version, ev == STEP_UP_TO_DATE ? " (up to date)" : "");
 		/* one write: lines of parallel jobs do not interleave */
@@ -324,6 +327,21 @@ out:
 	return r;
 }
 
+/* Non-zero when the plan was made from the current discovered.json (see cmd/resolve.c). */
+static int resolved_current(void)
+{
+	struct buf d = BUF_INIT, m = BUF_INIT;
+	int r;
+
+	if (sha256_file_hex("discovered.json", &d) < 0)
+		buf_adds(&d, "none");
+	buf_addch(&d, '\n');
+	r = buf_read_file(&m, ".wbgen-resolved") == 0 && strcmp(m.s, d.s) == 0;
+	buf_release(&d);
+	buf_release(&m);
+	return r;
+}
+
 int step_discovered_update(const char *name, const char *version, const char *req_type,
 			   const struct strlist *reqs, const char *log, struct buf *err)
 {
@@ -362,7 +380,7 @@ int step_discovered_update(const char *name, const char *version, const char *re
 	text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	buf_adds(&cur, text);
 	buf_addch(&cur, '\n');
-	if (file_equals("discovered.json", cur.s, cur.len) && path_exists("plan.json")) {
+	if (file_equals("discovered.json", cur.s, cur.len) && path_exists("plan.json") && resolved_current()) {
 		r = 0;
 		goto out;
 	}

@@ -40,19 +40,20 @@ WBGEN_GOALS := $(filter-out $(wbgen-reserved),$(foreach p,$(WBGEN_PACKAGES),$($(
 wbgen-wheels = $(foreach q,$(1),work/$(q)/wheel.stamp)
 wbgen-mirrored = $(foreach q,$(1),mirror/$(q).stamp)
 wbgen-step = $(Q)$(WBGEN) step
+wbgen-empty :=
 
 .PHONY: all mirror clean help $(WBGEN_GOALS)
 
 help:
 	$(info Goals (run `make -jN GOAL` in this directory):)
-	$(info $(_)  all        every wheel, published to wheels-repo/simple/ (the default))
-	$(info $(_)  mirror     the same)
-	$(info $(_)  NAME       one package's wheel and the wheels of its install requirements)
-	$(info $(_)  clean      remove what the build made (keeps the plan and the sdists))
-	$(info $(_)  help       this text)
+	$(info $(wbgen-empty)  all        every wheel, published to wheels-repo/simple/ (the default))
+	$(info $(wbgen-empty)  mirror     the same)
+	$(info $(wbgen-empty)  NAME       one package's wheel and the wheels of its install requirements)
+	$(info $(wbgen-empty)  clean      remove what the build made (keeps the plan and the sdists))
+	$(info $(wbgen-empty)  help       this text)
 	$(info Options: -k keep going after a failure, V=1 show the commands, -n what would run, -q is it built?)
 	$(info Packages, in build order:)
-	$(foreach p,$(WBGEN_PACKAGES),$(info $(_)  $($(p).name) $($(p).version)))@:
+	$(foreach p,$(WBGEN_PACKAGES),$(info $(wbgen-empty)  $($(p).name) $($(p).version)))@:
 
 clean:
 	$(Q)rm -rf logs mirror wheels-repo failures.json
