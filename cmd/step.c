@@ -313,6 +313,12 @@ static int phase_unpack(struct step *s)
 	int r;
 
 	start(s);
+	if (sha256_file_hex(pkg_str(s, "sdist"), &b) < 0 || strcmp(b.s, pkg_str(s, "sdist_sha256")) != 0) {
+		r = fail(s, 1, "%s does not match the sha256 the plan recorded (run wbgen resolve again)",
+			 pkg_str(s, "sdist"));
+		goto out;
+	}
+	buf_setlen(&b, 0);
 	argv[k++] = "unpack";
 	argv[k++] = "--force";
 	for (i = 0; i < json_array_size(json_object_get(s->pkg, "patches")); i++) {
@@ -325,12 +331,17 @@ static int phase_unpack(struct step *s)
 		r = fail(s, r, "cannot unpack %s", pkg_str(s, "sdist"));
 	} else {
 		/* a fresh tree each time: what is built from it is built again */
+		char *used = wpath(s, "src.used");
+
+		unlink(used);
+		free(used);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		buf_addf(&b, "sdist_sha256 %s\nunpacked %lld.%09ld.%ld\n", pkg_str(s, "sdist_sha256"),
 			 (long long)ts.tv_sec, ts.tv_nsec, (long)getpid());
 		write_stamp(stamp, pkg_str(s, "sdist_sha256"), b.s);
 		step_progress(s->phase, s->name, s->version, STEP_DONE);
 	}
+out:
 	free(argv);
 	free(src);
 	free(stamp);
@@ -506,6 +517,36 @@ out:
 	return r;
 }
 
+/* A build writes into its source tree (build/, *.egg-info), and one killed midway leaves half of
+ * that behind: a tree a build has used is extracted again before the next build. */
+static int pristine_source(struct step *s)
+{
+	char *used = wpath(s, "src.used"), *src = wpath(s, "src");
+	int r = 0;
+
+	if (path_exists(used)) {
+		const char **argv = xcalloc(6 + 2 * json_array_size(json_object_get(s->pkg, "patches")), sizeof(*argv));
+		size_t k = 0, i;
+
+		argv[k++] = "unpack";
+		argv[k++] = "--force";
+		for (i = 0; i < json_array_size(json_object_get(s->pkg, "patches")); i++) {
+			argv[k++] = "--patch";
+			argv[k++] = json_string_value(json_array_get(json_object_get(s->pkg, "patches"), i));
+		}
+		argv[k++] = pkg_str(s, "sdist");
+		argv[k++] = src;
+		if ((r = run_child(s, NULL, argv)) != 0)
+			r = fail(s, r, "cannot extract %s again for a clean build", pkg_str(s, "sdist"));
+		free(argv);
+	}
+	if (r == 0 && write_file(used, "", 0, WRITE_NOSYNC) < 0)
+		die("cannot write '%s':", used);
+	free(used);
+	free(src);
+	return r;
+}
+
 static int phase_build(struct step *s)
 {
 	struct buf lines = BUF_INIT, fp = BUF_INIT, name = BUF_INIT, sha = BUF_INIT, extra = BUF_INIT;
@@ -537,7 +578,7 @@ static int phase_build(struct step *s)
 	}
 	start(s);
 	buf_setlen(&lines, 0);
-	if ((r = env_ensure(s, s->deps, s->ndeps, &lines)) != 0)
+	if ((r = env_ensure(s, s->deps, s->ndeps, &lines)) != 0 || (r = pristine_source(s)) != 0)
 		goto out;
 	{
 		char *t = json_dumps(json_object_get(s->pkg, "install_requires"), JSON_ENCODE_ANY);
@@ -736,8 +777,7 @@ int cmd_step(int argc, char **argv)
 		die("cannot create the directory of '%s':", s.log);
 
 	if (step_failed_in_run(s.name, s.phase)) {
-		fprintf(stderr, "FAILED: %s %s %s: failed earlier in this run, see %s\n", s.phase, s.name, s.version,
-			s.log);
+		/* reported when it failed; make asks again after a restart */
 		r = EXIT_FAILURE_USER;
 	} else if (strcmp(s.phase, "unpack") == 0)
 		r = phase_unpack(&s);
@@ -753,9 +793,12 @@ int cmd_step(int argc, char **argv)
 		r = phase_deps(&s);
 	else if (strcmp(s.phase, "publish") == 0)
 		r = phase_publish(&s);
-	else if (strcmp(s.phase, "blocked") == 0)
-		r = fail(&s, 1, "not built: what its build needs did not build, or its requirements are not known "
-				"(see the failures before this one)");
+	else if (strcmp(s.phase, "blocked") == 0) {
+		/* a consequence of another failure, or discovery that did not finish: not in failures.json */
+		fprintf(stderr, "wbgen: %s %s not built: a phase it needs failed, or its build requirements are not "
+			"all known (see the failures above)\n", s.name, s.version);
+		r = EXIT_FAILURE_USER;
+	}
 	else {
 		error("step: unknown phase '%s' (see 'wbgen help step')", s.phase);
 		r = EXIT_USAGE;

@@ -156,7 +156,7 @@ int step_end(const char *status)
 	printf("wbgen: %lu phase%s run: built %lu, up to date %lu, failed %lu\n", c.started,
 	       c.started == 1 ? "" : "s", c.built, c.up_to_date, (unsigned long)json_array_size(a));
 	json_array_foreach(a, i, e)
-		printf("wbgen: failed: %s %s %s %s, see %s\n", json_string_value(json_object_get(e, "phase")),
+		printf("wbgen: failed: %s %s %s: %s, see %s\n", json_string_value(json_object_get(e, "phase")),
 		       json_string_value(json_object_get(e, "name")), json_string_value(json_object_get(e, "version")),
 		       json_string_value(json_object_get(e, "message")), json_string_value(json_object_get(e, "log")));
 	if (json_array_size(a))

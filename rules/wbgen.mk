@@ -121,7 +121,8 @@ endef
 $(foreach p,$(WBGEN_PACKAGES),$(eval $(call wbgen-rules,$(p))))
 
 all: mirror
-mirror: $(foreach p,$(WBGEN_PACKAGES),mirror/$(p).stamp $(if $($(p).dynamic),work/$(p)/deps.mk))
+# (deps.mk files are remade as included makefiles; -n and -q show and check them here)
+mirror: $(foreach p,$(WBGEN_PACKAGES),mirror/$(p).stamp $(if $(WBGEN_DRY),$(if $($(p).dynamic),work/$(p)/deps.mk)))
 $(foreach p,$(WBGEN_PACKAGES),$(if $(filter $($(p).name),$(WBGEN_GOALS)),\
 	$(eval $($(p).name): mirror/$(p).stamp $(call wbgen-mirrored,$($(p).install)))))
 endif
