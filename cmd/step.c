@@ -92,8 +92,15 @@ static int run_child(const struct step *s, const char *outfile, const char **arg
 
 		buf_adds(&line, "wbgen");
 		for (i = 0; i < argc; i++) {
+			const char *ch;
+
 			buf_addch(&line, ' ');
-			buf_add_shquoted(&line, argv[i]);
+			for (ch = argv[i]; *ch && (ascii_isalnum(*ch) || strchr("_./=:@%+,-", *ch)); ch++)
+				;
+			if (*ch || !*argv[i])
+				buf_add_shquoted(&line, argv[i]);
+			else
+				buf_adds(&line, argv[i]);
 		}
 		printf("%s\n", line.s);
 		buf_release(&line);
