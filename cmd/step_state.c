@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -138,6 +139,61 @@ int step_begin(void)
 	json_decref(a);
 	close(fd);
 	return EXIT_OK;
+}
+
+/* Take path's lock, waiting with a message (what) when another process holds it. */
+static int lock_or_wait(const char *path, const char *what)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		die("cannot open '%s':", path);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK)
+			die("cannot lock '%s':", path);
+		fprintf(stderr, "wbgen: waiting for %s in this directory (%s)\n", what, path);
+		while (flock(fd, LOCK_EX) < 0)
+			if (errno != EINTR)
+				die("cannot lock '%s':", path);
+	}
+	return fd;
+}
+
+int step_run(char **argv)
+{
+	struct sigaction ign, old_int, old_quit;
+	char status[16];
+	int mk, fd, st, r;
+	pid_t pid;
+
+	mk = lock_or_wait(".wbgen-make.lock", "another make");
+	fd = lock_or_wait(".wbgen.lock", "a wbgen resolve");
+	close(fd);
+	step_begin();
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		die("fork:");
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		die("cannot run '%s':", argv[0]);
+	}
+	/* Ctrl-C reaches make too: wait for it, then summarise */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid:");
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	r = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	snprintf(status, sizeof(status), "%d", r > 255 ? 255 : r);
+	r = step_end(status);
+	close(mk);
+	return r;
 }
 
 int step_end(const char *status)

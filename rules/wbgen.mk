@@ -64,14 +64,15 @@ work/%/pkg.json:
 	@echo "wbgen: $@ is missing: run wbgen resolve again" >&2; exit 1
 
 ifeq ($(WBGEN_DRY)$(WBGEN_INNER),)
-# The make you typed: one inner make runs the build, then the summary is printed. WBGEN_INNER
+# The make you typed: one inner make runs the build, then the summary is printed; a second make
+# in this directory, or a wbgen resolve, waits for the first (locks in `wbgen step run`). WBGEN_INNER
 # names the run (the shell's pid): a phase that failed in this run is not tried again by a restart. .NOTPARALLEL
 # here only keeps this outer make from starting two inner ones; the inner make gets all of -j.
 wbgen-wrapped := $(filter all mirror $(WBGEN_GOALS),$(or $(MAKECMDGOALS),all))
 .NOTPARALLEL:
 all mirror $(WBGEN_GOALS):
-	+@$(if $(filter $@,$(firstword $(wbgen-wrapped))),$(WBGEN) step begin; \
-		$(MAKE) --no-print-directory WBGEN_INNER=$$$$ $(wbgen-wrapped); s=$$?; $(WBGEN) step end $$s; exit $$s,:)
+	+@$(if $(filter $@,$(firstword $(wbgen-wrapped))),\
+		$(WBGEN) step run $(MAKE) --no-print-directory WBGEN_INNER=$$$$ $(wbgen-wrapped),:)
 
 else
 ifeq ($(WBGEN_DRY),1)
@@ -123,6 +124,6 @@ $(foreach p,$(WBGEN_PACKAGES),$(eval $(call wbgen-rules,$(p))))
 all: mirror
 # (deps.mk files are remade as included makefiles; -n and -q show and check them here)
 mirror: $(foreach p,$(WBGEN_PACKAGES),mirror/$(p).stamp $(if $(WBGEN_DRY),$(if $($(p).dynamic),work/$(p)/deps.mk)))
-$(foreach p,$(WBGEN_PACKAGES),$(if $(filter $($(p).name),$(WBGEN_GOALS)),\
+$(foreach p,$(WBGEN_PACKAGES),$(if $(filter $($(p).name),$(wbgen-reserved)),,\
 	$(eval $($(p).name): mirror/$(p).stamp $(call wbgen-mirrored,$($(p).install)))))
 endif
