@@ -61,7 +61,7 @@ clean:
 		case "$$f" in */pkg.json|*'*') ;; *) rm -rf "$$f" ;; esac; done; done
 
 work/%/pkg.json:
-	@echo "wbgen: $@ is missing: run wbgen resolve again" >&2; exit 1
+	@test -f $@ || { echo "wbgen: $@ is missing: run wbgen resolve again" >&2; exit 1; }
 
 ifeq ($(WBGEN_DRY)$(WBGEN_INNER),)
 # The make you typed: one inner make runs the build, then the summary is printed; a second make
