@@ -362,6 +362,8 @@ int cmd_resolve(int argc, char **argv)
 			dyn += plan.pkgs[k].info.deps_source == DEPS_DYNAMIC;
 		fprintf(stderr, "wbgen: resolved %zu package%s (%zu with dynamic install requirements) into %s/plan.json\n",
 			plan.n, plan.n == 1 ? "" : "s", dyn, outdir);
+		if (!getenv("WBGEN_LOCK_HELD"))
+			fprintf(stderr, "wbgen: build them with: make -C %s -j%ld\n", outdir, sysconf(_SC_NPROCESSORS_ONLN));
 		if (verbose)
 			fprintf(stderr, "wbgen: %lu requests, %lu transfers (%lu not modified), %llu bytes\n",
 				fetcher.requests, fetcher.transfers, fetcher.not_modified, fetcher.bytes);
