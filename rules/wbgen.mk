@@ -80,6 +80,13 @@ $(foreach p,$(WBGEN_PACKAGES),$(eval $(p).KNOWN := 1)$(eval $(p).DEPS := 1))
 else
 # each sets P.KNOWN := 1 (backend.mk) or P.DEPS := 1 (deps.mk)
 -include $(foreach p,$(WBGEN_PACKAGES),work/$(p)/backend.mk $(if $($(p).dynamic),work/$(p)/deps.mk))
+# For the whole build, every ready package's wheel is a prerequisite of an included makefile
+# (done.mk): make then builds it in the pass in which it became ready, alongside the discovery
+# of the next layer, instead of leaving it to the last pass.
+wbgen-all-goals := $(filter all mirror,$(or $(MAKECMDGOALS),all))
+ifneq ($(wbgen-all-goals),)
+-include $(foreach p,$(WBGEN_PACKAGES),work/$(p)/done.mk)
+endif
 $(foreach p,$(WBGEN_PACKAGES),$(if $($(p).dynamic),,$(eval $(p).DEPS := 1)))
 endif
 
@@ -112,6 +119,10 @@ ifneq ($($(1).dynamic),)
 work/$(1)/deps.mk: work/$(1)/wheel.stamp
 	$$(wbgen-step) deps $(1)
 endif
+ifeq ($(WBGEN_DRY),)
+work/$(1)/done.mk: mirror/$(1).stamp
+	@printf '$(1).DONE := 1\n' >$$@.tmp && mv -f $$@.tmp $$@
+endif
 else
 work/$(1)/wheel.stamp:
 	$$(wbgen-step) blocked $(1)
@@ -122,6 +133,9 @@ endef
 $(foreach p,$(WBGEN_PACKAGES),$(eval $(call wbgen-rules,$(p))))
 
 all: mirror
+ifeq ($(WBGEN_DRY),)
+all mirror: ; @:
+endif
 # (deps.mk files are remade as included makefiles; -n and -q show and check them here)
 mirror: $(foreach p,$(WBGEN_PACKAGES),mirror/$(p).stamp $(if $(WBGEN_DRY),$(if $($(p).dynamic),work/$(p)/deps.mk)))
 $(foreach p,$(WBGEN_PACKAGES),$(if $(filter $($(p).name),$(wbgen-reserved)),,\
