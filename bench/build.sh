@@ -6,14 +6,16 @@
 # amount of CPU. See docs/benchmarks.md (this script rewrites its results section).
 #
 # usage: bench/build.sh [--runs N] [--jruns N] [--packages N] [--jpackages N] [--burn S]
-#                       [--helpers H] [--pip-samples K] [--no-write]
+#                       [--helpers H] [--pip-samples K] [--no-diagnostics] [--keep] [--no-write]
 #
 # --runs N: timed `make -j1` builds of the overhead tree (default and minimum 5);
 # --jruns N: builds each of -j1 and -j2 of the burning tree (default and minimum 3);
 # --packages N (40) and --jpackages N (60): the sizes of the two trees; --burn S (0.3):
 # CPU seconds each package's build_wheel burns in the second tree; --helpers H (2): build
 # requirements besides the backend, so each environment holds 1 + H wheels; --pip-samples
-# K (5): environments made the usual way for the comparison, per variant.
+# K (5): environments made the usual way for the comparison, per variant;
+# --no-diagnostics: skip the 3 extra -j1 builds with fsync made a no-op (LD_PRELOAD);
+# --keep: keep every build's output directory (BENCH_WORK/runs/) instead of removing them.
 #
 # Environment: WBGEN (default: the in-tree ./wbgen, else build-dev/wbgen, rebuilt with
 # make), BENCH_WORK (default build-dev/bench-build: indexes, outputs, logs), CC (for the
@@ -30,6 +32,8 @@ n2=60
 burn=0.3
 helpers=2
 pip_samples=5
+diag=1
+keep=0
 write=1
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -41,7 +45,9 @@ while [ $# -gt 0 ]; do
 	--helpers) helpers=$2; shift ;;
 	--pip-samples) pip_samples=$2; shift ;;
 	--no-write) write=0 ;;
-	-h|--help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	--no-diagnostics) diag=0 ;;
+	--keep) keep=1 ;;
+	-h|--help) sed -n '2,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "build.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -80,7 +86,7 @@ if [ -z "${WBGEN:-}" ]; then
 	fi
 fi
 [ -x "$WBGEN" ] || die "'$WBGEN' is not an executable"
-MAKE_VERSION=$(make --version | head -n 1)
+MAKE_VERSION=$(make --version | sed -n 1p)
 
 # ---- the timing wrapper: `make WBGEN=timed-wbgen` runs every phase through it. It runs
 # $WBGEN_REAL with its own arguments and appends one line to $WBGEN_TIMES:
@@ -172,11 +178,19 @@ make_index() { # make_index N BURN: the index directory on stdout
 INDEX1=$(make_index "$n1" 0)
 INDEX2=$(make_index "$n2" "$burn")
 
+# Every build gets a directory of its own under $R, removed only at the end (unless --keep):
+# ext4 allocates inodes slowly next to many recently deleted ones (recently_deleted() in
+# find_inode_bit), so removing one build's tree just before the next would slow the next.
+R=$W/runs
+rm -rf "$R"
+mkdir -p "$R"
+
 # one build: resolve into OUT (not timed here), then `make -jJ` through the wrapper.
 # build INDEX OUT J TIMES: the wall time of make in ns on stdout; its output in OUT.make.log
 build() {
 	local index=$1 out=$2 j=$3 times=$4 t0 t1
-	rm -rf "$out" "$times"
+	[ ! -e "$out" ] || die "$out exists"
+	rm -f "$times"
 	"$WBGEN" resolve -r "$index.requirements.txt" --index-url "file://$index/simple/" \
 		--python "$TARGET_PYTHON" -o "$out" --cache-dir "$W/cache" >"$out.resolve.log" 2>&1 ||
 		die "wbgen resolve failed (see $out.resolve.log)"
@@ -192,14 +206,25 @@ say "1. overhead: $runs builds of $n1 packages with make -j1 (load $(load))"
 load1a=$(load)
 : >"$W/overhead.walls"
 for r in $(seq "$runs"); do
-	wall=$(build "$INDEX1" "$W/out-overhead" 1 "$W/overhead-$r.times")
+	wall=$(build "$INDEX1" "$R/overhead-$r" 1 "$W/overhead-$r.times")
 	echo "$wall" >>"$W/overhead.walls"
 	say "  run $r: make -j1 $(awk -v t="$wall" 'BEGIN { printf "%.2f", t / 1e9 }') s"
 done
 load1b=$(load)
+# diagnostic: the same with fsync() and fdatasync() made no-ops (an LD_PRELOAD shim)
+nofsync_runs=0
+if [ "$diag" = 1 ] &&
+   printf 'int fsync(int f) { (void)f; return 0; }\nint fdatasync(int f) { (void)f; return 0; }\n' >"$W/nofsync.c" &&
+   "${CC:-cc}" -shared -fPIC -O2 -o "$W/nofsync.so" "$W/nofsync.c" 2>/dev/null; then
+	nofsync_runs=3
+	say "   diagnostic: $nofsync_runs builds with fsync a no-op (LD_PRELOAD)"
+	for r in $(seq "$nofsync_runs"); do
+		LD_PRELOAD=$W/nofsync.so build "$INDEX1" "$R/nofsync-$r" 1 "$W/nofsync-$r.times" >/dev/null
+	done
+fi
 # the build requirements of every package, as wbgen built them: the same wheels for pip
 wheels=()
-for w in "$W/out-overhead/wheels-repo/downloads/tinybuild-"*.whl "$W/out-overhead/wheels-repo/downloads/bench_helper_"*.whl; do
+for w in "$R/overhead-1/wheels-repo/downloads/tinybuild-"*.whl "$R/overhead-1/wheels-repo/downloads/bench_helper_"*.whl; do
 	[ -f "$w" ] && wheels+=("$w")
 done
 [ "${#wheels[@]}" = $(( helpers + 1 )) ] || die "expected $(( helpers + 1 )) build-requirement wheels, found ${#wheels[@]}"
@@ -212,6 +237,16 @@ for _ in $(seq 40); do
 	WBGEN_REAL=/bin/true WBGEN_TIMES=$W/startup.times "$TW" true >/dev/null
 done
 nlibs=$(ldd "$WBGEN" 2>/dev/null | grep -c '=>' || true)
+# the same start-up without wbgen's code: an empty main() linked with wbgen's libraries
+linklibs=$(sed -n 's/^\(CURL_LIBS\|LIBARCHIVE_LIBS\|JANSSON_LIBS\) = //p' "$(dirname "$WBGEN")/Makefile" 2>/dev/null | tr '\n' ' ')
+[ -n "${linklibs// /}" ] || linklibs="-lcurl -larchive -ljansson"
+printf 'int main(void) { return 0; }\n' >"$W/empty.c"
+# shellcheck disable=SC2086
+if "${CC:-cc}" -O2 -o "$W/empty-linked" "$W/empty.c" -Wl,--no-as-needed $linklibs 2>/dev/null; then
+	for _ in $(seq 40); do
+		WBGEN_REAL=$W/empty-linked WBGEN_TIMES=$W/startup.times "$TW" empty-linked >/dev/null
+	done
+fi
 
 # the usual way: a venv and pip, per package, with the same wheels
 say "   the usual way: $pip_samples environments per variant (load $(load))"
@@ -221,22 +256,20 @@ export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 
 pip_version=$("$TARGET_PYTHON" -m pip --version | awk '{print $2}')
 load_pip_a=$(load)
 rm -f "$W/pip-venv.times" "$W/pip-install.times" "$W/lean-venv.times" "$W/lean-install.times"
-ENV=$W/pip-env
-for _ in $(seq "$pip_samples"); do
+for k in $(seq "$pip_samples"); do
 	# (a) what a user types: a venv with pip in it, then that pip
-	rm -rf "$ENV"
+	ENV=$R/pip-env-$k
 	WBGEN_REAL=$TARGET_PYTHON WBGEN_TIMES=$W/pip-venv.times "$TW" -m venv "$ENV" >/dev/null ||
 		die "python3 -m venv failed"
 	WBGEN_REAL=$ENV/bin/pip WBGEN_TIMES=$W/pip-install.times "$TW" install --quiet --no-deps --no-index \
 		"${wheels[@]}" >/dev/null || die "pip install failed"
 	# (b) the lean way: no pip in the venv; the system's pip installs into it (pip >= 22.3)
-	rm -rf "$ENV"
+	ENV=$R/lean-env-$k
 	WBGEN_REAL=$TARGET_PYTHON WBGEN_TIMES=$W/lean-venv.times "$TW" -m venv --without-pip "$ENV" >/dev/null ||
 		die "python3 -m venv --without-pip failed"
 	WBGEN_REAL=$TARGET_PYTHON WBGEN_TIMES=$W/lean-install.times "$TW" -m pip --python "$ENV/bin/python" \
 		install --quiet --no-deps --no-index "${wheels[@]}" >/dev/null || die "pip --python install failed"
 done
-rm -rf "$ENV"
 load_pip_b=$(load)
 
 # ---- 2. make -j2 against make -j1, each build_wheel burning $burn s of CPU
@@ -247,7 +280,7 @@ for r in $(seq "$jruns"); do
 	# alternate the order, so that a drift of the load does not favour one
 	if [ $(( r % 2 )) = 1 ]; then order="1 2"; else order="2 1"; fi
 	for j in $order; do
-		wall=$(build "$INDEX2" "$W/out-j$j" "$j" "$W/j$j-$r.times")
+		wall=$(build "$INDEX2" "$R/j$j-$r" "$j" "$W/j$j-$r.times")
 		echo "$j $r $wall" >>"$W/j.walls"
 		say "  run $r: make -j$j $(awk -v t="$wall" 'BEGIN { printf "%.2f", t / 1e9 }') s (load $(load))"
 	done
@@ -258,7 +291,7 @@ load2b=$(load)
 commit=$(git -C "$top" log -1 --format=%h -- gen cmd rules configure.ac Makefile.am 2>/dev/null || echo unknown)
 [ -z "$(git -C "$top" status --porcelain -- gen cmd rules 2>/dev/null)" ] || commit="$commit + local changes"
 cflags=$(sed -n 's/^CFLAGS = //p' "$(dirname "$WBGEN")/Makefile" 2>/dev/null || true)
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 cmdline="bench/build.sh"
 [ "$runs" = 5 ] || cmdline="$cmdline --runs $runs"
@@ -274,15 +307,15 @@ report=$W/report.md
 	echo
 	echo "Reproduce: \`autoreconf -fi && ./configure -q && make -j2 && $cmdline\`"
 	echo
-	"$PY" -B - "$W" "$runs" "$jruns" "$n1" "$n2" "$burn" "$helpers" "$pip_samples" \
-		"$load1a" "$load1b" "$load_pip_a" "$load_pip_b" "$load2a" "$load2b" <<'EOF'
+	"$PY" -B - "$W" "$runs" "$jruns" "$n1" "$n2" "$burn" "$helpers" "$pip_samples" "$nofsync_runs" \
+		"$load1a" "$load1b" "$load_pip_a" "$load_pip_b" "$load2a" "$load2b" "$linklibs" <<'EOF'
 import os, re, statistics as st, sys
 from collections import defaultdict
 
 W = sys.argv[1]
 runs, jruns, n1, n2 = (int(x) for x in sys.argv[2:6])
-burn, helpers, pip_samples = float(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8])
-load1a, load1b, loadpa, loadpb, load2a, load2b = sys.argv[9:15]
+burn, helpers, pip_samples, nofsync_runs = float(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8]), int(sys.argv[9])
+load1a, load1b, loadpa, loadpb, load2a, load2b, linklibs = sys.argv[10:17]
 PHASES = ["unpack", "build-system", "discover", "backend", "build", "publish"]
 
 
@@ -318,19 +351,27 @@ def ms(x):
 
 
 # ---- 1. overhead
-per_run = defaultdict(list)     # metric -> [median over the packages of one run]
-per_run_cpu = defaultdict(list)
-for r in range(1, runs + 1):
-    d = phases(os.path.join(W, "overhead-%d.times" % r))
-    pkgs = sorted(d["build"])
-    if len(pkgs) != n1:
-        sys.exit("build.sh: run %d built %d packages, not %d" % (r, len(pkgs), n1))
-    groups = {p: [p] for p in PHASES}
-    groups["env + install + publish (build-system + backend + publish)"] = ["build-system", "backend", "publish"]
-    groups["all six phases"] = PHASES
-    for name, ph in groups.items():
-        per_run[name].append(med([sum(d[x][p][0] for x in ph) for p in pkgs]))
-        per_run_cpu[name].append(med([sum(d[x][p][1] for x in ph) for p in pkgs]))
+TARGET = "env + install + publish (build-system + backend + publish)"
+GROUPS = {p: [p] for p in PHASES}
+GROUPS[TARGET] = ["build-system", "backend", "publish"]
+GROUPS["all six phases"] = PHASES
+
+
+def overhead(prefix, nruns):
+    """metric -> [median over the packages of one run], for wall and CPU."""
+    wall, cpu = defaultdict(list), defaultdict(list)
+    for r in range(1, nruns + 1):
+        d = phases(os.path.join(W, "%s-%d.times" % (prefix, r)))
+        pkgs = sorted(d["build"])
+        if len(pkgs) != n1:
+            sys.exit("build.sh: %s run %d built %d packages, not %d" % (prefix, r, len(pkgs), n1))
+        for name, ph in GROUPS.items():
+            wall[name].append(med([sum(d[x][p][0] for x in ph) for p in pkgs]))
+            cpu[name].append(med([sum(d[x][p][1] for x in ph) for p in pkgs]))
+    return wall, cpu
+
+
+per_run, per_run_cpu = overhead("overhead", runs)
 walls = [int(x) / 1e9 for x in open(os.path.join(W, "overhead.walls"))]
 total_pkgs = n1 + helpers + 1
 
@@ -342,7 +383,7 @@ print("Load average before / after: %s / %s. Medians over the %d packages of eac
 print()
 print("| phase | wall, median per package (min-max over runs) | CPU | target |")
 print("|---|---|---|---|")
-target = "env + install + publish (build-system + backend + publish)"
+target = TARGET
 for name in PHASES + [target, "all six phases"]:
     v = per_run[name]
     t = ""
@@ -360,14 +401,22 @@ print("Whole `make -j1` (resolve not included; tinybuild and the helpers built f
       " (%.2f-%.2f), %.0f ms per package over the %d in the plan."
       % (med(walls), min(walls), max(walls), 1000 * med(walls) / total_pkgs, total_pkgs))
 
+if nofsync_runs:
+    nw, nc = overhead("nofsync", nofsync_runs)
+    print("Diagnostic, %d more builds with fsync() a no-op (LD_PRELOAD): env + install + publish %s"
+          " (%.1f-%.1f), CPU %s; all six phases %s." % (nofsync_runs, ms(med(nw[TARGET])), min(nw[TARGET]),
+          max(nw[TARGET]), ms(med(nc[TARGET])), ms(med(nw["all six phases"]))))
 # start-up of one process
 su = defaultdict(list)
 for a1, a2, a3, wall, cpu in read(os.path.join(W, "startup.times")):
     su[a1].append((wall, cpu))
-wb, tr = su["--version"], su["true"]
-print("Start-up of one wbgen process (`wbgen --version`, 40 runs): median %s wall, %s CPU; /bin/true: %s."
-      " Every phase is at least one: 6 per package." % (ms(med([x[0] for x in wb])), ms(med([x[1] for x in wb])),
-                                                       ms(med([x[0] for x in tr]))))
+wb, tr, el = su["--version"], su["true"], su["empty-linked"]
+print("Start-up of one wbgen process (40 runs each, wall / CPU medians): `wbgen --version` %s / %s;"
+      " an empty `main()` linked with the same libraries (`%s`) %s / %s; /bin/true %s / %s."
+      " Every phase is one wbgen process (6 per package)."
+      % (ms(med([x[0] for x in wb])), ms(med([x[1] for x in wb])), linklibs.strip(),
+         ms(med([x[0] for x in el])) if el else "-", ms(med([x[1] for x in el])) if el else "-",
+         ms(med([x[0] for x in tr])), ms(med([x[1] for x in tr]))))
 print()
 
 # the usual way
@@ -405,7 +454,7 @@ for r in range(1, jruns + 1):
     cpu2.append(sum(c for ph in d2.values() for _, c in ph.values()))
 dur = {k: med(v) for k, v in dur.items()}
 # the phase graph of docs/makefile.md, from the generated Makefile's P.sys and P.backend
-text = open(os.path.join(W, "out-j1", "Makefile")).read()
+text = open(os.path.join(W, "runs", "j1-1", "Makefile")).read()
 sysd, bed = {}, {}
 for m in re.finditer(r"^(\S+)\.(sys|backend) := ?(.*)$", text, re.M):
     (sysd if m.group(2) == "sys" else bed)[m.group(1)] = m.group(3).split()
@@ -472,3 +521,4 @@ os.replace(doc + ".tmp", doc)
 EOF
 	say "wrote the results into docs/benchmarks.md"
 fi
+[ "$keep" = 1 ] || rm -rf "$R"
