@@ -247,6 +247,14 @@ if "${CC:-cc}" -O2 -o "$W/empty-linked" "$W/empty.c" -Wl,--no-as-needed $linklib
 		WBGEN_REAL=$W/empty-linked WBGEN_TIMES=$W/startup.times "$TW" empty-linked >/dev/null
 	done
 fi
+# and without libcurl (which the phases use only when discovery has to resolve something new)
+nocurl=$(printf '%s\n' $linklibs | grep -v -- '-lcurl' | tr '\n' ' ')
+# shellcheck disable=SC2086
+if "${CC:-cc}" -O2 -o "$W/empty-nocurl" "$W/empty.c" -Wl,--no-as-needed $nocurl 2>/dev/null; then
+	for _ in $(seq 40); do
+		WBGEN_REAL=$W/empty-nocurl WBGEN_TIMES=$W/startup.times "$TW" empty-nocurl >/dev/null
+	done
+fi
 
 # the usual way: a venv and pip, per package, with the same wheels
 say "   the usual way: $pip_samples environments per variant (load $(load))"
@@ -310,14 +318,14 @@ report=$W/report.md
 	echo "Reproduce: \`autoreconf -fi && ./configure -q && make -j2 && $cmdline\`"
 	echo
 	"$PY" -B - "$W" "$runs" "$jruns" "$n1" "$n2" "$burn" "$helpers" "$pip_samples" "$nofsync_runs" \
-		"$load1a" "$load1b" "$load_pip_a" "$load_pip_b" "$load2a" "$load2b" "$linklibs" <<'EOF'
+		"$load1a" "$load1b" "$load_pip_a" "$load_pip_b" "$load2a" "$load2b" "$linklibs" "$nocurl" "$nlibs" <<'EOF'
 import os, re, statistics as st, sys
 from collections import defaultdict
 
 W = sys.argv[1]
 runs, jruns, n1, n2 = (int(x) for x in sys.argv[2:6])
 burn, helpers, pip_samples, nofsync_runs = float(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8]), int(sys.argv[9])
-load1a, load1b, loadpa, loadpb, load2a, load2b, linklibs = sys.argv[10:17]
+load1a, load1b, loadpa, loadpb, load2a, load2b, linklibs, nocurl, nlibs = sys.argv[10:19]
 PHASES = ["unpack", "build-system", "discover", "backend", "build", "publish"]
 
 
@@ -412,13 +420,14 @@ if nofsync_runs:
 su = defaultdict(list)
 for a1, a2, a3, wall, cpu in read(os.path.join(W, "startup.times")):
     su[a1].append((wall, cpu))
-wb, tr, el = su["--version"], su["true"], su["empty-linked"]
-print("Start-up of one wbgen process (40 runs each, wall / CPU medians): `wbgen --version` %s / %s;"
-      " an empty `main()` linked with the same libraries (`%s`) %s / %s; /bin/true %s / %s."
-      " Every phase is one wbgen process (6 per package)."
-      % (ms(med([x[0] for x in wb])), ms(med([x[1] for x in wb])), linklibs.strip(),
-         ms(med([x[0] for x in el])) if el else "-", ms(med([x[1] for x in el])) if el else "-",
-         ms(med([x[0] for x in tr])), ms(med([x[1] for x in tr]))))
+def startup(key):
+    v = su.get(key)
+    return "%s / %s" % (ms(med([x[0] for x in v])), ms(med([x[1] for x in v]))) if v else "-"
+print("Start-up of one process (40 runs each, wall / CPU medians): `wbgen --version` %s;"
+      " an empty `main()` linked with wbgen's libraries (`%s`, %s shared libraries in all) %s;"
+      " the same without libcurl (`%s`) %s; /bin/true %s. Every phase is one wbgen process (6 per package)."
+      % (startup("--version"), " ".join(linklibs.split()), nlibs, startup("empty-linked"),
+         " ".join(nocurl.split()), startup("empty-nocurl"), startup("true")))
 print()
 
 # the usual way
