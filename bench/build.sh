@@ -385,7 +385,7 @@ per_run, per_run_cpu = overhead("overhead", runs)
 walls = [int(x) / 1e9 for x in open(os.path.join(W, "overhead.walls"))]
 total_pkgs = n1 + helpers + 1
 
-print("### 1. wbgen's own phases, per package (`make -j1`, %d packages, backend doing almost nothing)" % n1)
+print("#### 1. wbgen's own phases, per package (`make -j1`, %d packages, backend doing almost nothing)" % n1)
 print()
 print("Load average before / after: %s / %s. Medians over the %d packages of each run, then the median"
       " (min-max) of those over %d runs; CPU is user + system of the phase's processes."
@@ -454,10 +454,11 @@ for line in open(os.path.join(W, "j.walls")):
     jw[int(j)].append(int(t) / 1e9)
 # durations of every phase of every package (tinybuild and the helpers too) in the -j1 runs
 dur = defaultdict(list)
-work1, cpu2, walls2 = [], [], []
+work1, cpu1, cpu2 = [], [], []
 for r in range(1, jruns + 1):
     d1 = phases(os.path.join(W, "j1-%d.times" % r), only_pkgs=False)
     work1.append(sum(w for ph in d1.values() for w, _ in ph.values()))
+    cpu1.append(sum(c for ph in d1.values() for _, c in ph.values()))
     for ph, pk in d1.items():
         for p, (w, _) in pk.items():
             dur[(ph, p)].append(w)
@@ -492,7 +493,7 @@ cp = max(finish("publish", p) for p in sysd) / 1000
 work = med(work1) / 1000
 bound = max(cp, work / 2)
 j1, j2 = med(jw[1]), med(jw[2])
-print("### 2. `make -j2` against `make -j1` (%d packages, build_wheel burning %.2f s of CPU each)" % (n2, burn))
+print("#### 2. `make -j2` against `make -j1` (%d packages, build_wheel burning %.2f s of CPU each)" % (n2, burn))
 print()
 print("Load average before / after: %s / %s. Medians of %d builds each, alternating -j1 and -j2." % (load2a, load2b, jruns))
 print()
@@ -506,6 +507,8 @@ print("| total work: the phases of a -j1 build, summed (median) | %.2f s (make's
 print("| critical path: the longest chain of phases, with the -j1 durations (tinybuild, then a helper, then a package) | %.2f s |" % cp)
 print("| lower bound for -j2: max(critical path, total work / 2) | %.2f s |" % bound)
 print("| -j2 against that bound | %.0f %% of the ideal (bound / measured) |" % (100 * bound / j2))
+print("| CPU time of the phases, summed: -j1 / -j2 (the burn alone: %.1f s) | %.2f s / %.2f s |"
+      % (n2 * burn, med(cpu1) / 1000, med(cpu2) / 1000))
 print("| CPU of the phases in a -j2 build / its wall time | %.2f CPUs busy on average |" % (med(cpu2) / 1000 / j2))
 EOF
 	echo
