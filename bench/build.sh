@@ -454,7 +454,7 @@ for line in open(os.path.join(W, "j.walls")):
     jw[int(j)].append(int(t) / 1e9)
 # durations of every phase of every package (tinybuild and the helpers too) in the -j1 runs
 dur = defaultdict(list)
-work1, cpu1, cpu2 = [], [], []
+work1, cpu1, cpu2, busy2 = [], [], [], []
 for r in range(1, jruns + 1):
     d1 = phases(os.path.join(W, "j1-%d.times" % r), only_pkgs=False)
     work1.append(sum(w for ph in d1.values() for w, _ in ph.values()))
@@ -464,6 +464,7 @@ for r in range(1, jruns + 1):
             dur[(ph, p)].append(w)
     d2 = phases(os.path.join(W, "j2-%d.times" % r), only_pkgs=False)
     cpu2.append(sum(c for ph in d2.values() for _, c in ph.values()))
+    busy2.append(sum(w for ph in d2.values() for w, _ in ph.values()))
 dur = {k: med(v) for k, v in dur.items()}
 # the phase graph of docs/makefile.md, from the generated Makefile's P.sys and P.backend
 text = open(os.path.join(W, "runs", "j1-1", "Makefile")).read()
@@ -509,6 +510,8 @@ print("| lower bound for -j2: max(critical path, total work / 2) | %.2f s |" % b
 print("| -j2 against that bound | %.0f %% of the ideal (bound / measured) |" % (100 * bound / j2))
 print("| CPU time of the phases, summed: -j1 / -j2 (the burn alone: %.1f s) | %.2f s / %.2f s |"
       % (n2 * burn, med(cpu1) / 1000, med(cpu2) / 1000))
+print("| phases running at once in a -j2 build, on average (their wall times summed / make's wall time) | %.2f |"
+      % (med(busy2) / 1000 / j2))
 print("| CPU of the phases in a -j2 build / its wall time | %.2f CPUs busy on average |" % (med(cpu2) / 1000 / j2))
 EOF
 	echo
