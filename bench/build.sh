@@ -6,7 +6,7 @@
 # amount of CPU. See docs/benchmarks.md (this script rewrites its results section).
 #
 # usage: bench/build.sh [--runs N] [--jruns N] [--packages N] [--jpackages N] [--burn S]
-#                       [--helpers H] [--pip-samples K] [--no-diagnostics] [--keep] [--no-write]
+#                       [--helpers H] [--pip-samples K] [--diagnostics] [--keep] [--no-write]
 #
 # --runs N: timed `make -j1` builds of the overhead tree (default and minimum 5);
 # --jruns N: builds each of -j1 and -j2 of the burning tree (default and minimum 3);
@@ -14,7 +14,7 @@
 # CPU seconds each package's build_wheel burns in the second tree; --helpers H (2): build
 # requirements besides the backend, so each environment holds 1 + H wheels; --pip-samples
 # K (5): environments made the usual way for the comparison, per variant;
-# --no-diagnostics: skip the 3 extra -j1 builds with fsync made a no-op (LD_PRELOAD);
+# --diagnostics: 3 more -j1 builds of the first tree with fsync made a no-op (LD_PRELOAD);
 # --keep: keep every build's output directory (BENCH_WORK/runs/) instead of removing them.
 #
 # Environment: WBGEN (default: the in-tree ./wbgen, else build-dev/wbgen, rebuilt with
@@ -32,7 +32,7 @@ n2=60
 burn=0.3
 helpers=2
 pip_samples=5
-diag=1
+diag=0
 keep=0
 write=1
 while [ $# -gt 0 ]; do
@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
 	--helpers) helpers=$2; shift ;;
 	--pip-samples) pip_samples=$2; shift ;;
 	--no-write) write=0 ;;
-	--no-diagnostics) diag=0 ;;
+	--diagnostics) diag=1 ;;
 	--keep) keep=1 ;;
 	-h|--help) sed -n '2,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "build.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
@@ -306,6 +306,7 @@ mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 cmdline="bench/build.sh"
 [ "$runs" = 5 ] || cmdline="$cmdline --runs $runs"
 [ "$jruns" = 3 ] || cmdline="$cmdline --jruns $jruns"
+[ "$diag" = 0 ] || cmdline="$cmdline --diagnostics"
 [ "$n1 $n2 $burn $helpers $pip_samples" = "40 60 0.3 2 5" ] ||
 	cmdline="$cmdline --packages $n1 --jpackages $n2 --burn $burn --helpers $helpers --pip-samples $pip_samples"
 
