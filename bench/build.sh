@@ -10,7 +10,7 @@
 #
 # --runs N: timed `make -j1` builds of the overhead tree (default and minimum 5);
 # --jruns N: builds each of -j1 and -j2 of the burning tree (default and minimum 3);
-# --packages N (40) and --jpackages N (60): the sizes of the two trees; --burn S (0.3):
+# --packages N (40) and --jpackages N (60): the sizes of the two trees; --burn S (0.2):
 # CPU seconds each package's build_wheel burns in the second tree; --helpers H (2): build
 # requirements besides the backend, so each environment holds 1 + H wheels; --pip-samples
 # K (5): environments made the usual way for the comparison, per variant;
@@ -29,7 +29,7 @@ runs=5
 jruns=3
 n1=40
 n2=60
-burn=0.3
+burn=0.2
 helpers=2
 pip_samples=5
 diag=0
@@ -307,7 +307,7 @@ cmdline="bench/build.sh"
 [ "$runs" = 5 ] || cmdline="$cmdline --runs $runs"
 [ "$jruns" = 3 ] || cmdline="$cmdline --jruns $jruns"
 [ "$diag" = 0 ] || cmdline="$cmdline --diagnostics"
-[ "$n1 $n2 $burn $helpers $pip_samples" = "40 60 0.3 2 5" ] ||
+[ "$n1 $n2 $burn $helpers $pip_samples" = "40 60 0.2 2 5" ] ||
 	cmdline="$cmdline --packages $n1 --jpackages $n2 --burn $burn --helpers $helpers --pip-samples $pip_samples"
 
 report=$W/report.md
