@@ -1,5 +1,6 @@
 /* fuzz-marker.c: PEP 508 environment markers (gen/marker.h). A marker that parses formats to a
- * string that parses to a marker formatting the same and evaluating the same. */
+ * string that parses to a marker formatting the same and evaluating the same (when its string
+ * literals can be written back, see fuzz_pep508_round_trips). */
 #include "fuzz.h"
 #include "marker.h"
 
@@ -21,8 +22,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct buf out = BUF_INIT, out2 = BUF_INIT, err = BUF_INIT;
 	size_t i;
 
-	if (marker_parse(text, &m, &err) == 0) {
+	int parsed = marker_parse(text, &m, &err) == 0;
+
+	if (parsed) {
+		for (i = 0; i < sizeof(extras) / sizeof(*extras); i++)
+			(void)marker_eval(m, &env, extras[i], NULL);
 		marker_format(m, &out);
+	}
+	if (parsed && fuzz_pep508_round_trips(text, size)) {
 		buf_reset(&err);
 		FUZZ_CHECK(marker_parse(out.s, &t, &err) == 0, "reparse", out.s, err.s);
 		marker_format(t, &out2);

@@ -33,6 +33,15 @@ static inline char *fuzz_split(const uint8_t *data, size_t size, int sep, const 
 	return fuzz_str(data, n);
 }
 
+/* Non-zero when the PEP 508 text s[0..size) has no string literal whose value str() cannot write
+ * back: packaging 23.0's str() puts a marker value between double quotes as it is, so a value
+ * holding '"' (only possible in a '...' literal), or a decoded escape or NUL byte, does not re-parse
+ * to itself (in the reference either). */
+static inline int fuzz_pep508_round_trips(const char *s, size_t size)
+{
+	return strlen(s) == size && !strchr(s, '\\') && !(strchr(s, '\'') && strchr(s, '"'));
+}
+
 /* An invariant broke: report both sides and crash, which libFuzzer records as a finding. */
 #define FUZZ_CHECK(cond, what, a, b) do { \
 	if (!(cond)) { \
