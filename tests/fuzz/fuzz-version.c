@@ -1,5 +1,6 @@
 /* fuzz-version.c: PEP 440 versions (gen/version.h). A version that parses formats to a string that
- * parses to an equal version and formats the same; the public, base and canonical forms parse too. */
+ * parses to an equal version and formats the same; the public, base and canonical forms parse too.
+ * When the input holds two versions (separated by a newline), their order is antisymmetric. */
 #include "fuzz.h"
 #include "version.h"
 
@@ -19,6 +20,35 @@ static void reparse(const char *what, const struct version *v, const char *s, in
 	}
 	buf_release(&out);
 	version_release(&w);
+}
+
+static int sign(int x)
+{
+	return (x > 0) - (x < 0);
+}
+
+static void check_pair(const uint8_t *data, size_t size)
+{
+	const uint8_t *rest;
+	size_t restlen;
+	char *a = fuzz_split(data, size, '\n', &rest, &restlen), *b = fuzz_str(rest, restlen);
+	struct version va, vb;
+
+	version_init(&va);
+	version_init(&vb);
+	if (version_parse(a, &va) == 0 && version_parse(b, &vb) == 0) {
+		FUZZ_CHECK(sign(version_cmp(&va, &vb)) == -sign(version_cmp(&vb, &va)), "cmp antisymmetric", a, b);
+		FUZZ_CHECK(sign(version_cmp_public(&va, &vb)) == -sign(version_cmp_public(&vb, &va)),
+			   "cmp_public antisymmetric", a, b);
+		FUZZ_CHECK(sign(version_cmp_base(&va, &vb)) == -sign(version_cmp_base(&vb, &va)),
+			   "cmp_base antisymmetric", a, b);
+		FUZZ_CHECK(version_cmp(&va, &vb) != 0 || version_cmp_public(&va, &vb) == 0, "equal implies public equal",
+			   a, b);
+	}
+	version_release(&va);
+	version_release(&vb);
+	free(a);
+	free(b);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -47,6 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)version_has_local(&v);
 	}
 	version_release(&v);
+	check_pair(data, size);
 	buf_release(&s);
 	buf_release(&pub);
 	buf_release(&base);
