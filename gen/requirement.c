@@ -293,7 +293,9 @@ struct rparser {
 
 static void add_extra(struct requirement *r, const char *s, size_t n)
 {
-	r->extras = xreallocarray(r->extras, r->nextras + 1, sizeof(*r->extras));
+	/* the array holds the next power of two of nextras (amortised growth without an alloc field) */
+	if (!(r->nextras & (r->nextras - 1)))
+		r->extras = xreallocarray(r->extras, r->nextras ? 2 * r->nextras : 1, sizeof(*r->extras));
 	r->extras[r->nextras++] = xstrndup(s, n);
 }
 
