@@ -30,9 +30,12 @@ fi
 [ -f Makefile ] || ./configure -q
 make -j"$(nproc)"
 
-echo "setup: built ./wbgen; resolving the bundled example (examples/)" >&2
+echo "setup: built ./wbgen; resolving and building the bundled example (examples/)" >&2
 python3 e2e/fixtures/mkindex.py --if-missing examples/scenario.py examples/index >/dev/null
-./wbgen resolve -r examples/requirements.txt -c examples/constraints.txt \
+# The example's setuptools is Debian's (python3-setuptools-whl), which builds with Debian's python3.
+./wbgen resolve --python /usr/bin/python3 -r examples/requirements.txt -c examples/constraints.txt \
 	--index-url "file://$PWD/examples/index/simple/" -o examples/out
-echo "setup: the plan is in examples/out (plan.json, graph.json, build-order.json, constraints.txt)" >&2
+make -C examples/out -j"$(nproc)"
+echo "setup: the wheels are in examples/out/wheels-repo (a PEP 503 mirror under simple/);" >&2
+echo "setup: the plan in examples/out (plan.json, graph.json, build-order.json, constraints.txt)" >&2
 cat examples/out/constraints.txt

@@ -36,11 +36,13 @@ int cmd_target(int argc, char **argv);
 int cmd_venv(int argc, char **argv);
 int cmd_install(int argc, char **argv);
 int cmd_unpack(int argc, char **argv);
+int cmd_step(int argc, char **argv);
 
 extern const char usage_help[];
 extern const char usage_hook[];
 extern const char usage_build_wheel[];
 extern const char usage_publish[];
+extern const char usage_step[];
 
 /* The options `wbgen hook` and `wbgen build-wheel` share (cmd/hook.c). */
 #define HOOK_OPTIONS_HELP \

@@ -18,6 +18,7 @@ const struct command commands[] = {
 	{ "hook", cmd_hook, "run one PEP 517 hook in a build environment", usage_hook },
 	{ "build-wheel", cmd_build_wheel, "build one wheel from a source tree into a wheel directory", usage_build_wheel },
 	{ "publish", cmd_publish, "add wheels to a static PEP 503 mirror", usage_publish },
+	{ "step", cmd_step, "run one phase of the generated Makefile (its recipes)", usage_step },
 	{ NULL, NULL, NULL, NULL },
 };
 

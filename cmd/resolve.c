@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +13,8 @@
 #include "fetch.h"
 #include "discovered.h"
 #include "fsutil.h"
+#include "hook.h"
+#include "makefile.h"
 #include "plan.h"
 #include "pyenv.h"
 #include "reqfile.h"
@@ -28,7 +32,9 @@ const char usage_resolve[] =
 	"\n"
 	"Resolve the requirements against the package index, download and verify the sdists,\n"
 	"and write the plan into OUTDIR: plan.json, graph.json, build-order.json,\n"
-	"constraints.txt and sdists-repo/downloads/.\n"
+	"constraints.txt, sdists-repo/downloads/, and the build: OUTDIR/Makefile (run make -jN in\n"
+	"OUTDIR), work/NAME-VERSION/pkg.json and resolve-args.json (the arguments of this run, used\n"
+	"when the build discovers requirements and resolves again).\n"
 	"\n"
 	"  REQ                     a requirement (PEP 508), like 'requests>=2'\n"
 	"  -r, --requirement FILE  requirements file (pip's syntax)\n"
@@ -66,7 +72,8 @@ static void add_index(struct strlist *l, const char *url)
  * run rewrites only the files whose content changed, so make sees unchanged ones as such. */
 static int remove_outputs(const char *outdir, struct buf *err)
 {
-	static const char *const names[] = { "plan.json", "graph.json", "build-order.json", "constraints.txt" };
+	static const char *const names[] = { "plan.json", "graph.json", "build-order.json", "constraints.txt",
+					     "Makefile" };
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -83,6 +90,94 @@ static int remove_outputs(const char *outdir, struct buf *err)
 	return 0;
 }
 
+/* Another resolve, or a build resolving what it discovered, holds OUTDIR: wait for it. A build's
+ * own re-resolve runs with WBGEN_LOCK_HELD set (its parent holds the lock). */
+static int lock_outdir(const char *outdir)
+{
+	char *path = xasprintf("%s/.wbgen.lock", outdir);
+	int fd;
+
+	if (getenv("WBGEN_LOCK_HELD")) {
+		free(path);
+		return -1;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die("cannot open '%s':", path);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK)
+			die("cannot lock '%s':", path);
+		fprintf(stderr, "wbgen: waiting for another wbgen working in %s (%s)\n", outdir, path);
+		while (flock(fd, LOCK_EX) < 0)
+			if (errno != EINTR)
+				die("cannot lock '%s':", path);
+	}
+	free(path);
+	return fd;
+}
+
+/* resolve-args.json: this run's directory and arguments, so that a build can resolve again.
+ * Credentials in URLs are left out (a re-resolve finds them in netrc or $WBGEN_INDEX_URL). */
+static int write_args(const char *outdir, int argc, char **argv, struct buf *err)
+{
+	json_t *v = json_object(), *a = json_array();
+	char *cwd = getcwd(NULL, 0), *t, *path = xasprintf("%s/resolve-args.json", outdir);
+	struct buf b = BUF_INIT;
+	int i, r = 0;
+
+	if (!cwd)
+		die("cannot get the current directory:");
+	for (i = 1; i < argc; i++) {
+		char *arg = strstr(argv[i], "://") ? url_redacted(argv[i]) : xstrdup(argv[i]);
+
+		json_array_append_new(a, json_string(arg));
+		free(arg);
+	}
+	json_object_set_new(v, "cwd", json_string(cwd));
+	json_object_set_new(v, "argv", a);
+	t = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (!t) {
+		buf_adds(err, "resolve-args.json: an argument or the current directory is not UTF-8");
+		r = -1;
+	} else {
+		buf_adds(&b, t);
+		buf_addch(&b, '\n');
+		if (write_file(path, b.s, b.len, WRITE_IF_CHANGED) < 0) {
+			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+			r = -1;
+		}
+	}
+	free(t);
+	free(cwd);
+	free(path);
+	buf_release(&b);
+	json_decref(v);
+	return r;
+}
+
+/* The Makefile, the packages' pkg.json and resolve-args.json. */
+static int write_build(const struct plan *plan, const struct pyenv *pe, const char *outdir, int argc, char **argv,
+		       struct buf *err)
+{
+	struct makefile_opts mo;
+	char *self = realpath("/proc/self/exe", NULL), *data = wbgen_datadir(), *datadir;
+	int r;
+
+	if (!self)
+		die("cannot find this program (/proc/self/exe):");
+	datadir = path_absolute(data);
+	mo.wbgen = self;
+	mo.datadir = datadir;
+	mo.python = pe->executable;
+	r = write_args(outdir, argc, argv, err);
+	if (r == 0)
+		r = makefile_write(plan, outdir, &mo, err);
+	free(self);
+	free(data);
+	free(datadir);
+	return r;
+}
+
 int cmd_resolve(int argc, char **argv)
 {
 	const struct command *self = command_find("resolve");
@@ -96,7 +191,7 @@ int cmd_resolve(int argc, char **argv)
 	struct fetcher fetcher;
 	struct pyenv pe;
 	struct plan plan;
-	int i, missing = 0, pre = 0, offline = 0, verbose = 0, ret = EXIT_FAILURE_USER, ncli = 0;
+	int i, missing = 0, pre = 0, offline = 0, verbose = 0, ret = EXIT_FAILURE_USER, ncli = 0, lockfd = -1;
 	long jobs = 16;
 	size_t k;
 
@@ -224,7 +319,9 @@ int cmd_resolve(int argc, char **argv)
 			goto fail;
 		ro.discovered = &disc;
 	}
-	if (resolve(&ro, &reqs, &cons, &plan, &err) < 0 || plan_write(&plan, outdir, &err) < 0)
+	lockfd = lock_outdir(outdir);
+	if (resolve(&ro, &reqs, &cons, &plan, &err) < 0 || write_build(&plan, &pe, outdir, argc, argv, &err) < 0 ||
+	    plan_write(&plan, outdir, &err) < 0)
 		goto fail;
 	{
 		size_t dyn = 0;
@@ -252,6 +349,8 @@ fail:
 		buf_release(&rm);
 	}
 done:
+	if (lockfd >= 0)
+		close(lockfd);
 	if (fetcher.multi)
 		fetcher_release(&fetcher);
 	plan_release(&plan);

@@ -51,13 +51,36 @@ int hook_name_valid(const char *name)
 	return 0;
 }
 
-char *hook_helper_path(void)
+char *wbgen_datadir(void)
 {
 	const char *dir = getenv("WBGEN_PKGDATADIR");
+	char *self, *slash, *p;
 
-	if (!dir || !*dir)
-		dir = WBGEN_PKGDATADIR;
-	return xasprintf("%s/pep517_hook.py", dir);
+	if (dir && *dir)
+		return xstrdup(dir);
+	/* run from its build tree (not installed): the rules beside the binary */
+	self = realpath("/proc/self/exe", NULL);
+	if (self && (slash = strrchr(self, '/'))) {
+		*slash = '\0';
+		p = xasprintf("%s/rules/wbgen.mk", self);
+		if (access(p, R_OK) == 0) {
+			free(p);
+			p = xasprintf("%s/rules", self);
+			free(self);
+			return p;
+		}
+		free(p);
+	}
+	free(self);
+	return xstrdup(WBGEN_PKGDATADIR);
+}
+
+char *hook_helper_path(void)
+{
+	char *dir = wbgen_datadir(), *r = xasprintf("%s/pep517_hook.py", dir);
+
+	free(dir);
+	return r;
 }
 
 char *path_absolute(const char *path)

@@ -47,8 +47,11 @@ struct hook_opts {
 
 /* Set up default options (no allocation). */
 void hook_opts_init(struct hook_opts *o);
-/* The helper script: $WBGEN_PKGDATADIR/pep517_hook.py, else the compile-time pkgdatadir's.
- * Newly allocated (caller frees). */
+/* The directory of wbgen's data files (pep517_hook.py, wbgen.mk): $WBGEN_PKGDATADIR, else rules/
+ * beside the running binary when that holds wbgen.mk (a build tree), else the compile-time
+ * pkgdatadir. Newly allocated. */
+char *wbgen_datadir(void);
+/* The helper script: wbgen_datadir()/pep517_hook.py. Newly allocated (caller frees). */
 char *hook_helper_path(void);
 /* Non-zero when name is a PEP 517 hook the helper knows. */
 int hook_name_valid(const char *name);

@@ -1,0 +1,383 @@
+/* step_state.c: progress, failures, stamps and discovery shared by the phases (see step_state.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "discovered.h"
+#include "fsutil.h"
+#include "step_state.h"
+#include "utf8.h"
+#include "util.h"
+
+#define PROGRESS "logs/.progress"
+#define FAILURES "failures.json"
+
+/* flock path (created), returning the descriptor. */
+static int lock_file(const char *path)
+{
+	int fd;
+
+	if (mkdir_parents(path) < 0)
+		die("cannot create the directory of '%s':", path);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die("cannot open '%s':", path);
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			die("cannot lock '%s':", path);
+	return fd;
+}
+
+struct counts {
+	unsigned long started, built, up_to_date, failed;
+};
+
+static void counts_read(struct counts *c)
+{
+	struct buf b = BUF_INIT;
+
+	memset(c, 0, sizeof(*c));
+	if (buf_read_file(&b, PROGRESS) == 0 &&
+	    sscanf(b.s, "%lu %lu %lu %lu", &c->started, &c->built, &c->up_to_date, &c->failed) != 4)
+		memset(c, 0, sizeof(*c));
+	buf_release(&b);
+}
+
+static void counts_write(const struct counts *c)
+{
+	char line[128];
+	int n = snprintf(line, sizeof(line), "%lu %lu %lu %lu\n", c->started, c->built, c->up_to_date, c->failed);
+
+	if (write_file(PROGRESS, line, (size_t)n, WRITE_NOSYNC) < 0)
+		die("cannot write '%s':", PROGRESS);
+}
+
+void step_progress(const char *phase, const char *name, const char *version, enum step_event ev)
+{
+	const char *total = getenv("WBGEN_NPHASES");
+	struct counts c;
+	int fd = lock_file("logs/.lock");
+	struct buf line = BUF_INIT;
+
+	counts_read(&c);
+	switch (ev) {
+	case STEP_STARTED:
+		c.started++;
+		break;
+	case STEP_UP_TO_DATE:
+		c.started++;
+		c.up_to_date++;
+		break;
+	case STEP_DONE:
+		c.built++;
+		break;
+	case STEP_FAILED:
+		c.failed++;
+		break;
+	}
+	counts_write(&c);
+	close(fd);
+	if (ev == STEP_STARTED || ev == STEP_UP_TO_DATE) {
+		buf_addf(&line, "[%lu/%s] %-12s %s %s%s\n", c.started, total && *total ? total : "?", phase, name,
+			 version, ev == STEP_UP_TO_DATE ? " (up to date)" : "");
+		/* one write: lines of parallel jobs do not interleave */
+		fflush(stdout);
+		if (write_all(1, line.s, line.len) < 0)
+			die("cannot write to stdout:");
+	}
+	buf_release(&line);
+}
+
+static json_t *failures_load(void)
+{
+	json_t *v = json_load_file(FAILURES, 0, NULL), *a = json_object_get(v, "failures");
+
+	if (json_is_array(a)) {
+		json_incref(a);
+		json_decref(v);
+		return a;
+	}
+	json_decref(v);
+	return json_array();
+}
+
+static void failures_write(json_t *a)
+{
+	json_t *v = json_pack("{s:O}", "failures", a);
+	char *t = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, t);
+	buf_addch(&b, '\n');
+	if (write_file(FAILURES, b.s, b.len, 0) < 0)
+		die("cannot write '%s':", FAILURES);
+	buf_release(&b);
+	free(t);
+	json_decref(v);
+}
+
+int step_begin(void)
+{
+	int fd = lock_file("logs/.lock");
+	struct counts c;
+	json_t *a = json_array();
+
+	memset(&c, 0, sizeof(c));
+	counts_write(&c);
+	failures_write(a);
+	json_decref(a);
+	close(fd);
+	return EXIT_OK;
+}
+
+int step_end(const char *status)
+{
+	int fd = lock_file("logs/.lock");
+	long st = 1;
+	struct counts c;
+	json_t *a, *e;
+	size_t i;
+
+	counts_read(&c);
+	a = failures_load();
+	close(fd);
+	if (parse_int_range(status, 0, 255, &st) < 0)
+		st = 1;
+	printf("wbgen: %lu phase%s run: built %lu, up to date %lu, failed %lu\n", c.started,
+	       c.started == 1 ? "" : "s", c.built, c.up_to_date, (unsigned long)json_array_size(a));
+	json_array_foreach(a, i, e)
+		printf("wbgen: failed: %s %s %s %s, see %s\n", json_string_value(json_object_get(e, "phase")),
+		       json_string_value(json_object_get(e, "name")), json_string_value(json_object_get(e, "version")),
+		       json_string_value(json_object_get(e, "message")), json_string_value(json_object_get(e, "log")));
+	if (json_array_size(a))
+		printf("wbgen: the failures are listed in failures.json\n");
+	else if (st != 0)
+		printf("wbgen: make failed (status %ld)\n", st);
+	json_decref(a);
+	fflush(stdout);
+	return (int)st;
+}
+
+void step_record_failure(const char *name, const char *version, const char *phase, const char *log, int status,
+			 const char *msg)
+{
+	int fd = lock_file("logs/.lock");
+	json_t *a = failures_load(), *out = json_array(), *e;
+	struct counts c;
+	size_t i;
+
+	json_array_foreach(a, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "name")) ?: "", name) != 0 ||
+		    strcmp(json_string_value(json_object_get(e, "phase")) ?: "", phase) != 0)
+			json_array_append(out, e);
+	json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "name", name, "version", version,
+					     "phase", phase, "log", log, "status", status, "message", msg, "run",
+					     getenv("WBGEN_INNER") ?: ""));
+	failures_write(out);
+	counts_read(&c);
+	c.failed++;
+	counts_write(&c);
+	json_decref(a);
+	json_decref(out);
+	close(fd);
+}
+
+int step_failed_in_run(const char *name, const char *phase)
+{
+	const char *run = getenv("WBGEN_INNER");
+	int fd, found = 0;
+	json_t *a, *e;
+	size_t i;
+
+	if (!run || !*run)
+		return 0;
+	fd = lock_file("logs/.lock");
+	a = failures_load();
+	close(fd);
+	json_array_foreach(a, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "name")) ?: "", name) == 0 &&
+		    strcmp(json_string_value(json_object_get(e, "phase")) ?: "", phase) == 0 &&
+		    strcmp(json_string_value(json_object_get(e, "run")) ?: "", run) == 0)
+			found = 1;
+	json_decref(a);
+	return found;
+}
+
+void step_tail(const char *path, int n, struct buf *out)
+{
+	struct buf b = BUF_INIT;
+	size_t start;
+	int lines = 0;
+
+	if (buf_read_file(&b, path) < 0 || b.len == 0) {
+		buf_release(&b);
+		return;
+	}
+	start = b.len;
+	if (b.s[start - 1] == '\n')
+		start--;
+	while (start > 0 && lines < n) {
+		start--;
+		if (b.s[start] == '\n')
+			lines++;
+	}
+	if (b.s[start] == '\n')
+		start++;
+	while (start < b.len) {
+		char *nl = memchr(b.s + start, '\n', b.len - start);
+		size_t end = nl ? (size_t)(nl - b.s) : b.len;
+
+		buf_adds(out, "    ");
+		buf_add_printable(out, b.s + start, end - start);
+		buf_addch(out, '\n');
+		start = end + 1;
+	}
+	buf_release(&b);
+}
+
+int step_stamp_get(const char *path, const char *key, char **value)
+{
+	struct buf b = BUF_INIT;
+	size_t klen = strlen(key);
+	char *p;
+
+	*value = NULL;
+	if (buf_read_file(&b, path) < 0) {
+		buf_release(&b);
+		return -1;
+	}
+	for (p = b.s; *p; ) {
+		char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		/* "key value", or "# key value" in a makefile fragment */
+		if (p[0] == '#' && p[1] == ' ') {
+			p += 2;
+			len -= 2;
+		}
+		if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == ' ') {
+			*value = xstrndup(p + klen + 1, len - klen - 1);
+			break;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	buf_release(&b);
+	return *value ? 0 : -1;
+}
+
+/* Run `wbgen resolve` again, as resolve-args.json says, its output appended to log. */
+static int resolve_again(const char *log, struct buf *err)
+{
+	json_t *v = json_load_file("resolve-args.json", 0, NULL), *args = json_object_get(v, "argv");
+	const char *cwd = json_string_value(json_object_get(v, "cwd"));
+	const char **argv;
+	size_t i, n = json_array_size(args);
+	int status, r = -1;
+	pid_t pid;
+
+	if (!cwd || !json_is_array(args)) {
+		buf_adds(err, "resolve-args.json is missing or unreadable: run wbgen resolve again");
+		json_decref(v);
+		return -1;
+	}
+	argv = xcalloc(n + 3, sizeof(*argv));
+	argv[0] = "wbgen";
+	argv[1] = "resolve";
+	for (i = 0; i < n; i++)
+		if (!(argv[i + 2] = json_string_value(json_array_get(args, i)))) {
+			buf_adds(err, "resolve-args.json: an argument is not a string");
+			goto out;
+		}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		die("fork:");
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY), fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+		if (in < 0 || fd < 0 || dup2(in, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0 || chdir(cwd) < 0)
+			_exit(127);
+		setenv("WBGEN_LOCK_HELD", "1", 1);
+		execv("/proc/self/exe", (char **)argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid:");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		r = 0;
+	else
+		buf_addf(err, "resolving the discovered requirements failed (wbgen resolve, run in %s): see the log", cwd);
+out:
+	free(argv);
+	json_decref(v);
+	return r;
+}
+
+int step_discovered_update(const char *name, const char *version, const char *req_type,
+			   const struct strlist *reqs, const char *log, struct buf *err)
+{
+	struct discovered old, nu;
+	struct version want;
+	json_t *j = NULL;
+	char *text = NULL;
+	struct buf cur = BUF_INIT;
+	int fd = lock_file(".wbgen.lock"), r = -1;
+	size_t i;
+
+	discovered_init(&old);
+	discovered_init(&nu);
+	version_init(&want);
+	if (discovered_load(&old, "discovered.json", err) < 0)
+		goto out;
+	if (version_parse(version, &want) < 0) {
+		buf_addf(err, "invalid version '%s'", version);
+		goto out;
+	}
+	for (i = 0; i < old.n; i++) {
+		const struct discovered_req *e = &old.v[i];
+
+		if (strcmp(e->name, name) == 0 && version_cmp(&e->v, &want) == 0 &&
+		    strcmp(req_type_name(e->type), req_type) == 0)
+			continue;
+		if (discovered_add(&nu, e->name, e->version, req_type_name(e->type), e->req.text, err) < 0)
+			goto out;
+	}
+	for (i = 0; i < reqs->n; i++)
+		if (discovered_add(&nu, name, version, req_type, reqs->v[i], err) < 0) {
+			buf_addf(err, " (returned for %s %s)", name, version);
+			goto out;
+		}
+	j = discovered_to_json(&nu);
+	text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	buf_adds(&cur, text);
+	buf_addch(&cur, '\n');
+	if (file_equals("discovered.json", cur.s, cur.len) && path_exists("plan.json")) {
+		r = 0;
+		goto out;
+	}
+	if (write_file("discovered.json", cur.s, cur.len, WRITE_IF_CHANGED) < 0) {
+		buf_addf(err, "cannot write discovered.json: %s", strerror(errno));
+		goto out;
+	}
+	r = resolve_again(log, err);
+out:
+	close(fd);
+	free(text);
+	json_decref(j);
+	buf_release(&cur);
+	version_release(&want);
+	discovered_release(&old);
+	discovered_release(&nu);
+	return r;
+}

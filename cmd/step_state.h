@@ -1,0 +1,42 @@
+/* step_state.h: what the phases of one make run share in OUTDIR (the current directory): the
+ * progress count (logs/.progress), failures.json, the stamps' "key value" lines, and discovery
+ * (discovered.json updated and the plan resolved again, under OUTDIR's lock). */
+#ifndef WBGEN_STEP_STATE_H
+#define WBGEN_STEP_STATE_H
+
+#include "buf.h"
+#include "strlist.h"
+
+enum step_event {
+	STEP_STARTED,    /* the phase runs: "[k/T] phase name version" */
+	STEP_UP_TO_DATE, /* its inputs are unchanged: only its target was touched */
+	STEP_DONE,       /* it ran and succeeded */
+	STEP_FAILED
+};
+
+/* Count the event (under logs/.lock) and print the progress line for STARTED and UP_TO_DATE.
+ * T is $WBGEN_NPHASES (the plan's phase count, exported by the Makefile). */
+void step_progress(const char *phase, const char *name, const char *version, enum step_event ev);
+/* Start a run: zero the counts, empty failures.json. */
+int step_begin(void);
+/* End a run: print the summary (and the failures); returns the exit status given as text. */
+int step_end(const char *status);
+/* Add a failure to failures.json (replacing one of the same package and phase) and count it. */
+void step_record_failure(const char *name, const char *version, const char *phase, const char *log, int status,
+			 const char *msg);
+/* Non-zero when name's phase failed earlier in this make run ($WBGEN_INNER, set by the outer
+ * make): a restart of make does not try it again. */
+int step_failed_in_run(const char *name, const char *phase);
+/* The last n lines of the file at path, each indented by four spaces, into out. */
+void step_tail(const char *path, int n, struct buf *out);
+/* The value of the "key value" line of the stamp file at path (newly allocated). -1 when the
+ * file or the key is missing. */
+int step_stamp_get(const char *path, const char *key, char **value);
+/* Replace the discovered.json entries of name==version of req_type by reqs. When that changed
+ * the file, or plan.json is missing (a resolve was interrupted), run `wbgen resolve` again with
+ * the arguments of resolve-args.json (its output appended to log): it rewrites the plan, the
+ * Makefile and the packages' pkg.json. All under OUTDIR/.wbgen.lock. 0, or -1 with err. */
+int step_discovered_update(const char *name, const char *version, const char *req_type,
+			   const struct strlist *reqs, const char *log, struct buf *err);
+
+#endif

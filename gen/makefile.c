@@ -1,0 +1,306 @@
+/* makefile.c: write the build's Makefile and per-package inputs from a plan (see makefile.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "makefile.h"
+#include "util.h"
+
+size_t makefile_phases(const struct plan_pkg *k)
+{
+	return 6 + (k->info.deps_source == DEPS_DYNAMIC);
+}
+
+static char *pkg_id(const struct plan_pkg *k)
+{
+	return xasprintf("%s-%s", k->name, k->version);
+}
+
+/* Mark start's install closure (start included) with gen in stamp. */
+static void mark_closure(const struct plan *p, size_t start, size_t *stamp, size_t gen)
+{
+	size_t *todo = NULL, ntodo = 0, atodo = 0, j;
+
+	if (stamp[start] == gen)
+		return;
+	GROW(todo, atodo, 1);
+	todo[ntodo++] = start;
+	stamp[start] = gen;
+	while (ntodo > 0) {
+		const struct plan_pkg *k = &p->pkgs[todo[--ntodo]];
+
+		for (j = 0; j < k->nedges; j++) {
+			size_t t = k->edges[j].to;
+
+			if (k->edges[j].type != REQ_INSTALL || stamp[t] == gen)
+				continue;
+			stamp[t] = gen;
+			GROW(todo, atodo, ntodo + 1);
+			todo[ntodo++] = t;
+		}
+	}
+	free(todo);
+}
+
+static void add_marked(const struct plan *p, const size_t *stamp, size_t gen, const size_t *not, size_t notgen,
+		       size_t skip, struct strlist *out)
+{
+	size_t i;
+
+	/* plan packages are sorted by name; "NAME-VERSION" strings sort the same way except where
+	 * one name is a prefix of another, so sort the strings themselves */
+	for (i = 0; i < p->n; i++)
+		if (stamp[i] == gen && (!not || not[i] != notgen) && i != skip)
+			strlist_add_owned(out, pkg_id(&p->pkgs[i]));
+	strlist_sort(out);
+}
+
+void makefile_closures(const struct plan *p, size_t i, struct strlist *sys, struct strlist *backend,
+		       struct strlist *install)
+{
+	const struct plan_pkg *k = &p->pkgs[i];
+	size_t *a = xcalloc(p->n + 1, sizeof(*a)), *b = xcalloc(p->n + 1, sizeof(*b));
+	size_t *c = xcalloc(p->n + 1, sizeof(*c)), j;
+
+	for (j = 0; j < k->nedges; j++) {
+		if (k->edges[j].type == REQ_BUILD_SYSTEM)
+			mark_closure(p, k->edges[j].to, a, 1);
+		else if (k->edges[j].type == REQ_BUILD_BACKEND)
+			mark_closure(p, k->edges[j].to, b, 1);
+	}
+	mark_closure(p, i, c, 1);
+	if (sys)
+		add_marked(p, a, 1, NULL, 0, (size_t)-1, sys);
+	if (backend)
+		add_marked(p, b, 1, a, 1, (size_t)-1, backend);
+	if (install)
+		add_marked(p, c, 1, NULL, 0, i, install);
+	free(a);
+	free(b);
+	free(c);
+}
+
+/* "NAME := a b c" with long lists folded after the name. */
+static void add_list_var(struct buf *out, const char *id, const char *var, const struct strlist *l)
+{
+	size_t j, col;
+
+	buf_addf(out, "%s.%s :=", id, var);
+	col = strlen(id) + strlen(var) + 4;
+	for (j = 0; j < l->n; j++) {
+		size_t w = strlen(l->v[j]) + 1;
+
+		if (col + w > 110 && j > 0) {
+			buf_adds(out, " \\\n\t");
+			col = 8;
+		}
+		buf_addch(out, ' ');
+		buf_adds(out, l->v[j]);
+		col += w;
+	}
+	buf_addch(out, '\n');
+}
+
+/* "a 1.0, b 2.0" from NAME-VERSION ids (the version is after the last '-' of the name part:
+ * canonical names may hold '-', versions never do). */
+static void add_human_list(struct buf *out, const struct plan *p, const struct strlist *l)
+{
+	size_t j, shown = l->n > 12 ? 10 : l->n;
+
+	(void)p;
+	for (j = 0; j < shown; j++) {
+		const char *dash = strrchr(l->v[j], '-');
+
+		buf_addf(out, "%s%.*s %s", j ? ", " : "", (int)(dash - l->v[j]), l->v[j], dash + 1);
+	}
+	if (shown < l->n)
+		buf_addf(out, " and %zu more", l->n - shown);
+}
+
+static void package_block(struct buf *out, const struct plan *p, size_t i)
+{
+	const struct plan_pkg *k = &p->pkgs[i];
+	struct strlist sys = STRLIST_INIT, backend = STRLIST_INIT, install = STRLIST_INIT, users = STRLIST_INIT;
+	char *id = pkg_id(k);
+	size_t j, e, len0 = out->len;
+
+	makefile_closures(p, i, &sys, &backend, &install);
+	for (j = 0; j < p->n; j++)
+		for (e = 0; e < p->pkgs[j].nedges; e++)
+			if (p->pkgs[j].edges[e].to == i && j != i) {
+				struct strlist tmp = STRLIST_INIT;
+
+				strlist_add_owned(&tmp, pkg_id(&p->pkgs[j]));
+				if (strlist_find(&users, tmp.v[0]) < 0)
+					strlist_add(&users, tmp.v[0]);
+				strlist_release(&tmp);
+				break;
+			}
+	strlist_sort(&users);
+
+	buf_addf(out, "# ---- %s %s ", k->name, k->version);
+	while (out->len - len0 < 100)
+		buf_addch(out, '-');
+	buf_addf(out, "\n# sdist %s; backend %s", k->sdist_filename, k->info.build_backend);
+	if (k->info.backend_path.n)
+		buf_adds(out, " (in-tree)");
+	buf_adds(out, "\n");
+	if (sys.n) {
+		buf_adds(out, "# build environment: ");
+		add_human_list(out, p, &sys);
+		if (backend.n) {
+			buf_adds(out, "; and for its backend: ");
+			add_human_list(out, p, &backend);
+		}
+		buf_adds(out, "\n");
+	}
+	if (k->info.deps_source == DEPS_DYNAMIC)
+		buf_adds(out, "# install requirements: dynamic, read from the built wheel\n");
+	if (users.n) {
+		buf_adds(out, "# needed by: ");
+		add_human_list(out, p, &users);
+		buf_adds(out, "\n");
+	}
+	buf_addf(out, "%s.name := %s\n%s.version := %s\n%s.sdist := %s\n", id, k->name, id, k->version, id,
+		 k->sdist_path);
+	add_list_var(out, id, "sys", &sys);
+	add_list_var(out, id, "backend", &backend);
+	add_list_var(out, id, "install", &install);
+	buf_addf(out, "%s.dynamic :=%s\n\n", id, k->info.deps_source == DEPS_DYNAMIC ? " 1" : "");
+	free(id);
+	strlist_release(&sys);
+	strlist_release(&backend);
+	strlist_release(&install);
+	strlist_release(&users);
+}
+
+void makefile_text(const struct plan *p, const size_t *order, const struct makefile_opts *o, struct buf *out)
+{
+	size_t i, nphases = 0, col;
+
+	for (i = 0; i < p->n; i++)
+		nphases += makefile_phases(&p->pkgs[i]);
+	buf_adds(out,
+		 "# The build of the plan in this directory (plan.json): a wheel for every package, from its sdist.\n"
+		 "# Written by `wbgen resolve`, which rewrites it: change the requirements, not this file.\n"
+		 "#\n"
+		 "#   make -j8       build every wheel and publish it to the mirror wheels-repo/simple/ (goal 'all')\n"
+		 "#   make NAME      one package's wheel and the wheels of its install requirements, with what they\n"
+		 "#                  need to build\n"
+		 "#   make -k        keep going after a failure: build everything that does not depend on it\n"
+		 "#   make V=1       show the commands; make -n: what would run; make -q: is everything built?\n"
+		 "#   make help      the goals and the packages; make clean: remove what was built (not the sdists)\n"
+		 "#\n"
+		 "# Each package-version below sets variables; the rules that use them are in $(WBGEN_RULES),\n"
+		 "# described in wbgen's docs/makefile.md. A package's files are in work/NAME-VERSION/, the output\n"
+		 "# of its phases in logs/NAME-VERSION/PHASE.log, its wheel in wheels-repo/downloads/.\n"
+		 "#   .sys      its build environment: its build-system requirements and their install closure\n"
+		 "#   .backend  added for its backend: what get_requires_for_build_wheel asked for, with closure\n"
+		 "#   .install  its install closure: the other wheels `make NAME` builds\n"
+		 "#   .dynamic  1 when its install requirements are only known from its built wheel\n\n");
+	buf_addf(out, "WBGEN := %s\nWBGEN_RULES := %s/wbgen.mk\nWBGEN_PKGDATADIR := %s\nWBGEN_PYTHON := %s\n",
+		 o->wbgen, o->datadir, o->datadir, o->python);
+	buf_addf(out, "WBGEN_NPHASES := %zu\n\n", nphases);
+	buf_adds(out, "# The packages, in build order: each after everything its build needs.\nWBGEN_PACKAGES :=");
+	col = 17;
+	for (i = 0; i < p->n; i++) {
+		const struct plan_pkg *k = &p->pkgs[order ? order[i] : i];
+		size_t w = strlen(k->name) + strlen(k->version) + 2;
+
+		if (col + w > 110) {
+			buf_adds(out, " \\\n\t");
+			col = 8;
+		}
+		buf_addf(out, " %s-%s", k->name, k->version);
+		col += w;
+	}
+	buf_adds(out, "\n\n");
+	for (i = 0; i < p->n; i++)
+		package_block(out, p, order ? order[i] : i);
+	buf_adds(out, "include $(WBGEN_RULES)\n");
+}
+
+void makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opts *o, struct buf *out)
+{
+	const struct plan_pkg *k = &p->pkgs[i];
+	json_t *v = json_object(), *a;
+	char *t;
+	size_t j;
+
+	json_object_set_new(v, "wbgen_pkg", json_integer(1));
+	json_object_set_new(v, "name", json_string(k->name));
+	json_object_set_new(v, "version", json_string(k->version));
+	json_object_set_new(v, "sdist", json_string(k->sdist_path));
+	json_object_set_new(v, "sdist_sha256", json_string(k->sdist_sha256));
+	json_object_set_new(v, "python", json_string(o->python));
+	json_object_set_new(v, "build_backend", json_string(k->info.build_backend));
+	a = json_array();
+	for (j = 0; j < k->info.backend_path.n; j++)
+		json_array_append_new(a, json_string(k->info.backend_path.v[j]));
+	json_object_set_new(v, "backend_path", a);
+	if (k->info.deps_source == DEPS_DYNAMIC) {
+		json_object_set_new(v, "install_requires", json_null());
+	} else {
+		a = json_array();
+		for (j = 0; j < k->info.ndeps; j++) {
+			json_t *d = json_object();
+
+			json_object_set_new(d, "req", json_string(k->info.deps[j].req));
+			if (k->info.deps[j].extra)
+				json_object_set_new(d, "extra", json_string(k->info.deps[j].extra));
+			json_array_append_new(a, d);
+		}
+		json_object_set_new(v, "install_requires", a);
+	}
+	json_object_set_new(v, "patches", json_array());
+	json_object_set_new(v, "config_settings", json_object());
+	t = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (!t)
+		die("out of memory");
+	buf_adds(out, t);
+	buf_addch(out, '\n');
+	free(t);
+	json_decref(v);
+}
+
+int makefile_write(const struct plan *p, const char *outdir, const struct makefile_opts *o, struct buf *err)
+{
+	struct buf text = BUF_INIT, berr = BUF_INIT;
+	size_t *order, i;
+	char *path;
+	int r = 0;
+
+	order = plan_build_order(p, &berr);
+	if (!order) {
+		buf_addf(err, "%s", berr.s);
+		buf_release(&berr);
+		return -1;
+	}
+	for (i = 0; i < p->n && r == 0; i++) {
+		const struct plan_pkg *k = &p->pkgs[i];
+
+		buf_setlen(&text, 0);
+		makefile_pkg_json(p, i, o, &text);
+		path = xasprintf("%s/work/%s-%s/pkg.json", outdir, k->name, k->version);
+		if (write_file(path, text.s, text.len, WRITE_IF_CHANGED) < 0) {
+			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+			r = -1;
+		}
+		free(path);
+	}
+	if (r == 0) {
+		buf_setlen(&text, 0);
+		makefile_text(p, order, o, &text);
+		path = xasprintf("%s/Makefile", outdir);
+		if (write_file(path, text.s, text.len, WRITE_IF_CHANGED) < 0) {
+			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+			r = -1;
+		}
+		free(path);
+	}
+	free(order);
+	buf_release(&text);
+	buf_release(&berr);
+	return r;
+}

@@ -1,0 +1,34 @@
+/* makefile.h: the generated build — OUTDIR/Makefile and the per-package input files its rules
+ * depend on (OUTDIR/work/NAME-VERSION/pkg.json), written from a plan by `wbgen resolve`.
+ * docs/makefile.md describes the result; rules/wbgen.mk holds the rules the Makefile includes. */
+#ifndef WBGEN_MAKEFILE_H
+#define WBGEN_MAKEFILE_H
+
+#include "buf.h"
+#include "plan.h"
+#include "strlist.h"
+
+struct makefile_opts {
+	const char *wbgen;    /* absolute path of the wbgen binary the recipes run */
+	const char *datadir;  /* absolute directory of wbgen.mk and pep517_hook.py */
+	const char *python;   /* the target interpreter's executable (the build environments' base) */
+};
+
+/* Phases per package: unpack, build-system, discover, backend, build, publish, and deps when the
+ * install requirements are dynamic. */
+size_t makefile_phases(const struct plan_pkg *k);
+/* The build closure lists of package i: sys = the install closures of its build-system
+ * requirements; backend = those of its build-backend requirements, minus sys; install = its own
+ * install closure without itself. Each is a sorted list of "NAME-VERSION" (appended to). */
+void makefile_closures(const struct plan *p, size_t i, struct strlist *sys, struct strlist *backend,
+		       struct strlist *install);
+/* The Makefile's text for plan p (order is plan_build_order's; NULL means plan order). */
+void makefile_text(const struct plan *p, const size_t *order, const struct makefile_opts *o, struct buf *out);
+/* The content of work/NAME-VERSION/pkg.json for package i: what its phases need (sdist, build
+ * backend, interpreter, the install requirements its wheel must declare). */
+void makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opts *o, struct buf *out);
+/* Write outdir/Makefile and every package's work/NAME-VERSION/pkg.json, each atomically and only
+ * when its content changed (so make sees an unchanged plan as unchanged). Returns 0 or -1 with err. */
+int makefile_write(const struct plan *p, const char *outdir, const struct makefile_opts *o, struct buf *err);
+
+#endif
