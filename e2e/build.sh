@@ -4,7 +4,8 @@
 # from the mirror; from-scratch builds are reproducible; a built tree is up to date (make -q, no phase on a
 # second make); touching one sdist rebuilds that package only; a backend rebuilt to identical bytes rebuilds
 # nothing else, a new backend release rebuilds exactly the packages whose build environments hold it;
-# make -k builds everything that does not need a failing package; kill -9 at any moment loses nothing.
+# make -k builds everything that does not need a failing package (a static build requirement, a backend
+# found by discovery); kill -9 at any moment loses nothing; make NAME builds NAME and all it needs.
 . "${WBGEN_SRCDIR:-.}/e2e/lib.sh"
 . "${WBGEN_SRCDIR:-.}/e2e/index.sh"
 
@@ -22,6 +23,7 @@ idx=$(index_build build)
 idx_bump=$(index_build build bump=chain-b3)
 idx_fail=$(index_build build fail=fail-helper)
 idx_small=$(index_build build small=1)
+idx_small_fail=$(index_build build small=1 fail=dbk-a)
 # the main index is served through a symbolic link, so that a new release can appear at the same URL
 ln -s "$idx" "$TMP/idx"
 index_serve "$TMP/idx"
@@ -30,6 +32,8 @@ index_serve "$idx_fail"
 URL_FAIL=$INDEX_URL
 index_serve "$idx_small"
 URL_SMALL=$INDEX_URL
+index_serve "$idx_small_fail"
+URL_SMALL_FAIL=$INDEX_URL
 
 cat >"$TMP/h.py" <<'EOF'
 import hashlib, json, os, re, sys
@@ -198,6 +202,27 @@ elif cmd == "keep-going":
     if logpath not in text:
         fail("make's output does not name %s" % logpath)
     print(len(g) - len(blocked), "built,", sorted(blocked), "not")
+elif cmd == "goal":
+    # OUT NAME==VERSION NOTNEEDED...: after make NAME, NAME's wheel and those of everything it needs
+    # (its install closure and what their builds need) are there; the NOTNEEDED packages have none
+    out, key, notneeded = args[0], args[1], args[2:]
+    g = graph(out)
+    need, todo = set(), [key]
+    while todo:
+        k = todo.pop()
+        if k in need:
+            continue
+        need.add(k)
+        todo += [e["key"] for e in g[k]["edges"] if e["req_type"] == "install"]
+        todo += sorted(buildenv(g, k))
+    got = set(wheels(out))
+    missing = sorted(k for k in need if tuple(k.split("==")) not in got)
+    if missing:
+        fail("without a wheel: %s" % missing)
+    extra = sorted(n for n in notneeded if any(w[0] == n for w in got))
+    if extra:
+        fail("built but not needed: %s" % extra)
+    print(len(need), "needed, all built")
 elif cmd == "modules":
     # REQS: the import names of the requirements' projects
     for line in open(args[0]):
@@ -305,6 +330,14 @@ ok "... every package whose build does not need fail-helper has its wheel, failu
 	h keep-going "$F" fail-helper==1.0 "$TMP/fail.log"
 fails 1 "... make -q: not up to date" make -q -C "$F"
 
+# ---- make -k when a backend found by discovery fails (the small tree: dbk-c's hook asks for dbk-b,
+# dbk-b's for dbk-a): dbk-a, dbk-b, dbk-c and dyn-app cannot be built, the rest is
+F=$TMP/fail-small
+ok "small, fail=dbk-a: resolve" resolve "$F" "$TMP/reqs-small.txt" "$URL_SMALL_FAIL"
+fails 2 "... make -k exits 2" mk "$TMP/fail-small.log" "$F" -k
+ok "... every package whose build does not need dbk-a has its wheel, failures.json and the output name its build log" \
+	h keep-going "$F" dbk-a==1.0 "$TMP/fail-small.log"
+
 # ---- kill -9 at random moments (the small tree: 17 projects)
 K=$TMP/kill
 ok "small tree: resolve" resolve "$K" "$TMP/reqs-small.txt" "$URL_SMALL"
@@ -367,5 +400,14 @@ while read -r i delay; do
 done <"$TMP/delays"
 : >>"$TMP/killed"
 ok "... most trials killed a running make" test "$(wc -l <"$TMP/killed")" -ge $((KILL_TRIALS / 2))
+
+# ---- one goal: make NAME
+N=$TMP/goal
+ok "small tree: resolve" resolve "$N" "$TMP/reqs-small.txt" "$URL_SMALL"
+ok "... make dia-top" mk "$TMP/goal.log" "$N" dia-top
+ok "... dia-top and all it needs are built; chain-app and dyn-app are not" \
+	h goal "$N" dia-top==1.0 chain-app dyn-app
+ok "... make -q dia-top: up to date" make -q -C "$N" dia-top
+fails 1 "... make -q: not all" make -q -C "$N"
 
 done_testing
