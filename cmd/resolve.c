@@ -19,6 +19,7 @@
 #include "pyenv.h"
 #include "reqfile.h"
 #include "resolve.h"
+#include "sha256.h"
 #include "url.h"
 #include "utf8.h"
 #include "util.h"
@@ -92,28 +93,36 @@ static int remove_outputs(const char *outdir, struct buf *err)
 
 /* Another resolve, or a build resolving what it discovered, holds OUTDIR: wait for it. A build's
  * own re-resolve runs with WBGEN_LOCK_HELD set (its parent holds the lock). */
-static int lock_outdir(const char *outdir)
+static int lock_one(const char *outdir, const char *name, const char *what)
 {
-	char *path = xasprintf("%s/.wbgen.lock", outdir);
+	char *path = xasprintf("%s/%s", outdir, name);
 	int fd;
 
-	if (getenv("WBGEN_LOCK_HELD")) {
-		free(path);
-		return -1;
-	}
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		die("cannot open '%s':", path);
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK)
 			die("cannot lock '%s':", path);
-		fprintf(stderr, "wbgen: waiting for another wbgen working in %s (%s)\n", outdir, path);
+		fprintf(stderr, "wbgen: waiting for %s in %s (%s)\n", what, outdir, path);
 		while (flock(fd, LOCK_EX) < 0)
 			if (errno != EINTR)
 				die("cannot lock '%s':", path);
 	}
 	free(path);
 	return fd;
+}
+
+/* The build's lock first (a make running there: `wbgen step run` holds it), then the resolve lock;
+ * the build's own phases take only the second, so the order cannot deadlock. Returns the two
+ * descriptors in fds (closed by the caller), or -1s when WBGEN_LOCK_HELD. */
+static void lock_outdir(const char *outdir, int fds[2])
+{
+	fds[0] = fds[1] = -1;
+	if (getenv("WBGEN_LOCK_HELD"))
+		return;
+	fds[0] = lock_one(outdir, ".wbgen-make.lock", "the make running");
+	fds[1] = lock_one(outdir, ".wbgen.lock", "another wbgen resolve");
 }
 
 /* resolve-args.json: this run's directory and arguments, so that a build can resolve again.
@@ -178,6 +187,28 @@ static int write_build(const struct plan *plan, const struct pyenv *pe, const ch
 	return r;
 }
 
+/* OUTDIR/.wbgen-resolved: the sha256 of the discovered.json this plan was made from, written
+ * last. A build that finds it differs from discovered.json's (a resolve was interrupted) resolves
+ * again. */
+static int write_resolved_mark(const char *outdir, struct buf *err)
+{
+	char *dpath = xasprintf("%s/discovered.json", outdir), *mpath = xasprintf("%s/.wbgen-resolved", outdir);
+	struct buf d = BUF_INIT;
+	int r = 0;
+
+	if (sha256_file_hex(dpath, &d) < 0)
+		buf_adds(&d, "none");
+	buf_addch(&d, '\n');
+	if (write_file(mpath, d.s, d.len, WRITE_IF_CHANGED) < 0) {
+		buf_addf(err, "cannot write '%s': %s", mpath, strerror(errno));
+		r = -1;
+	}
+	free(dpath);
+	free(mpath);
+	buf_release(&d);
+	return r;
+}
+
 int cmd_resolve(int argc, char **argv)
 {
 	const struct command *self = command_find("resolve");
@@ -191,7 +222,8 @@ int cmd_resolve(int argc, char **argv)
 	struct fetcher fetcher;
 	struct pyenv pe;
 	struct plan plan;
-	int i, missing = 0, pre = 0, offline = 0, verbose = 0, ret = EXIT_FAILURE_USER, ncli = 0, lockfd = -1;
+	int i, missing = 0, pre = 0, offline = 0, verbose = 0, ret = EXIT_FAILURE_USER, ncli = 0;
+	int lockfd[2] = { -1, -1 };
 	long jobs = 16;
 	size_t k;
 
@@ -319,9 +351,9 @@ int cmd_resolve(int argc, char **argv)
 			goto fail;
 		ro.discovered = &disc;
 	}
-	lockfd = lock_outdir(outdir);
+	lock_outdir(outdir, lockfd);
 	if (resolve(&ro, &reqs, &cons, &plan, &err) < 0 || write_build(&plan, &pe, outdir, argc, argv, &err) < 0 ||
-	    plan_write(&plan, outdir, &err) < 0)
+	    plan_write(&plan, outdir, &err) < 0 || write_resolved_mark(outdir, &err) < 0)
 		goto fail;
 	{
 		size_t dyn = 0;
@@ -330,6 +362,8 @@ int cmd_resolve(int argc, char **argv)
 			dyn += plan.pkgs[k].info.deps_source == DEPS_DYNAMIC;
 		fprintf(stderr, "wbgen: resolved %zu package%s (%zu with dynamic install requirements) into %s/plan.json\n",
 			plan.n, plan.n == 1 ? "" : "s", dyn, outdir);
+		if (!getenv("WBGEN_LOCK_HELD"))
+			fprintf(stderr, "wbgen: build them with: make -C %s -j%ld\n", outdir, sysconf(_SC_NPROCESSORS_ONLN));
 		if (verbose)
 			fprintf(stderr, "wbgen: %lu requests, %lu transfers (%lu not modified), %llu bytes\n",
 				fetcher.requests, fetcher.transfers, fetcher.not_modified, fetcher.bytes);
@@ -349,8 +383,10 @@ fail:
 		buf_release(&rm);
 	}
 done:
-	if (lockfd >= 0)
-		close(lockfd);
+	if (lockfd[0] >= 0)
+		close(lockfd[0]);
+	if (lockfd[1] >= 0)
+		close(lockfd[1]);
 	if (fetcher.multi)
 		fetcher_release(&fetcher);
 	plan_release(&plan);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 
 #include "discovered.h"
 #include "fsutil.h"
+#include "sha256.h"
 #include "step_state.h"
 #include "utf8.h"
 #include "util.h"
@@ -84,7 +86,9 @@ void step_progress(const char *phase, const char *name, const char *version, enu
 	}
 	counts_write(&c);
 	close(fd);
-	if (ev == STEP_STARTED || ev == STEP_UP_TO_DATE) {
+	/* an up-to-date phase is counted, shown only with V=1 */
+	if (ev == STEP_STARTED || (ev == STEP_UP_TO_DATE && getenv("WBGEN_VERBOSE") &&
+				    strcmp(getenv("WBGEN_VERBOSE"), "1") == 0)) {
 		buf_addf(&line, "[%lu/%s] %-12s %s %s%s\n", c.started, total && *total ? total : "?", phase, name,
 			 version, ev == STEP_UP_TO_DATE ? " (up to date)" : "");
 		/* one write: lines of parallel jobs do not interleave */
@@ -137,6 +141,61 @@ int step_begin(void)
 	return EXIT_OK;
 }
 
+/* Take path's lock, waiting with a message (what) when another process holds it. */
+static int lock_or_wait(const char *path, const char *what)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		die("cannot open '%s':", path);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK)
+			die("cannot lock '%s':", path);
+		fprintf(stderr, "wbgen: waiting for %s in this directory (%s)\n", what, path);
+		while (flock(fd, LOCK_EX) < 0)
+			if (errno != EINTR)
+				die("cannot lock '%s':", path);
+	}
+	return fd;
+}
+
+int step_run(char **argv)
+{
+	struct sigaction ign, old_int, old_quit;
+	char status[16];
+	int mk, fd, st, r;
+	pid_t pid;
+
+	mk = lock_or_wait(".wbgen-make.lock", "another make");
+	fd = lock_or_wait(".wbgen.lock", "a wbgen resolve");
+	close(fd);
+	step_begin();
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		die("fork:");
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		die("cannot run '%s':", argv[0]);
+	}
+	/* Ctrl-C reaches make too: wait for it, then summarise */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid:");
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	r = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	snprintf(status, sizeof(status), "%d", r > 255 ? 255 : r);
+	r = step_end(status);
+	close(mk);
+	return r;
+}
+
 int step_end(const char *status)
 {
 	int fd = lock_file("logs/.lock");
@@ -153,7 +212,7 @@ int step_end(const char *status)
 	printf("wbgen: %lu phase%s run: built %lu, up to date %lu, failed %lu\n", c.started,
 	       c.started == 1 ? "" : "s", c.built, c.up_to_date, (unsigned long)json_array_size(a));
 	json_array_foreach(a, i, e)
-		printf("wbgen: failed: %s %s %s %s, see %s\n", json_string_value(json_object_get(e, "phase")),
+		printf("wbgen: failed: %s %s %s: %s, see %s\n", json_string_value(json_object_get(e, "phase")),
 		       json_string_value(json_object_get(e, "name")), json_string_value(json_object_get(e, "version")),
 		       json_string_value(json_object_get(e, "message")), json_string_value(json_object_get(e, "log")));
 	if (json_array_size(a))
@@ -324,6 +383,21 @@ out:
 	return r;
 }
 
+/* Non-zero when the plan was made from the current discovered.json (see cmd/resolve.c). */
+static int resolved_current(void)
+{
+	struct buf d = BUF_INIT, m = BUF_INIT;
+	int r;
+
+	if (sha256_file_hex("discovered.json", &d) < 0)
+		buf_adds(&d, "none");
+	buf_addch(&d, '\n');
+	r = buf_read_file(&m, ".wbgen-resolved") == 0 && strcmp(m.s, d.s) == 0;
+	buf_release(&d);
+	buf_release(&m);
+	return r;
+}
+
 int step_discovered_update(const char *name, const char *version, const char *req_type,
 			   const struct strlist *reqs, const char *log, struct buf *err)
 {
@@ -362,7 +436,7 @@ int step_discovered_update(const char *name, const char *version, const char *re
 	text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	buf_adds(&cur, text);
 	buf_addch(&cur, '\n');
-	if (file_equals("discovered.json", cur.s, cur.len) && path_exists("plan.json")) {
+	if (file_equals("discovered.json", cur.s, cur.len) && path_exists("plan.json") && resolved_current()) {
 		r = 0;
 		goto out;
 	}

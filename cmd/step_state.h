@@ -21,6 +21,10 @@ void step_progress(const char *phase, const char *name, const char *version, enu
 int step_begin(void);
 /* End a run: print the summary (and the failures); returns the exit status given as text. */
 int step_end(const char *status);
+/* The outer make's recipe: wait for another make (.wbgen-make.lock, held throughout) and for a
+ * running resolve (.wbgen.lock), start the run's count, run argv (the inner make), print the
+ * summary. Returns the inner make's status. */
+int step_run(char **argv);
 /* Add a failure to failures.json (replacing one of the same package and phase) and count it. */
 void step_record_failure(const char *name, const char *version, const char *phase, const char *log, int status,
 			 const char *msg);

@@ -17,68 +17,121 @@ static char *pkg_id(const struct plan_pkg *k)
 	return xasprintf("%s-%s", k->name, k->version);
 }
 
-/* Mark start's install closure (start included) with gen in stamp. */
-static void mark_closure(const struct plan *p, size_t start, size_t *stamp, size_t gen)
+/* Closure walks over one plan share their scratch arrays: a walk bumps gen instead of clearing. */
+struct walk {
+	const struct plan *p;
+	size_t *stamp, gen;      /* stamp[i] == gen: i reached in this walk */
+	size_t *todo, atodo;
+	size_t *got, ngot, agot; /* what this walk reached, in order */
+};
+
+static void walk_init(struct walk *w, const struct plan *p)
 {
-	size_t *todo = NULL, ntodo = 0, atodo = 0, j;
+	memset(w, 0, sizeof(*w));
+	w->p = p;
+	w->stamp = xcalloc(p->n + 1, sizeof(*w->stamp));
+}
 
-	if (stamp[start] == gen)
+static void walk_release(struct walk *w)
+{
+	free(w->stamp);
+	free(w->todo);
+	free(w->got);
+}
+
+static void walk_start(struct walk *w)
+{
+	w->gen++;
+	w->ngot = 0;
+}
+
+/* Add start's install closure (start included) to the walk. */
+static void walk_closure(struct walk *w, size_t start)
+{
+	size_t ntodo = 0, j;
+
+	if (w->stamp[start] == w->gen)
 		return;
-	GROW(todo, atodo, 1);
-	todo[ntodo++] = start;
-	stamp[start] = gen;
+	GROW(w->todo, w->atodo, 1);
+	w->todo[ntodo++] = start;
+	w->stamp[start] = w->gen;
 	while (ntodo > 0) {
-		const struct plan_pkg *k = &p->pkgs[todo[--ntodo]];
+		size_t i = w->todo[--ntodo];
+		const struct plan_pkg *k = &w->p->pkgs[i];
 
+		GROW(w->got, w->agot, w->ngot + 1);
+		w->got[w->ngot++] = i;
 		for (j = 0; j < k->nedges; j++) {
 			size_t t = k->edges[j].to;
 
-			if (k->edges[j].type != REQ_INSTALL || stamp[t] == gen)
+			if (k->edges[j].type != REQ_INSTALL || w->stamp[t] == w->gen)
 				continue;
-			stamp[t] = gen;
-			GROW(todo, atodo, ntodo + 1);
-			todo[ntodo++] = t;
+			w->stamp[t] = w->gen;
+			GROW(w->todo, w->atodo, ntodo + 1);
+			w->todo[ntodo++] = t;
 		}
 	}
-	free(todo);
 }
 
-static void add_marked(const struct plan *p, const size_t *stamp, size_t gen, const size_t *not, size_t notgen,
-		       size_t skip, struct strlist *out)
+/* The walk's packages as sorted "NAME-VERSION" strings, leaving out skip and those in not. */
+static void walk_ids(const struct walk *w, size_t skip, const struct strlist *not, struct strlist *out)
 {
 	size_t i;
 
-	/* plan packages are sorted by name; "NAME-VERSION" strings sort the same way except where
-	 * one name is a prefix of another, so sort the strings themselves */
-	for (i = 0; i < p->n; i++)
-		if (stamp[i] == gen && (!not || not[i] != notgen) && i != skip)
-			strlist_add_owned(out, pkg_id(&p->pkgs[i]));
+	for (i = 0; i < w->ngot; i++) {
+		const struct plan_pkg *k = &w->p->pkgs[w->got[i]];
+		char *id;
+
+		if (w->got[i] == skip)
+			continue;
+		id = pkg_id(k);
+		if (not && strlist_find(not, id) >= 0)
+			free(id);
+		else
+			strlist_add_owned(out, id);
+	}
 	strlist_sort(out);
+}
+
+static void closures(struct walk *w, size_t i, struct strlist *sys, struct strlist *backend,
+		     struct strlist *install)
+{
+	const struct plan_pkg *k = &w->p->pkgs[i];
+	size_t j;
+
+	walk_start(w);
+	for (j = 0; j < k->nedges; j++)
+		if (k->edges[j].type == REQ_BUILD_SYSTEM)
+			walk_closure(w, k->edges[j].to);
+	walk_ids(w, (size_t)-1, NULL, sys);
+	walk_start(w);
+	for (j = 0; j < k->nedges; j++)
+		if (k->edges[j].type == REQ_BUILD_BACKEND)
+			walk_closure(w, k->edges[j].to);
+	walk_ids(w, (size_t)-1, sys, backend);
+	if (install) {
+		walk_start(w);
+		walk_closure(w, i);
+		walk_ids(w, i, NULL, install);
+	}
 }
 
 void makefile_closures(const struct plan *p, size_t i, struct strlist *sys, struct strlist *backend,
 		       struct strlist *install)
 {
-	const struct plan_pkg *k = &p->pkgs[i];
-	size_t *a = xcalloc(p->n + 1, sizeof(*a)), *b = xcalloc(p->n + 1, sizeof(*b));
-	size_t *c = xcalloc(p->n + 1, sizeof(*c)), j;
+	struct strlist s = STRLIST_INIT, b = STRLIST_INIT;
+	struct walk w;
+	size_t j;
 
-	for (j = 0; j < k->nedges; j++) {
-		if (k->edges[j].type == REQ_BUILD_SYSTEM)
-			mark_closure(p, k->edges[j].to, a, 1);
-		else if (k->edges[j].type == REQ_BUILD_BACKEND)
-			mark_closure(p, k->edges[j].to, b, 1);
-	}
-	mark_closure(p, i, c, 1);
-	if (sys)
-		add_marked(p, a, 1, NULL, 0, (size_t)-1, sys);
-	if (backend)
-		add_marked(p, b, 1, a, 1, (size_t)-1, backend);
-	if (install)
-		add_marked(p, c, 1, NULL, 0, i, install);
-	free(a);
-	free(b);
-	free(c);
+	walk_init(&w, p);
+	closures(&w, i, &s, &b, install);
+	for (j = 0; sys && j < s.n; j++)
+		strlist_add(sys, s.v[j]);
+	for (j = 0; backend && j < b.n; j++)
+		strlist_add(backend, b.v[j]);
+	strlist_release(&s);
+	strlist_release(&b);
+	walk_release(&w);
 }
 
 /* "NAME := a b c" with long lists folded after the name. */
@@ -118,27 +171,16 @@ static void add_human_list(struct buf *out, const struct plan *p, const struct s
 		buf_addf(out, " and %zu more", l->n - shown);
 }
 
-static void package_block(struct buf *out, const struct plan *p, size_t i)
+static void package_block(struct buf *out, const struct plan *p, size_t i, struct walk *w,
+			  const struct strlist *users_of)
 {
 	const struct plan_pkg *k = &p->pkgs[i];
-	struct strlist sys = STRLIST_INIT, backend = STRLIST_INIT, install = STRLIST_INIT, users = STRLIST_INIT;
+	struct strlist sys = STRLIST_INIT, backend = STRLIST_INIT, install = STRLIST_INIT;
+	const struct strlist *users = &users_of[i];
 	char *id = pkg_id(k);
-	size_t j, e, len0 = out->len;
+	size_t len0 = out->len;
 
-	makefile_closures(p, i, &sys, &backend, &install);
-	for (j = 0; j < p->n; j++)
-		for (e = 0; e < p->pkgs[j].nedges; e++)
-			if (p->pkgs[j].edges[e].to == i && j != i) {
-				struct strlist tmp = STRLIST_INIT;
-
-				strlist_add_owned(&tmp, pkg_id(&p->pkgs[j]));
-				if (strlist_find(&users, tmp.v[0]) < 0)
-					strlist_add(&users, tmp.v[0]);
-				strlist_release(&tmp);
-				break;
-			}
-	strlist_sort(&users);
-
+	closures(w, i, &sys, &backend, &install);
 	buf_addf(out, "# ---- %s %s ", k->name, k->version);
 	while (out->len - len0 < 100)
 		buf_addch(out, '-');
@@ -157,9 +199,9 @@ static void package_block(struct buf *out, const struct plan *p, size_t i)
 	}
 	if (k->info.deps_source == DEPS_DYNAMIC)
 		buf_adds(out, "# install requirements: dynamic, read from the built wheel\n");
-	if (users.n) {
+	if (users->n) {
 		buf_adds(out, "# needed by: ");
-		add_human_list(out, p, &users);
+		add_human_list(out, p, users);
 		buf_adds(out, "\n");
 	}
 	buf_addf(out, "%s.name := %s\n%s.version := %s\n%s.sdist := %s\n", id, k->name, id, k->version, id,
@@ -172,12 +214,13 @@ static void package_block(struct buf *out, const struct plan *p, size_t i)
 	strlist_release(&sys);
 	strlist_release(&backend);
 	strlist_release(&install);
-	strlist_release(&users);
 }
 
 void makefile_text(const struct plan *p, const size_t *order, const struct makefile_opts *o, struct buf *out)
 {
-	size_t i, nphases = 0, col;
+	struct strlist *users;
+	struct walk w;
+	size_t i, j, nphases = 0, col;
 
 	for (i = 0; i < p->n; i++)
 		nphases += makefile_phases(&p->pkgs[i]);
@@ -206,18 +249,39 @@ void makefile_text(const struct plan *p, const size_t *order, const struct makef
 	col = 17;
 	for (i = 0; i < p->n; i++) {
 		const struct plan_pkg *k = &p->pkgs[order ? order[i] : i];
-		size_t w = strlen(k->name) + strlen(k->version) + 2;
+		size_t width = strlen(k->name) + strlen(k->version) + 2;
 
-		if (col + w > 110) {
+		if (col + width > 110) {
 			buf_adds(out, " \\\n\t");
 			col = 8;
 		}
 		buf_addf(out, " %s-%s", k->name, k->version);
-		col += w;
+		col += width;
 	}
 	buf_adds(out, "\n\n");
+	/* who needs each package (any edge), from one pass over the edges */
+	users = xcalloc(p->n + 1, sizeof(*users));
+	for (i = 0; i < p->n; i++) {
+		const struct plan_pkg *k = &p->pkgs[i];
+		char *id = pkg_id(k);
+
+		for (j = 0; j < k->nedges; j++) {
+			struct strlist *u = &users[k->edges[j].to];
+
+			if (k->edges[j].to != i && (u->n == 0 || strcmp(u->v[u->n - 1], id) != 0))
+				strlist_add(u, id);
+		}
+		free(id);
+	}
 	for (i = 0; i < p->n; i++)
-		package_block(out, p, order ? order[i] : i);
+		strlist_sort(&users[i]);
+	walk_init(&w, p);
+	for (i = 0; i < p->n; i++)
+		package_block(out, p, order ? order[i] : i, &w, users);
+	walk_release(&w);
+	for (i = 0; i < p->n; i++)
+		strlist_release(&users[i]);
+	free(users);
 	buf_adds(out, "include $(WBGEN_RULES)\n");
 }
 

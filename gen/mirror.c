@@ -273,6 +273,25 @@ out:
 	return ret;
 }
 
+/* Every writer of a mirror directory holds its lock: a temporary file found there by the lock's
+ * holder was left by a writer that died (kill -9). */
+static void remove_stale_temps(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (strstr(de->d_name, ".tmp.")) {
+			char *p = xasprintf("%s/%s", dir, de->d_name);
+
+			unlink(p);
+			free(p);
+		}
+	closedir(d);
+}
+
 static int lock_dir(const char *dir, struct buf *err)
 {
 	char *path = xasprintf("%s/.lock", dir);
@@ -292,6 +311,7 @@ static int lock_dir(const char *dir, struct buf *err)
 		}
 	}
 	free(path);
+	remove_stale_temps(dir);
 	return fd;
 }
 

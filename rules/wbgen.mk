@@ -40,19 +40,20 @@ WBGEN_GOALS := $(filter-out $(wbgen-reserved),$(foreach p,$(WBGEN_PACKAGES),$($(
 wbgen-wheels = $(foreach q,$(1),work/$(q)/wheel.stamp)
 wbgen-mirrored = $(foreach q,$(1),mirror/$(q).stamp)
 wbgen-step = $(Q)$(WBGEN) step
+wbgen-empty :=
 
 .PHONY: all mirror clean help $(WBGEN_GOALS)
 
 help:
 	$(info Goals (run `make -jN GOAL` in this directory):)
-	$(info $(_)  all        every wheel, published to wheels-repo/simple/ (the default))
-	$(info $(_)  mirror     the same)
-	$(info $(_)  NAME       one package's wheel and the wheels of its install requirements)
-	$(info $(_)  clean      remove what the build made (keeps the plan and the sdists))
-	$(info $(_)  help       this text)
+	$(info $(wbgen-empty)  all        every wheel, published to wheels-repo/simple/ (the default))
+	$(info $(wbgen-empty)  mirror     the same)
+	$(info $(wbgen-empty)  NAME       one package's wheel and the wheels of its install requirements)
+	$(info $(wbgen-empty)  clean      remove what the build made (keeps the plan and the sdists))
+	$(info $(wbgen-empty)  help       this text)
 	$(info Options: -k keep going after a failure, V=1 show the commands, -n what would run, -q is it built?)
 	$(info Packages, in build order:)
-	$(foreach p,$(WBGEN_PACKAGES),$(info $(_)  $($(p).name) $($(p).version)))@:
+	$(foreach p,$(WBGEN_PACKAGES),$(info $(wbgen-empty)  $($(p).name) $($(p).version)))@:
 
 clean:
 	$(Q)rm -rf logs mirror wheels-repo failures.json
@@ -60,17 +61,18 @@ clean:
 		case "$$f" in */pkg.json|*'*') ;; *) rm -rf "$$f" ;; esac; done; done
 
 work/%/pkg.json:
-	@echo "wbgen: $@ is missing: run wbgen resolve again" >&2; exit 1
+	@test -f $@ || { echo "wbgen: $@ is missing: run wbgen resolve again" >&2; exit 1; }
 
 ifeq ($(WBGEN_DRY)$(WBGEN_INNER),)
-# The make you typed: one inner make runs the build, then the summary is printed. WBGEN_INNER
+# The make you typed: one inner make runs the build, then the summary is printed; a second make
+# in this directory, or a wbgen resolve, waits for the first (locks in `wbgen step run`). WBGEN_INNER
 # names the run (the shell's pid): a phase that failed in this run is not tried again by a restart. .NOTPARALLEL
 # here only keeps this outer make from starting two inner ones; the inner make gets all of -j.
 wbgen-wrapped := $(filter all mirror $(WBGEN_GOALS),$(or $(MAKECMDGOALS),all))
 .NOTPARALLEL:
 all mirror $(WBGEN_GOALS):
-	+@$(if $(filter $@,$(firstword $(wbgen-wrapped))),$(WBGEN) step begin; \
-		$(MAKE) --no-print-directory WBGEN_INNER=$$$$ $(wbgen-wrapped); s=$$?; $(WBGEN) step end $$s; exit $$s,:)
+	+@$(if $(filter $@,$(firstword $(wbgen-wrapped))),\
+		$(WBGEN) step run $(MAKE) --no-print-directory WBGEN_INNER=$$$$ $(wbgen-wrapped),:)
 
 else
 ifeq ($(WBGEN_DRY),1)
@@ -78,6 +80,13 @@ $(foreach p,$(WBGEN_PACKAGES),$(eval $(p).KNOWN := 1)$(eval $(p).DEPS := 1))
 else
 # each sets P.KNOWN := 1 (backend.mk) or P.DEPS := 1 (deps.mk)
 -include $(foreach p,$(WBGEN_PACKAGES),work/$(p)/backend.mk $(if $($(p).dynamic),work/$(p)/deps.mk))
+# For the whole build, every ready package's wheel is a prerequisite of an included makefile
+# (done.mk): make then builds it in the pass in which it became ready, alongside the discovery
+# of the next layer, instead of leaving it to the last pass.
+wbgen-all-goals := $(filter all mirror,$(or $(MAKECMDGOALS),all))
+ifneq ($(wbgen-all-goals),)
+-include $(foreach p,$(WBGEN_PACKAGES),work/$(p)/done.mk)
+endif
 $(foreach p,$(WBGEN_PACKAGES),$(if $($(p).dynamic),,$(eval $(p).DEPS := 1)))
 endif
 
@@ -110,6 +119,10 @@ ifneq ($($(1).dynamic),)
 work/$(1)/deps.mk: work/$(1)/wheel.stamp
 	$$(wbgen-step) deps $(1)
 endif
+ifeq ($(WBGEN_DRY),)
+work/$(1)/done.mk: mirror/$(1).stamp
+	@printf '$(1).DONE := 1\n' >$$@.tmp && mv -f $$@.tmp $$@
+endif
 else
 work/$(1)/wheel.stamp:
 	$$(wbgen-step) blocked $(1)
@@ -120,7 +133,11 @@ endef
 $(foreach p,$(WBGEN_PACKAGES),$(eval $(call wbgen-rules,$(p))))
 
 all: mirror
-mirror: $(foreach p,$(WBGEN_PACKAGES),mirror/$(p).stamp $(if $($(p).dynamic),work/$(p)/deps.mk))
-$(foreach p,$(WBGEN_PACKAGES),$(if $(filter $($(p).name),$(WBGEN_GOALS)),\
+ifeq ($(WBGEN_DRY),)
+all mirror: ; @:
+endif
+# (deps.mk files are remade as included makefiles; -n and -q show and check them here)
+mirror: $(foreach p,$(WBGEN_PACKAGES),mirror/$(p).stamp $(if $(WBGEN_DRY),$(if $($(p).dynamic),work/$(p)/deps.mk)))
+$(foreach p,$(WBGEN_PACKAGES),$(if $(filter $($(p).name),$(wbgen-reserved)),,\
 	$(eval $($(p).name): mirror/$(p).stamp $(call wbgen-mirrored,$($(p).install)))))
 endif
