@@ -110,6 +110,20 @@ elif kind == 'conflict':
 elif kind == 'badentry':
     wheel(out + '/bad-1.0-py3-none-any.whl', 'bad-1.0', [('bad/__init__.py', b''),
           ('bad-1.0.dist-info/entry_points.txt', b'[console_scripts]\n../x = bad:main\n')])
+elif kind == 'setuid':
+    wheel(out + '/modes-1.0-py3-none-any.whl', 'modes-1.0', [('modes/__init__.py', b''), ('modes/suid', b'x'),
+          ('modes/sgid', b'x'), ('modes/ww', b'x'), ('modes-1.0.data/scripts/suid-script', b'#!/bin/sh\n')],
+          modes={'modes/suid': 0o104755, 'modes/sgid': 0o102777, 'modes/ww': 0o100666,
+                 'modes-1.0.data/scripts/suid-script': 0o106755})
+elif kind == 'special':
+    wheel(out + '/special-1.0-py3-none-any.whl', 'special-1.0', [('special/__init__.py', b''), ('special/fifo', b''),
+          ('special/dev', b'')], modes={'special/fifo': 0o010644, 'special/dev': 0o020644})
+elif kind == 'case':
+    wheel(out + '/casey-1.0-py3-none-any.whl', 'casey-1.0', [('casey/__init__.py', b''), ('casey/README', b'a'),
+          ('casey/readme', b'b')])
+elif kind == 'many':
+    wheel(out + '/many-1.0-py3-none-any.whl', 'many-1.0', [('many/__init__.py', b'')] +
+          [('many/m%04d.py' % i, b'X = %d\n' % i) for i in range(3000)])
 else:
     sys.exit('unknown kind ' + kind)
 EOF
@@ -399,6 +413,22 @@ hostile dup "'bad/__init__.py' appears twice"
 hostile misnamed "directory 'bad-1.0.dist-info' is not named after 'other'"
 hostile version2 "Wheel-Version 2.0; only 1.x is supported"
 hostile badentry "unsafe script name '../x'"
+# modes, special files, names differing in case, thousands of files
+"$WBGEN" venv --python "$PY" "$TMP/mv"
+for k in setuid special case many; do "$PY" "$TMP/mkwheel.py" "$TMP/w" $k; done
+ok "a wheel with setuid, setgid and world-writable modes installs" "$WBGEN" install --env "$TMP/mv" "$TMP/w/modes-1.0-py3-none-any.whl"
+ok "... with none of those bits (the executable bit kept)" sh -c 'sp=$(echo "$1"/lib/python3*/site-packages);
+	test -z "$(find "$1" ! -type l -perm /7022 -printf "%m %p\n")" && test -x "$sp/modes/suid" && test -x "$1/bin/suid-script" &&
+	! test -x "$sp/modes/ww"' - "$TMP/mv"
+snapshot() { (cd "$TMP" && find hv | sort; ls -a "$TMP" | grep -v "^snap\.") >"$TMP/snap.$1"; }
+"$WBGEN" install --env "$TMP/mv" "$TMP/w/special-1.0-py3-none-any.whl" 2>"$TMP/special.err" || true
+ok "FIFO and device mode bits in a wheel never make a FIFO or a device" sh -c \
+	'! find "$1" -type p -o -type c -o -type b | grep -q .' - "$TMP/mv"
+ok "names differing only in case: both installed, as pip does on Linux" sh -c '"$WBGEN" install --env "$1" "$2" &&
+	sp=$(echo "$1"/lib/python3*/site-packages) && test "$(cat "$sp/casey/README")" = a && test "$(cat "$sp/casey/readme")" = b' \
+	- "$TMP/mv" "$TMP/w/casey-1.0-py3-none-any.whl"
+ok "a wheel of 3,000 files installs" "$WBGEN" install --env "$TMP/mv" "$TMP/w/many-1.0-py3-none-any.whl"
+ok "... every file listed in its RECORD" sh -c 'test "$(grep -c "^many/m[0-9]*.py,sha256=" "$1"/lib/python3*/site-packages/many-1.0.dist-info/RECORD)" -eq 3000' - "$TMP/mv"
 "$PY" "$TMP/mkwheel.py" "$TMP/w" conflict
 snapshot before
 fails 1 "two wheels writing one file: refused" "$WBGEN" install --env "$TMP/hv" "$TMP/w/demo-1.0-py3-none-any.whl" \
