@@ -283,6 +283,10 @@ for lim in "--max-file-size 10:larger than 10 bytes" "--max-size=20:more than 20
 	fi
 	ok "$opt: the error says '$want'" grep -q "$want" "$E"
 done
+refused 1 "WBGEN_UNPACK_LIMITS=files=2000 lowers the default" env WBGEN_UNPACK_LIMITS=files=2000 "$WBGEN" unpack "$A/many.tar" "$W/envlim"
+ok "... saying so" grep -q "more than 2000 members" "$E"
+ok "... and an option overrides it" env WBGEN_UNPACK_LIMITS="files=2000" "$WBGEN" unpack --max-files 5000 "$A/many.tar" "$W/envlim"
+rm -rf "$W/envlim"
 ok "0 disables a limit: 3000 files unpack with --max-files 0" sh -c '"$WBGEN" unpack --max-files 0 "$1" "$2/many" &&
 	test "$(ls "$2/many" | wc -l)" -eq 3000' - "$A/many.tar" "$W"
 ok "--max-ratio 0 lets the bomb through" sh -c '"$WBGEN" unpack --max-ratio 0 "$1" "$2/bomb" && test "$(stat -c %s "$2/bomb/zeros")" -eq 83886080' - "$A/bomb.tar" "$W"
