@@ -459,8 +459,10 @@ int hook_run(const struct hook_opts *o, const char *name, const char *outfile, s
 		if (fd < 0 || dup2(fd, 0) < 0 || dup2(logfd >= 0 ? logfd : 2, 1) < 0 ||
 		    (logfd >= 0 && dup2(logfd, 2) < 0))
 			goto child_fail;
+		/* make's jobserver descriptors, when open: not ours (a number MAKEFLAGS names may be free
+		 * in this process and reused by the log or the pipe) */
 		for (i = 0; i < 2; i++)
-			if (fds[i] > 2)
+			if (fds[i] > 2 && fds[i] != errpipe[1] && fds[i] != logfd)
 				close(fds[i]);
 		if (chdir(o->src) < 0)
 			goto child_fail;
