@@ -50,12 +50,13 @@ interrupt() {
 	setsid env --default-signal=INT "$@" >"$TMP/int.out" 2>&1 &
 	_pid=$!
 	sleep "$_delay"
-	kill -s "$_sig" -- "-$_pid" 2>/dev/null || kill -s "$_sig" "$_pid" 2>/dev/null || true
+	# (kill -SIG -PGID: dash's kill takes neither "--" nor "-s SIG -PGID")
+	kill -"$_sig" -"$_pid" 2>/dev/null || kill -"$_sig" "$_pid" 2>/dev/null || true
 	wait "$_pid" 2>/dev/null || true
 	_i=0
-	while pgrep -g "$_pid" >/dev/null 2>&1; do
+	while kill -0 -"$_pid" 2>/dev/null; do
 		[ "$_i" -lt 200 ] || { echo "process group $_pid survives" >&2; return 1; }
-		kill -s KILL -- "-$_pid" 2>/dev/null || true
+		kill -KILL -"$_pid" 2>/dev/null || true
 		_i=$((_i + 1))
 		sleep 0.05
 	done
@@ -97,7 +98,8 @@ while read -r kind sig delay; do
 	fresh
 	t="trial $n: $kind, SIG$sig after ${delay}s"
 	if [ "$kind" = resolve ]; then
-		interrupt "$sig" "$delay" "$WBGEN" resolve --python "$PY" --cache-dir "$C" -o "$O" --index-url "$INDEX_URL" top
+		interrupt "$sig" "$delay" "$WBGEN" resolve --python "$PY" --cache-dir "$C" -o "$O" --index-url "$INDEX_URL" top ||
+			ok "$t: the killed process group ends" false
 		if ! res 2>"$TMP/rerun.err"; then
 			ok "$t: the rerun completes" sh -c 'cat "$1"; false' - "$TMP/rerun.err"
 			continue
@@ -113,7 +115,7 @@ while read -r kind sig delay; do
 		fi
 	else
 		res >/dev/null 2>&1 || true
-		interrupt "$sig" "$delay" make -C "$O" --no-print-directory -j8
+		interrupt "$sig" "$delay" make -C "$O" --no-print-directory -j8 || ok "$t: the killed process group ends" false
 		mk >"$TMP/mk.out" 2>&1 || { ok "$t: the rerun completes" sh -c 'tail -20 "$1"; false' - "$TMP/mk.out"; continue; }
 		build_state >"$TMP/got.build" 2>&1 || true
 		ok "$t: rerun completes, same mirror, wheels, plan and graph" sh -c \
