@@ -143,12 +143,12 @@ PYEOF
 	ok "... with the reference's mirror, wheels and plan" cmp "$TMP/ref.build" "$TMP/full.build"
 	rm -rf "$F/o"
 
-	# the cache on a full disk: the resolve still works (the cache is an optimisation) or fails in one line
+	# the cache on a full disk: the resolve still works (the cache is an optimisation), with warnings
 	fill 0
 	rc=0
 	CACHE=$F/cache res "$TMP/cfull" 2>"$TMP/cfull.err" || rc=$?
-	ok "a full cache directory: resolve succeeds, or fails in one line saying so" sh -c \
-		'test "$1" -eq 0 || { test "$(wc -l <"$2")" -eq 1 && grep -q "No space left on device" "$2"; }' - "$rc" "$TMP/cfull.err"
+	ok "a full cache directory: resolve succeeds" test "$rc" -eq 0
+	ok "... warning that cache entries cannot be written" grep -q "^wbgen: warning: cannot write the cache entry .*No space left on device" "$TMP/cfull.err"
 	ok "... no half-written cache entry" sh -c '! find "$1" -name "*.tmp*" | grep -q .' - "$F"
 	rm -f "$F/filler"
 else
