@@ -53,6 +53,28 @@ ok "... and built its wheel" test -f "$TMP/net/netcheck-1.0-py3-none-any.whl"
 ok "WBGEN_BUILD_NETWORK=0 is not an opt-out" sh -c '! WBGEN_BUILD_NETWORK=0 "$1" build-wheel --env "$2/env" --src "$3" \
 	--backend netbackend --backend-path . --log "$2/zero.log" --out "$2/zero" 2>/dev/null' - "$WBGEN" "$TMP" "$S"
 
+# as an unprivileged user (nobody): the hook gets a user namespace too, with its uid mapped
+NR=$TMP/nobody
+asnobody() { setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$NR" "$@"; }
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && asnobody test -x "$WBGEN" &&
+	asnobody test -r "$WBGEN_PKGDATADIR/pep517_hook.py" && asnobody unshare -U -n true 2>/dev/null; then
+	mkdir -p "$NR"
+	cp -R "$S" "$NR/src"
+	chown -R 65534:65534 "$NR"
+	chmod 755 "$TMP"
+	ok "as nobody: a venv" asnobody "$WBGEN" venv --python "$PY" "$NR/env"
+	ok "as nobody: the build that connects to the index fails" sh -c '! "$@"' - setpriv --reuid=65534 --regid=65534 \
+		--clear-groups env HOME="$NR" "$WBGEN" build-wheel --env "$NR/env" --src "$NR/src" --backend netbackend \
+		--backend-path . --log "$NR/iso.log" --out "$NR/iso"
+	ok "... it could not connect, its loopback works, no warning" sh -c 'grep -q "netbackend: cannot connect" "$1" &&
+		grep -q "netbackend: loopback ok" "$1" && ! grep -q "warning" "$1"' - "$NR/iso.log"
+	ok "as nobody with WBGEN_BUILD_NETWORK=1: built" asnobody env WBGEN_BUILD_NETWORK=1 "$WBGEN" build-wheel \
+		--env "$NR/env" --src "$NR/src" --backend netbackend --backend-path . --log "$NR/net.log" --out "$NR/net"
+	ok "... it reached the index" grep -q "netbackend: connected" "$NR/net.log"
+else
+	skip "as an unprivileged user: needs root, setpriv, a wbgen that nobody can run, and user namespaces"
+fi
+
 # the same through make: an index whose netcheck sdist is built by that backend
 "$PY" - "$TMP/scen.json" "$S" <<'PYEOF'
 import json, sys
