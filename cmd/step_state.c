@@ -153,7 +153,15 @@ static int lock_or_wait(const char *path, const char *what)
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK)
 			die("cannot lock '%s':", path);
-		fprintf(stderr, "wbgen: waiting for %s in this directory (%s)\n", what, path);
+		{
+			/* a resolve writes "resolve PID" into the build lock while it holds it */
+			struct buf who = BUF_INIT;
+
+			if (buf_read_file(&who, path) == 0 && starts_with(who.s, "resolve "))
+				what = "a wbgen resolve";
+			fprintf(stderr, "wbgen: waiting for %s in this directory (%s)\n", what, path);
+			buf_release(&who);
+		}
 		while (flock(fd, LOCK_EX) < 0)
 			if (errno != EINTR)
 				die("cannot lock '%s':", path);
