@@ -504,6 +504,29 @@ static json_t *strlist_json(const struct strlist *l)
 	return a;
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The same object with its keys inserted in byte order (steals o). */
+static json_t *sorted(json_t *o)
+{
+	json_t *out = json_object(), *v;
+	const char **keys = xreallocarray(NULL, json_object_size(o) + 1, sizeof(*keys));
+	const char *k;
+	size_t i, n = 0;
+
+	json_object_foreach(o, k, v)
+		keys[n++] = k;
+	qsort(keys, n, sizeof(*keys), cmp_key);
+	for (i = 0; i < n; i++)
+		json_object_set(out, keys[i], json_object_get(o, keys[i]));
+	free(keys);
+	json_decref(o);
+	return out;
+}
+
 json_t *settings_effective_json(const struct settings_effective *e, const struct strlist *patches)
 {
 	const struct settings_package *p = e->pkg;
@@ -513,7 +536,7 @@ json_t *settings_effective_json(const struct settings_effective *e, const struct
 	x = json_object();
 	for (i = 0; i < e->annotations.n; i++)
 		json_object_set_new(x, e->annotations.v[i].key, json_string(e->annotations.v[i].value));
-	json_object_set_new(o, "annotations", x);
+	json_object_set_new(o, "annotations", sorted(x));
 	json_object_set_new(o, "build_dir", str_or_null(p->build_dir));
 	json_object_set_new(o, "build_options",
 			    json_pack("{s:i, s:b, s:f}", "cpu_cores_per_job", (json_int_t)p->cpu_cores_per_job,
@@ -526,7 +549,7 @@ json_t *settings_effective_json(const struct settings_effective *e, const struct
 		json_object_set_new(x, p->config[i].key,
 				    p->config[i].is_list ? strlist_json(&p->config[i].values)
 							 : json_string(p->config[i].values.v[0]));
-	json_object_set_new(o, "config_settings", x);
+	json_object_set_new(o, "config_settings", sorted(x));
 	json_object_set_new(o, "download_source",
 			    json_pack("{s:o, s:o}", "destination_filename", str_or_null(e->destination_filename),
 				      "url", str_or_null(e->url)));
