@@ -473,7 +473,8 @@ int settings_patches(const struct settings *s, const char *name, const char *ver
 		version_release(&v);
 	}
 	if (r == 0) {
-		qsort(l.v, l.n, sizeof(*l.v), cmp_patch);
+		if (l.n > 1)
+			qsort(l.v, l.n, sizeof(*l.v), cmp_patch);
 		for (i = 0; i < l.n; i++)
 			strlist_add(out, l.v[i].path);
 	}
