@@ -415,6 +415,8 @@ static void test_env(void)
 		{ "env: {D: '${T_HOME'}", NULL, "!invalid placeholder at column 1 of '${T_HOME'" },
 		{ "env: {D: 'a $ b'}", NULL, "!invalid placeholder at column 3" },
 		{ "env: {D: '`id -u`'}", NULL, "D=`id -u`" },
+		{ "env: &e {A: x, B: y}\nvariants: {cpu: {env: *e}}", NULL, "A=x;B=y" },
+		{ "env: {A: !!str 010, B: !!str true, C: \"3\"}", NULL, "A=010;B=true;C=3" },
 		{ "env: {N: 3, B: true, F: 1.50, Z: -0, G: 0.000100, S: '  x  '}", NULL, "N=3;B=1;F=1.5;Z=0;G=0.0001;S=x" },
 		{ "env: {A: 1_000, B: .5, C: 1e3, D: '010', E: +7, F: -2.250, G: off}", NULL, "A=1000;B=0.5;C=1e3;D=010;E=7;F=-2.25;G=0" },
 	};
