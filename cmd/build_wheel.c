@@ -410,6 +410,16 @@ static void remove_stale(const char *out)
 		char *path;
 		int fd;
 
+		if (starts_with(de->d_name, ".wbgen-new.")) {
+			/* killed between mkdtemp and the rename (microseconds): by its PID */
+			long pid = strtol(de->d_name + strlen(".wbgen-new."), NULL, 10);
+
+			path = xasprintf("%s/%s", out, de->d_name);
+			if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+				remove_tree(path);
+			free(path);
+			continue;
+		}
 		if (!starts_with(de->d_name, ".wbgen-build."))
 			continue;
 		path = xasprintf("%s/%s", out, de->d_name);
@@ -508,18 +518,30 @@ int cmd_build_wheel(int argc, char **argv)
 	}
 	/* the private directory sits in WHEELDIR so that the final rename stays on one file system */
 	remove_stale(out);
-	scratch = xasprintf("%s/.wbgen-build.%ld.XXXXXX", out, (long)getpid());
+	/* made under a name remove_stale() leaves alone, locked (until this process ends), then
+	 * renamed: no other build-wheel can find it unlocked */
+	scratch = xasprintf("%s/.wbgen-new.%ld.XXXXXX", out, (long)getpid());
 	if (!mkdtemp(scratch)) {
 		error("build-wheel: cannot make a directory in '%s':", out);
 		free(scratch);
 		scratch = NULL;
 		goto out;
 	}
-	/* held until this process ends: the directory is in use (remove_stale) */
 	scratch_fd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (scratch_fd < 0 || flock(scratch_fd, LOCK_EX) < 0) {
 		error("build-wheel: cannot lock '%s':", scratch);
 		goto out;
+	}
+	{
+		char *named = xasprintf("%s/.wbgen-build.%s", out, scratch + strlen(out) + strlen("/.wbgen-new."));
+
+		if (rename(scratch, named) < 0) {
+			error("build-wheel: cannot rename '%s':", scratch);
+			free(named);
+			goto out;
+		}
+		free(scratch);
+		scratch = named;
 	}
 	wdir = xasprintf("%s/wheel", scratch);
 	result = xasprintf("%s/result.json", scratch);
