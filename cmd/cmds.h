@@ -16,8 +16,10 @@ struct command {
 /* The table, terminated by a NULL name. */
 extern const struct command commands[];
 
-/* Find a command by name, or NULL. */
+/* Find a command by name in the table, or NULL (cmd/help.c, shared by both programs). */
 const struct command *command_find(const char *name);
+/* Flush and close stdout; a write error makes a zero status EXIT_FAILURE_USER. Returns the status. */
+int close_stdout(int status);
 /* Print the usage text of cmd to stdout (for --help) or stderr. */
 void command_usage(const struct command *cmd, int to_stderr);
 /* Report an unknown option of cmd in one line and return EXIT_USAGE. */

@@ -1,4 +1,5 @@
 /* help.c: `wbgen help [COMMAND]` and the top-level usage. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,4 +80,24 @@ const char *option_value(int argc, char **argv, int *i, const char *name, int *m
 		return NULL;
 	}
 	return argv[++*i];
+}
+
+const struct command *command_find(const char *name)
+{
+	const struct command *c;
+
+	for (c = commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+int close_stdout(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (errno != EPIPE)
+			error("write error on standard output:");
+		return status ? status : EXIT_FAILURE_USER;
+	}
+	return status;
 }

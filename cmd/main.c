@@ -22,25 +22,6 @@ const struct command commands[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-const struct command *command_find(const char *name)
-{
-	const struct command *c;
-
-	for (c = commands; c->name; c++)
-		if (strcmp(c->name, name) == 0)
-			return c;
-	return NULL;
-}
-
-static int close_stdout(int status)
-{
-	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-		if (errno != EPIPE)
-			error("write error on standard output:");
-		return status ? status : EXIT_FAILURE_USER;
-	}
-	return status;
-}
 
 int main(int argc, char **argv)
 {

@@ -169,19 +169,26 @@ static int write_build(const struct plan *plan, const struct pyenv *pe, const ch
 		       struct buf *err)
 {
 	struct makefile_opts mo;
-	char *self = realpath("/proc/self/exe", NULL), *data = wbgen_datadir(), *datadir;
+	char *self = realpath("/proc/self/exe", NULL), *data = wbgen_datadir(), *datadir, *step;
 	int r;
 
 	if (!self)
 		die("cannot find this program (/proc/self/exe):");
 	datadir = path_absolute(data);
+	step = xasprintf("%s-step", self);
+	if (access(step, X_OK) < 0) {
+		free(step);
+		step = xstrdup(WBGEN_PKGLIBEXECDIR "/wbgen-step");
+	}
 	mo.wbgen = self;
+	mo.step = step;
 	mo.datadir = datadir;
 	mo.python = pe->executable;
 	r = write_args(outdir, argc, argv, err);
 	if (r == 0)
 		r = makefile_write(plan, outdir, &mo, err);
 	free(self);
+	free(step);
 	free(data);
 	free(datadir);
 	return r;

@@ -274,13 +274,15 @@ static char *read_text(const char *path)
 	return buf_detach(&b, NULL);
 }
 
-/* Write target: "fingerprint FP\n" then extra. */
-static void write_stamp(const char *target, const char *fp, const char *extra)
+/* Write target: "fingerprint FP\n" then extra. Atomic always; flushed to disk (sync) only when a
+ * torn copy after a power loss would not simply make its phase run again: wheel.stamp, which the
+ * phases of other packages read. */
+static void write_stamp(const char *target, const char *fp, const char *extra, int sync)
 {
 	struct buf b = BUF_INIT;
 
 	buf_addf(&b, "fingerprint %s\n%s", fp, extra ? extra : "");
-	if (write_file(target, b.s, b.len, 0) < 0)
+	if (write_file(target, b.s, b.len, sync ? 0 : WRITE_NOSYNC) < 0)
 		die("cannot write '%s':", target);
 	buf_release(&b);
 }
@@ -347,7 +349,7 @@ static int phase_unpack(struct step *s)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		buf_addf(&b, "sdist_sha256 %s\nunpacked %lld.%09ld.%ld\n", pkg_str(s, "sdist_sha256"),
 			 (long long)ts.tv_sec, ts.tv_nsec, (long)getpid());
-		write_stamp(stamp, pkg_str(s, "sdist_sha256"), b.s);
+		write_stamp(stamp, pkg_str(s, "sdist_sha256"), b.s, 0);
 		step_progress(s->phase, s->name, s->version, STEP_DONE);
 	}
 out:
@@ -386,7 +388,7 @@ static int phase_install(struct step *s, const char *target_name)
 	buf_setlen(&lines, 0);
 	if ((r = env_ensure(s, s->deps, s->ndeps, &lines)) != 0)
 		goto out;
-	write_stamp(target, fp.s, lines.s);
+	write_stamp(target, fp.s, lines.s, 0);
 	step_progress(s->phase, s->name, s->version, STEP_DONE);
 out:
 	buf_release(&lines);
@@ -622,7 +624,7 @@ static int phase_build(struct step *s)
 	if (sha256_file_hex(wheel, &sha) < 0)
 		die("cannot read '%s':", wheel);
 	buf_addf(&extra, "wheel %s\nsha256 %s\n", name.s, sha.s);
-	write_stamp(target, fp.s, extra.s);
+	write_stamp(target, fp.s, extra.s, 1);
 	unlink(outf);
 	step_progress(s->phase, s->name, s->version, STEP_DONE);
 out:
@@ -728,7 +730,7 @@ static int phase_publish(struct step *s)
 		goto out;
 	}
 	buf_addf(&extra, "wheel %s\n", file);
-	write_stamp(target, sha, extra.s);
+	write_stamp(target, sha, extra.s, 0);
 	step_progress(s->phase, s->name, s->version, STEP_DONE);
 out:
 	buf_release(&err);

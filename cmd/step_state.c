@@ -367,7 +367,8 @@ static int resolve_again(const char *log, struct buf *err)
 		if (in < 0 || fd < 0 || dup2(in, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0 || chdir(cwd) < 0)
 			_exit(127);
 		setenv("WBGEN_LOCK_HELD", "1", 1);
-		execv("/proc/self/exe", (char **)argv);
+		/* wbgen itself: the Makefile exports WBGEN (this may be wbgen-step) */
+		execv(getenv("WBGEN") && *getenv("WBGEN") ? getenv("WBGEN") : "/proc/self/exe", (char **)argv);
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0)

@@ -242,8 +242,8 @@ void makefile_text(const struct plan *p, const size_t *order, const struct makef
 		 "#   .backend  added for its backend: what get_requires_for_build_wheel asked for, with closure\n"
 		 "#   .install  its install closure: the other wheels `make NAME` builds\n"
 		 "#   .dynamic  1 when its install requirements are only known from its built wheel\n\n");
-	buf_addf(out, "WBGEN := %s\nWBGEN_RULES := %s/wbgen.mk\nWBGEN_PKGDATADIR := %s\nWBGEN_PYTHON := %s\n",
-		 o->wbgen, o->datadir, o->datadir, o->python);
+	buf_addf(out, "WBGEN := %s\nWBGEN_STEP := %s\nWBGEN_RULES := %s/wbgen.mk\nWBGEN_PKGDATADIR := %s\n"
+		 "WBGEN_PYTHON := %s\n", o->wbgen, o->step, o->datadir, o->datadir, o->python);
 	buf_addf(out, "WBGEN_NPHASES := %zu\n\n", nphases);
 	buf_adds(out, "# The packages, in build order: each after everything its build needs.\nWBGEN_PACKAGES :=");
 	col = 17;

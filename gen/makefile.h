@@ -9,7 +9,8 @@
 #include "strlist.h"
 
 struct makefile_opts {
-	const char *wbgen;    /* absolute path of the wbgen binary the recipes run */
+	const char *wbgen;    /* absolute path of the wbgen binary (discovery runs its resolve again) */
+	const char *step;     /* absolute path of wbgen-step, the program the recipes run */
 	const char *datadir;  /* absolute directory of wbgen.mk and pep517_hook.py */
 	const char *python;   /* the target interpreter's executable (the build environments' base) */
 };

@@ -1,8 +1,10 @@
 # wbgen.mk: the rules of a build written by `wbgen resolve`, included at the end of OUTDIR/Makefile,
 # which sets WBGEN, WBGEN_PACKAGES (in build order) and, per package P = NAME-VERSION, P.name,
-# P.version, P.sdist, P.sys, P.backend, P.install and P.dynamic. docs/makefile.md explains the design.
+# P.version, P.sdist, P.sys, P.backend, P.install and P.dynamic. The recipes run $(WBGEN_STEP)
+# (wbgen-step: `wbgen step` in a program without the resolver, quicker to start).
+# docs/makefile.md explains the design.
 #
-# The phases of a package P, each a file target whose recipe is one `wbgen step PHASE P ...`:
+# The phases of a package P, each a file target whose recipe is one `wbgen-step PHASE P ...`:
 #   work/P/src.stamp           unpack    the sdist unpacked (and patched) into work/P/src/
 #   work/P/build-system.stamp  build-system  a fresh venv work/P/env/ with the wheels of P.sys
 #   work/P/backend.mk          discover  get_requires_for_build_wheel run in it; new requirements are
@@ -32,14 +34,14 @@ MAKEFLAGS += --no-builtin-rules
 
 Q := $(if $(filter 1,$(V)),,@)
 WBGEN_VERBOSE := $(V)
-export WBGEN_PKGDATADIR WBGEN_NPHASES WBGEN_VERBOSE WBGEN_INNER
+export WBGEN WBGEN_PKGDATADIR WBGEN_NPHASES WBGEN_VERBOSE WBGEN_INNER
 
 # Goals: all, mirror, and one per package name (except names taken by the goals and directories here).
 wbgen-reserved := all mirror clean help Makefile work logs wheels-repo sdists-repo
 WBGEN_GOALS := $(filter-out $(wbgen-reserved),$(foreach p,$(WBGEN_PACKAGES),$($(p).name)))
 wbgen-wheels = $(foreach q,$(1),work/$(q)/wheel.stamp)
 wbgen-mirrored = $(foreach q,$(1),mirror/$(q).stamp)
-wbgen-step = $(Q)$(WBGEN) step
+wbgen-step = $(Q)$(WBGEN_STEP)
 wbgen-empty :=
 
 .PHONY: all mirror clean help $(WBGEN_GOALS)
@@ -72,7 +74,7 @@ wbgen-wrapped := $(filter all mirror $(WBGEN_GOALS),$(or $(MAKECMDGOALS),all))
 .NOTPARALLEL:
 all mirror $(WBGEN_GOALS):
 	+@$(if $(filter $@,$(firstword $(wbgen-wrapped))),\
-		$(WBGEN) step run $(MAKE) --no-print-directory WBGEN_INNER=$$$$ $(wbgen-wrapped),:)
+		$(WBGEN_STEP) run $(MAKE) --no-print-directory WBGEN_INNER=$$$$ $(wbgen-wrapped),:)
 
 else
 ifeq ($(WBGEN_DRY),1)

@@ -87,7 +87,7 @@ static int contains(const struct buf *b, const char *s)
 
 int main(void)
 {
-	struct makefile_opts o = { "/usr/bin/wbgen", "/usr/share/wbgen", "/usr/bin/python3" };
+	struct makefile_opts o = { "/usr/bin/wbgen", "/usr/libexec/wbgen/wbgen-step", "/usr/share/wbgen", "/usr/bin/python3" };
 	struct plan p;
 	struct buf t = BUF_INIT, e = BUF_INIT;
 	char dir[] = "/tmp/makefile-test.XXXXXX", *path;
@@ -113,6 +113,7 @@ int main(void)
 	/* the text */
 	makefile_text(&p, NULL, &o, &t);
 	ok(contains(&t, "\nWBGEN := /usr/bin/wbgen\n"), "WBGEN names the binary");
+	ok(contains(&t, "\nWBGEN_STEP := /usr/libexec/wbgen/wbgen-step\n"), "WBGEN_STEP the recipes' program");
 	ok(contains(&t, "\nWBGEN_RULES := /usr/share/wbgen/wbgen.mk\n"), "the rules are included from the data dir");
 	ok(contains(&t, "\nWBGEN_NPHASES := 13\n"), "the phase count is the sum");
 	ok(contains(&t, "\na-1.0.sys := b-1.0\n"), "a's build environment");
