@@ -49,10 +49,10 @@ mkdir -p "$W"
 W=$(cd "$W" && pwd)
 if [ -z "${WBGEN:-}" ]; then
 	if [ -f "$top/Makefile" ]; then
-		make -s -C "$top" wbgen >&2 || die "make wbgen failed"
+		make -s -C "$top" >&2 || die "make wbgen failed"
 		WBGEN=$top/wbgen
 	elif [ -f "$top/build-dev/Makefile" ]; then
-		make -s -C "$top/build-dev" wbgen >&2 || die "make wbgen failed"
+		make -s -C "$top/build-dev" >&2 || die "make wbgen failed"
 		WBGEN=$top/build-dev/wbgen
 	else
 		die "no build: run 'autoreconf -fi && ./configure && make' in $top first (or set WBGEN)"

@@ -70,17 +70,17 @@ cores=$(nproc)
 # ---- wbgen, built from this tree (in-tree build first, as the README does, else build-dev)
 if [ -z "${WBGEN:-}" ]; then
 	if [ -f "$top/Makefile" ]; then
-		make -s -C "$top" wbgen >&2 || die "make wbgen failed"
+		make -s -C "$top" >&2 || die "make wbgen failed"
 		WBGEN=$top/wbgen
 	elif [ -f "$top/build-dev/Makefile" ]; then
-		make -s -C "$top/build-dev" wbgen >&2 || die "make wbgen failed"
+		make -s -C "$top/build-dev" >&2 || die "make wbgen failed"
 		WBGEN=$top/build-dev/wbgen
 	else
 		die "no build: run 'autoreconf -fi && ./configure && make' in $top first (or set WBGEN)"
 	fi
 fi
 [ -x "$WBGEN" ] || die "'$WBGEN' is not an executable"
-# a separate step binary (WBGEN_STEP in the Makefile), when this wbgen has one
+# the recipes run $(WBGEN_STEP) (wbgen-step, next to wbgen) when the Makefile has it, else $(WBGEN) step
 WBGEN_STEP_REAL=
 [ ! -x "$(dirname "$WBGEN")/wbgen-step" ] || WBGEN_STEP_REAL=$(dirname "$WBGEN")/wbgen-step
 MAKE_VERSION=$(make --version | sed -n 1p)
@@ -96,6 +96,8 @@ printf '%s\n' "\$(date +%s%N)" >>"\${MAKE_PASSES:?}"
 exec -a "\$0" $(command -v make) "\$@"
 EOF
 chmod +x "$CM"
+# what make's command line overrides so that every phase runs through the wrapper
+if [ -n "$WBGEN_STEP_REAL" ]; then tw_vars=(WBGEN_STEP="$TW"); else tw_vars=(WBGEN="$TW"); fi
 
 # ---- the indexes: built once per (generator, parameters), then reused
 make_index() { # make_index KIND SHAPE N COST: the index directory on stdout
@@ -144,8 +146,8 @@ build() { # build KIND SHAPE N COST J RUN
 	rm -f "$times" "$out.passes"
 	l0=$(load)
 	t0=$(date +%s%N)
-	MAKE_PASSES=$out.passes WBGEN_REAL=$WBGEN WBGEN_TIMES=$times \
-		make -C "$out" -j"$5" WBGEN="$TW" MAKE="$CM" ${WBGEN_STEP_REAL:+WBGEN_STEP="$TW"} \
+	MAKE_PASSES=$out.passes WBGEN_REAL=${WBGEN_STEP_REAL:-$WBGEN} WBGEN_TIMES=$times \
+		make -C "$out" -j"$5" MAKE="$CM" "${tw_vars[@]}" \
 		>"$out.make.log" 2>&1 || die "make -j$5 failed in $out (see $out.make.log)"
 	t1=$(date +%s%N)
 	l1=$(load)
