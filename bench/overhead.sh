@@ -196,21 +196,21 @@ for n in $sizes; do
 	res=("$WBGEN" resolve -r "$index.requirements.txt" --index-url "$url" --python "$TARGET_PYTHON" --cache-dir "$cache" -o)
 	la=$(load)
 	say "$n packages (load $la): cold resolve"
-	rm -rf "$out" "$cache"
+	rm -rf "$out" "$out"-[ef]* "$cache"
 	timed "cold-$n" "${res[@]}" "$out"
 	npk=$("$PY" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["packages"]))' "$out/plan.json")
 	# (at 10,000 packages a resolve into an empty directory takes a minute here: 3 runs)
 	er=$runs
 	[ "$n" -lt 5000 ] || er=3
 	say "  warm cache, empty output directory ($er runs)"
-	for _ in $(seq "$er"); do rm -rf "$out"; timed "warm-empty-$n" "${res[@]}" "$out"; done
+	# (each into a directory of its own, all removed at the end: ext4 allocates inodes slowly next
+	# to many recently deleted ones, so removing one output just before the next would slow it)
+	for k in $(seq "$er"); do timed "warm-empty-$n" "${res[@]}" "$out-e$k"; done
 	say "  warm cache, output present and unchanged ($runs runs)"
 	for _ in $(seq "$runs"); do timed "warm-same-$n" "${res[@]}" "$out"; done
 	if [ -n "$nofsync" ]; then
 		say "  diagnostic: warm cache, empty output, fsync a no-op ($er runs)"
-		for _ in $(seq "$er"); do rm -rf "$out"; LD_PRELOAD=$nofsync timed "nofsync-$n" "${res[@]}" "$out"; done
-		rm -rf "$out"
-		"${res[@]}" "$out" 2>/dev/null # with fsync, before the fake build
+		for k in $(seq "$er"); do LD_PRELOAD=$nofsync timed "nofsync-$n" "${res[@]}" "$out-f$k"; done
 	fi
 	lb=$(load)
 	say "  fake build, then no-op make ($runs runs each of make, the inner make alone, make -q)"
@@ -226,6 +226,7 @@ for n in $sizes; do
 	make -C "$out" -q || die "make -q: the faked build of $out is not up to date"
 	echo "$n $npk $(wc -c <"$out/Makefile") $(find "$out/work" -name '*.mk' | wc -l) $la|$lb|$(load)" >>"$W/sizes"
 done
+for n in $sizes; do rm -rf "$W/out-$n" "$W/out-$n"-[ef]*; done
 cleanup
 load1=$(load)
 

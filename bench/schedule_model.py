@@ -283,7 +283,7 @@ def report(tsv):
         out.append("Trees too large to build in this bench's time: resolve, Makefile, no-op make on a faked "
                    "completed build (bench/fake_built.py), and the model from the known costs.")
         out.append("")
-        out.append("| tree | packages (rounds, widest) | -jN | `wbgen resolve` (warm cache), median | Makefile | "
+        out.append("| tree | packages (rounds, widest) | -jN | `wbgen resolve` (warm cache, empty output), median | Makefile | "
                    "no-op `make`, median (min-max) | `make -q` | lower bound | fromager serial | "
                    "fromager build-parallel | bound with the per-package phases of the largest built tree (CPU-limited) |")
         out.append("|---|---|---|---|---|---|---|---|---|---|---|")
