@@ -262,7 +262,7 @@ def fmt(v, unit="s"):
     return "%.2f %s (%.2f-%.2f)" % (st.median(v), unit, min(v), max(v))
 
 
-rows = [line.split(None, 4) for line in open(os.path.join(W, "sizes"))]
+rows = [line.strip().split(None, 4) for line in open(os.path.join(W, "sizes"))]
 print("Medians (min-max) of %d runs (3 for the resolves into an empty directory at 10,000 packages); times from `/usr/bin/time` (10 ms resolution). Peak memory: the maximum resident set size (`/usr/bin/time`)." % runs)
 print()
 print("| packages (in the plan) | Makefile | load before / after resolve / after make | run | wall | CPU (user + system) | peak memory | target |")
