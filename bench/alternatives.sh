@@ -105,7 +105,7 @@ for tree in $trees; do
 		t2=$(ns)
 		lb=$(load)
 		nwb=$(find "$d/wbgen/wheels-repo/downloads" -name '*.whl' | wc -l)
-		echo "$tree $r wbgen $(( t2 - t0 )) $(( t1 - t0 )) $nwb $la|$lb" >>"$W/results"
+		echo "$tree $r wbgen $(( t2 - t0 )) $(( t1 - t0 )) $nwb - $la|$lb" >>"$W/results"
 		say "$tree run $r: wbgen resolve + make -j2 $(( (t2 - t0) / 1000000 )) ms, $nwb wheels (load $la / $lb)"
 		# pip wheel, fresh cache
 		la=$(load)
@@ -116,7 +116,7 @@ for tree in $trees; do
 		lb=$(load)
 		npip=$(find "$d/pip-wheels" -name '*.whl' | wc -l)
 		nenv=$(grep -c 'Installing build dependencies' "$d/pip.log" || true)
-		echo "$tree $r pip $(( t1 - t0 )) 0 $npip $la|$lb $nenv" >>"$W/results"
+		echo "$tree $r pip $(( t1 - t0 )) 0 $npip $nenv $la|$lb" >>"$W/results"
 		say "$tree run $r: pip wheel $(( (t1 - t0) / 1000000 )) ms, $npip wheels, $nenv build environments (load $la / $lb)"
 		# the serial loop, over wbgen's build order (after its build: with the discovered requirements)
 		la=$(load)
@@ -126,7 +126,7 @@ for tree in $trees; do
 		t1=$(ns)
 		lb=$(load)
 		nser=$(find "$d/serial/wheels" -name '*.whl' | wc -l)
-		echo "$tree $r serial $(( t1 - t0 )) 0 $nser $la|$lb" >>"$W/results"
+		echo "$tree $r serial $(( t1 - t0 )) 0 $nser - $la|$lb" >>"$W/results"
 		say "$tree run $r: serial bootstrap $(( (t1 - t0) / 1000000 )) ms, $nser wheels (load $la / $lb)"
 	done
 done
@@ -152,9 +152,10 @@ rows = [line.split() for line in open(sys.argv[1])]
 t = defaultdict(list)
 info = {}
 for row in rows:
-    tree, r, tool, wall, res, nwh, loads = row[:7]
+    tree, r, tool, wall, res, nwh, nenv = row[:7]
+    loads = " ".join(row[7:])
     t[(tree, tool)].append((int(wall) / 1e9, int(res) / 1e9, loads))
-    info[(tree, tool)] = (int(nwh), row[7] if len(row) > 7 else "")
+    info[(tree, tool)] = (int(nwh), nenv)
 runs = max(len(v) for v in t.values())
 print("Cold builds (no cache, no output), %s; wall times, median (min-max) when more than one run."
       % ("one run each" if runs == 1 else "%d runs each" % runs))
