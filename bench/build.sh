@@ -76,21 +76,24 @@ W=$(cd "$W" && pwd)
 # ---- wbgen, built from this tree (in-tree build first, as the README does, else build-dev)
 if [ -z "${WBGEN:-}" ]; then
 	if [ -f "$top/Makefile" ]; then
-		make -s -C "$top" wbgen >&2 || die "make wbgen failed"
+		make -s -C "$top" wbgen wbgen-step >&2 || die "make wbgen failed"
 		WBGEN=$top/wbgen
 	elif [ -f "$top/build-dev/Makefile" ]; then
-		make -s -C "$top/build-dev" wbgen >&2 || die "make wbgen failed"
+		make -s -C "$top/build-dev" wbgen wbgen-step >&2 || die "make wbgen failed"
 		WBGEN=$top/build-dev/wbgen
 	else
 		die "no build: run 'autoreconf -fi && ./configure && make' in $top first (or set WBGEN)"
 	fi
 fi
 [ -x "$WBGEN" ] || die "'$WBGEN' is not an executable"
+# the recipes' program (the Makefile's WBGEN_STEP), beside wbgen in a build tree
+WBGEN_STEP_BIN=${WBGEN_STEP_BIN:-$WBGEN-step}
+[ -x "$WBGEN_STEP_BIN" ] || die "'$WBGEN_STEP_BIN' is not an executable"
 MAKE_VERSION=$(make --version | sed -n 1p)
 
-# ---- the timing wrapper: `make WBGEN=timed-wbgen` runs every phase through it. It runs
-# $WBGEN_REAL with its own arguments and appends one line to $WBGEN_TIMES:
-# "ARG1 ARG2 ARG3 START_NS END_NS USER_US SYS_US STATUS" (CPU time of the child and all it
+# ---- the timing wrapper: `make WBGEN_STEP=timed-wbgen` runs every phase through it. It runs
+# $WBGEN_REAL (wbgen-step) with its own arguments and appends one line to $WBGEN_TIMES:
+# "step PHASE ID START_NS END_NS USER_US SYS_US STATUS" (CPU time of the child and all it
 # waited for). Its own cost is a fork and an exec, outside the measured interval.
 TW=$W/timed-wbgen
 cat >"$W/timed-wbgen.c" <<'EOF'
@@ -141,8 +144,8 @@ int main(int argc, char **argv)
 	}
 	t1 = now();
 	rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	n = snprintf(line, sizeof(line), "%s %s %s %lld %lld %ld %ld %d\n", argc > 1 ? argv[1] : "-",
-		     argc > 2 ? argv[2] : "-", argc > 3 ? argv[3] : "-", t0, t1,
+	n = snprintf(line, sizeof(line), "step %s %s %lld %lld %ld %ld %d\n", argc > 1 ? argv[1] : "-",
+		     argc > 2 ? argv[2] : "-", t0, t1,
 		     (long)ru.ru_utime.tv_sec * 1000000L + (long)ru.ru_utime.tv_usec,
 		     (long)ru.ru_stime.tv_sec * 1000000L + (long)ru.ru_stime.tv_usec, rc);
 	if (n < 0 || n >= (int)sizeof(line))
@@ -195,7 +198,7 @@ build() {
 		--python "$TARGET_PYTHON" -o "$out" --cache-dir "$W/cache" >"$out.resolve.log" 2>&1 ||
 		die "wbgen resolve failed (see $out.resolve.log)"
 	t0=$(date +%s%N)
-	WBGEN_REAL=$WBGEN WBGEN_TIMES=$times make -C "$out" -j"$j" WBGEN="$TW" >"$out.make.log" 2>&1 ||
+	WBGEN_REAL=$WBGEN_STEP_BIN WBGEN_TIMES=$times make -C "$out" -j"$j" WBGEN_STEP="$TW" >"$out.make.log" 2>&1 ||
 		die "make -j$j failed in $out (see $out.make.log)"
 	t1=$(date +%s%N)
 	echo $(( t1 - t0 ))
@@ -234,6 +237,7 @@ say "   start-up of a wbgen process (40 runs each of wbgen --version and the wra
 rm -f "$W/startup.times"
 for _ in $(seq 40); do
 	WBGEN_REAL=$WBGEN WBGEN_TIMES=$W/startup.times "$TW" --version >/dev/null
+	WBGEN_REAL=$WBGEN_STEP_BIN WBGEN_TIMES=$W/startup-step.times "$TW" --version >/dev/null
 	WBGEN_REAL=/bin/true WBGEN_TIMES=$W/startup.times "$TW" true >/dev/null
 done
 nlibs=$(ldd "$WBGEN" 2>/dev/null | grep -c '=>' || true)
@@ -420,14 +424,17 @@ if nofsync_runs:
 # start-up of one process
 su = defaultdict(list)
 for a1, a2, a3, wall, cpu in read(os.path.join(W, "startup.times")):
-    su[a1].append((wall, cpu))
+    su[a2].append((wall, cpu))
+for a1, a2, a3, wall, cpu in read(os.path.join(W, "startup-step.times")):
+    su["step " + a2].append((wall, cpu))
 def startup(key):
     v = su.get(key)
     return "%s / %s" % (ms(med([x[0] for x in v])), ms(med([x[1] for x in v]))) if v else "-"
-print("Start-up of one process (40 runs each, wall / CPU medians): `wbgen --version` %s;"
+print("Start-up of one process (40 runs each, wall / CPU medians): `wbgen-step --version` (what every phase"
+      " runs) %s; `wbgen --version` %s;"
       " an empty `main()` linked with wbgen's libraries (`%s`, %s shared libraries in all) %s;"
       " the same without libcurl (`%s`) %s; /bin/true %s. Every phase is one wbgen process (6 per package)."
-      % (startup("--version"), " ".join(linklibs.split()), nlibs, startup("empty-linked"),
+      % (startup("step --version"), startup("--version"), " ".join(linklibs.split()), nlibs, startup("empty-linked"),
          " ".join(nocurl.split()), startup("empty-nocurl"), startup("true")))
 print()
 

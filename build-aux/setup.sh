@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # Debian packages wbgen needs to build and test (python3-packaging is the reference
 # implementation for the differential tests).
 pkgs="gcc make autoconf automake pkg-config libcurl4-openssl-dev libarchive-dev
-libjansson-dev python3 python3-packaging python3-venv python3-wheel
+libjansson-dev libyaml-dev python3 python3-packaging python3-venv python3-wheel
 python3-setuptools-whl python3-pip ca-certificates curl"
 
 missing=

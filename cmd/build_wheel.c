@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,8 +36,8 @@ const char usage_build_wheel[] =
 	"--expect), then move it into WHEELDIR atomically and print its filename on stdout.\n"
 	"When WHEELDIR already holds a file of that name: identical bytes keep the old file (and its\n"
 	"mtime, so make sees nothing new); different bytes replace it atomically, with a note on stderr.\n"
-	"The private directory is WHEELDIR/.wbgen-build.PID.*; one left by a killed run is removed by\n"
-	"the next build-wheel into WHEELDIR once PID is gone.\n"
+	"The private directory is WHEELDIR/.wbgen-build.PID.*, locked (flock) while in use; one left by a\n"
+	"killed run is removed by the next build-wheel into WHEELDIR.\n"
 	"\n"
 	"  --out WHEELDIR         where the wheel goes (created if missing)\n"
 	"  --expect NAME==VERSION fail unless METADATA's Name and Version are these (compared\n"
@@ -395,8 +396,9 @@ out:
 	return ret;
 }
 
-/* Remove the private directories that killed build-wheel processes left in WHEELDIR
- * (".wbgen-build.PID.XXXXXX" whose PID no longer runs). */
+/* Remove the private directories that killed build-wheel processes left in WHEELDIR. Each
+ * running build-wheel holds a flock on its directory for its whole life (PIDs are reused: the
+ * lock says whether its owner is gone). */
 static void remove_stale(const char *out)
 {
 	DIR *d = opendir(out);
@@ -405,24 +407,18 @@ static void remove_stale(const char *out)
 	if (!d)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		const char *p = de->d_name;
-		char num[24];
-		size_t n = 0;
-		long pid;
+		char *path;
+		int fd;
 
-		if (!starts_with(p, ".wbgen-build."))
+		if (!starts_with(de->d_name, ".wbgen-build."))
 			continue;
-		for (p += strlen(".wbgen-build."); ascii_isdigit((unsigned char)*p) && n < sizeof(num) - 1; p++)
-			num[n++] = *p;
-		num[n] = 0;
-		if (*p != '.' || parse_int_range(num, 1, 0x7fffffff, &pid) < 0)
-			continue;
-		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
-			char *path = xasprintf("%s/%s", out, de->d_name);
-
+		path = xasprintf("%s/%s", out, de->d_name);
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
 			remove_tree(path);
-			free(path);
-		}
+		if (fd >= 0)
+			close(fd);
+		free(path);
 	}
 	closedir(d);
 }
@@ -447,6 +443,7 @@ int cmd_build_wheel(int argc, char **argv)
 	struct buf err = BUF_INIT, res = BUF_INIT;
 	struct strlist wheels = STRLIST_INIT;
 	char *scratch = NULL, *wdir = NULL, *result = NULL, *built = NULL, *dst = NULL;
+	int scratch_fd = -1;
 	size_t abp = 0, acs = 0;
 	int i, missing = 0, r, ret = EXIT_FAILURE_USER;
 	json_t *j = NULL;
@@ -518,6 +515,12 @@ int cmd_build_wheel(int argc, char **argv)
 		scratch = NULL;
 		goto out;
 	}
+	/* held until this process ends: the directory is in use (remove_stale) */
+	scratch_fd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (scratch_fd < 0 || flock(scratch_fd, LOCK_EX) < 0) {
+		error("build-wheel: cannot lock '%s':", scratch);
+		goto out;
+	}
 	wdir = xasprintf("%s/wheel", scratch);
 	result = xasprintf("%s/result.json", scratch);
 	if (mkdir(wdir, 0755) < 0) {
@@ -582,6 +585,8 @@ int cmd_build_wheel(int argc, char **argv)
 out:
 	if (scratch && remove_tree(scratch) < 0)
 		warn("build-wheel: cannot remove '%s':", scratch);
+	if (scratch_fd >= 0)
+		close(scratch_fd);
 	if (j)
 		json_decref(j);
 	strlist_release(&wheels);

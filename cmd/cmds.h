@@ -62,7 +62,12 @@ extern const char usage_step[];
 	"(ENV/bin first), locale, TZ, compiler variables and those named in WBGEN_PASSENV are kept;\n" \
 	"HOME and TMPDIR are private and removed afterwards; SOURCE_DATE_EPOCH, PYTHONHASHSEED=0,\n" \
 	"PYTHONDONTWRITEBYTECODE=1 and PYTHONNOUSERSITE=1 are set. The helper is\n" \
-	"$WBGEN_PKGDATADIR/pep517_hook.py.\n"
+	"$WBGEN_PKGDATADIR/pep517_hook.py.\n" \
+	"\n" \
+	"On Linux the hook runs without the network: in a network namespace of its own, with only a\n" \
+	"loopback interface (as root directly, else inside a user namespace mapping your uid). Set\n" \
+	"WBGEN_BUILD_NETWORK=1 to let builds reach the network. Where the kernel refuses the namespace,\n" \
+	"one warning line goes to the log and the build runs with the network.\n"
 
 struct hook_opts;
 /* Parse one of the shared hook options at argv[*i] into o (arrays grown with *alloc_bp and

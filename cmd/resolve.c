@@ -1,9 +1,13 @@
 /* resolve.c: `wbgen resolve`: requirements in, plan and fromager-compatible files out. */
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -91,6 +95,25 @@ static int remove_outputs(const char *outdir, struct buf *err)
 	return 0;
 }
 
+/* Who holds the build lock fd: a resolve records "resolve PID" in it while it runs (a make's
+ * `wbgen step run` writes nothing); a dead PID is a killed resolve's. */
+static const char *holder(int fd, const char *what)
+{
+	char text[64];
+	ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+	uint64_t pid;
+	const char *p;
+
+	if (n <= 8)
+		return what;
+	text[n] = '\0';
+	text[strcspn(text, "\n")] = '\0';
+	if (!starts_with(text, "resolve ") || parse_u64(text + 8, &pid) || pid == 0 || pid > INT_MAX)
+		return what;
+	p = kill((pid_t)pid, 0) == 0 || errno == EPERM ? "another wbgen resolve" : what;
+	return p;
+}
+
 /* Another resolve, or a build resolving what it discovered, holds OUTDIR: wait for it. A build's
  * own re-resolve runs with WBGEN_LOCK_HELD set (its parent holds the lock). */
 static int lock_one(const char *outdir, const char *name, const char *what)
@@ -104,6 +127,7 @@ static int lock_one(const char *outdir, const char *name, const char *what)
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK)
 			die("cannot lock '%s':", path);
+		what = holder(fd, what);
 		fprintf(stderr, "wbgen: waiting for %s in %s (%s)\n", what, outdir, path);
 		while (flock(fd, LOCK_EX) < 0)
 			if (errno != EINTR)
@@ -123,10 +147,61 @@ static void lock_outdir(const char *outdir, int fds[2])
 		return;
 	fds[0] = lock_one(outdir, ".wbgen-make.lock", "the make running");
 	fds[1] = lock_one(outdir, ".wbgen.lock", "another wbgen resolve");
+	{
+		char *text = xasprintf("resolve %ld\n", (long)getpid());
+
+		ssize_t n = -1;
+
+		/* only for the messages of those who wait (holder()), cleared by unlock_outdir(): a
+		 * failure (a full disk) changes nothing else and is not reported */
+		if (ftruncate(fds[0], 0) == 0)
+			n = pwrite(fds[0], text, strlen(text), 0);
+		(void)n;
+		free(text);
+	}
+}
+
+/* Release what lock_outdir() took. */
+static void unlock_outdir(int fds[2])
+{
+	if (fds[0] >= 0) {
+		int r = ftruncate(fds[0], 0);
+
+		(void)r;
+		close(fds[0]);
+	}
+	if (fds[1] >= 0)
+		close(fds[1]);
+}
+
+/* Remove the temporary files that a killed resolve left in OUTDIR: those of the files only resolve
+ * writes (the plan files, the Makefile, pkg.json, downloaded sdists). Called under the OUTDIR lock,
+ * so none of them belongs to a live writer. */
+static void remove_stale_temps(const char *outdir)
+{
+	static const char *const pats[] = {
+		"plan.json", "graph.json", "build-order.json", "constraints.txt", "Makefile", "resolve-args.json",
+		".wbgen-resolved", "work/*/pkg.json", "sdists-repo/downloads/*",
+	};
+	size_t i, k;
+
+	for (i = 0; i < sizeof(pats) / sizeof(*pats); i++) {
+		char *pat = xasprintf("%s/%s.tmp.??????", outdir, pats[i]);
+		glob_t g;
+
+		if (glob(pat, GLOB_NOSORT, NULL, &g) == 0) {
+			for (k = 0; k < g.gl_pathc; k++)
+				if (unlink(g.gl_pathv[k]) < 0 && errno != ENOENT)
+					warn("cannot remove the stale temporary file '%s': %s", g.gl_pathv[k],
+					     strerror(errno));
+			globfree(&g);
+		}
+		free(pat);
+	}
 }
 
 /* resolve-args.json: this run's directory and arguments, so that a build can resolve again.
- * Credentials in URLs are left out (a re-resolve finds them in netrc or $WBGEN_INDEX_URL). */
+ * Credentials in URLs are left out, user name included (a re-resolve finds them in netrc). */
 static int write_args(const char *outdir, int argc, char **argv, struct buf *err)
 {
 	json_t *v = json_object(), *a = json_array();
@@ -137,7 +212,7 @@ static int write_args(const char *outdir, int argc, char **argv, struct buf *err
 	if (!cwd)
 		die("cannot get the current directory:");
 	for (i = 1; i < argc; i++) {
-		char *arg = strstr(argv[i], "://") ? url_redacted(argv[i]) : xstrdup(argv[i]);
+		char *arg = strstr(argv[i], "://") ? url_without_credentials(argv[i]) : xstrdup(argv[i]);
 
 		json_array_append_new(a, json_string(arg));
 		free(arg);
@@ -349,6 +424,9 @@ int cmd_resolve(int argc, char **argv)
 	ro.outdir = outdir;
 	ro.fetcher = &fetcher;
 	ro.verbose = verbose;
+	/* before reading discovered.json: a make that holds OUTDIR may still add to it */
+	lock_outdir(outdir, lockfd);
+	remove_stale_temps(outdir);
 	{
 		char *dpath = xasprintf("%s/discovered.json", outdir);
 		int r = discovered_load(&disc, dpath, &err);
@@ -358,7 +436,6 @@ int cmd_resolve(int argc, char **argv)
 			goto fail;
 		ro.discovered = &disc;
 	}
-	lock_outdir(outdir, lockfd);
 	if (resolve(&ro, &reqs, &cons, &plan, &err) < 0 || write_build(&plan, &pe, outdir, argc, argv, &err) < 0 ||
 	    plan_write(&plan, outdir, &err) < 0 || write_resolved_mark(outdir, &err) < 0)
 		goto fail;
@@ -390,10 +467,7 @@ fail:
 		buf_release(&rm);
 	}
 done:
-	if (lockfd[0] >= 0)
-		close(lockfd[0]);
-	if (lockfd[1] >= 0)
-		close(lockfd[1]);
+	unlock_outdir(lockfd);
 	if (fetcher.multi)
 		fetcher_release(&fetcher);
 	plan_release(&plan);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/wait.h>
@@ -15,6 +16,7 @@
 #include "fsutil.h"
 #include "sha256.h"
 #include "step_state.h"
+#include "strlist.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -151,7 +153,15 @@ static int lock_or_wait(const char *path, const char *what)
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK)
 			die("cannot lock '%s':", path);
-		fprintf(stderr, "wbgen: waiting for %s in this directory (%s)\n", what, path);
+		{
+			/* a resolve writes "resolve PID" into the build lock while it holds it */
+			struct buf who = BUF_INIT;
+
+			if (buf_read_file(&who, path) == 0 && starts_with(who.s, "resolve "))
+				what = "a wbgen resolve";
+			fprintf(stderr, "wbgen: waiting for %s in this directory (%s)\n", what, path);
+			buf_release(&who);
+		}
 		while (flock(fd, LOCK_EX) < 0)
 			if (errno != EINTR)
 				die("cannot lock '%s':", path);
@@ -196,6 +206,51 @@ int step_run(char **argv)
 	return r;
 }
 
+/* After failures: the packages of the plan that have no wheel in the mirror and did not fail
+ * themselves (they need something that failed, or were not reached). */
+static void not_built(json_t *failures)
+{
+	struct strlist names = STRLIST_INIT;
+	struct buf line = BUF_INIT;
+	DIR *d = opendir("work");
+	struct dirent *de;
+	size_t i, shown = 0;
+
+	while (d && (de = readdir(d)) != NULL) {
+		char *stamp, *pkg;
+		json_t *e;
+		size_t k;
+		int failed = 0;
+
+		if (de->d_name[0] == '.')
+			continue;
+		pkg = xasprintf("work/%s/pkg.json", de->d_name);
+		stamp = xasprintf("mirror/%s.stamp", de->d_name);
+		json_array_foreach(failures, k, e) {
+			char *id = xasprintf("%s-%s", json_string_value(json_object_get(e, "name")) ?: "",
+					     json_string_value(json_object_get(e, "version")) ?: "");
+
+			failed |= strcmp(id, de->d_name) == 0;
+			free(id);
+		}
+		if (!failed && path_exists(pkg) && !path_exists(stamp))
+			strlist_add(&names, de->d_name);
+		free(pkg);
+		free(stamp);
+	}
+	if (d)
+		closedir(d);
+	strlist_sort(&names);
+	for (i = 0; i < names.n && shown < 20; i++, shown++)
+		buf_addf(&line, "%s%s", i ? ", " : "", names.v[i]);
+	if (names.n > shown)
+		buf_addf(&line, " and %zu more", names.n - shown);
+	if (names.n)
+		printf("wbgen: not built (%zu): %s\n", names.n, line.s);
+	buf_release(&line);
+	strlist_release(&names);
+}
+
 int step_end(const char *status)
 {
 	int fd = lock_file("logs/.lock");
@@ -215,8 +270,10 @@ int step_end(const char *status)
 		printf("wbgen: failed: %s %s %s: %s, see %s\n", json_string_value(json_object_get(e, "phase")),
 		       json_string_value(json_object_get(e, "name")), json_string_value(json_object_get(e, "version")),
 		       json_string_value(json_object_get(e, "message")), json_string_value(json_object_get(e, "log")));
-	if (json_array_size(a))
+	if (json_array_size(a)) {
+		not_built(a);
 		printf("wbgen: the failures are listed in failures.json\n");
+	}
 	else if (st != 0)
 		printf("wbgen: make failed (status %ld)\n", st);
 	json_decref(a);

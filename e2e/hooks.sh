@@ -331,11 +331,20 @@ ok "build_wheel gets metadata_directory from --metadata-dir, absolute" sh -c '"$
 ok "... and None without it" sh -c '"$WBGEN" build-wheel --env "$1" --src "$2" --backend mini_backend --backend-path . \
 	--out "$3" >/dev/null && grep -q "\"metadata_directory\": null" "$2/build-args.json" && rm "$3"/*.whl' \
 	- "$TMP/env0" "$M" "$TMP/w-mini"
-mkdir -p "$TMP/w-mini/.wbgen-build.999999999.abcdef/wheel" "$TMP/w-mini/.wbgen-build.$$.keep"
+# a live build holds a flock on its directory (PIDs are reused, so the name's PID proves nothing):
+# the one named after this shell but unlocked is stale, the locked one is live
+mkdir -p "$TMP/w-mini/.wbgen-build.999999999.abcdef/wheel" "$TMP/w-mini/.wbgen-build.$$.stale" \
+	"$TMP/w-mini/.wbgen-build.1.keep"
+flock "$TMP/w-mini/.wbgen-build.1.keep" sleep 60 &
+holder=$!
+sleep 0.3
 fails_keep 1 "(a failing build into a WHEELDIR with stale private directories)" "$WBGEN" build-wheel --env "$TMP/env0" \
 	--src "$M" --backend mini_backend --backend-path . --config-setting count=0 --out "$TMP/w-mini"
-ok "a killed run's private directory is removed, a live one's kept" sh -c '! test -e "$1/.wbgen-build.999999999.abcdef" &&
-	test -d "$1/.wbgen-build.$2.keep" && rmdir "$1/.wbgen-build.$2.keep"' - "$TMP/w-mini" "$$"
+ok "killed runs' private directories are removed, a live one's kept" sh -c '! test -e "$1/.wbgen-build.999999999.abcdef" &&
+	! test -e "$1/.wbgen-build.$2.stale" && test -d "$1/.wbgen-build.1.keep"' - "$TMP/w-mini" "$$"
+kill "$holder" 2>/dev/null || :
+wait "$holder" 2>/dev/null || :
+rmdir "$TMP/w-mini/.wbgen-build.1.keep"
 ok "no leftovers in WHEELDIR after failures" sh -c 'test -z "$(ls -A "$1")"' - "$TMP/w-mini"
 
 # make's jobserver reaches the hook only with --jobserver ('+' recipes, make -j2: both recipes

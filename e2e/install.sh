@@ -29,7 +29,7 @@ def rec(data):
     return 'sha256=%s,%d' % (d, len(data))
 
 def wheel(path, dist, files, purelib=True, wheel_version='1.0', record_extra=(), unlisted=(), tamper=None,
-          modes=None, dos=False):
+          modes=None, dos=False, deflate=False):
     """files: [(name, bytes)]; modes: {name: unix mode}; unlisted: names left out of RECORD."""
     di = '%s.dist-info' % dist
     files = list(files) + [
@@ -48,6 +48,8 @@ def wheel(path, dist, files, purelib=True, wheel_version='1.0', record_extra=(),
             zi = zipfile.ZipInfo(n, (2020, 1, 1, 0, 0, 0))
             zi.create_system = 0 if dos else 3
             zi.external_attr = 0x20 if dos else ((modes or {}).get(n, 0o100644)) << 16
+            if deflate:
+                zi.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(zi, d)
 
 out, kind = sys.argv[1], sys.argv[2]
@@ -110,6 +112,23 @@ elif kind == 'conflict':
 elif kind == 'badentry':
     wheel(out + '/bad-1.0-py3-none-any.whl', 'bad-1.0', [('bad/__init__.py', b''),
           ('bad-1.0.dist-info/entry_points.txt', b'[console_scripts]\n../x = bad:main\n')])
+elif kind == 'setuid':
+    wheel(out + '/modes-1.0-py3-none-any.whl', 'modes-1.0', [('modes/__init__.py', b''), ('modes/suid', b'x'),
+          ('modes/sgid', b'x'), ('modes/ww', b'x'), ('modes-1.0.data/scripts/suid-script', b'#!/bin/sh\n')],
+          modes={'modes/suid': 0o104755, 'modes/sgid': 0o102777, 'modes/ww': 0o100666,
+                 'modes-1.0.data/scripts/suid-script': 0o106755})
+elif kind == 'special':
+    wheel(out + '/special-1.0-py3-none-any.whl', 'special-1.0', [('special/__init__.py', b''), ('special/fifo', b''),
+          ('special/dev', b'')], modes={'special/fifo': 0o010644, 'special/dev': 0o020644})
+elif kind == 'case':
+    wheel(out + '/casey-1.0-py3-none-any.whl', 'casey-1.0', [('casey/__init__.py', b''), ('casey/README', b'a'),
+          ('casey/readme', b'b')])
+elif kind == 'many':
+    wheel(out + '/many-1.0-py3-none-any.whl', 'many-1.0', [('many/__init__.py', b'')] +
+          [('many/m%04d.py' % i, b'X = %d\n' % i) for i in range(3000)])
+elif kind == 'bomb':
+    wheel(out + '/bomb-1.0-py3-none-any.whl', 'bomb-1.0', [('bomb/__init__.py', b''), ('bomb/zeros', bytes(80 << 20))],
+          deflate=True)
 else:
     sys.exit('unknown kind ' + kind)
 EOF
@@ -399,6 +418,40 @@ hostile dup "'bad/__init__.py' appears twice"
 hostile misnamed "directory 'bad-1.0.dist-info' is not named after 'other'"
 hostile version2 "Wheel-Version 2.0; only 1.x is supported"
 hostile badentry "unsafe script name '../x'"
+# modes, special files, names differing in case, thousands of files
+"$WBGEN" venv --python "$PY" "$TMP/mv"
+for k in setuid special case many; do "$PY" "$TMP/mkwheel.py" "$TMP/w" $k; done
+ok "a wheel with setuid, setgid and world-writable modes installs" "$WBGEN" install --env "$TMP/mv" "$TMP/w/modes-1.0-py3-none-any.whl"
+ok "... with none of those bits (the executable bit kept)" sh -c 'sp=$(echo "$1"/lib/python3*/site-packages);
+	test -z "$(find "$1" ! -type l -perm /7022 -printf "%m %p\n")" && test -x "$sp/modes/suid" && test -x "$1/bin/suid-script" &&
+	! test -x "$sp/modes/ww"' - "$TMP/mv"
+snapshot() { (cd "$TMP" && find hv | sort; ls -a "$TMP" | grep -v "^snap\.") >"$TMP/snap.$1"; }
+"$WBGEN" install --env "$TMP/mv" "$TMP/w/special-1.0-py3-none-any.whl" 2>"$TMP/special.err" || true
+ok "FIFO and device mode bits in a wheel never make a FIFO or a device" sh -c \
+	'! find "$1" -type p -o -type c -o -type b | grep -q .' - "$TMP/mv"
+ok "names differing only in case: both installed, as pip does on Linux" sh -c '"$WBGEN" install --env "$1" "$2" &&
+	sp=$(echo "$1"/lib/python3*/site-packages) && test "$(cat "$sp/casey/README")" = a && test "$(cat "$sp/casey/readme")" = b' \
+	- "$TMP/mv" "$TMP/w/casey-1.0-py3-none-any.whl"
+ok "a wheel of 3,000 files installs" "$WBGEN" install --env "$TMP/mv" "$TMP/w/many-1.0-py3-none-any.whl"
+ok "... every file listed in its RECORD" sh -c 'test "$(grep -c "^many/m[0-9]*.py,sha256=" "$1"/lib/python3*/site-packages/many-1.0.dist-info/RECORD)" -eq 3000' - "$TMP/mv"
+# limits (those of sdists, gen/unpack.h; WBGEN_UNPACK_LIMITS overrides them)
+"$PY" "$TMP/mkwheel.py" "$TMP/w" bomb
+"$WBGEN" venv --python "$PY" "$TMP/lv"
+(cd "$TMP" && find lv | sort) >"$TMP/lv.before"
+fails 1 "a decompression bomb (80 MiB of zeros in 80 KiB): refused" "$WBGEN" install --env "$TMP/lv" "$TMP/w/bomb-1.0-py3-none-any.whl"
+cp "$TMP/err" "$TMP/bomb.err"
+ok "... one line saying so" sh -c 'test "$(wc -l <"$1")" -eq 1 && grep -q "decompression bomb" "$1"' - "$TMP/bomb.err"
+ok "... nothing written" sh -c 'cd "$1" && find lv | sort | cmp -s - "$1/lv.before"' - "$TMP"
+fails 1 "WBGEN_UNPACK_LIMITS=files=2000: a wheel of 3,001 files is refused" env WBGEN_UNPACK_LIMITS=files=2000 \
+	"$WBGEN" install --env "$TMP/lv" "$TMP/w/many-1.0-py3-none-any.whl"
+cp "$TMP/err" "$TMP/lim.err"
+ok "... saying so" grep -q "more than 2000 files (WBGEN_UNPACK_LIMITS files)" "$TMP/lim.err"
+fails 1 "WBGEN_UNPACK_LIMITS=file-size=10: a larger file is refused" env WBGEN_UNPACK_LIMITS=file-size=10 \
+	"$WBGEN" install --env "$TMP/lv" "$TMP/w/demo-1.0-py3-none-any.whl"
+ok "WBGEN_UNPACK_LIMITS=ratio=0: the bomb installs" sh -c 'WBGEN_UNPACK_LIMITS="ratio=0 bogus" "$1" install --env "$2" "$3" 2>"$2.err"' \
+	- "$WBGEN" "$TMP/lv" "$TMP/w/bomb-1.0-py3-none-any.whl"
+ok "... a bad item is ignored with a warning" grep -q "ignoring 'bogus' in WBGEN_UNPACK_LIMITS" "$TMP/lv.err"
+rm -rf "$TMP/lv"
 "$PY" "$TMP/mkwheel.py" "$TMP/w" conflict
 snapshot before
 fails 1 "two wheels writing one file: refused" "$WBGEN" install --env "$TMP/hv" "$TMP/w/demo-1.0-py3-none-any.whl" \

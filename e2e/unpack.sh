@@ -87,6 +87,26 @@ hostile = {
     "dir-vs-file": [(T + "x", "file", "x"), (T + "x", "dir")],
 }
 
+def zipraw(path, members):
+    """members: (name, data, unix mode with type bits)"""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data, mode in members:
+            zi = zipfile.ZipInfo(name, (2001, 9, 9, 1, 46, 40))
+            zi.create_system = 3
+            zi.external_attr = mode << 16
+            z.writestr(zi, data)
+
+zhostile = {
+    "zip-absolute": [("foo-1.0/a", "x", 0o100644), ("/tmp/wbgen-absolute-evil", "x", 0o100644)],
+    "zip-dotdot": [("foo-1.0/a", "x", 0o100644), ("foo-1.0/../../outside/evil", "x", 0o100644)],
+    "zip-symlink-up": [(T + "evil", "../../outside", 0o120777)],
+    "zip-symlink-abs": [(T + "evil", sys.argv[3], 0o120777)],
+    "zip-fifo": [(T + "pipe", "", 0o010644)],
+    "zip-device": [(T + "null", "", 0o020644)],
+    "zip-case": [(T + "README", "a", 0o100644), (T + "readme", "b", 0o100644)],
+    "zip-many": [(T + "f%05d" % i, "", 0o100644) for i in range(3000)],
+}
+
 kind, out = sys.argv[1], sys.argv[2]
 if kind == "good":
     tar(out, good)
@@ -102,6 +122,20 @@ elif kind == "notutf8":
     with tarfile.open(out, "w:gz", format=tarfile.GNU_FORMAT, encoding="latin-1") as t:
         ti = tarfile.TarInfo("foo-1.0/caf\xe9")
         t.addfile(ti, io.BytesIO(b""))
+elif kind == "zip-bomb":
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        zi = zipfile.ZipInfo(T + "zeros", (2001, 9, 9, 1, 46, 40))
+        zi.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(zi, b"\0" * (80 << 20))
+elif kind == "modes":
+    # setuid, setgid and sticky bits on files and directories, world-writable modes
+    tar(out, [("foo-1.0", "dir", 0o3777), ("foo-1.0/sgid", "dir", 0o2775), ("foo-1.0/sgid/run", "file", "x", 0o6777),
+              ("foo-1.0/suid", "file", "x", 0o4755), ("foo-1.0/ww", "file", "x", 0o666), ("foo-1.0/sticky", "dir", 0o1777)])
+elif kind == "zip-modes":
+    zipraw(out, [("foo-1.0/", "", 0o43777), ("foo-1.0/suid", "x", 0o104755), ("foo-1.0/sgid", "x", 0o102777),
+                 ("foo-1.0/ww", "x", 0o100666)])
+elif kind in zhostile:
+    zipraw(out, zhostile[kind])
 else:
     tar(out, hostile[kind])
 PYEOF
@@ -210,6 +244,32 @@ hostile notutf8 "caf\\\\xe9'.*not valid UTF-8"
 hostile bomb "decompression bomb"
 hostile many "more than 2000 members" --max-files 2000
 hostile dir-vs-file "a non-directory of the same name"
+# the same attacks in zip archives
+hostile zip-absolute "absolute name"
+hostile zip-dotdot "a '..' component"
+hostile zip-symlink-up "a link target outside the tree"
+hostile zip-symlink-abs "an absolute link target"
+# libarchive reads a zip member with FIFO mode bits as a regular file: whatever it is, never a FIFO
+mk zip-fifo "$A/zip-fifo.tar"
+"$WBGEN" unpack "$A/zip-fifo.tar" "$W/zfifo" 2>/dev/null || true
+ok "a zip member with FIFO mode bits never makes a FIFO" sh -c '! find "$1" -type p | grep -q .' - "$W"
+rm -rf "$W/zfifo"
+hostile zip-device "a device file"
+hostile zip-case "differs only in case from 'README'"
+hostile zip-bomb "decompression bomb"
+hostile zip-many "more than 2000 members" --max-files 2000
+ok "thousands of files within the limit unpack (zip)" sh -c '"$WBGEN" unpack "$1" "$2/zmany" && test "$(ls "$2/zmany" | wc -l)" -eq 3000' - "$A/zip-many.tar" "$W"
+rm -rf "$W/zmany"
+# setuid, setgid, sticky and world-writable modes are never restored
+for k in modes zip-modes; do
+	mk "$k" "$A/$k.tar"
+	ok "$k: unpacks" "$WBGEN" unpack "$A/$k.tar" "$W/$k"
+	ok "$k: no setuid, setgid, sticky or group/world-writable mode anywhere" sh -c \
+		'test -z "$(find "$1" -perm /7022 -printf "%m %p\n")"' - "$W/$k"
+	ok "$k: the executable bit survives as 0755" sh -c 'test "$(stat -c %a "$1/suid")" = 755' - "$W/$k"
+done
+ok "modes: directories are 0755" sh -c 'test "$(stat -c %a "$1/sgid")" = 755 && test "$(stat -c %a "$1/sticky")" = 755 &&
+	test "$(stat -c %a "$1/sgid/run")" = 755' - "$W/modes"
 mk good "$A/limits.tar"
 for lim in "--max-file-size 10:larger than 10 bytes" "--max-size=20:more than 20 bytes" \
 	"--max-ratio=1:more than 1 times"; do
@@ -223,6 +283,10 @@ for lim in "--max-file-size 10:larger than 10 bytes" "--max-size=20:more than 20
 	fi
 	ok "$opt: the error says '$want'" grep -q "$want" "$E"
 done
+refused 1 "WBGEN_UNPACK_LIMITS=files=2000 lowers the default" env WBGEN_UNPACK_LIMITS=files=2000 "$WBGEN" unpack "$A/many.tar" "$W/envlim"
+ok "... saying so" grep -q "more than 2000 members" "$E"
+ok "... and an option overrides it" env WBGEN_UNPACK_LIMITS="files=2000" "$WBGEN" unpack --max-files 5000 "$A/many.tar" "$W/envlim"
+rm -rf "$W/envlim"
 ok "0 disables a limit: 3000 files unpack with --max-files 0" sh -c '"$WBGEN" unpack --max-files 0 "$1" "$2/many" &&
 	test "$(ls "$2/many" | wc -l)" -eq 3000' - "$A/many.tar" "$W"
 ok "--max-ratio 0 lets the bomb through" sh -c '"$WBGEN" unpack --max-ratio 0 "$1" "$2/bomb" && test "$(stat -c %s "$2/bomb/zeros")" -eq 83886080' - "$A/bomb.tar" "$W"

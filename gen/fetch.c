@@ -319,6 +319,12 @@ static int attempt_setup(struct fetcher *f, struct fetch *q, long left_ms)
 		curl_easy_setopt(q->easy, CURLOPT_UNRESTRICTED_AUTH, 0L);
 		curl_easy_setopt(q->easy, CURLOPT_PROTOCOLS_STR, "http,https,file");
 		curl_easy_setopt(q->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+		/* TLS peers are always verified (curl's default, never turned off); a private CA is
+		 * trusted through the variables OpenSSL and the curl tool read */
+		if (getenv("SSL_CERT_FILE") && *getenv("SSL_CERT_FILE"))
+			curl_easy_setopt(q->easy, CURLOPT_CAINFO, getenv("SSL_CERT_FILE"));
+		if (getenv("SSL_CERT_DIR") && *getenv("SSL_CERT_DIR"))
+			curl_easy_setopt(q->easy, CURLOPT_CAPATH, getenv("SSL_CERT_DIR"));
 		if (q->accept) {
 			char *h = xasprintf("Accept: %s", q->accept);
 

@@ -3,11 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <net/if.h>
+#include <sched.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -270,10 +273,75 @@ static void log_last_line(const char *path, off_t from, struct buf *out)
 	buf_release(&b);
 }
 
+int hook_network_allowed(void)
+{
+	const char *v = getenv("WBGEN_BUILD_NETWORK");
+
+	return v && strcmp(v, "1") == 0;
+}
+
+/* The rest runs in the forked child, before exec: async-signal-safe calls only. */
+static void child_say(const char *a, const char *b, const char *c)
+{
+	ssize_t r = write(2, a, strlen(a));
+
+	if (b)
+		r = write(2, b, strlen(b));
+	if (c)
+		r = write(2, c, strlen(c));
+	(void)r;
+}
+
+static int write_proc(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* A network namespace of our own: as root (or with CAP_SYS_ADMIN) directly, else inside a new user
+ * namespace that maps our uid and gid to themselves. Its loopback is brought up, so a build may
+ * still talk to itself. On failure one warning line goes to the log and the build runs as it is. */
+static void child_isolate(const char *uid_map, const char *gid_map)
+{
+	struct ifreq ifr;
+	int s, e;
+
+	if (unshare(CLONE_NEWNET) < 0) {
+		e = errno;
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0) {
+			child_say("wbgen: warning: cannot isolate the build from the network (unshare: ",
+				  strerror(e), "); it runs with network access\n");
+			return;
+		}
+		if (write_proc("/proc/self/setgroups", "deny") < 0 || write_proc("/proc/self/gid_map", gid_map) < 0 ||
+		    write_proc("/proc/self/uid_map", uid_map) < 0)
+			child_say("wbgen: warning: cannot map the user into the build's user namespace (", strerror(errno),
+				  "); the build has no network but may fail to write files\n");
+	}
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, "lo", 3);
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP;
+		e = ioctl(s, SIOCSIFFLAGS, &ifr);
+		(void)e;
+	}
+	close(s);
+}
+
 int hook_run(const struct hook_opts *o, const char *name, const char *outfile, struct buf *err)
 {
 	struct strlist argv = STRLIST_INIT;
-	posix_spawn_file_actions_t fa;
+	char *uid_map = NULL, *gid_map = NULL;
+	int isolate, errpipe[2];
 	char *env_abs = path_absolute(o->env), *python = NULL, *helper = NULL, *out_abs = NULL;
 	char *outdir_abs = NULL, *mddir_abs = NULL, *scratch = NULL, *home = NULL, *tmp = NULL, **env = NULL, **args;
 	const char *tmproot = getenv("TMPDIR");
@@ -369,30 +437,63 @@ int hook_run(const struct hook_opts *o, const char *name, const char *outfile, s
 	strlist_add(&argv, name);
 	strlist_add(&argv, out_abs);
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	if (logfd >= 0) {
-		posix_spawn_file_actions_adddup2(&fa, logfd, 1);
-		posix_spawn_file_actions_adddup2(&fa, logfd, 2);
-	} else {
-		posix_spawn_file_actions_adddup2(&fa, 2, 1);
-	}
-	if (!o->jobserver && hook_jobserver_fds(getenv("MAKEFLAGS"), fds) == 0) {
-		for (i = 0; i < 2; i++)
-			if (fds[i] > 2 && fcntl(fds[i], F_GETFD) >= 0)
-				posix_spawn_file_actions_addclose(&fa, fds[i]);
-	}
-	posix_spawn_file_actions_addchdir_np(&fa, o->src);
 	args = xreallocarray(NULL, argv.n + 1, sizeof(*args));
 	for (i = 0; i < argv.n; i++)
 		args[i] = argv.v[i];
 	args[argv.n] = NULL;
-	errno = posix_spawn(&pid, python, &fa, NULL, args, env);
-	free(args);
-	posix_spawn_file_actions_destroy(&fa);
-	if (errno) {
-		buf_addf(err, "cannot run '%s': %s", python, strerror(errno));
+	if (o->jobserver || hook_jobserver_fds(getenv("MAKEFLAGS"), fds) < 0)
+		fds[0] = fds[1] = -1;
+	isolate = !hook_network_allowed();
+	uid_map = xasprintf("%ld %ld 1\n", (long)getuid(), (long)getuid());
+	gid_map = xasprintf("%ld %ld 1\n", (long)getgid(), (long)getgid());
+	/* the child reports a failed exec through this pipe (closed by a successful exec) */
+	if (pipe2(errpipe, O_CLOEXEC) < 0) {
+		buf_addf(err, "cannot make a pipe: %s", strerror(errno));
+		free(args);
 		goto out;
+	}
+	pid = fork();
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC), e;
+
+		if (fd < 0 || dup2(fd, 0) < 0 || dup2(logfd >= 0 ? logfd : 2, 1) < 0 ||
+		    (logfd >= 0 && dup2(logfd, 2) < 0))
+			goto child_fail;
+		/* make's jobserver descriptors, when open: not ours (a number MAKEFLAGS names may be free
+		 * in this process and reused by the log or the pipe) */
+		for (i = 0; i < 2; i++)
+			if (fds[i] > 2 && fds[i] != errpipe[1] && fds[i] != logfd)
+				close(fds[i]);
+		if (chdir(o->src) < 0)
+			goto child_fail;
+		if (isolate)
+			child_isolate(uid_map, gid_map);
+		execve(python, args, env);
+child_fail:
+		e = errno;
+		e = write(errpipe[1], &e, sizeof(e)) < 0;
+		_exit(127);
+	}
+	free(args);
+	close(errpipe[1]);
+	if (pid < 0) {
+		buf_addf(err, "cannot run '%s': %s", python, strerror(errno));
+		close(errpipe[0]);
+		goto out;
+	}
+	{
+		int child_errno = 0;
+		ssize_t n;
+
+		while ((n = read(errpipe[0], &child_errno, sizeof(child_errno))) < 0 && errno == EINTR)
+			;
+		close(errpipe[0]);
+		if (n == (ssize_t)sizeof(child_errno)) {
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			buf_addf(err, "cannot run '%s': %s", python, strerror(child_errno));
+			goto out;
+		}
 	}
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
@@ -438,5 +539,7 @@ out:
 	free(scratch);
 	free(home);
 	free(tmp);
+	free(uid_map);
+	free(gid_map);
 	return ret;
 }

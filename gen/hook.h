@@ -1,6 +1,6 @@
 /* hook.h: running one PEP 517 hook through rules/pep517_hook.py in a fresh process.
  *
- * The child is started with posix_spawn (no shell): ENV/bin/python HELPER ARGS, cwd = the source
+ * The child is started with fork and execve (no shell): ENV/bin/python HELPER ARGS, cwd = the source
  * tree, stdin = /dev/null, stdout and stderr appended to the log file (or both to our stderr when
  * there is no log, so that wbgen's own stdout stays clean). Its environment is built from scratch:
  *
@@ -15,6 +15,12 @@
  *     PYTHONDONTWRITEBYTECODE=1 (the source tree and the environment stay as they were);
  *     PYTHONNOUSERSITE=1;
  *   dropped: everything else, PYTHONPATH, PYTHONHOME, PIP_* and the make variables included.
+ *
+ * The network: on Linux the child enters a network namespace of its own before exec (as root
+ * directly, else inside a user namespace mapping the caller's uid and gid to themselves), with only
+ * a loopback interface: a build cannot reach the network, the index wbgen downloads from included.
+ * WBGEN_BUILD_NETWORK=1 in wbgen's environment turns this off. Where the kernel refuses (no user
+ * namespaces, a seccomp policy), one warning line goes to the log and the build runs as it is.
  *
  * make's jobserver: by default MAKEFLAGS, MFLAGS and MAKELEVEL are not passed and the jobserver's
  * pipe descriptors named in MAKEFLAGS (--jobserver-auth=R,W) are closed in the child, so a
@@ -59,6 +65,8 @@ int hook_name_valid(const char *name);
  * Returns 0, or -1 with a one-line message in err (the hook's own last line of output quoted
  * when there is a log). */
 int hook_run(const struct hook_opts *o, const char *name, const char *outfile, struct buf *err);
+/* Non-zero when WBGEN_BUILD_NETWORK=1: hooks run with the network. */
+int hook_network_allowed(void);
 /* Build the child's environment (see above) from environ-style 'parent' into a NULL-terminated,
  * newly allocated array of newly allocated strings (free with hook_env_free). home/tmp are the
  * private directories; exposed for the tests. */

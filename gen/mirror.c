@@ -292,10 +292,23 @@ static void remove_stale_temps(const char *dir)
 	closedir(d);
 }
 
-static int lock_dir(const char *dir, struct buf *err)
+/* The lock of a mirror directory (MIRROR/simple or MIRROR/simple/NAME) lives outside what the
+ * mirror serves: MIRROR/.locks/index.lock or MIRROR/.locks/NAME.lock. */
+static int lock_dir(const char *dir, int root, struct buf *err)
 {
-	char *path = xasprintf("%s/.lock", dir);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	const char *slash = strrchr(dir, '/');
+	char *locks = root ? xasprintf("%s/../.locks", dir) : xasprintf("%s/../../.locks", dir);
+	char *path = root ? xasprintf("%s/root.lock", locks) : xasprintf("%s/p-%s.lock", locks, slash ? slash + 1 : dir);
+	int fd;
+
+	if (mkdir_p(locks, 0755) < 0) {
+		buf_addf(err, "cannot make '%s': %s", locks, strerror(errno));
+		free(locks);
+		free(path);
+		return -1;
+	}
+	free(locks);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 
 	if (fd < 0) {
 		buf_addf(err, "cannot open the lock '%s': %s", path, strerror(errno));
@@ -419,7 +432,7 @@ static int write_root_page(const char *simple, struct buf *err)
 	char *path = xasprintf("%s/index.html", simple);
 	int fd, ret = -1;
 
-	fd = lock_dir(simple, err);
+	fd = lock_dir(simple, 1, err);
 	if (fd < 0)
 		goto out;
 	list_dir(simple, &names, 1);
@@ -475,7 +488,7 @@ int mirror_publish(const char *mirror, const char *wheel, unsigned flags, enum m
 		buf_addf(err, "cannot make '%s': %s", dir, strerror(errno));
 		goto out;
 	}
-	fd = lock_dir(dir, err);
+	fd = lock_dir(dir, 0, err);
 	if (fd < 0)
 		goto out;
 	if (files_identical(wheel, dst)) {

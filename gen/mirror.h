@@ -13,12 +13,13 @@
  *                                            reject a .metadata file whose Name is spelt otherwise
  *                                            than the requirement asking for it (pypa/pip#12108),
  *                                            so a mirror for those pips must not announce them
- *   MIRROR/simple/<canonical>/.lock, MIRROR/simple/.lock   flock(2) lock files
+ *   MIRROR/.locks/p-<canonical>.lock, MIRROR/.locks/root.lock   flock(2) lock files (outside
+ *                                      what the mirror serves)
  *
- * Concurrency: a publisher takes an exclusive flock on the project's .lock, puts the wheel in
+ * Concurrency: a publisher takes an exclusive flock on the project's lock, puts the wheel in
  * place (temporary name + rename), then rebuilds the project page from the directory listing
  * (every *.whl present, hashed afresh) and writes it atomically; then it does the same for the
- * root page under simple/.lock. Because each page is rebuilt from what is on disk under the lock,
+ * root page under root.lock. Because each page is rebuilt from what is on disk under the lock,
  * no publisher can lose another's entry, and a reader (or a publisher killed at any moment) never
  * sees a half-written page: at worst a wheel is present but not yet listed, until the next
  * publish of that project. Pages and metadata files are rewritten only when their bytes change,

@@ -2,6 +2,7 @@
  * entries; the options of a line are parsed in reqfile_opts.c. */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "reqfile.h"
@@ -568,13 +569,21 @@ static int load_file(struct reqset *set, struct include_stack *stack, const char
 		     int constraint, struct ctx *from, struct buf *err)
 {
 	struct buf text = BUF_INIT;
+	const char *special = NULL;
+	struct stat st;
 	char *real;
 	size_t i;
 	int rc;
 
 	real = realpath(path, NULL);
+	/* a device (/dev/zero) or a directory is no requirements file; a pipe (/dev/stdin) is */
+	if (real && stat(real, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		free(real);
+		real = NULL;
+		special = S_ISDIR(st.st_mode) ? "a directory" : "not a regular file";
+	}
 	if (!real || buf_read_file(&text, path)) {
-		const char *why = strerror(errno);
+		const char *why = special ? special : strerror(errno);
 
 		free(real);
 		buf_release(&text);

@@ -293,13 +293,50 @@ struct rparser {
 
 static void add_extra(struct requirement *r, const char *s, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < r->nextras; i++)
-		if (strlen(r->extras[i]) == n && !memcmp(r->extras[i], s, n))
-			return;
-	r->extras = xreallocarray(r->extras, r->nextras + 1, sizeof(*r->extras));
+	/* the array holds the next power of two of nextras (amortised growth without an alloc field) */
+	if (!(r->nextras & (r->nextras - 1)))
+		r->extras = xreallocarray(r->extras, r->nextras ? 2 * r->nextras : 1, sizeof(*r->extras));
 	r->extras[r->nextras++] = xstrndup(s, n);
+}
+
+/* Deduplication order: equal extras together, the earliest first. */
+static int cmp_extra(const void *a, const void *b)
+{
+	char *const *x = *(char *const *const *)a, *const *y = *(char *const *const *)b;
+	int c = strcmp(*x, *y);
+
+	if (c)
+		return c;
+	return x < y ? -1 : x > y;
+}
+
+/* Drop the extras that are exact duplicates of an earlier one, keeping the order of the others;
+ * sorting keeps this O(n log n) for a hostile list of thousands of extras. */
+static void dedupe_extras(struct requirement *r)
+{
+	char ***v, **keep;
+	size_t i, j;
+
+	if (r->nextras < 2)
+		return;
+	v = xreallocarray(NULL, r->nextras, sizeof(*v));
+	for (i = 0; i < r->nextras; i++)
+		v[i] = &r->extras[i];
+	qsort(v, r->nextras, sizeof(*v), cmp_extra);
+	keep = v[0];
+	for (i = 1; i < r->nextras; i++) {
+		if (strcmp(*v[i], *keep)) {
+			keep = v[i];
+			continue;
+		}
+		free(*v[i]);
+		*v[i] = NULL;
+	}
+	free(v);
+	for (i = j = 0; i < r->nextras; i++)
+		if (r->extras[i])
+			r->extras[j++] = r->extras[i];
+	r->nextras = j;
 }
 
 static int parse_extras(struct rparser *p)
@@ -336,6 +373,7 @@ static int parse_extras(struct rparser *p)
 		return -1;
 	}
 	p->pos++;
+	dedupe_extras(p->out);
 	return 0;
 }
 

@@ -271,20 +271,74 @@ static int specset_has(const struct specset *s, const struct specifier *sp)
 	return 0;
 }
 
-int specset_add(struct specset *s, const char *spec, size_t len, struct buf *err)
+/* Parse one clause into *sp; -1 with the reason appended to err (may be NULL). */
+static int clause_parse(const char *spec, size_t len, struct specifier *sp, struct buf *err)
 {
 	const char *end = spec + len, *start = pep440_skip_space(spec, end);
-	struct specifier sp;
 
 	end = pep440_rskip_space(start, end);
-	memset(&sp, 0, sizeof(sp));
-	if (specifier_parse(start, (size_t)(end - start), &sp)) {
+	memset(sp, 0, sizeof(*sp));
+	if (specifier_parse(start, (size_t)(end - start), sp)) {
 		if (err)
 			buf_addf(err, "invalid specifier '%.*s': %s", (int)(end - start), start,
 				 diagnose(start, (size_t)(end - start)));
-		specifier_release(&sp);
+		specifier_release(sp);
 		return -1;
 	}
+	return 0;
+}
+
+/* Deduplication order: equal clauses together, the earliest first. */
+static int cmp_clause(const void *a, const void *b)
+{
+	const struct specifier *x = *(const struct specifier *const *)a, *y = *(const struct specifier *const *)b;
+	int c;
+
+	if (x->op != y->op)
+		return x->op < y->op ? -1 : 1;
+	c = strcmp(x->canon, y->canon);
+	if (c)
+		return c;
+	return x < y ? -1 : x > y;
+}
+
+/* Drop the clauses that equal an earlier one, keeping the order of the others. Sorting keeps this
+ * O(n log n): a set of thousands of clauses (a hostile Requires-Python) stays fast. */
+static void specset_dedupe(struct specset *s)
+{
+	const struct specifier **v;
+	unsigned char *drop;
+	size_t i, j;
+
+	if (s->n < 2)
+		return;
+	v = xreallocarray(NULL, s->n, sizeof(*v));
+	drop = xmalloc(s->n);
+	for (i = 0; i < s->n; i++) {
+		v[i] = &s->specs[i];
+		drop[i] = 0;
+	}
+	qsort(v, s->n, sizeof(*v), cmp_clause);
+	for (i = 1; i < s->n; i++)
+		if (v[i]->op == v[i - 1]->op && !strcmp(v[i]->canon, v[i - 1]->canon))
+			drop[v[i] - s->specs] = 1;
+	for (i = j = 0; i < s->n; i++) {
+		if (drop[i])
+			specifier_release(&s->specs[i]);
+		else
+			s->specs[j++] = s->specs[i];
+	}
+	s->n = j;
+	free(v);
+	free(drop);
+}
+
+int specset_add(struct specset *s, const char *spec, size_t len, struct buf *err)
+{
+	struct specifier sp;
+
+	if (clause_parse(spec, len, &sp, err))
+		return -1;
 	if (specset_has(s, &sp)) {
 		specifier_release(&sp);
 		return 0;
@@ -304,26 +358,30 @@ int specset_parse(const char *text, struct specset *out, struct buf *err)
 		const char *end = comma ? comma : p + strlen(p);
 		const char *start = pep440_skip_space(p, end);
 
-		if (pep440_rskip_space(start, end) != start && specset_add(out, start, (size_t)(end - start), err)) {
-			specset_release(out);
-			return -1;
+		if (pep440_rskip_space(start, end) != start) {
+			GROW(out->specs, out->alloc, out->n + 1);
+			if (clause_parse(start, (size_t)(end - start), &out->specs[out->n], err)) {
+				specset_release(out);
+				return -1;
+			}
+			out->n++;
 		}
 		if (!comma)
-			return 0;
+			break;
 		p = comma + 1;
 	}
+	specset_dedupe(out);
+	return 0;
 }
 
 void specset_merge(struct specset *dst, const struct specset *src)
 {
-	size_t i;
+	size_t i, n = src->n;
 
-	for (i = 0; i < src->n; i++) {
-		if (specset_has(dst, &src->specs[i]))
-			continue;
-		GROW(dst->specs, dst->alloc, dst->n + 1);
+	GROW(dst->specs, dst->alloc, dst->n + n);
+	for (i = 0; i < n; i++)
 		specifier_copy(&dst->specs[dst->n++], &src->specs[i]);
-	}
+	specset_dedupe(dst);
 }
 
 void specset_copy(struct specset *dst, const struct specset *src)

@@ -126,10 +126,31 @@ volatile sig_atomic_t unpack_interrupted;
 
 void unpack_limits_init(struct unpack_limits *l)
 {
+	static const char *const keys[] = { "files", "file-size", "size", "ratio" };
+	uint64_t *const fields[] = { &l->max_files, &l->max_file_size, &l->max_total, &l->max_ratio };
+	const char *env = getenv("WBGEN_UNPACK_LIMITS"), *p;
+	size_t i;
+
 	l->max_files = UNPACK_DEFAULT_MAX_FILES;
 	l->max_file_size = UNPACK_DEFAULT_MAX_FILE_SIZE;
 	l->max_total = UNPACK_DEFAULT_MAX_TOTAL;
 	l->max_ratio = UNPACK_DEFAULT_MAX_RATIO;
+	for (p = env; p && *p;) {
+		size_t len = strcspn(p, " \t,");
+		char *item = xstrndup(p, len), *eq = strchr(item, '=');
+		uint64_t v;
+
+		for (i = 0; eq && i < sizeof(keys) / sizeof(*keys); i++)
+			if ((size_t)(eq - item) == strlen(keys[i]) && strncmp(item, keys[i], strlen(keys[i])) == 0)
+				break;
+		if (!eq || i == sizeof(keys) / sizeof(*keys) || parse_u64(eq + 1, &v))
+			warn("ignoring '%s' in WBGEN_UNPACK_LIMITS (want files=N, file-size=N, size=N or ratio=N)", item);
+		else
+			*fields[i] = v;
+		free(item);
+		p += len;
+		p += strspn(p, " \t,");
+	}
 }
 
 /* 0 when s is valid UTF-8 without control characters (C0, DEL, C1), else -1 with the reason in *why. */

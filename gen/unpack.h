@@ -66,7 +66,9 @@ struct unpack_limits {
 	uint64_t max_ratio;     /* unpacked bytes / archive bytes */
 };
 
-/* Set l to the default limits. */
+/* Set l to the default limits, then apply $WBGEN_UNPACK_LIMITS: KEY=N items separated by spaces or
+ * commas, KEY one of files, file-size, size, ratio (0 disables that limit); a bad item is ignored
+ * with a warning. The same limits apply to wheels (wheel_extract). */
 void unpack_limits_init(struct unpack_limits *l);
 
 /* Extract the archive at path, following the policy above, so that the content of its top-level

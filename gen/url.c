@@ -174,6 +174,26 @@ char *url_redacted(const char *url)
 	return buf_detach(&b, NULL);
 }
 
+char *url_without_credentials(const char *url)
+{
+	const char *scheme_end = strstr(url, "://");
+	const char *auth, *at, *end;
+	struct buf b = BUF_INIT;
+
+	if (!scheme_end)
+		return xstrdup(url);
+	auth = scheme_end + 3;
+	end = auth + strcspn(auth, "/?#");
+	at = memchr(auth, '@', (size_t)(end - auth));
+	if (!at)
+		return xstrdup(url);
+	while (memchr(at + 1, '@', (size_t)(end - at - 1)))
+		at = memchr(at + 1, '@', (size_t)(end - at - 1));
+	buf_add(&b, url, (size_t)(auth - url));
+	buf_adds(&b, at + 1);
+	return buf_detach(&b, NULL);
+}
+
 char *url_split_fragment(const char *url, const char **fragment)
 {
 	const char *hash = strchr(url, '#');

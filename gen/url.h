@@ -14,6 +14,9 @@ char *url_resolve_curl(const char *base, const char *ref);
 void url_redact_to(struct buf *out, const char *url);
 /* url without credentials as a new string (caller frees), for messages. */
 char *url_redacted(const char *url);
+/* url with any user:password removed altogether (caller frees): what is written for a later run,
+ * which finds the credentials again in netrc. */
+char *url_without_credentials(const char *url);
 /* Split off the fragment: returns a new string with url up to '#' (caller frees) and
  * points *fragment at the text after '#' inside url (NULL when there is none). */
 char *url_split_fragment(const char *url, const char **fragment);

@@ -111,6 +111,11 @@ int record_parse(const char *text, size_t len, struct record *r, struct buf *err
 			ret = -1;
 			goto out;
 		}
+		if (memchr(f[0].s, '\0', f[0].len) || memchr(f[1].s, '\0', f[1].len) || memchr(f[2].s, '\0', f[2].len)) {
+			buf_addf(err, "bad RECORD line %u: NUL byte", line);
+			ret = -1;
+			goto out;
+		}
 		if (k != 2 || !f[0].len) {
 			buf_addf(err, "bad RECORD line %u: expected path,hash,size", line);
 			ret = -1;

@@ -15,6 +15,7 @@
 
 #include "fsutil.h"
 #include "sha256.h"
+#include "unpack.h"
 #include "wheel_impl.h"
 #include "util.h"
 
@@ -87,8 +88,34 @@ int wheel_write_new(const char *path, const void *data, size_t len, int exec, st
 	return 0;
 }
 
-/* Copy the current archive entry's data to path, hashing it into m. */
-static int extract_member(struct archive *a, const char *path, struct member *m, struct buf *err)
+/* What a wheel's extraction has written so far, against the limits of sdists (gen/unpack.h). */
+struct wheel_count {
+	struct unpack_limits lim;
+	uint64_t total, archive_size;
+	const char *wheel;
+};
+
+static int over_limit(struct wheel_count *c, const struct member *m, struct buf *err)
+{
+	const struct unpack_limits *l = &c->lim;
+
+	if (l->max_file_size && m->size > l->max_file_size)
+		buf_addf(err, "'%s' in '%s' is larger than %llu bytes (WBGEN_UNPACK_LIMITS file-size)", m->name,
+			 c->wheel, (unsigned long long)l->max_file_size);
+	else if (l->max_total && c->total > l->max_total)
+		buf_addf(err, "'%s' unpacks to more than %llu bytes (WBGEN_UNPACK_LIMITS size)", c->wheel,
+			 (unsigned long long)l->max_total);
+	else if (l->max_ratio && c->total > UNPACK_RATIO_FREE && c->total / l->max_ratio > c->archive_size)
+		buf_addf(err, "'%s' unpacks to more than %llu times its size, a decompression bomb? "
+			 "(WBGEN_UNPACK_LIMITS ratio)", c->wheel, (unsigned long long)l->max_ratio);
+	else
+		return 0;
+	return -1;
+}
+
+/* Copy the current archive entry's data to path, hashing it into m, within c's limits. */
+static int extract_member(struct archive *a, const char *path, struct member *m, struct wheel_count *count,
+			  struct buf *err)
 {
 	char block[65536];
 	struct sha256 c;
@@ -111,6 +138,11 @@ static int extract_member(struct archive *a, const char *path, struct member *m,
 	while ((got = archive_read_data(a, block, sizeof(block))) > 0) {
 		sha256_update(&c, block, (size_t)got);
 		m->size += (size_t)got;
+		count->total += (uint64_t)got;
+		if (over_limit(count, m, err)) {
+			close(fd);
+			return -1;
+		}
 		if (write_all(fd, block, (size_t)got) < 0) {
 			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 			close(fd);
@@ -146,8 +178,13 @@ int wheel_extract(struct wheel_job *j, struct buf *err)
 	struct archive_entry *e;
 	struct buf path = BUF_INIT;
 	struct stat st;
+	struct wheel_count count;
 	int rc, ret = -1;
 
+	unpack_limits_init(&count.lim);
+	count.total = 0;
+	count.archive_size = stat(j->path, &st) == 0 && st.st_size > 0 ? (uint64_t)st.st_size : 0;
+	count.wheel = j->path;
 	archive_read_support_format_zip_seekable(a);
 	if (archive_read_open_filename(a, j->path, 65536) != ARCHIVE_OK) {
 		buf_addf(err, "cannot open '%s': %s", j->path, archive_error_string(a));
@@ -169,6 +206,11 @@ int wheel_extract(struct wheel_job *j, struct buf *err)
 			buf_addf(err, "'%s' in '%s' is not a regular file", name, j->path);
 			goto out;
 		}
+		if (count.lim.max_files && j->nm >= count.lim.max_files) {
+			buf_addf(err, "'%s' has more than %llu files (WBGEN_UNPACK_LIMITS files)", j->path,
+				 (unsigned long long)count.lim.max_files);
+			goto out;
+		}
 		GROW(j->m, j->am, j->nm + 1);
 		m = &j->m[j->nm++];
 		memset(m, 0, sizeof(*m));
@@ -180,7 +222,7 @@ int wheel_extract(struct wheel_job *j, struct buf *err)
 			buf_addf(err, "'%s' appears twice in '%s'", name, j->path);
 			goto out;
 		}
-		if (extract_member(a, path.s, m, err))
+		if (extract_member(a, path.s, m, &count, err))
 			goto out;
 	}
 	if (rc != ARCHIVE_EOF) {

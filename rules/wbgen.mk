@@ -80,12 +80,21 @@ else
 ifeq ($(WBGEN_DRY),1)
 $(foreach p,$(WBGEN_PACKAGES),$(eval $(p).KNOWN := 1)$(eval $(p).DEPS := 1))
 else
+# The packages whose discovery this build needs: all of them for all/mirror; for NAME goals, the
+# packages NAME needs to install and to build, and what those need, transitively.
+wbgen-all-goals := $(filter all mirror,$(or $(MAKECMDGOALS),all))
+wbgen-needs = $(if $(1),$(call wbgen-needs,$(filter-out $(2) $(1),$(sort $(foreach p,$(1),\
+	$($(p).install) $($(p).sys) $($(p).backend)))),$(sort $(2) $(1))),$(2))
+ifneq ($(wbgen-all-goals),)
+wbgen-discover := $(WBGEN_PACKAGES)
+else
+wbgen-discover := $(call wbgen-needs,$(foreach p,$(WBGEN_PACKAGES),$(if $(filter $($(p).name),$(MAKECMDGOALS)),$(p))),)
+endif
 # each sets P.KNOWN := 1 (backend.mk) or P.DEPS := 1 (deps.mk)
--include $(foreach p,$(WBGEN_PACKAGES),work/$(p)/backend.mk $(if $($(p).dynamic),work/$(p)/deps.mk))
+-include $(foreach p,$(wbgen-discover),work/$(p)/backend.mk $(if $($(p).dynamic),work/$(p)/deps.mk))
 # For the whole build, every ready package's wheel is a prerequisite of an included makefile
 # (done.mk): make then builds it in the pass in which it became ready, alongside the discovery
 # of the next layer, instead of leaving it to the last pass.
-wbgen-all-goals := $(filter all mirror,$(or $(MAKECMDGOALS),all))
 ifneq ($(wbgen-all-goals),)
 -include $(foreach p,$(WBGEN_PACKAGES),work/$(p)/done.mk)
 endif

@@ -227,6 +227,8 @@ static const struct {
 	{ { "a.txt", "-r missing.txt\n", NULL }, "a.txt", 0,
 	  "!cannot open requirements file 'missing.txt': No such file or directory (a.txt:1)" },
 	{ { NULL }, "absent.txt", 0, "!cannot open requirements file 'absent.txt': No such file or directory" },
+	{ { NULL }, "/dev/zero", 0, "!cannot open requirements file '/dev/zero': not a regular file" },
+	{ { NULL }, "/", 0, "!cannot open requirements file '/': a directory" },
 	{ { "a.txt", "-r b.txt -r c.txt\n", "b.txt", "", "c.txt", "", NULL }, "a.txt", 0,
 	  "!several -r/-c on one line '-r b.txt -r c.txt' (a.txt:1)" },
 	{ { "a.txt", "--pre -r b.txt\n", "b.txt", "", NULL }, "a.txt", 0,

@@ -215,11 +215,43 @@ static void test_extras_and_applies(void)
 	}
 }
 
+/* Found by stress-testing the fuzz targets with large inputs: exact duplicate extras were looked for
+ * with a linear search per extra, so "foo[e0,...,e24999]" took a minute. */
+static void test_many_extras(void)
+{
+	struct requirement r;
+	struct buf text = BUF_INIT, err = BUF_INIT;
+	size_t i, n = 20000;
+
+	is_int(requirement_parse("foo[b,a,b,c,a]", &r, &err), 0, "duplicate extras parse %s", err.s);
+	if (r.nextras == 3) {
+		is_str(r.extras[0], "b", "first extra");
+		is_str(r.extras[1], "a", "second extra");
+		is_str(r.extras[2], "c", "third extra");
+	} else {
+		ok(0, "duplicate extras dropped (%zu left)", r.nextras);
+	}
+	requirement_release(&r);
+
+	buf_adds(&text, "foo[");
+	for (i = 0; i < n; i++)
+		buf_addf(&text, "e%zu,", (i * 7919) % n);
+	buf_adds(&text, "e0,e19999]");
+	is_int(requirement_parse(text.s, &r, &err), 0, "%zu distinct extras parse %s", n, err.s);
+	is_int((long long)r.nextras, (long long)n, "and are all kept");
+	if (r.nextras == n)
+		is_str(r.extras[1], "e7919", "in order");
+	requirement_release(&r);
+	buf_release(&text);
+	buf_release(&err);
+}
+
 int main(void)
 {
 	plan_no_plan();
 	test_ok();
 	test_bad();
 	test_extras_and_applies();
+	test_many_extras();
 	return done_testing();
 }

@@ -271,6 +271,37 @@ static void test_merge(void)
 	buf_release(&out);
 }
 
+/* Found by stress-testing the fuzz targets with large inputs: deduplication compared every clause
+ * with every other one, so a set of 50,000 distinct clauses (a 500 kB Requires-Python) took minutes. */
+static void test_many_clauses(void)
+{
+	static const char *const order[] = { "1", "2", "3", "4" };
+	struct specset s, t;
+	struct buf text = BUF_INIT;
+	size_t i, n = 20000;
+
+	specset_parse(">=1,==2,>=1.0,<3,==2.0,!=4,<3.0.0,>=1", &s, NULL);
+	is_int((long long)s.n, 4, "duplicates dropped");
+	for (i = 0; i < ARRAY_SIZE(order) && i < s.n; i++)
+		is_str(s.specs[i].text, order[i], "first occurrences kept in order (%zu)", i);
+	specset_release(&s);
+
+	for (i = 0; i < n; i++)
+		buf_addf(&text, "%s!=%zu.%zu", i ? "," : "", i, i % 7);
+	buf_adds(&text, ",!=0.0.0,!=19999");
+	is_int(specset_parse(text.s, &s, NULL), 0, "a set of %zu distinct clauses parses", n);
+	is_int((long long)s.n, (long long)n, "and keeps them all");
+	is_str(s.specs[n - 1].text, "19999.0", "in order");
+	specset_copy(&t, &s);
+	specset_merge(&t, &s);
+	is_int((long long)t.n, (long long)n, "merging a copy adds nothing");
+	is_int(specset_contains_str(&t, "5.5.0", -1), 0, "the merged set excludes 5.5");
+	is_int(specset_contains_str(&t, "5.4", -1), 1, "the merged set contains 5.4");
+	specset_release(&s);
+	specset_release(&t);
+	buf_release(&text);
+}
+
 static void test_scan(void)
 {
 	static const struct {
@@ -309,6 +340,7 @@ int main(void)
 	test_filter();
 	test_errors();
 	test_merge();
+	test_many_clauses();
 	test_scan();
 	return done_testing();
 }
