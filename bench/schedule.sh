@@ -5,7 +5,7 @@
 # (bench/schedule_model.py). See docs/benchmarks.md (this script rewrites its results section).
 #
 # usage: bench/schedule.sh [--runs N] [--burn "SPEC..."] [--sleep "SPEC..."] [--plan "SPEC..."]
-#                          [--depth D] [--quick] [--keep] [--no-write]
+#                          [--depth D] [--quick] [--keep] [--no-write] [--section NAME]
 #
 # A SPEC is SHAPE:N:COST:J[,J...]: shape (wide, deep, realistic), packages, the seconds each
 # build_wheel burns (--burn) or sleeps (--sleep) (realistic: a base, times a weight per
@@ -13,7 +13,8 @@
 # faked completed build, bench/fake_built.py) and modelled: too large to build here.
 # --runs N: builds of each tree at each -j (default 1: the defaults take 5-9 minutes here);
 # --depth D: the chains of the deep shape (default 10); --quick: small trees (a smoke test);
-# --keep: keep every build's directory.
+# --keep: keep every build's directory; --section NAME: write the results between the markers
+# "bench/schedule.sh NAME results" of docs/benchmarks.md instead of the default ones.
 #
 # Environment: WBGEN (default: the in-tree ./wbgen, else build-dev/wbgen, rebuilt with make),
 # BENCH_WORK (default bench/.cache/schedule), CC, TARGET_PYTHON (default /usr/bin/python3).
@@ -30,6 +31,7 @@ depth=10
 keep=0
 write=1
 quick=0
+section=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--runs) runs=$2; shift ;;
@@ -40,7 +42,8 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1 ;;
 	--keep) keep=1 ;;
 	--no-write) write=0 ;;
-	-h|--help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	--section) section=$2; shift ;;
+	-h|--help) sed -n '2,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "schedule.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -212,6 +215,14 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 cmdline="bench/schedule.sh"
 [ "$runs" = 1 ] || cmdline="$cmdline --runs $runs"
+[ "$quick" = 0 ] || cmdline="$cmdline --quick"
+if [ "$quick" = 0 ]; then
+	[ "$burn_trees" = "wide:50:0.5:2 deep:50:0.5:2 realistic:50:0.5:2" ] || cmdline="$cmdline --burn \"$burn_trees\""
+	[ "$sleep_trees" = "wide:100:2:4,16 deep:100:2:16 realistic:200:1:16" ] || cmdline="$cmdline --sleep \"$sleep_trees\""
+	[ "$plan_trees" = "realistic:2000:0.2:16" ] || cmdline="$cmdline --plan \"$plan_trees\""
+	[ "$depth" = 10 ] || cmdline="$cmdline --depth $depth"
+fi
+[ -z "$section" ] || cmdline="$cmdline --section $section"
 report=$W/report.md
 {
 	echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $cores CPUs ($cpu), $mem RAM, Linux $(uname -r);"
@@ -228,10 +239,11 @@ echo
 cat "$report"
 if [ "$write" = 1 ]; then
 	doc=$top/docs/benchmarks.md
-	"$PY" - "$doc" "$report" <<'EOF'
+	"$PY" - "$doc" "$report" "$section" <<'EOF'
 import os, sys
-doc, rep = sys.argv[1], sys.argv[2]
-begin, end = "<!-- begin bench/schedule.sh results -->", "<!-- end bench/schedule.sh results -->"
+doc, rep, section = sys.argv[1], sys.argv[2], sys.argv[3]
+tag = "bench/schedule.sh " + section + " results" if section else "bench/schedule.sh results"
+begin, end = "<!-- begin %s -->" % tag, "<!-- end %s -->" % tag
 text = open(doc, encoding="utf-8").read()
 i, j = text.find(begin), text.find(end)
 if i < 0 or j < i:
