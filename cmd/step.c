@@ -314,48 +314,54 @@ static void start(struct step *s)
 	close(fd);
 }
 
+/* Extract the sdist into work/ID/src (replacing it) and apply the patches. 0 or the child's status. */
+static int extract_source(struct step *s)
+{
+	json_t *patches = json_object_get(s->pkg, "patches");
+	const char **argv = xcalloc(6 + 2 * json_array_size(patches), sizeof(*argv));
+	char *src = wpath(s, "src");
+	size_t k = 0, i;
+	int r;
+
+	argv[k++] = "unpack";
+	argv[k++] = "--force";
+	for (i = 0; i < json_array_size(patches); i++) {
+		argv[k++] = "--patch";
+		argv[k++] = json_string_value(json_array_get(patches, i));
+	}
+	argv[k++] = pkg_str(s, "sdist");
+	argv[k++] = src;
+	r = run_child(s, NULL, argv);
+	free(argv);
+	free(src);
+	return r;
+}
+
 static int phase_unpack(struct step *s)
 {
-	char *src = wpath(s, "src"), *stamp = wpath(s, "src.stamp");
-	const char **argv = xcalloc(8 + 2 * json_array_size(json_object_get(s->pkg, "patches")), sizeof(*argv));
+	char *stamp = wpath(s, "src.stamp"), *used = wpath(s, "src.used");
 	struct buf b = BUF_INIT;
 	struct timespec ts;
-	size_t k = 0, i;
 	int r;
 
 	start(s);
 	if (sha256_file_hex(pkg_str(s, "sdist"), &b) < 0 || strcmp(b.s, pkg_str(s, "sdist_sha256")) != 0) {
 		r = fail(s, 1, "%s does not match the sha256 the plan recorded (run wbgen resolve again)",
 			 pkg_str(s, "sdist"));
-		goto out;
-	}
-	buf_setlen(&b, 0);
-	argv[k++] = "unpack";
-	argv[k++] = "--force";
-	for (i = 0; i < json_array_size(json_object_get(s->pkg, "patches")); i++) {
-		argv[k++] = "--patch";
-		argv[k++] = json_string_value(json_array_get(json_object_get(s->pkg, "patches"), i));
-	}
-	argv[k++] = pkg_str(s, "sdist");
-	argv[k++] = src;
-	if ((r = run_child(s, NULL, argv)) != 0) {
+	} else if ((r = extract_source(s)) != 0) {
 		r = fail(s, r, "cannot unpack %s", pkg_str(s, "sdist"));
 	} else {
 		/* a fresh tree each time: what is built from it is built again */
-		char *used = wpath(s, "src.used");
-
 		unlink(used);
-		free(used);
 		clock_gettime(CLOCK_REALTIME, &ts);
+		buf_setlen(&b, 0);
 		buf_addf(&b, "sdist_sha256 %s\nunpacked %lld.%09ld.%ld\n", pkg_str(s, "sdist_sha256"),
 			 (long long)ts.tv_sec, ts.tv_nsec, (long)getpid());
 		write_stamp(stamp, pkg_str(s, "sdist_sha256"), b.s, 0);
 		step_progress(s->phase, s->name, s->version, STEP_DONE);
 	}
-out:
-	free(argv);
-	free(src);
 	free(stamp);
+	free(used);
 	buf_release(&b);
 	return r;
 }
@@ -532,29 +538,14 @@ out:
  * that behind: a tree a build has used is extracted again before the next build. */
 static int pristine_source(struct step *s)
 {
-	char *used = wpath(s, "src.used"), *src = wpath(s, "src");
+	char *used = wpath(s, "src.used");
 	int r = 0;
 
-	if (path_exists(used)) {
-		const char **argv = xcalloc(6 + 2 * json_array_size(json_object_get(s->pkg, "patches")), sizeof(*argv));
-		size_t k = 0, i;
-
-		argv[k++] = "unpack";
-		argv[k++] = "--force";
-		for (i = 0; i < json_array_size(json_object_get(s->pkg, "patches")); i++) {
-			argv[k++] = "--patch";
-			argv[k++] = json_string_value(json_array_get(json_object_get(s->pkg, "patches"), i));
-		}
-		argv[k++] = pkg_str(s, "sdist");
-		argv[k++] = src;
-		if ((r = run_child(s, NULL, argv)) != 0)
-			r = fail(s, r, "cannot extract %s again for a clean build", pkg_str(s, "sdist"));
-		free(argv);
-	}
+	if (path_exists(used) && (r = extract_source(s)) != 0)
+		r = fail(s, r, "cannot extract %s again for a clean build", pkg_str(s, "sdist"));
 	if (r == 0 && write_file(used, "", 0, WRITE_NOSYNC) < 0)
 		die("cannot write '%s':", used);
 	free(used);
-	free(src);
 	return r;
 }
 
