@@ -91,75 +91,11 @@ WBGEN_STEP_BIN=${WBGEN_STEP_BIN:-$WBGEN-step}
 [ -x "$WBGEN_STEP_BIN" ] || die "'$WBGEN_STEP_BIN' is not an executable"
 MAKE_VERSION=$(make --version | sed -n 1p)
 
-# ---- the timing wrapper: `make WBGEN_STEP=timed-wbgen` runs every phase through it. It runs
-# $WBGEN_REAL (wbgen-step) with its own arguments and appends one line to $WBGEN_TIMES:
-# "step PHASE ID START_NS END_NS USER_US SYS_US STATUS" (CPU time of the child and all it
-# waited for). Its own cost is a fork and an exec, outside the measured interval.
+# ---- the timing wrapper (bench/timed-wbgen.c, shared with schedule.sh and overhead.sh):
+# `make WBGEN_STEP=timed-wbgen` runs every phase through it; it runs $WBGEN_REAL (wbgen-step)
+# and appends "PHASE ID DEP START_NS END_NS USER_US SYS_US STATUS RESTARTS" to $WBGEN_TIMES.
 TW=$W/timed-wbgen
-cat >"$W/timed-wbgen.c" <<'EOF'
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-
-static long long now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_REALTIME, &t);
-	return t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
-int main(int argc, char **argv)
-{
-	const char *real = getenv("WBGEN_REAL"), *log = getenv("WBGEN_TIMES");
-	struct rusage ru;
-	char line[1024];
-	long long t0, t1;
-	int st, n, fd, rc;
-	pid_t pid;
-
-	if (!real || !log) {
-		fprintf(stderr, "timed-wbgen: WBGEN_REAL and WBGEN_TIMES must be set\n");
-		return 127;
-	}
-	t0 = now();
-	pid = fork();
-	if (pid < 0) {
-		perror("timed-wbgen: fork");
-		return 127;
-	}
-	if (pid == 0) {
-		argv[0] = (char *)real;
-		execv(real, argv);
-		perror(real);
-		_exit(127);
-	}
-	if (wait4(pid, &st, 0, &ru) < 0) {
-		perror("timed-wbgen: wait4");
-		return 127;
-	}
-	t1 = now();
-	rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	n = snprintf(line, sizeof(line), "step %s %s %lld %lld %ld %ld %d\n", argc > 1 ? argv[1] : "-",
-		     argc > 2 ? argv[2] : "-", t0, t1,
-		     (long)ru.ru_utime.tv_sec * 1000000L + (long)ru.ru_utime.tv_usec,
-		     (long)ru.ru_stime.tv_sec * 1000000L + (long)ru.ru_stime.tv_usec, rc);
-	if (n < 0 || n >= (int)sizeof(line))
-		return 127;
-	fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-	if (fd < 0 || write(fd, line, (size_t)n) != n) {
-		perror(log);
-		return 127;
-	}
-	close(fd);
-	return rc;
-}
-EOF
-"${CC:-cc}" -O2 -o "$TW" "$W/timed-wbgen.c" || die "cannot compile the timing wrapper ($W/timed-wbgen.c)"
+"${CC:-cc}" -O2 -o "$TW" "$top/bench/timed-wbgen.c" || die "cannot compile bench/timed-wbgen.c"
 
 # ---- the indexes: built once per (generator, parameters), then reused
 make_index() { # make_index N BURN: the index directory on stdout
@@ -335,13 +271,14 @@ PHASES = ["unpack", "build-system", "discover", "backend", "build", "publish"]
 
 
 def read(path):
-    """[(a1, a2, a3, wall_ms, cpu_ms)] of a times file."""
+    """[("step", ARG1, ARG2, wall_ms, cpu_ms)] of a times file (the wrapper runs wbgen-step,
+    whose first two arguments are the phase and the package)."""
     out = []
     for line in open(path):
-        a1, a2, a3, t0, t1, us, sy, rc = line.split()
+        a1, a2, a3, t0, t1, us, sy, rc = line.split()[:8]
         if rc != "0":
             sys.exit("build.sh: %s: %s %s %s exited %s" % (path, a1, a2, a3, rc))
-        out.append((a1, a2, a3, (int(t1) - int(t0)) / 1e6, (int(us) + int(sy)) / 1e3))
+        out.append(("step", a1, a2, (int(t1) - int(t0)) / 1e6, (int(us) + int(sy)) / 1e3))
     return out
 
 

@@ -1,6 +1,6 @@
 /*
- * bench/timed-wbgen.c: the timing wrapper of the benchmarks (bench/build.sh has the same one
- * inline; bench/schedule.sh and bench/overhead.sh compile this file). `make WBGEN=timed-wbgen`
+ * bench/timed-wbgen.c: the timing wrapper of the benchmarks (bench/build.sh, bench/schedule.sh
+ * and bench/overhead.sh compile this file). `make WBGEN=timed-wbgen`
  * (and WBGEN_STEP=..., when the Makefile has it) runs every phase through it: it runs
  * $WBGEN_REAL with its own arguments and appends one line to $WBGEN_TIMES:
  *   ARG1 ARG2 ARG3 START_NS END_NS USER_US SYS_US STATUS RESTARTS
