@@ -452,14 +452,16 @@ static void format_operand(const struct operand *o, struct buf *out)
 	}
 }
 
-/* _format_marker(marker, first): note that a one-element list loses its parentheses, even
- * when it wraps a list ("((a or b)) and c" formats as "a or b and c" in packaging 23.0). */
+/* _format_marker(marker, first), with one fix: a one-element list that wraps a list is formatted
+ * in its parent's place, keeping the parentheses a nested group needs. packaging before
+ * pypa/packaging#1316 (2026) recursed as if at the top, so "((a or b)) and c" became
+ * "a or b and c", which evaluates differently. */
 static void format_node(const struct marker *m, int first, struct buf *out)
 {
 	size_t i;
 
 	if (m->is_list && m->n == 1) {
-		format_node(m->terms[0].m, 1, out);
+		format_node(m->terms[0].m, first, out);
 		return;
 	}
 	if (m->is_list) {

@@ -20,6 +20,21 @@ import packaging.markers  # noqa: E402
 from packaging.markers import Marker  # noqa: E402
 from packaging.requirements import Requirement  # noqa: E402
 
+# packaging 23.0's str(Marker) drops the parentheses of a doubly parenthesised group nested in a
+# larger expression ("a and ((b or c))" becomes "a and b or c", which means something else).
+# pypa/packaging#1316 (2026) fixed it by unwrapping such a group in its parent's place; the
+# reference here is packaging 23.0 with that fix, which is what wbgen implements.
+_format_marker_23 = packaging.markers._format_marker
+
+
+def _format_marker_fixed(marker, first=True):
+    if isinstance(marker, list) and len(marker) == 1 and isinstance(marker[0], (list, tuple)):
+        return _format_marker_fixed(marker[0], first)
+    return _format_marker_23(marker, first)
+
+
+packaging.markers._format_marker = _format_marker_fixed
+
 rng = random.Random(int(os.environ.get("WBGEN_DIFF_SEED", "508")))
 
 VARS = ["python_version", "python_full_version", "os_name", "sys_platform", "platform_release",

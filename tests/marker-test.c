@@ -19,9 +19,15 @@ static const struct {
 	  "python_version >= \"3\" and (os_name == \"a\" or os_name == \"b\")", NULL },
 	{ "(os_name == 'a')", "os_name == \"a\"", NULL },
 	{ "(os_name == 'a') and os_name == 'b'", "os_name == \"a\" and os_name == \"b\"", NULL },
-	/* packaging 23.0 drops the parentheses of a doubly parenthesised group */
+	/* packaging before pypa/packaging#1316 dropped the parentheses of a doubly parenthesised
+	 * group, changing its meaning; wbgen keeps them (found by fuzz-marker in CI) */
 	{ "((os_name == 'a' or os_name == 'b')) and os_name == 'c'",
-	  "os_name == \"a\" or os_name == \"b\" and os_name == \"c\"", NULL },
+	  "(os_name == \"a\" or os_name == \"b\") and os_name == \"c\"", NULL },
+	{ "((os_name >= 'a' or os_name == 'b')) and os_name == 'a' or os_name == 'c'",
+	  "(os_name >= \"a\" or os_name == \"b\") and os_name == \"a\" or os_name == \"c\"", NULL },
+	{ "os_name == 'x' and (((os_name >= 'a' or os_name == 'b')))",
+	  "os_name == \"x\" and (os_name >= \"a\" or os_name == \"b\")", NULL },
+	{ "((os_name == 'a' or os_name == 'b'))", "os_name == \"a\" or os_name == \"b\"", NULL },
 	{ "os_name not  in 'abc'", "os_name not in \"abc\"", NULL },
 	{ "'a'in extra", "\"a\" in extra", NULL },
 	{ "os_name=='a'and os_name=='b'", "os_name == \"a\" and os_name == \"b\"", NULL },

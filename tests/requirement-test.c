@@ -43,8 +43,8 @@ static const struct {
 	  "foo@ https://h/x;os_name=='a'" },
 	{ "foo\n", "foo", "foo", "", "", NULL, NULL, "foo" },
 	{ "foo ; ((os_name == 'a' or os_name == 'b')) and os_name == 'c'", "foo", "foo", "", "", NULL,
-	  "os_name == \"a\" or os_name == \"b\" and os_name == \"c\"",
-	  "foo; os_name == \"a\" or os_name == \"b\" and os_name == \"c\"" },
+	  "(os_name == \"a\" or os_name == \"b\") and os_name == \"c\"",
+	  "foo; (os_name == \"a\" or os_name == \"b\") and os_name == \"c\"" },
 	{ "foo>=1.0 ; os_name=='a' ", "foo", "foo", "", ">=1.0", NULL, "os_name == \"a\"",
 	  "foo>=1.0; os_name == \"a\"" },
 };
