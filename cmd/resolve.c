@@ -23,6 +23,7 @@
 #include "pyenv.h"
 #include "reqfile.h"
 #include "resolve.h"
+#include "settings.h"
 #include "sha256.h"
 #include "url.h"
 #include "utf8.h"
@@ -34,6 +35,8 @@ const char usage_resolve[] =
 	"usage: wbgen resolve [REQ...] [-r FILE]... [-c FILE]... [--index-url URL]\n"
 	"                     [--extra-index-url URL]... [--python PATH] [-o OUTDIR]\n"
 	"                     [--cache-dir DIR] [--jobs N] [--pre] [--offline] [-v]\n"
+	"                     [--settings-file FILE] [--settings-dir DIR] [--patches-dir DIR]\n"
+	"                     [--variant NAME]\n"
 	"\n"
 	"Resolve the requirements against the package index, download and verify the sdists,\n"
 	"and write the plan into OUTDIR: plan.json, graph.json, build-order.json,\n"
@@ -54,6 +57,11 @@ const char usage_resolve[] =
 	"  --pre                   allow pre-releases\n"
 	"  --offline               use only the cache and the sdists already downloaded\n"
 	"  -v, --verbose           progress on standard error\n"
+	"  --settings-file FILE    fromager's global settings (default: overrides/settings.yaml)\n"
+	"  --settings-dir DIR      per-package settings, DIR/NAME.yaml (default: overrides/settings)\n"
+	"  --patches-dir DIR       patches, DIR/NAME-VERSION/*.patch and DIR/NAME/*.patch\n"
+	"                          (default: overrides/patches)\n"
+	"  --variant NAME          the settings' variant (default: $WBGEN_VARIANT, else cpu)\n"
 	"\n"
 	"Requirements that building found (OUTDIR/discovered.json: what get_requires_for_build_wheel\n"
 	"returned, install requirements of packages whose metadata was dynamic) are planned as if\n"
@@ -240,8 +248,8 @@ static int write_args(const char *outdir, int argc, char **argv, struct buf *err
 }
 
 /* The Makefile, the packages' pkg.json and resolve-args.json. */
-static int write_build(const struct plan *plan, const struct pyenv *pe, const char *outdir, int argc, char **argv,
-		       struct buf *err)
+static int write_build(const struct plan *plan, const struct pyenv *pe, const struct settings *settings,
+		       const char *outdir, int argc, char **argv, struct buf *err)
 {
 	struct makefile_opts mo;
 	char *self = realpath("/proc/self/exe", NULL), *data = wbgen_datadir(), *datadir, *step;
@@ -259,6 +267,7 @@ static int write_build(const struct plan *plan, const struct pyenv *pe, const ch
 	mo.step = step;
 	mo.datadir = datadir;
 	mo.python = pe->executable;
+	mo.settings = settings;
 	r = write_args(outdir, argc, argv, err);
 	if (r == 0)
 		r = makefile_write(plan, outdir, &mo, err);
@@ -295,11 +304,14 @@ int cmd_resolve(int argc, char **argv)
 {
 	const struct command *self = command_find("resolve");
 	const char *python = NULL, *cache_dir = NULL, *outdir = ".", *index_url = NULL, *v;
+	const char *settings_file = "overrides/settings.yaml", *settings_dir = "overrides/settings";
+	const char *patches_dir = "overrides/patches", *variant = NULL;
 	struct strlist req_files = STRLIST_INIT, cons_files = STRLIST_INIT, extra_urls = STRLIST_INIT;
 	struct buf cli = BUF_INIT, err = BUF_INIT, cache = BUF_INIT, http = BUF_INIT;
 	struct reqset reqs, cons;
 	struct resolve_options ro;
 	struct discovered disc;
+	struct settings settings;
 	struct fetch_options fo;
 	struct fetcher fetcher;
 	struct pyenv pe;
@@ -340,6 +352,14 @@ int cmd_resolve(int argc, char **argv)
 				ret = EXIT_USAGE;
 				goto out_args;
 			}
+		} else if ((v = option_value(argc, argv, &i, "--settings-file", &missing))) {
+			settings_file = v;
+		} else if ((v = option_value(argc, argv, &i, "--settings-dir", &missing))) {
+			settings_dir = v;
+		} else if ((v = option_value(argc, argv, &i, "--patches-dir", &missing))) {
+			patches_dir = v;
+		} else if ((v = option_value(argc, argv, &i, "--variant", &missing))) {
+			variant = v;
 		} else if (strcmp(a, "--pre") == 0) {
 			pre = 1;
 		} else if (strcmp(a, "--offline") == 0) {
@@ -373,6 +393,7 @@ int cmd_resolve(int argc, char **argv)
 	reqset_init(&reqs);
 	reqset_init(&cons);
 	discovered_init(&disc);
+	settings_init(&settings);
 	resolve_options_init(&ro);
 	pyenv_init(&pe);
 	plan_init(&plan);
@@ -385,6 +406,12 @@ int cmd_resolve(int argc, char **argv)
 	for (k = 0; k < cons_files.n; k++)
 		if (reqset_load(&cons, cons_files.v[k], 1, &err) < 0)
 			goto fail;
+	if (!variant)
+		variant = getenv("WBGEN_VARIANT");
+	if (!variant || !*variant)
+		variant = "cpu";
+	if (settings_load(&settings, settings_file, settings_dir, patches_dir, variant, &err) < 0)
+		goto fail;
 
 	if (!index_url)
 		index_url = getenv("WBGEN_INDEX_URL");
@@ -424,6 +451,7 @@ int cmd_resolve(int argc, char **argv)
 	ro.outdir = outdir;
 	ro.fetcher = &fetcher;
 	ro.verbose = verbose;
+	ro.settings = &settings;
 	/* before reading discovered.json: a make that holds OUTDIR may still add to it */
 	lock_outdir(outdir, lockfd);
 	remove_stale_temps(outdir);
@@ -436,7 +464,8 @@ int cmd_resolve(int argc, char **argv)
 			goto fail;
 		ro.discovered = &disc;
 	}
-	if (resolve(&ro, &reqs, &cons, &plan, &err) < 0 || write_build(&plan, &pe, outdir, argc, argv, &err) < 0 ||
+	if (resolve(&ro, &reqs, &cons, &plan, &err) < 0 ||
+	    write_build(&plan, &pe, &settings, outdir, argc, argv, &err) < 0 ||
 	    plan_write(&plan, outdir, &err) < 0 || write_resolved_mark(outdir, &err) < 0)
 		goto fail;
 	{
@@ -476,6 +505,7 @@ done:
 	reqset_release(&reqs);
 	reqset_release(&cons);
 	discovered_release(&disc);
+	settings_release(&settings);
 out_args:
 	strlist_release(&req_files);
 	strlist_release(&cons_files);

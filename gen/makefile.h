@@ -8,11 +8,14 @@
 #include "plan.h"
 #include "strlist.h"
 
+struct settings;
+
 struct makefile_opts {
 	const char *wbgen;    /* absolute path of the wbgen binary (discovery runs its resolve again) */
 	const char *step;     /* absolute path of wbgen-step, the program the recipes run */
 	const char *datadir;  /* absolute directory of wbgen.mk and pep517_hook.py */
 	const char *python;   /* the target interpreter's executable (the build environments' base) */
+	const struct settings *settings; /* per-package settings (gen/settings.h), or NULL */
 };
 
 /* Phases per package: unpack, build-system, discover, backend, build, publish, and deps when the

@@ -19,6 +19,8 @@
 #include "reqfile.h"
 #include "strlist.h"
 
+struct settings;
+
 struct resolve_options {
 	struct strlist index_urls;  /* the index and the extra indexes, in order (each ends with '/') */
 	int pre;                    /* allow pre-releases everywhere (--pre) */
@@ -28,6 +30,7 @@ struct resolve_options {
 	int verbose;                /* progress on stderr */
 	int max_rounds;             /* give up when the choices do not settle (default 100) */
 	const struct discovered *discovered; /* requirements found at build time, or NULL */
+	const struct settings *settings; /* per-package settings (gen/settings.h), or NULL */
 };
 
 /* Fill the defaults (empty index list, 100 rounds). */
