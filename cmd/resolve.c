@@ -36,7 +36,7 @@ const char usage_resolve[] =
 	"                     [--extra-index-url URL]... [--python PATH] [-o OUTDIR]\n"
 	"                     [--cache-dir DIR] [--jobs N] [--pre] [--offline] [-v]\n"
 	"                     [--settings-file FILE] [--settings-dir DIR] [--patches-dir DIR]\n"
-	"                     [--variant NAME]\n"
+	"                     [--variant NAME] [--min-release-age DAYS]\n"
 	"\n"
 	"Resolve the requirements against the package index, download and verify the sdists,\n"
 	"and write the plan into OUTDIR: plan.json, graph.json, build-order.json,\n"
@@ -62,6 +62,8 @@ const char usage_resolve[] =
 	"  --patches-dir DIR       patches, DIR/NAME-VERSION/*.patch and DIR/NAME/*.patch\n"
 	"                          (default: overrides/patches)\n"
 	"  --variant NAME          the settings' variant (default: $WBGEN_VARIANT, else cpu)\n"
+	"  --min-release-age DAYS  skip files uploaded less than DAYS days ago (PEP 700 upload-time),\n"
+	"                          unless a package's resolver_dist.min_release_age says otherwise\n"
 	"\n"
 	"Requirements that building found (OUTDIR/discovered.json: what get_requires_for_build_wheel\n"
 	"returned, install requirements of packages whose metadata was dynamic) are planned as if\n"
@@ -318,7 +320,7 @@ int cmd_resolve(int argc, char **argv)
 	struct plan plan;
 	int i, missing = 0, pre = 0, offline = 0, verbose = 0, ret = EXIT_FAILURE_USER, ncli = 0;
 	int lockfd[2] = { -1, -1 };
-	long jobs = 16;
+	long jobs = 16, min_age = 0;
 	size_t k;
 
 	for (i = 1; i < argc; i++) {
@@ -360,6 +362,12 @@ int cmd_resolve(int argc, char **argv)
 			patches_dir = v;
 		} else if ((v = option_value(argc, argv, &i, "--variant", &missing))) {
 			variant = v;
+		} else if ((v = option_value(argc, argv, &i, "--min-release-age", &missing))) {
+			if (parse_int_range(v, 0, 1000000, &min_age) < 0) {
+				error("resolve: --min-release-age wants a number of days, not '%s'", v);
+				ret = EXIT_USAGE;
+				goto out_args;
+			}
 		} else if (strcmp(a, "--pre") == 0) {
 			pre = 1;
 		} else if (strcmp(a, "--offline") == 0) {
@@ -452,6 +460,7 @@ int cmd_resolve(int argc, char **argv)
 	ro.fetcher = &fetcher;
 	ro.verbose = verbose;
 	ro.settings = &settings;
+	ro.min_release_age = min_age;
 	/* before reading discovered.json: a make that holds OUTDIR may still add to it */
 	lock_outdir(outdir, lockfd);
 	remove_stale_temps(outdir);

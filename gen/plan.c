@@ -25,6 +25,8 @@ void plan_release(struct plan *p)
 		free(k->sdist_url);
 		free(k->sdist_sha256);
 		free(k->sdist_path);
+		free(k->index_url);
+		free(k->index_sha256);
 		sdist_info_release(&k->info);
 		strlist_release(&k->extras);
 		for (j = 0; j < k->nedges; j++)
@@ -57,6 +59,11 @@ static json_t *strlist_json(const struct strlist *l)
 	for (i = 0; i < l->n; i++)
 		json_array_append_new(a, json_string(l->v[i]));
 	return a;
+}
+
+static const char *source_type(const struct plan_pkg *k)
+{
+	return k->source_type ? k->source_type : "sdist";
 }
 
 static char *pkg_key(const struct plan_pkg *k)
@@ -98,16 +105,31 @@ json_t *plan_to_json(const struct plan *p)
 		json_object_set_new(o, "name", json_string(k->name));
 		json_object_set_new(o, "version", json_string(k->version));
 		json_object_set_new(o, "constraint", k->constraint ? json_string(k->constraint) : json_null());
-		json_object_set_new(o, "sdist", json_pack("{s:s, s:s, s:s, s:s, s:s}", "filename", k->sdist_filename, "url",
-							  k->sdist_url, "sha256", k->sdist_sha256, "path", k->sdist_path,
-							  "topdir", k->info.topdir ? k->info.topdir : ""));
+		if (k->pre_built) {
+			json_object_set_new(o, "sdist", json_null());
+			json_object_set_new(o, "wheel", json_pack("{s:s, s:s, s:s, s:s}", "filename", k->sdist_filename,
+								  "url", k->sdist_url, "sha256", k->sdist_sha256, "path",
+								  k->sdist_path));
+		} else {
+			json_object_set_new(o, "sdist", json_pack("{s:s, s:s, s:s, s:s, s:s}", "filename", k->sdist_filename,
+								  "url", k->sdist_url, "sha256", k->sdist_sha256, "path",
+								  k->sdist_path, "topdir", k->info.topdir ? k->info.topdir : ""));
+		}
+		json_object_set_new(o, "pre_built", json_boolean(k->pre_built));
+		json_object_set_new(o, "source_url_type", json_string(source_type(k)));
+		json_object_set_new(o, "build_tag", k->build_tag ? json_integer(k->build_tag) : json_null());
 		json_object_set_new(o, "requires_python",
 				    k->info.requires_python ? json_string(k->info.requires_python) : json_null());
-		json_object_set_new(bs, "requires", strlist_json(&k->info.build_requires));
-		json_object_set_new(bs, "build_backend", json_string(k->info.build_backend));
-		json_object_set_new(bs, "backend_path", strlist_json(&k->info.backend_path));
-		json_object_set_new(bs, "default", json_boolean(k->info.build_system_default));
-		json_object_set_new(o, "build_system", bs);
+		if (k->pre_built) {
+			json_decref(bs);
+			json_object_set_new(o, "build_system", json_null());
+		} else {
+			json_object_set_new(bs, "requires", strlist_json(&k->info.build_requires));
+			json_object_set_new(bs, "build_backend", json_string(k->info.build_backend));
+			json_object_set_new(bs, "backend_path", strlist_json(&k->info.backend_path));
+			json_object_set_new(bs, "default", json_boolean(k->info.build_system_default));
+			json_object_set_new(o, "build_system", bs);
+		}
 		json_object_set_new(o, "install_requires_source", json_string(deps_source_name(k->info.deps_source)));
 		if (k->info.deps_source == DEPS_DYNAMIC) {
 			deps = json_null();
@@ -152,8 +174,9 @@ json_t *plan_graph_json(const struct plan *p)
 		const struct plan_pkg *k = &p->pkgs[i];
 		char *key = pkg_key(k);
 
-		json_object_set_new(g, key, json_pack("{s:s, s:b, s:s, s:s, s:s, s:o}", "download_url", k->sdist_url,
-						      "pre_built", 0, "version", k->version, "canonicalized_name",
+		json_object_set_new(g, key, json_pack("{s:s, s:b, s:s, s:s, s:s, s:o}", "download_url",
+						      k->index_url ? k->index_url : k->sdist_url, "pre_built", k->pre_built,
+						      "version", k->version, "canonicalized_name",
 						      k->name, "constraint", k->constraint ? k->constraint : "",
 						      "edges", edges_json(p, k->edges, k->nedges)));
 		free(key);
@@ -306,14 +329,19 @@ json_t *plan_build_order_json(const struct plan *p, const size_t *order)
 
 	for (i = 0; i < p->n; i++) {
 		const struct plan_pkg *k = &p->pkgs[order[i]];
-		const char *type, *req;
-		char *url = xasprintf("%s#sha256=%s", k->sdist_url, k->sdist_sha256);
+		const char *type, *req, *sha = k->index_sha256;
+		char *url;
 
+		/* fromager's source_url: the file the version was resolved from, with the index's fragment */
+		if (!sha && strcmp(source_type(k), "override") != 0)
+			sha = k->sdist_sha256;
+		url = sha ? xasprintf("%s#sha256=%s", k->index_url ? k->index_url : k->sdist_url, sha)
+			  : xstrdup(k->index_url ? k->index_url : k->sdist_url);
 		first_edge(p, order[i], &type, &req);
 		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "type", type, "req", req,
 						   "constraint", k->constraint ? k->constraint : "", "dist", k->name,
-						   "version", k->version, "prebuilt", 0, "source_url", url,
-						   "source_url_type", "sdist"));
+						   "version", k->version, "prebuilt", k->pre_built, "source_url", url,
+						   "source_url_type", source_type(k)));
 		free(url);
 	}
 	return a;

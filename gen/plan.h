@@ -25,10 +25,16 @@ struct plan_pkg {
 	char *name;             /* canonical (PEP 503) */
 	char *version;          /* canonical (str(Version)) */
 	char *constraint;       /* the constraint that applied, as written, or NULL */
+	/* the sdist, or for a pre-built package its wheel */
 	char *sdist_filename;
-	char *sdist_url;        /* without fragment */
+	char *sdist_url;        /* where it was downloaded from (download_source.url or the index), without fragment */
 	char *sdist_sha256;     /* verified digest of the downloaded file */
-	char *sdist_path;       /* relative to OUTDIR */
+	char *sdist_path;       /* relative to OUTDIR: sdists-repo/downloads/FILE, or prebuilt/FILE */
+	int pre_built;          /* settings: the wheel is taken from an index, not built */
+	const char *source_type; /* fromager's source_url_type: "sdist", "override" (download_source), "prebuilt" */
+	char *index_url;        /* the index file the version was chosen from (fromager's download_url) */
+	char *index_sha256;     /* its digest on the index, or NULL */
+	int build_tag;          /* the changelog's build tag (gen/settings.h), 0 for none */
 	struct sdist_info info; /* build system and static install requirements */
 	struct strlist extras;  /* extras requested of it (canonical, sorted) */
 	struct plan_edge *edges;

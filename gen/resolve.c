@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "names.h"
 #include "resolve_impl.h"
@@ -57,6 +58,7 @@ size_t resolve_proj_get(struct resolver *r, const char *canonical)
 	p->via = -1;
 	project_page_init(&p->pg);
 	sdist_info_init(&p->info);
+	resolve_proj_settings(r, p);
 	r->hash[h] = ++r->np;
 	return r->np - 1;
 }
@@ -79,7 +81,9 @@ void resolve_proj_forget_inspection(struct proj *p)
 	p->nbreq = p->ndreq = 0;
 	free(p->sdist_path);
 	free(p->sdist_sha256);
-	p->sdist_path = p->sdist_sha256 = NULL;
+	free(p->sdist_url);
+	p->sdist_path = p->sdist_sha256 = p->sdist_url = NULL;
+	p->build_tag = 0;
 	p->inspected = 0;
 }
 
@@ -88,6 +92,7 @@ static void proj_release(struct proj *p)
 	size_t i;
 
 	free(p->name);
+	resolve_proj_settings_release(&p->set);
 	project_page_release(&p->pg);
 	for (i = 0; i < p->nc; i++) {
 		version_release(&p->c[i].v);
@@ -317,6 +322,8 @@ static void make_plan(struct resolver *r, struct plan *plan)
 		struct proj *p = &r->p[order[i]];
 		struct plan_pkg *k = &plan->pkgs[i];
 		struct buf cons = BUF_INIT;
+		const struct dist_file *f;
+		const char *base;
 
 		map[order[i]] = i;
 		k->name = xstrdup(p->name);
@@ -336,10 +343,18 @@ static void make_plan(struct resolver *r, struct plan *plan)
 		}
 		k->constraint = cons.len ? buf_detach(&cons, NULL) : NULL;
 		buf_release(&cons);
-		k->sdist_filename = xstrdup(p->c[p->chosen].sdist->filename);
-		k->sdist_url = url_redacted(p->c[p->chosen].sdist->url); /* the files are shared, credentials are not */
+		f = resolve_cand_file(p, &p->c[p->chosen]);
+		base = strrchr(p->sdist_path, '/') + 1;
+		k->sdist_filename = xstrdup(base);
+		/* the files are shared, credentials are not */
+		k->sdist_url = url_redacted(p->sdist_url ? p->sdist_url : f->url);
 		k->sdist_sha256 = xstrdup(p->sdist_sha256);
-		k->sdist_path = xasprintf("sdists-repo/downloads/%s", p->c[p->chosen].sdist->filename);
+		k->sdist_path = xasprintf("%s/%s", p->set.pre_built ? "prebuilt" : "sdists-repo/downloads", base);
+		k->pre_built = p->set.pre_built;
+		k->source_type = p->set.pre_built ? "prebuilt" : p->set.download_url ? "override" : "sdist";
+		k->index_url = url_redacted(f->url);
+		k->index_sha256 = f->sha256 ? xstrdup(f->sha256) : NULL;
+		k->build_tag = p->build_tag;
 		k->info = p->info; /* moved */
 		sdist_info_init(&p->info);
 		k->extras = p->extras;
@@ -425,6 +440,7 @@ int resolve(const struct resolve_options *o, const struct reqset *reqs, const st
 	r.reqs = reqs;
 	r.cons = cons;
 	r.err = err;
+	r.now = (long long)time(NULL);
 	version_init(&r.pyver);
 	if (version_parse(o->target->version, &r.pyver) < 0) {
 		buf_addf(err, "the target interpreter reports an invalid version '%s'", o->target->version);

@@ -31,6 +31,8 @@ struct resolve_options {
 	int max_rounds;             /* give up when the choices do not settle (default 100) */
 	const struct discovered *discovered; /* requirements found at build time, or NULL */
 	const struct settings *settings; /* per-package settings (gen/settings.h), or NULL */
+	long min_release_age;       /* days a release must have been public, for packages whose settings do
+				     * not say (resolver_dist.min_release_age); 0: no limit */
 };
 
 /* Fill the defaults (empty index list, 100 rounds). */

@@ -1,5 +1,6 @@
 /* resolve_choose.c: a round's choices: the index pages of newly reached projects (all in flight
  * at once), their candidate versions, and the highest version that fits every demand. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@ static struct cand *cand_get(struct proj *p, size_t *alloc, const struct version
 	version_format(v, &b);
 	p->c[p->nc].vstr = buf_detach(&b, NULL);
 	p->c[p->nc].wheel_rank = -1;
+	p->c[p->nc].wheel_best = -1;
 	p->c[p->nc].rp_ok = 1;
 	return &p->c[p->nc++];
 }
@@ -43,6 +45,65 @@ static int cand_cmp_desc(const void *a, const void *b)
 	return version_cmp(&((const struct cand *)b)->v, &((const struct cand *)a)->v);
 }
 
+const struct dist_file *resolve_cand_file(const struct proj *p, const struct cand *c)
+{
+	if (p->set.pre_built)
+		return c->wheel;
+	if (c->sdist)
+		return c->sdist;
+	return p->set.include_wheels ? c->wheel : NULL;
+}
+
+static void add_wheel(struct resolver *r, struct proj *p, size_t *alloc, const struct dist_file *f)
+{
+	struct buf e = BUF_INIT;
+	struct wheel_name w;
+	struct version v;
+	char *wn;
+	long rank;
+	int cool;
+	struct cand *c;
+
+	version_init(&v);
+	if (wheel_name_parse(f->filename, &w, &e) < 0) {
+		buf_release(&e);
+		return;
+	}
+	wn = name_canonicalize(w.name);
+	if (strcmp(wn, p->name) != 0 || version_parse(w.version, &v) < 0)
+		goto out;
+	rank = tag_list_best_rank(&r->o->target->tags, w.tags);
+	if (rank >= 0 && f->has_metadata) {
+		c = cand_get(p, alloc, &v);
+		if (c->wheel_rank < 0 || rank < c->wheel_rank) {
+			c->wheel_rank = rank;
+			c->meta_wheel = f;
+		}
+	}
+	if (!p->set.pre_built && !p->set.include_wheels)
+		goto out;
+	c = cand_get(p, alloc, &v);
+	if (p->set.ignore_platform && !p->set.pre_built && rank < 0)
+		rank = LONG_MAX; /* any wheel, the target's first */
+	if (rank < 0) {
+		c->foreign_wheels = 1;
+		goto out;
+	}
+	if ((cool = resolve_cooldown(r, p, f)) != 0) {
+		c->cooldown |= cool;
+		goto out;
+	}
+	if (!c->wheel || (c->wheel->yanked && !f->yanked) || (c->wheel->yanked == f->yanked && rank < c->wheel_best)) {
+		c->wheel = f;
+		c->wheel_best = rank;
+	}
+out:
+	free(wn);
+	wheel_name_release(&w);
+	version_release(&v);
+	buf_release(&e);
+}
+
 static void build_candidates(struct resolver *r, struct proj *p)
 {
 	size_t i, alloc = 0;
@@ -50,55 +111,43 @@ static void build_candidates(struct resolver *r, struct proj *p)
 	for (i = 0; i < p->pg.nfiles; i++) {
 		const struct dist_file *f = &p->pg.files[i];
 		struct buf e = BUF_INIT;
+		struct sdist_name s;
 		struct version v;
 		struct cand *c;
+		int cool;
 
-		version_init(&v);
 		if (ends_with(f->filename, ".whl")) {
-			struct wheel_name w;
-			char *wn;
-			long rank;
-
-			if (wheel_name_parse(f->filename, &w, &e) == 0) {
-				wn = name_canonicalize(w.name);
-				rank = tag_list_best_rank(&r->o->target->tags, w.tags);
-				if (strcmp(wn, p->name) == 0 && version_parse(w.version, &v) == 0 && f->has_metadata &&
-				    rank >= 0) {
-					c = cand_get(p, &alloc, &v);
-					if (c->wheel_rank < 0 || rank < c->wheel_rank) {
-						c->wheel_rank = rank;
-						c->meta_wheel = f;
-					}
-				}
-				free(wn);
-				wheel_name_release(&w);
+			add_wheel(r, p, &alloc, f);
+			continue;
+		}
+		if (p->set.pre_built || !p->set.include_sdists)
+			continue;
+		version_init(&v);
+		if (sdist_name_parse(f->filename, p->name, &s, &e) == 0) {
+			if (version_parse(s.version, &v) == 0) {
+				c = cand_get(p, &alloc, &v);
+				if ((cool = resolve_cooldown(r, p, f)) != 0)
+					c->cooldown |= cool;
+				else if (!c->sdist || (c->sdist->yanked && !f->yanked) ||
+					 (c->sdist->yanked == f->yanked && sdist_pref(f->filename) < sdist_pref(c->sdist->filename)))
+					c->sdist = f;
 			}
-		} else {
-			struct sdist_name s;
-
-			if (sdist_name_parse(f->filename, p->name, &s, &e) == 0) {
-				if (version_parse(s.version, &v) == 0) {
-					c = cand_get(p, &alloc, &v);
-					if (!c->sdist || (c->sdist->yanked && !f->yanked) ||
-					    (c->sdist->yanked == f->yanked && sdist_pref(f->filename) < sdist_pref(c->sdist->filename)))
-						c->sdist = f;
-				}
-				sdist_name_release(&s);
-			}
+			sdist_name_release(&s);
 		}
 		version_release(&v);
 		buf_release(&e);
 	}
 	for (i = 0; i < p->nc; i++) {
 		struct cand *c = &p->c[i];
+		const struct dist_file *f = resolve_cand_file(p, c);
 		struct specset rp;
 		struct buf e = BUF_INIT;
 
-		if (!c->sdist || !c->sdist->requires_python)
+		if (!f || !f->requires_python)
 			continue;
 		specset_init(&rp);
 		/* an unparsable requires-python is ignored, as pip does */
-		if (specset_parse(c->sdist->requires_python, &rp, &e) == 0)
+		if (specset_parse(f->requires_python, &rp, &e) == 0)
 			c->rp_ok = specset_contains(&rp, &r->pyver, 1);
 		specset_release(&rp);
 		buf_release(&e);
@@ -107,10 +156,21 @@ static void build_candidates(struct resolver *r, struct proj *p)
 		qsort(p->c, p->nc, sizeof(*p->c), cand_cmp_desc);
 }
 
+/* The indexes project p is looked up in: its settings' index, else the global ones. */
+static size_t proj_indexes(const struct resolver *r, const struct proj *p, const char *const **urls)
+{
+	if (p->set.index_url) {
+		*urls = (const char *const *)&p->set.index_url;
+		return 1;
+	}
+	*urls = (const char *const *)r->o->index_urls.v;
+	return r->o->index_urls.n;
+}
+
 int resolve_fetch_pages(struct resolver *r, int *changed)
 {
-	size_t nidx = r->o->index_urls.n, i, j, n = 0;
-	size_t *which = NULL, nw = 0, aw = 0;
+	size_t i, j, n = 0;
+	size_t *which = NULL, nw = 0, aw = 0, *first;
 	struct fetch *q;
 	struct fetch **pq;
 	char **urls;
@@ -124,24 +184,33 @@ int resolve_fetch_pages(struct resolver *r, int *changed)
 	if (!nw)
 		return 0;
 	*changed = 1;
-	if (nw > SIZE_MAX / (nidx ? nidx : 1) / sizeof(*q))
-		die("too many projects");
-	n = nw * nidx;
+	first = xcalloc(nw + 1, sizeof(*first));
+	for (i = 0; i < nw; i++) {
+		const char *const *idx;
+
+		first[i] = n;
+		n += proj_indexes(r, &r->p[which[i]], &idx);
+	}
+	first[nw] = n;
 	q = xcalloc(n ? n : 1, sizeof(*q));
 	pq = xcalloc(n ? n : 1, sizeof(*pq));
 	urls = xcalloc(n ? n : 1, sizeof(*urls));
-	for (i = 0; i < nw; i++)
+	for (i = 0; i < nw; i++) {
+		const char *const *idx;
+		size_t nidx = proj_indexes(r, &r->p[which[i]], &idx);
+
 		for (j = 0; j < nidx; j++) {
-			size_t k = i * nidx + j;
+			size_t k = first[i] + j;
 
 			/* a file:// index is a static tree: its pages are index.html files */
-			urls[k] = xasprintf("%s%s/%s", r->o->index_urls.v[j], r->p[which[i]].name,
-					    starts_with(r->o->index_urls.v[j], "file:") ? "index.html" : "");
+			urls[k] = xasprintf("%s%s/%s", idx[j], r->p[which[i]].name,
+					    starts_with(idx[j], "file:") ? "index.html" : "");
 			fetch_init(&q[k], urls[k]);
 			q[k].accept = INDEX_ACCEPT;
 			q[k].cacheable = 1;
 			pq[k] = &q[k];
 		}
+	}
 	if (r->o->verbose)
 		fprintf(stderr, "wbgen: fetching %zu index page%s\n", n, n == 1 ? "" : "s");
 	fetcher_run(r->o->fetcher, pq, n);
@@ -149,14 +218,14 @@ int resolve_fetch_pages(struct resolver *r, int *changed)
 		struct proj *p = &r->p[which[i]];
 		int found = 0, failed = 0;
 
-		for (j = 0; j < nidx && rc == 0 && !failed; j++) {
-			struct fetch *f = &q[i * nidx + j];
+		for (j = first[i]; j < first[i + 1] && rc == 0 && !failed; j++) {
+			struct fetch *f = &q[j];
 			struct buf e = BUF_INIT;
 
 			if (!f->ok && (f->status == 404 || f->status == 410))
 				continue;
 			if (!p->reachable && (!f->ok || index_parse(&p->pg, f->content_type, f->body.s, f->body.len,
-								   urls[i * nidx + j], &e) < 0)) {
+								   urls[j], &e) < 0)) {
 				/* a prefetch that went wrong costs nothing: asked again if it turns out to be needed */
 				failed = 1;
 			} else if (!p->reachable) {
@@ -164,8 +233,8 @@ int resolve_fetch_pages(struct resolver *r, int *changed)
 			} else if (!f->ok) {
 				buf_addf(r->err, "cannot get the index page of '%s': %s", p->name, f->error);
 				rc = -1;
-			} else if (index_parse(&p->pg, f->content_type, f->body.s, f->body.len, urls[i * nidx + j], &e) < 0) {
-				char *red = url_redacted(urls[i * nidx + j]);
+			} else if (index_parse(&p->pg, f->content_type, f->body.s, f->body.len, urls[j], &e) < 0) {
+				char *red = url_redacted(urls[j]);
 
 				buf_addf(r->err, "bad index page '%s': %s", red, e.s);
 				free(red);
@@ -193,6 +262,7 @@ int resolve_fetch_pages(struct resolver *r, int *changed)
 	free(pq);
 	free(urls);
 	free(which);
+	free(first);
 	return rc;
 }
 
@@ -230,8 +300,9 @@ static long best_match(const struct resolver *r, const struct proj *p, const str
 
 	for (i = 0; i < p->nc; i++) {
 		const struct cand *c = &p->c[i];
+		const struct dist_file *f = resolve_cand_file(p, c);
 
-		if (!c->sdist || !c->rp_ok || (c->sdist->yanked && !pinned))
+		if (!f || !c->rp_ok || (f->yanked && !pinned))
 			continue;
 		map[n] = i;
 		v[n++] = &c->v;

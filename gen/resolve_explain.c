@@ -51,14 +51,26 @@ static void list_versions(const struct resolver *r, const struct proj *p, const 
 	buf_adds(out, "; available:");
 	for (i = 0; i < p->nc && shown < 20; i++, shown++) {
 		const struct cand *c = &p->c[i];
+		const struct dist_file *f = resolve_cand_file(p, c);
 
 		buf_addf(out, "%s %s (", i ? "," : "", c->vstr);
-		if (!c->sdist)
+		if (!f && c->cooldown & 1)
+			buf_addf(out, "uploaded less than %ld days ago, min_release_age", p->set.min_age_days);
+		else if (!f && c->cooldown & 2)
+			buf_addf(out, "no upload time on the index, which min_release_age needs");
+		else if (!f && p->set.pre_built)
+			buf_adds(out, c->foreign_wheels ? "pre-built: no wheel for the target's tags" : "pre-built: no wheel");
+		else if (!f && !p->set.include_sdists && !p->set.include_wheels)
+			buf_adds(out, "include_sdists and include_wheels are both false");
+		else if (!f && !p->set.include_sdists)
+			buf_adds(out, c->foreign_wheels ? "no wheel for the target's tags, include_sdists is false"
+							: "no wheel, include_sdists is false");
+		else if (!f)
 			buf_adds(out, "no sdist");
 		else if (!c->rp_ok)
-			buf_addf(out, "requires-python %s", c->sdist->requires_python ? c->sdist->requires_python : "?");
-		else if (c->sdist->yanked)
-			buf_addf(out, "yanked%s%s", *c->sdist->yanked_reason ? ": " : "", c->sdist->yanked_reason);
+			buf_addf(out, "requires-python %s", f->requires_python ? f->requires_python : "?");
+		else if (f->yanked)
+			buf_addf(out, "yanked%s%s", *f->yanked_reason ? ": " : "", f->yanked_reason);
 		else if (!specset_contains(s, &c->v, 1))
 			buf_adds(out, "does not match");
 		else if (version_is_prerelease(&c->v) && !r->o->pre)

@@ -26,12 +26,28 @@ struct cand {
 	const struct dist_file *sdist;      /* the sdist used for this version, or NULL */
 	const struct dist_file *meta_wheel; /* a compatible wheel with PEP 658 metadata, or NULL */
 	long wheel_rank;
+	const struct dist_file *wheel;      /* the best wheel for the target (include_wheels, pre_built), or NULL */
+	long wheel_best;                    /* its rank */
+	int foreign_wheels;                 /* wheels of this version exist, none for the target */
+	int cooldown;                       /* files skipped by min_release_age: 1 too recent, 2 no upload time */
 	int rp_ok;                          /* requires-python admits the target */
+};
+
+/* What the package settings (gen/settings.h) say about resolving a project; fromager's defaults
+ * when there are none. */
+struct proj_settings {
+	char *index_url;                    /* resolver_dist.sdist_server_url, or for a pre-built package the
+					     * variant's wheel_server_url (ending with '/'); NULL: the global indexes */
+	int include_sdists, include_wheels, ignore_platform;
+	int pre_built;                      /* the variant's pre_built: the wheel is taken, not built */
+	long min_age_days;                  /* min_release_age in effect; 0: none */
+	int download_url;                   /* download_source.url is set */
 };
 
 /* A project, from the moment anything names it; it lives until the resolution ends. */
 struct proj {
 	char *name;                         /* canonical */
+	struct proj_settings set;
 	int prefetch;                       /* named by the previous plan: its page is fetched in the first wave */
 	int page;                           /* 0 not fetched, 1 fetched, -1 no such project */
 	struct project_page pg;             /* files of every index */
@@ -43,7 +59,9 @@ struct proj {
 	struct sdist_info info;
 	struct requirement *breq, *dreq;    /* parsed info.build_requires and info.deps */
 	size_t nbreq, ndreq;
-	char *sdist_path, *sdist_sha256;
+	char *sdist_path, *sdist_sha256;   /* the downloaded sdist, or for a pre-built package the wheel */
+	char *sdist_url;                    /* where it came from (download_source.url), or NULL: the index file */
+	int build_tag;                      /* from the changelog (settings_effective) */
 	const struct reqfile_entry **cons;  /* the constraints on this project */
 	size_t ncons, acons;
 	struct strlist hashes;              /* sha256 digests allowed by --hash (lowercase hex) */
@@ -76,6 +94,7 @@ struct resolver {
 	struct demand *d;
 	size_t nd, ad;
 	struct version pyver;
+	long long now;                      /* seconds since the epoch when the resolution started */
 	char **origins;                     /* "file:line" of each reqs entry */
 	struct buf *err;
 };
@@ -88,6 +107,10 @@ size_t resolve_proj_get(struct resolver *r, const char *canonical);
 void resolve_proj_forget_inspection(struct proj *p);
 
 /* resolve_choose.c */
+
+/* The file that makes candidate c of p a candidate (the sdist; a wheel with include_wheels and no
+ * sdist; the wheel of a pre-built package), or NULL when it has none. */
+const struct dist_file *resolve_cand_file(const struct proj *p, const struct cand *c);
 
 /* Fetch the index pages of the reachable projects not fetched yet and build their candidates;
  * sets *changed when there were any. Returns 0, or -1 with r->err. */
@@ -116,6 +139,21 @@ int resolve_collect_hashes(struct resolver *r, const struct reqset *set);
  * *changed when there were any. A version whose PKG-INFO requires-python excludes the target is
  * no longer chosen. Returns 0, or -1 with r->err. */
 int resolve_download_and_inspect(struct resolver *r, int *changed);
+
+/* resolve_settings.c */
+
+/* Fill p->set from the package settings of p->name (fromager's defaults when there are none). */
+void resolve_proj_settings(const struct resolver *r, struct proj *p);
+/* Free what resolve_proj_settings allocated. */
+void resolve_proj_settings_release(struct proj_settings *ps);
+/* Seconds since the epoch of a PEP 700 upload-time ("2020-01-01T00:00:00.123Z", or with an offset).
+ * 0, or -1 when s is not such a date-time. */
+int resolve_parse_time(const char *s, long long *out);
+/* Does min_release_age keep file f of p out? 0 no, 1 uploaded too recently, 2 no (valid) upload time. */
+int resolve_cooldown(const struct resolver *r, const struct proj *p, const struct dist_file *f);
+/* Rewrite info->build_requires as fromager's project_override does (update_build_requires,
+ * remove_build_requires). 0, or -1 with r->err. */
+int resolve_override_build_requires(const struct resolver *r, const struct proj *p, struct sdist_info *info);
 
 /* resolve_explain.c */
 

@@ -6,8 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mirror.h"
 #include "names.h"
 #include "resolve_impl.h"
+#include "settings.h"
 #include "sha256.h"
 
 /* ---- downloading and inspecting the chosen sdists */
@@ -89,6 +91,23 @@ static int inspect_one(struct resolver *r, struct proj *p)
 	}
 	rc = 0;
 out:
+	buf_release(&e);
+	return rc;
+}
+
+/* A pre-built package: its wheel's METADATA gives the install requirements; nothing is built. */
+static int inspect_wheel(struct resolver *r, struct proj *p)
+{
+	struct buf md = BUF_INIT, e = BUF_INIT;
+	int rc = 0;
+
+	if (wheel_metadata_read(p->sdist_path, &md, &e) < 0 ||
+	    sdist_info_deps_from_metadata(&p->info, md.s, md.len, DEPS_WHEEL_METADATA, &e) < 0) {
+		buf_addf(r->err, "%s %s: pre-built wheel '%s': %s", p->name, resolve_chosen_version(p),
+			 p->c[p->chosen].wheel->filename, e.s);
+		rc = -1;
+	}
+	buf_release(&md);
 	buf_release(&e);
 	return rc;
 }
@@ -189,6 +208,73 @@ int resolve_collect_hashes(struct resolver *r, const struct reqset *set)
 	return 0;
 }
 
+/* The last path component of url (without query or fragment), or NULL when it is not a usable file name. */
+static char *url_basename(const char *url)
+{
+	size_t end = strcspn(url, "?#"), start = end;
+
+	while (start > 0 && url[start - 1] != '/')
+		start--;
+	return xstrndup(url + start, end - start);
+}
+
+static int file_name_ok(const char *s)
+{
+	return *s && strcmp(s, ".") != 0 && strcmp(s, "..") != 0 && !strchr(s, '/') && !strchr(s, '\\');
+}
+
+/* Where the chosen version of p comes from: the index file, download_source.url, or for a pre-built
+ * package its wheel. Sets p->sdist_path (and p->sdist_url, p->build_tag) and *url, *sha256 (borrowed;
+ * sha256 NULL when nothing is known to check). 0, or -1 with r->err. */
+static int choose_source(struct resolver *r, struct proj *p, const char **url, const char **sha256)
+{
+	const struct cand *c = &p->c[p->chosen];
+	const struct dist_file *f = resolve_cand_file(p, c);
+	struct settings_effective e;
+	struct buf err = BUF_INIT;
+	char *fname = NULL;
+	int rc = -1;
+
+	memset(&e, 0, sizeof(e));
+	if (r->o->settings && settings_effective(r->o->settings, p->name, c->vstr, &e, &err) < 0) {
+		buf_addf(r->err, "%s", err.s);
+		goto out;
+	}
+	p->build_tag = e.build_tag;
+	*url = f->url;
+	*sha256 = f->sha256;
+	if (p->set.pre_built) {
+		p->sdist_path = xasprintf("%s/prebuilt/%s", r->o->outdir, f->filename);
+		rc = 0;
+		goto out;
+	}
+	if (e.url) {
+		p->sdist_url = xstrdup(e.url);
+		fname = e.destination_filename ? xstrdup(e.destination_filename) : url_basename(e.url);
+		if (!file_name_ok(fname)) {
+			buf_addf(r->err, "%s %s: download_source: '%s' does not name a file to save the sdist as%s",
+				 p->name, c->vstr, e.destination_filename ? e.destination_filename : e.url,
+				 e.destination_filename ? "" : " (set destination_filename)");
+			goto out;
+		}
+		*url = p->sdist_url;
+		*sha256 = NULL;
+	} else if (!c->sdist) {
+		buf_addf(r->err, "%s %s: the index has no sdist of this version (chosen from the wheel '%s', "
+			 "include_wheels) and download_source.url is not set", p->name, c->vstr, f->filename);
+		goto out;
+	} else {
+		fname = xstrdup(f->filename);
+	}
+	p->sdist_path = xasprintf("%s/sdists-repo/downloads/%s", r->o->outdir, fname);
+	rc = 0;
+out:
+	free(fname);
+	settings_effective_release(&e);
+	buf_release(&err);
+	return rc;
+}
+
 int resolve_download_and_inspect(struct resolver *r, int *changed)
 {
 	size_t *which = NULL, nw = 0, aw = 0, i, nd = 0;
@@ -206,17 +292,23 @@ int resolve_download_and_inspect(struct resolver *r, int *changed)
 	*changed = 1;
 	q = xcalloc(nw, sizeof(*q));
 	pq = xcalloc(nw, sizeof(*pq));
-	for (i = 0; i < nw; i++) {
+	for (i = 0; i < nw && rc == 0; i++) {
 		struct proj *p = &r->p[which[i]];
-		const struct cand *c = &p->c[p->chosen];
+		const char *url, *sha;
 
 		resolve_proj_forget_inspection(p);
-		p->sdist_path = xasprintf("%s/sdists-repo/downloads/%s", r->o->outdir, c->sdist->filename);
-		if (have_verified(p->sdist_path, c->sdist->sha256, &p->sdist_sha256))
+		if (choose_source(r, p, &url, &sha) < 0) {
+			rc = -1;
+			break;
+		}
+		if (have_verified(p->sdist_path, sha, &p->sdist_sha256))
 			continue;
-		fetch_init(&q[nd], c->sdist->url);
+		/* a download_source file already there is reused, as fromager does */
+		if (!sha && p->sdist_url && access(p->sdist_path, F_OK) == 0)
+			continue;
+		fetch_init(&q[nd], url);
 		q[nd].dest = p->sdist_path;
-		q[nd].sha256 = c->sdist->sha256;
+		q[nd].sha256 = sha;
 		pq[nd] = &q[nd];
 		nd++;
 	}
@@ -247,7 +339,9 @@ int resolve_download_and_inspect(struct resolver *r, int *changed)
 			p->sdist_sha256 = buf_detach(&hex, NULL);
 		}
 		rc = check_hash(r, p);
-		if (rc == 0)
+		if (rc == 0 && p->set.pre_built)
+			rc = inspect_wheel(r, p);
+		else if (rc == 0)
 			rc = inspect_one(r, p);
 	}
 	if (rc == 0) {
@@ -268,7 +362,9 @@ int resolve_download_and_inspect(struct resolver *r, int *changed)
 
 		if (!p->reachable || p->chosen < 0 || p->inspected || !p->sdist_path)
 			continue;
-		if (parse_reqs(r, p, p->info.build_requires.v, p->info.build_requires.n, sizeof(char *), &p->breq,
+		if (!p->set.pre_built && resolve_override_build_requires(r, p, &p->info) < 0)
+			rc = -1;
+		else if (parse_reqs(r, p, p->info.build_requires.v, p->info.build_requires.n, sizeof(char *), &p->breq,
 			       &p->nbreq, "build requirement") < 0 ||
 		    (p->info.ndeps && parse_reqs(r, p, &p->info.deps[0].req, p->info.ndeps, sizeof(struct dep),
 						 &p->dreq, &p->ndreq, "install requirement") < 0))

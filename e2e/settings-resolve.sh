@@ -1,0 +1,161 @@
+# settings-resolve.sh: what fromager's per-package settings change in `wbgen resolve`
+# (docs/settings.md, "In the resolver"), against the local indexes of
+# e2e/fixtures/scenarios/settings.json and settings-alt.json: resolver_dist (the index of a
+# package, which files make a version, min_release_age from PEP 700 upload times),
+# project_override on the build requirements, download_source, pre_built wheels, the build tag,
+# and the errors.
+. "${WBGEN_SRCDIR:-.}/e2e/lib.sh"
+. "${WBGEN_SRCDIR:-.}/e2e/index.sh"
+
+PY=/usr/bin/python3
+idx=$(index_build settings)
+index_serve "$idx"
+URL=$INDEX_URL
+BASE=$INDEX_BASE
+alt=$(index_build settings-alt)
+index_serve "$alt"
+ALT=$INDEX_URL
+CACHE=$TMP/cache
+export PY
+
+# set CASE NAME: the YAML on stdin becomes $TMP/CASE/settings/NAME.yaml.
+set_() {
+	mkdir -p "$TMP/$1/settings"
+	cat >"$TMP/$1/settings/$2.yaml"
+}
+# res CASE ARGS...: resolve with CASE's settings into $TMP/CASE/out.
+res() {
+	_c=$1
+	shift
+	mkdir -p "$TMP/$_c/settings"
+	rm -rf "${TMP:?}/$_c/out"
+	"$WBGEN" resolve --python "$PY" --cache-dir "$CACHE" -o "$TMP/$_c/out" --index-url "$URL" \
+		--settings-file "$TMP/$_c/settings.yaml" --settings-dir "$TMP/$_c/settings" \
+		--patches-dir "$TMP/$_c/patches" "$@"
+}
+# q CASE FILE EXPR: a Python expression of OUT/FILE (j); for plan.json, k: packages by name,
+# for build-order.json, b: entries by dist.
+q() {
+	"$PY" -c 'import json, sys
+j = json.load(open(sys.argv[1])); k = {}; b = {}
+if isinstance(j, dict) and "packages" in j: k = {x["name"]: x for x in j["packages"]}
+if isinstance(j, list): b = {x["dist"]: x for x in j}
+r = eval(sys.argv[2]); print(r if isinstance(r, str) else json.dumps(r, sort_keys=True))' "$TMP/$1/out/$2" "$3"
+}
+# eq EXPECTED COMMAND...: COMMAND prints EXPECTED.
+eq() {
+	_e=$1
+	shift
+	_g=$("$@") || return 1
+	[ "$_g" = "$_e" ] || { echo "got: $_g"; echo "expected: $_e"; return 1; }
+}
+# pin CASE NAME: the version of NAME in the plan.
+pin() {
+	q "$1" plan.json "k[\"$2\"][\"version\"]"
+}
+# err CASE PATTERN ARGS...: resolving fails (exit 1), stderr matches PATTERN, no plan.json.
+err() {
+	_c=$1 _p=$2
+	shift 2
+	set +e
+	res "$_c" "$@" 2>"$TMP/$_c.err"
+	_rc=$?
+	set -e
+	cat "$TMP/$_c.err" >&2
+	[ "$_rc" -eq 1 ] || { echo "exit $_rc"; return 1; }
+	grep -Eq -- "$_p" "$TMP/$_c.err" || { echo "no match for $_p"; return 1; }
+	[ ! -e "$TMP/$_c/out/plan.json" ] || { echo "plan.json written"; return 1; }
+}
+
+# ---- resolver_dist.min_release_age (PEP 700 upload-time of the JSON pages)
+ok "no settings: the newest st-lib" res plain st-app
+ok "... is 2.0" eq 2.0 pin plain st-lib
+ok "--min-release-age 7: 2.0 was uploaded too recently, 1.0 is chosen" res age1 --min-release-age 7 st-app
+ok "... 1.0" eq 1.0 pin age1 st-lib
+set_ age2 st-lib <<'Y'
+resolver_dist:
+  min_release_age: 7
+Y
+ok "the package's min_release_age" res age2 st-app
+ok "... 1.0" eq 1.0 pin age2 st-lib
+set_ age3 st-lib <<'Y'
+resolver_dist:
+  min_release_age: 0
+Y
+ok "a package's min_release_age 0 overrides --min-release-age" res age3 --min-release-age 7 st-app
+ok "... 2.0" eq 2.0 pin age3 st-lib
+ok "a pin on the recent version: the cooldown says why" err age4 \
+	"no version of 'st-lib' satisfies 'st-lib==2\.0'.*2\.0 \(uploaded less than 7 days ago, min_release_age\)" \
+	--min-release-age 7 st-lib==2.0
+ok "a file without upload-time is not a candidate under a cooldown" err age5 \
+	"st-notime.*1\.0 \(no upload time on the index, which min_release_age needs\)" --min-release-age 1 st-notime
+ok "an HTML page (no upload times) neither" err age6 "st-html.*no upload time" --min-release-age 1 st-html
+ok "without a cooldown the HTML project resolves" res age7 st-html st-notime
+
+# ---- resolver_dist.sdist_server_url
+set_ idx1 st-lib <<Y
+resolver_dist:
+  sdist_server_url: $ALT
+Y
+ok "sdist_server_url: st-lib comes from the other index" res idx1 st-app
+ok "... 3.0, which only that index has" eq 3.0 pin idx1 st-lib
+ok "... downloaded from it" eq "${ALT%simple/}packages/st-lib/st_lib-3.0.tar.gz" q idx1 plan.json 'k["st-lib"]["sdist"]["url"]'
+ok "... graph.json's download_url is that file" eq "${ALT%simple/}packages/st-lib/st_lib-3.0.tar.gz" \
+	q idx1 graph.json 'j["st-lib==3.0"]["download_url"]'
+ok "... the other packages still come from --index-url" eq "${BASE}packages/st-app/st_app-1.0.tar.gz" \
+	q idx1 plan.json 'k["st-app"]["sdist"]["url"]'
+
+# ---- resolver_dist.include_sdists / include_wheels
+ok "by default a version with only a wheel is no candidate: 1.0" res wo1 st-wheelonly
+ok "... 1.0" eq 1.0 pin wo1 st-wheelonly
+set_ wo2 st-wheelonly <<'Y'
+resolver_dist:
+  include_wheels: true
+Y
+ok "include_wheels: 2.0 (a wheel only) is the candidate, but there is no sdist to build" err wo2 \
+	"st-wheelonly 2\.0: the index has no sdist of this version \(chosen from the wheel 'st_wheelonly-2\.0-py3-none-any\.whl', include_wheels\) and download_source\.url is not set" \
+	st-wheelonly
+set_ wo3 st-wheelonly <<Y
+resolver_dist:
+  include_sdists: false
+  include_wheels: true
+download_source:
+  url: "${BASE}packages/st-src/st_src-1.0.tar.gz"
+  destination_filename: "\${canonicalized_name}-\${version}.tar.gz"
+Y
+ok "include_wheels with download_source.url: the version from the wheel, the source from the URL" res wo3 st-wheelonly
+ok "... 2.0" eq 2.0 pin wo3 st-wheelonly
+ok "... saved under destination_filename" test -f "$TMP/wo3/out/sdists-repo/downloads/st-wheelonly-2.0.tar.gz"
+set_ wo4 st-wheelonly <<'Y'
+resolver_dist:
+  include_sdists: false
+Y
+ok "include_sdists false, no wheels: nothing is a candidate" err wo4 \
+	"no version of 'st-wheelonly'.*2\.0 \(include_sdists and include_wheels are both false\)" st-wheelonly
+
+# ---- download_source
+set_ dl1 st-src <<Y
+download_source:
+  url: "${BASE}packages/st-src-alt/st_src_alt-\${version}.tar.gz"
+  destination_filename: "st_src-\${version}.tar.gz"
+Y
+ok "download_source.url: the sdist comes from the URL" res dl1 st-src
+ok "... its requirements are the downloaded sdist's (st-src-alt requires st-extra)" eq 2.0 pin dl1 st-extra
+ok "... plan.json: the URL it came from" eq "${BASE}packages/st-src-alt/st_src_alt-1.0.tar.gz" \
+	q dl1 plan.json 'k["st-src"]["sdist"]["url"]'
+ok "... the file name from destination_filename" eq "sdists-repo/downloads/st_src-1.0.tar.gz" \
+	q dl1 plan.json 'k["st-src"]["sdist"]["path"]'
+ok "... the sha256 of what was downloaded" sh -c '[ "$("$1" -c "import json,sys; print({x[\"name\"]: x for x in json.load(open(sys.argv[1]))[\"packages\"]}[\"st-src\"][\"sdist\"][\"sha256\"])" "$2/plan.json")" = "$(sha256sum "$2/sdists-repo/downloads/st_src-1.0.tar.gz" | cut -c1-64)" ]' - "$PY" "$TMP/dl1/out"
+ok "... build-order.json: source_url_type override" eq override q dl1 build-order.json 'b["st-src"]["source_url_type"]'
+ok "... source_url: the index file it was resolved from, as fromager writes it" \
+	sh -c 'case $1 in "$2"packages/st-src/st_src-1.0.tar.gz#sha256=*) ;; *) echo "$1"; exit 1 ;; esac' - \
+	"$(q dl1 build-order.json 'b["st-src"]["source_url"]')" "$BASE"
+ok "... pkg.json points the build at it" eq "sdists-repo/downloads/st_src-1.0.tar.gz" \
+	"$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["sdist"])' "$TMP/dl1/out/work/st-src-1.0/pkg.json"
+set_ dl2 st-src <<Y
+download_source:
+  url: "${BASE}packages/nope/\${version}.tar.gz"
+Y
+ok "a URL that is not there: the download error names it" err dl2 "cannot download .*1\.0\.tar\.gz" st-src
+
+done_testing
