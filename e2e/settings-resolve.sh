@@ -158,4 +158,24 @@ download_source:
 Y
 ok "a URL that is not there: the download error names it" err dl2 "cannot download .*1\.0\.tar\.gz" st-src
 
+# ---- project_override: [build-system] requires
+ok "without settings: st-br builds with st-extra<2 and st-lib" res br0 st-br
+ok "... its build-system edges" eq '["st-extra==1.0", "st-lib==2.0", "tinybuild==1.0"]' \
+	q br0 graph.json 'sorted(e["key"] for e in j["st-br==1.0"]["edges"] if e["req_type"] == "build-system")'
+set_ br1 St_BR <<'Y'
+project_override:
+  update_build_requires: ["st-extra>=2"]
+  remove_build_requires: [ST.Lib]
+Y
+ok "update_build_requires / remove_build_requires" res br1 st-br
+ok "... plan.json's build requirements as fromager rewrites them (setuptools always in, sorted)" \
+	eq '["setuptools", "st-extra>=2", "tinybuild"]' q br1 plan.json 'k["st-br"]["build_system"]["requires"]'
+ok "... graph.json's build-system edges follow" eq '["setuptools==70.0", "st-extra==2.0", "tinybuild==1.0"]' \
+	q br1 graph.json 'sorted(e["key"] for e in j["st-br==1.0"]["edges"] if e["req_type"] == "build-system")'
+ok "... st-lib is no longer in the plan" eq '[]' q br1 plan.json '[n for n in k if n == "st-lib"]'
+ok "... build-order.json builds setuptools and st-extra 2.0 before st-br" eq true \
+	q br1 build-order.json '(lambda d: d.index("st-br") > max(d.index("setuptools"), d.index("st-extra")))([x["dist"] for x in j]) and b["st-extra"]["version"] == "2.0"'
+ok "... the Makefile's build environment" grep -qx 'st-br-1.0.sys := setuptools-70.0 st-extra-2.0 tinybuild-1.0' \
+	"$TMP/br1/out/Makefile"
+
 done_testing
