@@ -43,6 +43,8 @@ const char usage_step[] =
 	"  build         build_wheel into wheels-repo/downloads/                 -> work/ID/wheel.stamp\n"
 	"  deps          the built wheel's Requires-Dist (dynamic metadata)       -> work/ID/deps.mk\n"
 	"  publish       the wheel into the mirror wheels-repo/simple/            -> mirror/ID.stamp\n"
+	"  prebuilt      (settings pre_built) the wheel resolve downloaded into\n"
+	"                prebuilt/, checked, into wheels-repo/downloads/          -> work/ID/wheel.stamp\n"
 	"  blocked       fail: the package's build requirements are not all known\n"
 	"  run           the outer make's recipe: wait for another make or resolve in this directory,\n"
 	"                run MAKE ARG... (the inner make), print the summary, exit with its status\n"
@@ -734,6 +736,41 @@ out:
 	return r;
 }
 
+/* A pre-built package (settings pre_built): the wheel `wbgen resolve` downloaded, checked against
+ * the plan's digest, becomes the package's wheel; nothing is unpacked or built. */
+static int phase_prebuilt(struct step *s)
+{
+	const char *src = pkg_str(s, "wheel"), *want = pkg_str(s, "wheel_sha256");
+	const char *file = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
+	char *target = wpath(s, "wheel.stamp"), *dst = xasprintf("wheels-repo/downloads/%s", file);
+	struct buf sha = BUF_INIT, data = BUF_INIT, extra = BUF_INIT;
+	int r = 0;
+
+	if (sha256_file_hex(dst, &sha) == 0 && strcmp(sha.s, want) == 0 && up_to_date(s, target, want))
+		goto out;
+	start(s);
+	buf_setlen(&sha, 0);
+	if (sha256_file_hex(src, &sha) < 0 || strcmp(sha.s, want) != 0) {
+		r = fail(s, 1, "pre-built wheel %s is missing or does not have the sha256 of the plan (run wbgen resolve "
+			 "again)", src);
+		goto out;
+	}
+	if (buf_read_file(&data, src) < 0)
+		die("cannot read '%s':", src);
+	if (mkdir_parents(dst) < 0 || write_file(dst, data.s, data.len, 0) < 0)
+		die("cannot write '%s':", dst);
+	buf_addf(&extra, "wheel %s\nsha256 %s\n", file, want);
+	write_stamp(target, want, extra.s, 1);
+	step_progress(s->phase, s->name, s->version, STEP_DONE);
+out:
+	buf_release(&sha);
+	buf_release(&data);
+	buf_release(&extra);
+	free(target);
+	free(dst);
+	return r;
+}
+
 int cmd_step(int argc, char **argv)
 {
 	const struct command *self = command_find("step");
@@ -797,6 +834,8 @@ int cmd_step(int argc, char **argv)
 		r = phase_deps(&s);
 	else if (strcmp(s.phase, "publish") == 0)
 		r = phase_publish(&s);
+	else if (strcmp(s.phase, "prebuilt") == 0)
+		r = phase_prebuilt(&s);
 	else if (strcmp(s.phase, "blocked") == 0) {
 		/* a consequence of another failure, or discovery that did not finish: not in failures.json */
 		fprintf(stderr, "wbgen: %s %s not built: a phase it needs failed, or its build requirements are not "

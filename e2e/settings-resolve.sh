@@ -178,4 +178,58 @@ ok "... build-order.json builds setuptools and st-extra 2.0 before st-br" eq tru
 ok "... the Makefile's build environment" grep -qx 'st-br-1.0.sys := setuptools-70.0 st-extra-2.0 tinybuild-1.0' \
 	"$TMP/br1/out/Makefile"
 
+# ---- variants.NAME.pre_built: the wheel from the index, not built
+set_ pb1 st-pre <<'Y'
+variants:
+  cpu:
+    pre_built: true
+  rocm:
+    env:
+      A: "1"
+Y
+ok "pre_built: st-pre is taken as a wheel" res pb1 st-pre
+ok "... plan.json: its wheel, no sdist, no build system" \
+	eq '[null, "st_pre-1.0-py3-none-any.whl", "prebuilt/st_pre-1.0-py3-none-any.whl", null, true, "prebuilt"]' \
+	q pb1 plan.json '[k["st-pre"]["sdist"], k["st-pre"]["wheel"]["filename"], k["st-pre"]["wheel"]["path"], k["st-pre"]["build_system"], k["st-pre"]["pre_built"], k["st-pre"]["source_url_type"]]'
+ok "... downloaded and verified: the plan's sha256 is the file's" sh -c '[ "$("$1" -c "import json,sys; print({x[\"name\"]: x for x in json.load(open(sys.argv[1]))[\"packages\"]}[\"st-pre\"][\"wheel\"][\"sha256\"])" "$2/plan.json")" = "$(sha256sum "$2/prebuilt/st_pre-1.0-py3-none-any.whl" | cut -c1-64)" ]' - "$PY" "$TMP/pb1/out"
+ok "... install requirements from the wheel's METADATA" eq '[{"req": "st-lib"}]' q pb1 plan.json 'k["st-pre"]["install_requires"]'
+ok "... its build requirements are not in the plan (st-extra)" eq '["st-lib", "st-pre", "tinybuild"]' \
+	q pb1 plan.json 'sorted(k)'
+ok "... graph.json marks it pre_built, download_url the wheel" \
+	eq "[true, \"${BASE}packages/st-pre/st_pre-1.0-py3-none-any.whl\"]" \
+	q pb1 graph.json '[j["st-pre==1.0"]["pre_built"], j["st-pre==1.0"]["download_url"]]'
+ok "... graph.json: no edges but its install requirement" eq '[["st-lib==2.0", "install"]]' \
+	q pb1 graph.json '[[e["key"], e["req_type"]] for e in j["st-pre==1.0"]["edges"]]'
+ok "... build-order.json: prebuilt, source_url_type prebuilt, source_url the wheel" \
+	sh -c 'case $1 in "true prebuilt $2"packages/st-pre/st_pre-1.0-py3-none-any.whl#sha256=*) ;; *) echo "$1"; exit 1 ;; esac' - \
+	"$(q pb1 build-order.json '" ".join([str(b["st-pre"]["prebuilt"]).lower(), b["st-pre"]["source_url_type"], b["st-pre"]["source_url"]])')" "$BASE"
+ok "... the Makefile: a prebuilt package, no sdist, two phases" \
+	sh -c 'grep -qx "st-pre-1.0.prebuilt := prebuilt/st_pre-1.0-py3-none-any.whl" "$1/Makefile" && ! grep -q "^st-pre-1.0.sdist" "$1/Makefile"' - "$TMP/pb1/out"
+ok "another variant builds it from source" res pb2 --variant rocm st-pre
+ok "... from its sdist, with its build requirements" eq '["st_pre-1.0.tar.gz", false, true]' \
+	q pb2 plan.json '[k["st-pre"]["sdist"]["filename"], k["st-pre"]["pre_built"], "st-extra" in k]'
+set_ pb3 st-pre <<Y
+variants:
+  cpu:
+    pre_built: true
+    wheel_server_url: $ALT
+Y
+ok "wheel_server_url: the wheel comes from that index" res pb3 st-pre
+ok "... 5.0, which only it has" eq 5.0 pin pb3 st-pre
+set_ pb4 st-foreign <<'Y'
+variants:
+  cpu:
+    pre_built: true
+Y
+ok "a pre-built package with no wheel for the target: the error names it and why" err pb4 \
+	"no version of 'st-foreign' satisfies 'st-foreign' \(from command line:1\); available: 1\.0 \(pre-built: no wheel for the target's tags\)" \
+	st-foreign
+ok "make: st-lib built from source, st-pre published as downloaded" \
+	sh -c 'make -C "$1" --no-print-directory -j2 >"$1/../make.out" 2>&1 || { cat "$1/../make.out"; exit 1; }' - "$TMP/pb1/out"
+ok "... the mirror holds the downloaded wheel, byte for byte" \
+	cmp "$TMP/pb1/out/prebuilt/st_pre-1.0-py3-none-any.whl" "$TMP/pb1/out/wheels-repo/simple/st-pre/st_pre-1.0-py3-none-any.whl"
+ok "... and st-lib's wheel" test -f "$TMP/pb1/out/wheels-repo/simple/st-lib/st_lib-2.0-py3-none-any.whl"
+ok "... st-pre was never unpacked" test ! -e "$TMP/pb1/out/work/st-pre-1.0/src"
+ok "... a second make has nothing to do" make -C "$TMP/pb1/out" --no-print-directory -q
+
 done_testing

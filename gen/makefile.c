@@ -9,6 +9,8 @@
 
 size_t makefile_phases(const struct plan_pkg *k)
 {
+	if (k->pre_built)
+		return 2; /* prebuilt, publish */
 	return 6 + (k->info.deps_source == DEPS_DYNAMIC);
 }
 
@@ -184,10 +186,15 @@ static void package_block(struct buf *out, const struct plan *p, size_t i, struc
 	buf_addf(out, "# ---- %s %s ", k->name, k->version);
 	while (out->len - len0 < 100)
 		buf_addch(out, '-');
-	buf_addf(out, "\n# sdist %s; backend %s", k->sdist_filename, k->info.build_backend);
-	if (k->info.backend_path.n)
-		buf_adds(out, " (in-tree)");
-	buf_adds(out, "\n");
+	if (k->pre_built) {
+		/* settings pre_built: the wheel resolve downloaded, published as it is */
+		buf_addf(out, "\n# pre-built wheel %s (settings pre_built): not built here\n", k->sdist_filename);
+	} else {
+		buf_addf(out, "\n# sdist %s; backend %s", k->sdist_filename, k->info.build_backend);
+		if (k->info.backend_path.n)
+			buf_adds(out, " (in-tree)");
+		buf_adds(out, "\n");
+	}
 	if (sys.n) {
 		buf_adds(out, "# build environment: ");
 		add_human_list(out, p, &sys);
@@ -204,8 +211,8 @@ static void package_block(struct buf *out, const struct plan *p, size_t i, struc
 		add_human_list(out, p, users);
 		buf_adds(out, "\n");
 	}
-	buf_addf(out, "%s.name := %s\n%s.version := %s\n%s.sdist := %s\n", id, k->name, id, k->version, id,
-		 k->sdist_path);
+	buf_addf(out, "%s.name := %s\n%s.version := %s\n%s.%s := %s\n", id, k->name, id, k->version, id,
+		 k->pre_built ? "prebuilt" : "sdist", k->sdist_path);
 	add_list_var(out, id, "sys", &sys);
 	add_list_var(out, id, "backend", &backend);
 	add_list_var(out, id, "install", &install);
@@ -298,7 +305,7 @@ void makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opt
 	json_object_set_new(v, "sdist", json_string(k->sdist_path));
 	json_object_set_new(v, "sdist_sha256", json_string(k->sdist_sha256));
 	json_object_set_new(v, "python", json_string(o->python));
-	json_object_set_new(v, "build_backend", json_string(k->info.build_backend));
+	json_object_set_new(v, "build_backend", k->info.build_backend ? json_string(k->info.build_backend) : json_null());
 	a = json_array();
 	for (j = 0; j < k->info.backend_path.n; j++)
 		json_array_append_new(a, json_string(k->info.backend_path.v[j]));
@@ -316,6 +323,12 @@ void makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opt
 			json_array_append_new(a, d);
 		}
 		json_object_set_new(v, "install_requires", a);
+	}
+	if (k->pre_built) {
+		/* settings pre_built: `wbgen step prebuilt` takes this wheel */
+		json_object_set_new(v, "pre_built", json_true());
+		json_object_set_new(v, "wheel", json_string(k->sdist_path));
+		json_object_set_new(v, "wheel_sha256", json_string(k->sdist_sha256));
 	}
 	json_object_set_new(v, "patches", json_array());
 	json_object_set_new(v, "config_settings", json_object());

@@ -110,6 +110,18 @@ $(1).SYS := $(call wbgen-all-ok,$($(1).sys))
 $(1).READY := $(and $($(1).KNOWN),$(call wbgen-all-ok,$($(1).sys)),$(call wbgen-all-ok,$($(1).backend)))
 $(1).OK := $(and $($(1).KNOWN),$(call wbgen-all-ok,$($(1).sys)),$(call wbgen-all-ok,$($(1).backend)),$($(1).DEPS))
 endef
+# ---- pre-built packages (settings pre_built; P.prebuilt is the wheel `wbgen resolve` downloaded):
+# nothing is unpacked or built, `wbgen-step prebuilt` puts the checked wheel in wheels-repo/downloads/.
+# Their install requirements come from the wheel's metadata, so they are known from the start.
+$(foreach p,$(WBGEN_PACKAGES),$(if $($(p).prebuilt),$(eval $(p).KNOWN := 1)))
+define wbgen-prebuilt-rules
+work/$(1)/wheel.stamp: $($(1).prebuilt) work/$(1)/pkg.json
+	$$(wbgen-step) prebuilt $(1)
+mirror/$(1).stamp: work/$(1)/wheel.stamp
+	$$(wbgen-step) publish $(1)
+endef
+# ---- end of pre-built packages (and wbgen-prebuilt-rules in the foreach below wbgen-rules)
+
 $(foreach p,$(WBGEN_PACKAGES),$(eval $(call wbgen-vars,$(p))))
 
 define wbgen-rules
@@ -141,7 +153,7 @@ endif
 mirror/$(1).stamp: work/$(1)/wheel.stamp
 	$$(wbgen-step) publish $(1)
 endef
-$(foreach p,$(WBGEN_PACKAGES),$(eval $(call wbgen-rules,$(p))))
+$(foreach p,$(WBGEN_PACKAGES),$(eval $(call $(if $($(p).prebuilt),wbgen-prebuilt-rules,wbgen-rules),$(p))))
 
 all: mirror
 ifeq ($(WBGEN_DRY),)
