@@ -232,4 +232,41 @@ ok "... and st-lib's wheel" test -f "$TMP/pb1/out/wheels-repo/simple/st-lib/st_l
 ok "... st-pre was never unpacked" test ! -e "$TMP/pb1/out/work/st-pre-1.0/src"
 ok "... a second make has nothing to do" make -C "$TMP/pb1/out" --no-print-directory -q
 
+# ---- changelog: the build tag
+set_ bt1 st-lib <<'Y'
+changelog:
+  "2.0":
+    - "rebuilt with a fix"
+Y
+printf 'changelog:\n  cpu:\n    - "new compiler"\n' >"$TMP/bt1/settings.yaml"
+ok "a changelog entry for the version and one in the global file" res bt1 st-app
+ok "... plan.json: st-lib's build tag 2, st-app's 1 (the global entry)" eq '[2, 1]' \
+	q bt1 plan.json '[k["st-lib"]["build_tag"], k["st-app"]["build_tag"]]'
+ok "... fromager writes no build tag into graph.json or build-order.json; neither does wbgen" eq '[]' \
+	sh -c '"$1" -c "import json, sys
+g = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
+print(json.dumps(sorted(({k for n in g.values() for k in n} | {k for e in b for k in e}) & {\"build_tag\", \"changelog\"})))" \
+		"$2/graph.json" "$2/build-order.json"' - "$PY" "$TMP/bt1/out"
+set_ bt2 st-pre <<'Y'
+changelog:
+  "1.0": ["x"]
+variants:
+  cpu:
+    pre_built: true
+Y
+ok "a pre-built package has no build tag" res bt2 st-pre
+ok "... null" eq null q bt2 plan.json 'k["st-pre"]["build_tag"]'
+
+# ---- errors of the settings files (the reader's; resolve stops before the index)
+set_ bad1 st-lib <<'Y'
+resolver_dist:
+  min_release_agee: 3
+Y
+ok "an unknown key: resolve fails naming the file and the key" err bad1 \
+	"settings/st-lib\.yaml:2:3: unknown key 'resolver_dist\.min_release_agee'" st-lib
+set_ bad2 st-lib <<'Y'
+env: [a, b
+Y
+ok "bad YAML: resolve fails naming the file" err bad2 "settings/st-lib\.yaml:[0-9]+:[0-9]+: " st-lib
+
 done_testing
