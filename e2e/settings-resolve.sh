@@ -231,6 +231,26 @@ ok "... the mirror holds the downloaded wheel, byte for byte" \
 ok "... and st-lib's wheel" test -f "$TMP/pb1/out/wheels-repo/simple/st-lib/st_lib-2.0-py3-none-any.whl"
 ok "... st-pre was never unpacked" test ! -e "$TMP/pb1/out/work/st-pre-1.0/src"
 ok "... a second make has nothing to do" make -C "$TMP/pb1/out" --no-print-directory -q
+set_ pb5 st-extra <<'Y'
+variants:
+  cpu:
+    pre_built: true
+Y
+ok "a pre-built package in another's build environment" res pb5 st-br
+ok "... make builds st-br with the pre-built st-extra installed" \
+	sh -c 'make -C "$1" --no-print-directory -j2 st-br >"$1/../make.out" 2>&1 || { cat "$1/../make.out"; exit 1; }' - "$TMP/pb5/out"
+ok "... st-br's build environment holds that wheel" \
+	sh -c 'ls "$1"/work/st-br-1.0/env/lib/python3*/site-packages/st_extra-1.0.dist-info/METADATA' - "$TMP/pb5/out"
+ok "... and the mirror, byte for byte" \
+	cmp "$TMP/pb5/out/prebuilt/st_extra-1.0-py3-none-any.whl" "$TMP/pb5/out/wheels-repo/simple/st-extra/st_extra-1.0-py3-none-any.whl"
+set_ pb6 st-lib <<Y
+variants:
+  cpu:
+    pre_built: true
+    wheel_server_url: ${BASE}nowhere/
+Y
+ok "a wheel_server_url without the project: the error names that index" err pb6 \
+	"no such project 'st-lib' on the index '${BASE}nowhere/' \(its settings' wheel_server_url; command line:1\)" st-lib
 
 # ---- changelog: the build tag
 set_ bt1 st-lib <<'Y'

@@ -370,7 +370,15 @@ int resolve_choose_all(struct resolver *r, int *changed, struct buf *failure)
 		if (!p->reachable)
 			continue;
 		if (p->page < 0) {
-			buf_addf(r->err, "no such project '%s' on the index (", p->name);
+			if (p->set.index_url) {
+				char *red = url_redacted(p->set.index_url);
+
+				buf_addf(r->err, "no such project '%s' on the index '%s' (its settings' %s; ", p->name, red,
+					 p->set.pre_built ? "wheel_server_url" : "sdist_server_url");
+				free(red);
+			} else {
+				buf_addf(r->err, "no such project '%s' on the index (", p->name);
+			}
 			resolve_add_chain(r, p->via, r->err);
 			buf_addch(r->err, ')');
 			free(next);
