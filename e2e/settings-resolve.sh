@@ -132,6 +132,15 @@ resolver_dist:
 Y
 ok "include_sdists false, no wheels: nothing is a candidate" err wo4 \
 	"no version of 'st-wheelonly'.*2\.0 \(include_sdists and include_wheels are both false\)" st-wheelonly
+set_ wo5 st-wheelonly <<Y
+resolver_dist:
+  include_wheels: true
+download_source:
+  url: "${BASE}packages/st-wheelonly/st_wheelonly-2.0-py3-none-any.whl.metadata"
+  destination_filename: "st-wheelonly-\${version}.tar.gz"
+Y
+ok "a download_source file that is no sdist: the error names the package and the file" err wo5 \
+	"st-wheelonly 2\.0: sdist 'st-wheelonly-2\.0\.tar\.gz': " st-wheelonly
 
 # ---- download_source
 set_ dl1 st-src <<Y
@@ -251,6 +260,15 @@ variants:
 Y
 ok "a wheel_server_url without the project: the error names that index" err pb6 \
 	"no such project 'st-lib' on the index '${BASE}nowhere/' \(its settings' wheel_server_url; command line:1\)" st-lib
+printf 'st-pre==1.0 --hash=sha256:%064d\n' 0 >"$TMP/pbhash.txt"
+set_ pb7 st-pre <<'Y'
+variants:
+  cpu:
+    pre_built: true
+Y
+ok "hash-checking mode checks a pre-built wheel" err pb7 \
+	"st-pre 1\.0: wheel 'st_pre-1\.0-py3-none-any\.whl' has sha256 [0-9a-f]{64}, which matches no --hash given for 'st-pre'" \
+	-r "$TMP/pbhash.txt"
 
 # ---- changelog: the build tag
 set_ bt1 st-lib <<'Y'

@@ -63,7 +63,7 @@ static int inspect_one(struct resolver *r, struct proj *p)
 	int rc = -1;
 
 	if (sdist_inspect(p->sdist_path, &p->info, &e) < 0) {
-		buf_addf(r->err, "%s %s: sdist '%s': %s", p->name, c->vstr, c->sdist->filename, e.s);
+		buf_addf(r->err, "%s %s: sdist '%s': %s", p->name, c->vstr, strrchr(p->sdist_path, '/') + 1, e.s);
 		goto out;
 	}
 	if (p->info.name) {
@@ -160,8 +160,9 @@ static int check_hash(struct resolver *r, const struct proj *p)
 	if (p->hashes.n) {
 		if (strlist_find(&p->hashes, p->sdist_sha256) >= 0)
 			return 0;
-		buf_addf(r->err, "%s %s: sdist '%s' has sha256 %s, which matches no --hash given for '%s' (%s:%zu)",
-			 p->name, c->vstr, c->sdist->filename, p->sdist_sha256, p->name, p->hash_entry->file,
+		buf_addf(r->err, "%s %s: %s '%s' has sha256 %s, which matches no --hash given for '%s' (%s:%zu)",
+			 p->name, c->vstr, p->set.pre_built ? "wheel" : "sdist", strrchr(p->sdist_path, '/') + 1,
+			 p->sdist_sha256, p->name, p->hash_entry->file,
 			 p->hash_entry->line);
 		return -1;
 	}
