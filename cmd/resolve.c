@@ -185,13 +185,13 @@ static void unlock_outdir(int fds[2])
 }
 
 /* Remove the temporary files that a killed resolve left in OUTDIR: those of the files only resolve
- * writes (the plan files, the Makefile, pkg.json, downloaded sdists). Called under the OUTDIR lock,
- * so none of them belongs to a live writer. */
+ * writes (the plan files, the Makefile, pkg.json, downloaded sdists and pre-built wheels). Called
+ * under the OUTDIR lock, so none of them belongs to a live writer. */
 static void remove_stale_temps(const char *outdir)
 {
 	static const char *const pats[] = {
 		"plan.json", "graph.json", "build-order.json", "constraints.txt", "Makefile", "resolve-args.json",
-		".wbgen-resolved", "work/*/pkg.json", "sdists-repo/downloads/*",
+		".wbgen-resolved", "work/*/pkg.json", "sdists-repo/downloads/*", "prebuilt/*",
 	};
 	size_t i, k;
 

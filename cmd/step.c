@@ -751,8 +751,8 @@ static int phase_prebuilt(struct step *s)
 	start(s);
 	buf_setlen(&sha, 0);
 	if (sha256_file_hex(src, &sha) < 0 || strcmp(sha.s, want) != 0) {
-		r = fail(s, 1, "pre-built wheel %s is missing or does not have the sha256 of the plan (run wbgen resolve "
-			 "again)", src);
+		r = fail(s, 1, "pre-built wheel %s is missing or does not have the sha256 of the plan "
+			 "(run wbgen resolve again)", src);
 		goto out;
 	}
 	if (buf_read_file(&data, src) < 0)

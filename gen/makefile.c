@@ -188,7 +188,8 @@ static void package_block(struct buf *out, const struct plan *p, size_t i, struc
 		buf_addch(out, '-');
 	if (k->pre_built) {
 		/* settings pre_built: the wheel resolve downloaded, published as it is */
-		buf_addf(out, "\n# pre-built wheel %s (settings pre_built): not built here\n", k->sdist_filename);
+		buf_addf(out, "\n# pre-built wheel %s (settings pre_built): not built here\n",
+			 k->sdist_filename);
 	} else {
 		buf_addf(out, "\n# sdist %s; backend %s", k->sdist_filename, k->info.build_backend);
 		if (k->info.backend_path.n)
@@ -305,7 +306,8 @@ void makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opt
 	json_object_set_new(v, "sdist", json_string(k->sdist_path));
 	json_object_set_new(v, "sdist_sha256", json_string(k->sdist_sha256));
 	json_object_set_new(v, "python", json_string(o->python));
-	json_object_set_new(v, "build_backend", k->info.build_backend ? json_string(k->info.build_backend) : json_null());
+	json_object_set_new(v, "build_backend",
+			    k->info.build_backend ? json_string(k->info.build_backend) : json_null());
 	a = json_array();
 	for (j = 0; j < k->info.backend_path.n; j++)
 		json_array_append_new(a, json_string(k->info.backend_path.v[j]));

@@ -100,20 +100,19 @@ json_t *plan_to_json(const struct plan *p)
 	json_object_set_new(root, "toplevel", top);
 	for (i = 0; i < p->n; i++) {
 		const struct plan_pkg *k = &p->pkgs[i];
-		json_t *o = json_object(), *bs = json_object(), *deps;
+		json_t *o = json_object(), *bs = json_object(), *deps, *dist;
 
 		json_object_set_new(o, "name", json_string(k->name));
 		json_object_set_new(o, "version", json_string(k->version));
 		json_object_set_new(o, "constraint", k->constraint ? json_string(k->constraint) : json_null());
+		dist = json_pack("{s:s, s:s, s:s, s:s}", "filename", k->sdist_filename, "url", k->sdist_url, "sha256",
+				 k->sdist_sha256, "path", k->sdist_path);
 		if (k->pre_built) {
 			json_object_set_new(o, "sdist", json_null());
-			json_object_set_new(o, "wheel", json_pack("{s:s, s:s, s:s, s:s}", "filename", k->sdist_filename,
-								  "url", k->sdist_url, "sha256", k->sdist_sha256, "path",
-								  k->sdist_path));
+			json_object_set_new(o, "wheel", dist);
 		} else {
-			json_object_set_new(o, "sdist", json_pack("{s:s, s:s, s:s, s:s, s:s}", "filename", k->sdist_filename,
-								  "url", k->sdist_url, "sha256", k->sdist_sha256, "path",
-								  k->sdist_path, "topdir", k->info.topdir ? k->info.topdir : ""));
+			json_object_set_new(dist, "topdir", json_string(k->info.topdir ? k->info.topdir : ""));
+			json_object_set_new(o, "sdist", dist);
 		}
 		json_object_set_new(o, "pre_built", json_boolean(k->pre_built));
 		json_object_set_new(o, "source_url_type", json_string(source_type(k)));
