@@ -46,6 +46,9 @@ int index_parse_html(struct project_page *pg, const char *body, size_t len, cons
 /* Parse by Content-Type (JSON for the PEP 691 JSON type or application/json, HTML otherwise). */
 int index_parse(struct project_page *pg, const char *content_type, const char *body, size_t len,
 		const char *page_url, struct buf *err);
+/* Seconds since the epoch of a PEP 700 upload-time: an ISO 8601 date-time with a time zone
+ * ("2020-01-01T00:00:00.123456Z", "...+02:00"). 0, or -1 when s is not one. */
+int index_upload_time(const char *s, long long *out);
 /* Decode HTML character references (&amp; &#39; &#x27; and the common named ones) in s[0..len). */
 void html_unescape_to(struct buf *out, const char *s, size_t len);
 

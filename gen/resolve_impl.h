@@ -146,9 +146,6 @@ int resolve_download_and_inspect(struct resolver *r, int *changed);
 void resolve_proj_settings(const struct resolver *r, struct proj *p);
 /* Free what resolve_proj_settings allocated. */
 void resolve_proj_settings_release(struct proj_settings *ps);
-/* Seconds since the epoch of a PEP 700 upload-time ("2020-01-01T00:00:00.123Z", or with an offset).
- * 0, or -1 when s is not such a date-time. */
-int resolve_parse_time(const char *s, long long *out);
 /* Does min_release_age keep file f of p out? 0 no, 1 uploaded too recently, 2 no (valid) upload time. */
 int resolve_cooldown(const struct resolver *r, const struct proj *p, const struct dist_file *f);
 /* Rewrite info->build_requires as fromager's project_override does (update_build_requires,

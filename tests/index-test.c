@@ -215,6 +215,42 @@ static void test_unescape(void)
 	buf_release(&b);
 }
 
+static void test_upload_time(void)
+{
+	static const struct {
+		const char *in;
+		int rc;
+		long long want;
+	} t[] = {
+		{ "1970-01-01T00:00:00Z", 0, 0 },
+		{ "2020-01-01T00:00:00.000000Z", 0, 1577836800 },
+		{ "2020-01-01T00:00:00Z", 0, 1577836800 },
+		{ "2020-01-01T02:00:00+02:00", 0, 1577836800 },
+		{ "2019-12-31T22:30:00-0130", 0, 1577836800 },
+		{ "2000-02-29T12:00:00Z", 0, 951825600 },
+		{ "2099-01-01T00:00:00+00:00", 0, 4070908800 },
+		{ "1969-12-31T23:59:59Z", 0, -1 },
+		{ "2020-01-01 00:00:00z", 0, 1577836800 },
+		{ "2020-01-01T00:00:00", -1, 0 },
+		{ "2020-01-01", -1, 0 },
+		{ "2020-13-01T00:00:00Z", -1, 0 },
+		{ "2020-01-01T24:00:00Z", -1, 0 },
+		{ "2020-01-01T00:00:00Zx", -1, 0 },
+		{ "20-01-01T00:00:00Z", -1, 0 },
+		{ "", -1, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		long long got = 0;
+		int rc = index_upload_time(t[i].in, &got);
+
+		is_int(rc, t[i].rc, "upload-time '%s' %s", t[i].in, t[i].rc ? "refused" : "parses");
+		if (rc == 0 && t[i].rc == 0)
+			is_int(got, t[i].want, "upload-time '%s' is %lld", t[i].in, t[i].want);
+	}
+}
+
 int main(void)
 {
 	plan_no_plan();
@@ -224,5 +260,6 @@ int main(void)
 	test_url();
 	test_resolve_fast();
 	test_unescape();
+	test_upload_time();
 	return done_testing();
 }
