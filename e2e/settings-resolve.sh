@@ -269,6 +269,16 @@ Y
 ok "hash-checking mode checks a pre-built wheel" err pb7 \
 	"st-pre 1\.0: wheel 'st_pre-1\.0-py3-none-any\.whl' has sha256 [0-9a-f]{64}, which matches no --hash given for 'st-pre'" \
 	-r "$TMP/pbhash.txt"
+set_ pb8 st-lib <<'Y'
+variants:
+  cpu:
+    versions:
+      "2.0":
+        pre_built: true
+Y
+ok "a version entry's pre_built that differs from the variant's is refused" err pb8 \
+	"st-lib 2\.0: variants\.cpu\.versions\.2\.0\.pre_built differs from the variant's pre_built, which alone decides whether a package is pre-built \(.*/settings/st-lib\.yaml\)" \
+	st-lib
 
 # ---- changelog: the build tag
 set_ bt1 st-lib <<'Y'

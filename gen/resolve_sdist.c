@@ -241,6 +241,13 @@ static int choose_source(struct resolver *r, struct proj *p, const char **url, c
 		buf_addf(r->err, "%s", err.s);
 		goto out;
 	}
+	if (r->o->settings && e.pre_built != p->set.pre_built) {
+		/* the version is chosen among wheels or sdists before its version entry is known */
+		buf_addf(r->err, "%s %s: variants.%s.versions.%s.pre_built differs from the variant's pre_built, which "
+			 "alone decides whether a package is pre-built (%s)", p->name, c->vstr, e.variant, c->vstr,
+			 e.pkg->file ? e.pkg->file : "settings");
+		goto out;
+	}
 	p->build_tag = e.build_tag;
 	*url = f->url;
 	*sha256 = f->sha256;
