@@ -558,6 +558,8 @@ static int phase_discover(struct step *s)
 	reused = step_stamp_get(pending, "fingerprint", &old) == 0 && strcmp(old, fp.s) == 0 && path_exists(out);
 	if (!reused) {
 		start(s);
+		/* the hook rewrites its output: a failure must not leave it looking like the pending answer */
+		unlink(pending);
 		buf_setlen(&lines, 0);
 		if ((r = env_ensure(s, s->deps, s->ndeps, &lines)) != 0)
 			goto out;
