@@ -1,5 +1,5 @@
-# defer.sh: discovery without make restarts (docs/makefile.md, "Discovery: deferral and the outer
-# loop"), on the small build tree (e2e/fixtures/scenarios/build.py small=1), where dbk-c's
+# defer.sh: discovery without make restarts (docs/makefile.md, "Discovery inside make: deferral and
+# the outer loop"), on the small build tree (e2e/fixtures/scenarios/build.py small=1), where dbk-c's
 # get_requires_for_build_wheel asks for dbk-b, dbk-b's for dbk-a and dbk-a's for dyn-helper:
 # - a cold build defers dbk-c and what needs it (dyn-app) while every unrelated package is built
 #   in the same inner make, and the outer make runs the inner one again until the plan stops
