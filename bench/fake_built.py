@@ -4,12 +4,12 @@
 
 For the no-op `make` benchmarks (bench/overhead.sh, bench/schedule.sh) on trees too large
 to build here. It writes every target of every package of the Makefile's WBGEN_PACKAGES
-(docs/makefile.md: work/P/src.stamp, build-system.stamp, backend.mk, backend.stamp,
-wheel.stamp, deps.mk for dynamic packages, done.mk, and mirror/P.stamp), with the content
-make reads (backend.mk sets P.KNOWN, deps.mk P.DEPS, done.mk P.DONE) and placeholder
-fingerprints elsewhere, and gives them increasing mtimes in build order, each target newer
-than its prerequisites: so make finds everything up to date and runs no phase, as after a
-real build (make reads the same files; no phase reads the placeholders in a no-op run).
+(docs/makefile.md: work/P/src.stamp, build-system.stamp, discover.stamp, backend.stamp,
+wheel.stamp, deps.stamp for dynamic packages, and mirror/P.stamp), with placeholder
+fingerprints, and gives them increasing mtimes in build order, each target newer than its
+prerequisites: so make finds everything up to date and runs no phase, as after a real build
+(make reads only the Makefile and stats the targets; no phase reads the placeholders in a
+no-op run).
 The sdists and pkg.json files written by the resolve are left as they are (older).
 """
 
@@ -44,13 +44,12 @@ def main(argv):
         os.makedirs(w, exist_ok=True)
         files += [(os.path.join(w, "src.stamp"), fp),
                   (os.path.join(w, "build-system.stamp"), fp),
-                  (os.path.join(w, "backend.mk"), "# fake (bench/fake_built.py)\n%s.KNOWN := 1\n" % p),
+                  (os.path.join(w, "discover.stamp"), fp),
                   (os.path.join(w, "backend.stamp"), fp),
                   (os.path.join(w, "wheel.stamp"), fp + "wheel fake.whl\nsha256 " + "0" * 64 + "\n")]
         if p in dynamic:
-            files.append((os.path.join(w, "deps.mk"), "%s.DEPS := 1\n" % p))
-        files += [(os.path.join(out, "mirror", p + ".stamp"), fp),
-                  (os.path.join(w, "done.mk"), "%s.DONE := 1\n" % p)]
+            files.append((os.path.join(w, "deps.stamp"), fp))
+        files.append((os.path.join(out, "mirror", p + ".stamp"), fp))
     t = newest + 10 ** 6
     while t + tick * len(files) >= time.time_ns():
         time.sleep(0.01)

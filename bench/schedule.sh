@@ -91,7 +91,8 @@ MAKE_VERSION=$(make --version | sed -n 1p)
 # ---- the timing wrapper (bench/timed-wbgen.c): one line per phase into $WBGEN_TIMES
 TW=$W/timed-wbgen
 "${CC:-cc}" -O2 -o "$TW" "$top/bench/timed-wbgen.c" || die "cannot compile bench/timed-wbgen.c"
-# make's passes: the inner make and each of its restarts (GNU make re-executes argv[0]) append a line
+# make's passes: each inner make (the outer make runs $(MAKE)) and any restart of it (GNU make
+# re-executes argv[0]) append a line
 CM=$W/count-make
 cat >"$CM" <<EOF
 #!/bin/bash

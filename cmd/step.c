@@ -38,20 +38,23 @@ const char usage_step[] =
 	"  unpack        the sdist into work/ID/src/ (patches applied)            -> work/ID/src.stamp\n"
 	"  build-system  a fresh venv work/ID/env/ with the DEP wheels           -> work/ID/build-system.stamp\n"
 	"  discover      get_requires_for_build_wheel; new requirements are\n"
-	"                recorded in discovered.json and resolved again          -> work/ID/backend.mk\n"
+	"                recorded in discovered.json and resolved again          -> work/ID/discover.stamp\n"
 	"  backend       the DEP wheels (build system and backend) in the env   -> work/ID/backend.stamp\n"
 	"  build         build_wheel into wheels-repo/downloads/                 -> work/ID/wheel.stamp\n"
-	"  deps          the built wheel's Requires-Dist (dynamic metadata)       -> work/ID/deps.mk\n"
+	"  deps          the built wheel's Requires-Dist (dynamic metadata); new\n"
+	"                ones recorded in discovered.json and resolved again     -> work/ID/deps.stamp\n"
 	"  publish       the wheel into the mirror wheels-repo/simple/            -> mirror/ID.stamp\n"
 	"  prebuilt      (settings pre_built) the wheel resolve downloaded into\n"
 	"                prebuilt/, checked, into wheels-repo/downloads/          -> work/ID/wheel.stamp\n"
-	"  blocked       fail: the package's build requirements are not all known\n"
 	"  run           the outer make's recipe: wait for another make or resolve in this directory,\n"
-	"                run MAKE ARG... (the inner make), print the summary, exit with its status\n"
+	"                run MAKE ARG... (the inner make), again while a run changed the plan, print\n"
+	"                the summary, exit with the last inner make's status\n"
 	"  begin, end    start a run's progress count; print its summary (end exits with STATUS)\n"
 	"\n"
 	"A phase whose inputs (sdist, wheels installed, source tree) have the fingerprint its target\n"
-	"records only touches the target. Output goes to logs/ID/PHASE.log; a failure prints the log's\n"
+	"records only touches the target. Discovery that changes the plan defers the phase: it exits 0\n"
+	"without its target, and so does every phase that finds a prerequisite missing; `run` then\n"
+	"runs make again. Output goes to logs/ID/PHASE.log; a failure prints the log's\n"
 	"last lines and is recorded in failures.json. WBGEN_VERBOSE=1 (make V=1) prints the commands.\n";
 
 struct step {
@@ -76,6 +79,46 @@ static const char *pkg_str(const struct step *s, const char *key)
 static char *wpath(const struct step *s, const char *file)
 {
 	return xasprintf("%s/%s", s->dir, file);
+}
+
+/* make ran the phase that makes each prerequisite: one that is missing was deferred (it needed
+ * what the plan lacked), and so is this phase. Its target is removed, so that what depends on it
+ * is deferred too and the next make does it. own: files of the package's work directory; deps:
+ * the DEP wheels, and for a dynamic DEP its install requirements (deps.stamp). */
+static int deferred(struct step *s, const char *target, const char *const *own, int deps)
+{
+	char *why = NULL;
+	size_t i;
+
+	for (; own && *own && !why; own++) {
+		char *f = wpath(s, *own);
+
+		if (!path_exists(f))
+			why = xasprintf("waits for %s, deferred", f);
+		free(f);
+	}
+	for (i = 0; deps && i < s->ndeps && !why; i++) {
+		char *stamp = xasprintf("work/%s/wheel.stamp", s->deps[i]), *dyn = NULL;
+
+		if (!path_exists(stamp)) {
+			why = xasprintf("waits for the wheel of %s, deferred", s->deps[i]);
+		} else if (step_stamp_get(stamp, "dynamic", &dyn) == 0) {
+			char *known = xasprintf("work/%s/deps.stamp", s->deps[i]);
+
+			if (!path_exists(known))
+				why = xasprintf("waits for the install requirements of %s, deferred", s->deps[i]);
+			free(known);
+		}
+		free(stamp);
+		free(dyn);
+	}
+	if (!why)
+		return 0;
+	if (unlink(target) < 0 && errno != ENOENT)
+		die("cannot remove '%s':", target);
+	step_deferred(s->phase, s->name, s->version, why, 0);
+	free(why);
+	return 1;
 }
 
 /* Run wbgen command argv[0] in a child: stdin /dev/null, stderr (and stdout, unless outfile)
@@ -373,9 +416,13 @@ static int phase_install(struct step *s, const char *target_name)
 {
 	struct buf lines = BUF_INIT, fp = BUF_INIT, have = BUF_INIT;
 	char *target = wpath(s, target_name), *statef = wpath(s, "env.state");
+	static const char *const own[] = { "discover.stamp", "build-system.stamp", NULL };
+	int backend = strcmp(target_name, "backend.stamp") == 0;
 	const char *parts[3];
 	int r = 0;
 
+	if (deferred(s, target, backend ? own : NULL, 1))
+		goto out;
 	if (wheel_lines(s, s->deps, s->ndeps, &lines, NULL)) {
 		r = EXIT_FAILURE_USER;
 		goto out;
@@ -386,8 +433,7 @@ static int phase_install(struct step *s, const char *target_name)
 	fingerprint(&fp, parts);
 	/* build-system.stamp holds for an env later extended by the backend phase; the backend
 	 * phase's stamp holds only while the env is exactly its set */
-	if (strcmp(target_name, "backend.stamp") == 0 &&
-	    (buf_read_file(&have, statef) < 0 || strcmp(have.s, lines.s) != 0)) {
+	if (backend && (buf_read_file(&have, statef) < 0 || strcmp(have.s, lines.s) != 0)) {
 		;
 	} else if (up_to_date(s, target, fp.s)) {
 		goto out;
@@ -441,48 +487,29 @@ static void backend_args_free(const struct step *s, const char **argv, size_t st
 		free((char *)argv[start + 2 + 2 * json_array_size(json_object_get(s->pkg, "backend_path")) + 2 * i + 1]);
 }
 
-static int phase_discover(struct step *s)
+/* A requirement found by discovery that the plan lacked: the plan was resolved again (the
+ * running make's rules are out of date), so the phase is deferred: no target, and the next make
+ * goes on. what: "build requirement" or "install requirement"; ran: its progress line was printed. */
+static void defer_new(struct step *s, const char *target, const char *what, const struct buf *news, int ran)
 {
-	struct buf lines = BUF_INIT, fp = BUF_INIT, frag = BUF_INIT, err = BUF_INIT;
-	char *target = wpath(s, "backend.mk"), *src = wpath(s, "src"), *env = wpath(s, "env");
-	char *out = wpath(s, "get_requires.json"), *srcstamp = wpath(s, "src.stamp"), *pkgf = wpath(s, "pkg.json");
-	char *srctext = read_text(srcstamp), *pkgtext = read_text(pkgf);
-	const char *parts[4], **argv = NULL;
-	struct strlist reqs = STRLIST_INIT;
-	json_t *res = NULL, *ret;
-	size_t k = 0, i;
+	char *why;
+
+	if (unlink(target) < 0 && errno != ENOENT)
+		die("cannot remove '%s':", target);
+	why = news->len ? xasprintf("new %s%s %s: the build goes on after re-resolving", what,
+				    strchr(news->s, ',') ? "s" : "", news->s)
+			: xasprintf("the plan changed: the build goes on after re-resolving");
+	step_deferred(s->phase, s->name, s->version, why, ran ? 2 : 1);
+	free(why);
+}
+
+/* The requirements get_requires_for_build_wheel returned (its output file out) into reqs. */
+static int hook_requires(struct step *s, const char *out, struct strlist *reqs)
+{
+	json_t *res = json_load_file(out, 0, NULL), *ret = json_object_get(res, "return");
+	size_t i;
 	int r = 0;
 
-	if (wheel_lines(s, s->deps, s->ndeps, &lines, NULL)) {
-		r = EXIT_FAILURE_USER;
-		goto out;
-	}
-	parts[0] = srctext;
-	parts[1] = lines.s;
-	parts[2] = pkgtext;
-	parts[3] = NULL;
-	fingerprint(&fp, parts);
-	if (up_to_date(s, target, fp.s))
-		goto out;
-	start(s);
-	buf_setlen(&lines, 0);
-	if ((r = env_ensure(s, s->deps, s->ndeps, &lines)) != 0)
-		goto out;
-	argv = xcalloc(backend_nargs(s) + 10, sizeof(*argv));
-	argv[k++] = "hook";
-	argv[k++] = "--env";
-	argv[k++] = env;
-	argv[k++] = "--src";
-	argv[k++] = src;
-	backend_args(s, argv, &k);
-	argv[k++] = "get_requires_for_build_wheel";
-	argv[k++] = out;
-	if ((r = run_child(s, NULL, argv)) != 0) {
-		r = fail(s, r, "get_requires_for_build_wheel failed");
-		goto out;
-	}
-	res = json_load_file(out, 0, NULL);
-	ret = json_object_get(res, "return");
 	if (!json_is_array(ret)) {
 		r = fail(s, 1, "get_requires_for_build_wheel did not return a list (%s)", out);
 		goto out;
@@ -494,45 +521,102 @@ static int phase_discover(struct step *s)
 			r = fail(s, 1, "get_requires_for_build_wheel returned a list holding a non-string");
 			goto out;
 		}
-		strlist_add(&reqs, q);
+		strlist_add(reqs, q);
 	}
-	if (step_discovered_update(s->name, s->version, "build-backend", &reqs, s->log, &err) < 0) {
+out:
+	json_decref(res);
+	return r;
+}
+
+static int phase_discover(struct step *s)
+{
+	static const char *const own[] = { "src.stamp", "build-system.stamp", NULL };
+	struct buf lines = BUF_INIT, fp = BUF_INIT, frag = BUF_INIT, err = BUF_INIT, news = BUF_INIT;
+	char *target = wpath(s, "discover.stamp"), *src = wpath(s, "src"), *env = wpath(s, "env");
+	char *out = wpath(s, "get_requires.json"), *srcstamp = wpath(s, "src.stamp"), *pkgf = wpath(s, "pkg.json");
+	char *pending = wpath(s, "discover.pending");
+	char *srctext = NULL, *pkgtext = NULL, *old = NULL;
+	const char *parts[4], **argv = NULL;
+	struct strlist reqs = STRLIST_INIT;
+	size_t k = 0, i;
+	int r = 0, reused;
+
+	if (deferred(s, target, own, 1))
+		goto out;
+	if (wheel_lines(s, s->deps, s->ndeps, &lines, NULL)) {
+		r = EXIT_FAILURE_USER;
+		goto out;
+	}
+	srctext = read_text(srcstamp);
+	pkgtext = read_text(pkgf);
+	parts[0] = srctext;
+	parts[1] = lines.s;
+	parts[2] = pkgtext;
+	parts[3] = NULL;
+	fingerprint(&fp, parts);
+	if (up_to_date(s, target, fp.s))
+		goto out;
+	/* deferred by an earlier run with the same inputs: its answer is reused, the hook not run again */
+	reused = step_stamp_get(pending, "fingerprint", &old) == 0 && strcmp(old, fp.s) == 0 && path_exists(out);
+	if (!reused) {
+		start(s);
+		/* the hook rewrites its output: a failure must not leave it looking like the pending answer */
+		unlink(pending);
+		buf_setlen(&lines, 0);
+		if ((r = env_ensure(s, s->deps, s->ndeps, &lines)) != 0)
+			goto out;
+		argv = xcalloc(backend_nargs(s) + 10, sizeof(*argv));
+		argv[k++] = "hook";
+		argv[k++] = "--env";
+		argv[k++] = env;
+		argv[k++] = "--src";
+		argv[k++] = src;
+		backend_args(s, argv, &k);
+		argv[k++] = "get_requires_for_build_wheel";
+		argv[k++] = out;
+		if ((r = run_child(s, NULL, argv)) != 0) {
+			r = fail(s, r, "get_requires_for_build_wheel failed");
+			goto out;
+		}
+	}
+	if ((r = hook_requires(s, out, &reqs)) != 0)
+		goto out;
+	r = step_discovered_update(s->name, s->version, "build-backend", &reqs, s->log, &news, &err);
+	if (r < 0) {
 		r = fail(s, 1, "%s", err.s);
 		goto out;
 	}
-	buf_addf(&frag, "# wbgen step discover: get_requires_for_build_wheel of %s %s returned %zu requirement%s\n",
-		 s->name, s->version, reqs.n, reqs.n == 1 ? "" : "s");
-	for (i = 0; i < reqs.n; i++)
-		buf_addf(&frag, "#   %s\n", reqs.v[i]);
-	buf_addf(&frag, "%s.KNOWN := 1\n", s->id);
-	/* the stamp line is a comment for make */
-	{
-		struct buf b = BUF_INIT;
-
-		buf_addf(&b, "# fingerprint %s\n%s", fp.s, frag.s);
-		if (write_file(target, b.s, b.len, 0) < 0)
-			die("cannot write '%s':", target);
-		buf_release(&b);
+	if (r > 0) {
+		write_stamp(pending, fp.s, NULL, 0);
+		defer_new(s, target, "build requirement", &news, !reused);
+		r = 0;
+		goto out;
 	}
-	step_progress(s->phase, s->name, s->version, STEP_DONE);
+	for (i = 0; i < reqs.n; i++)
+		buf_addf(&frag, "requires %s\n", reqs.v[i]);
+	write_stamp(target, fp.s, frag.s, 0);
+	unlink(pending);
+	step_progress(s->phase, s->name, s->version, reused ? STEP_UP_TO_DATE : STEP_DONE);
 out:
 	if (argv)
 		backend_args_free(s, argv, 5);
 	free(argv);
-	json_decref(res);
 	strlist_release(&reqs);
 	buf_release(&lines);
 	buf_release(&fp);
 	buf_release(&frag);
 	buf_release(&err);
+	buf_release(&news);
 	free(target);
 	free(src);
 	free(env);
 	free(out);
 	free(srcstamp);
 	free(pkgf);
+	free(pending);
 	free(srctext);
 	free(pkgtext);
+	free(old);
 	return r;
 }
 
@@ -558,10 +642,13 @@ static int phase_build(struct step *s)
 	char *srcstamp = wpath(s, "src.stamp"), *pkgf = wpath(s, "pkg.json"), *outf = wpath(s, "build.out");
 	char *expf = wpath(s, "expect-requires.json"), *expect = xasprintf("%s==%s", s->name, s->version);
 	char *srctext = read_text(srcstamp), *pkgtext = read_text(pkgf), *old = NULL, *oldsha = NULL, *wheel = NULL;
+	static const char *const own[] = { "src.stamp", "backend.stamp", NULL };
 	const char *parts[4], **argv = NULL;
 	size_t k = 0;
 	int r = 0;
 
+	if (deferred(s, target, own, 1))
+		goto out;
 	if (wheel_lines(s, s->deps, s->ndeps, &lines, NULL)) {
 		r = EXIT_FAILURE_USER;
 		goto out;
@@ -617,6 +704,9 @@ static int phase_build(struct step *s)
 	if (sha256_file_hex(wheel, &sha) < 0)
 		die("cannot read '%s':", wheel);
 	buf_addf(&extra, "wheel %s\nsha256 %s\n", name.s, sha.s);
+	/* its install requirements are known once its deps phase ran: deferred() checks */
+	if (json_is_null(json_object_get(s->pkg, "install_requires")))
+		buf_adds(&extra, "dynamic 1\n");
 	write_stamp(target, fp.s, extra.s, 1);
 	unlink(outf);
 	step_progress(s->phase, s->name, s->version, STEP_DONE);
@@ -656,16 +746,17 @@ static int wheel_of(struct step *s, char **file, char **sha)
 
 static int phase_deps(struct step *s)
 {
-	char *file = NULL, *sha = NULL, *target = wpath(s, "deps.mk"), *wheel = NULL;
-	struct buf md = BUF_INIT, err = BUF_INIT, frag = BUF_INIT;
+	static const char *const own[] = { "wheel.stamp", NULL };
+	char *file = NULL, *sha = NULL, *target = wpath(s, "deps.stamp"), *wheel = NULL;
+	struct buf md = BUF_INIT, err = BUF_INIT, frag = BUF_INIT, news = BUF_INIT;
 	struct strlist reqs = STRLIST_INIT;
 	struct metadata m;
 	const char **all = NULL;
 	size_t n, i;
-	int r;
+	int r = 0;
 
 	metadata_init(&m);
-	if ((r = wheel_of(s, &file, &sha)) != 0)
+	if (deferred(s, target, own, 0) || (r = wheel_of(s, &file, &sha)) != 0)
 		goto out;
 	if (up_to_date(s, target, sha))
 		goto out;
@@ -678,17 +769,19 @@ static int phase_deps(struct step *s)
 	n = metadata_get_all(&m, "Requires-Dist", &all);
 	for (i = 0; i < n; i++)
 		strlist_add(&reqs, all[i]);
-	if (step_discovered_update(s->name, s->version, "install", &reqs, s->log, &err) < 0) {
+	r = step_discovered_update(s->name, s->version, "install", &reqs, s->log, &news, &err);
+	if (r < 0) {
 		r = fail(s, 1, "%s", err.s);
 		goto out;
 	}
-	buf_addf(&frag, "# fingerprint %s\n# wbgen step deps: %s %s requires %zu distribution%s (Requires-Dist)\n", sha,
-		 s->name, s->version, reqs.n, reqs.n == 1 ? "" : "s");
+	if (r > 0) {
+		defer_new(s, target, "install requirement", &news, 1);
+		r = 0;
+		goto out;
+	}
 	for (i = 0; i < reqs.n; i++)
-		buf_addf(&frag, "#   %s\n", reqs.v[i]);
-	buf_addf(&frag, "%s.DEPS := 1\n", s->id);
-	if (write_file(target, frag.s, frag.len, 0) < 0)
-		die("cannot write '%s':", target);
+		buf_addf(&frag, "requires %s\n", reqs.v[i]);
+	write_stamp(target, sha, frag.s, 0);
 	step_progress(s->phase, s->name, s->version, STEP_DONE);
 out:
 	free(all);
@@ -697,6 +790,7 @@ out:
 	buf_release(&md);
 	buf_release(&err);
 	buf_release(&frag);
+	buf_release(&news);
 	free(file);
 	free(sha);
 	free(target);
@@ -708,10 +802,11 @@ static int phase_publish(struct step *s)
 {
 	char *file = NULL, *sha = NULL, *target = xasprintf("mirror/%s.stamp", s->id), *wheel = NULL, *pub = NULL;
 	struct buf err = BUF_INIT, extra = BUF_INIT;
+	static const char *const own[] = { "wheel.stamp", NULL };
 	enum mirror_action action;
-	int r;
+	int r = 0;
 
-	if ((r = wheel_of(s, &file, &sha)) != 0)
+	if (deferred(s, target, own, 0) || (r = wheel_of(s, &file, &sha)) != 0)
 		goto out;
 	pub = xasprintf("wheels-repo/simple/%s/%s", s->name, file);
 	if (path_exists(pub) && up_to_date(s, target, sha))
@@ -818,7 +913,7 @@ int cmd_step(int argc, char **argv)
 		die("cannot create the directory of '%s':", s.log);
 
 	if (step_failed_in_run(s.name, s.phase)) {
-		/* reported when it failed; make asks again after a restart */
+		/* reported when it failed; a later inner make of the run asks again */
 		r = EXIT_FAILURE_USER;
 	} else if (strcmp(s.phase, "unpack") == 0)
 		r = phase_unpack(&s);
@@ -836,12 +931,6 @@ int cmd_step(int argc, char **argv)
 		r = phase_publish(&s);
 	else if (strcmp(s.phase, "prebuilt") == 0)
 		r = phase_prebuilt(&s);
-	else if (strcmp(s.phase, "blocked") == 0) {
-		/* a consequence of another failure, or discovery that did not finish: not in failures.json */
-		fprintf(stderr, "wbgen: %s %s not built: a phase it needs failed, or its build requirements are not "
-			"all known (see the failures above)\n", s.name, s.version);
-		r = EXIT_FAILURE_USER;
-	}
 	else {
 		error("step: unknown phase '%s' (see 'wbgen help step')", s.phase);
 		r = EXIT_USAGE;

@@ -22,6 +22,8 @@
 
 #define PROGRESS "logs/.progress"
 #define FAILURES "failures.json"
+/* inner makes of one run: far more than discovery needs (one per layer of new requirements) */
+#define MAX_RUNS 50
 
 /* flock path (created), returning the descriptor. */
 static int lock_file(const char *path)
@@ -40,7 +42,7 @@ static int lock_file(const char *path)
 }
 
 struct counts {
-	unsigned long started, built, up_to_date, failed;
+	unsigned long started, built, up_to_date, failed, deferred;
 };
 
 static void counts_read(struct counts *c)
@@ -49,7 +51,7 @@ static void counts_read(struct counts *c)
 
 	memset(c, 0, sizeof(*c));
 	if (buf_read_file(&b, PROGRESS) == 0 &&
-	    sscanf(b.s, "%lu %lu %lu %lu", &c->started, &c->built, &c->up_to_date, &c->failed) != 4)
+	    sscanf(b.s, "%lu %lu %lu %lu %lu", &c->started, &c->built, &c->up_to_date, &c->failed, &c->deferred) != 5)
 		memset(c, 0, sizeof(*c));
 	buf_release(&b);
 }
@@ -57,7 +59,8 @@ static void counts_read(struct counts *c)
 static void counts_write(const struct counts *c)
 {
 	char line[128];
-	int n = snprintf(line, sizeof(line), "%lu %lu %lu %lu\n", c->started, c->built, c->up_to_date, c->failed);
+	int n = snprintf(line, sizeof(line), "%lu %lu %lu %lu %lu\n", c->started, c->built, c->up_to_date, c->failed,
+			 c->deferred);
 
 	if (write_file(PROGRESS, line, (size_t)n, WRITE_NOSYNC) < 0)
 		die("cannot write '%s':", PROGRESS);
@@ -94,6 +97,35 @@ void step_progress(const char *phase, const char *name, const char *version, enu
 		buf_addf(&line, "[%lu/%s] %-12s %s %s%s\n", c.started, total && *total ? total : "?", phase, name,
 			 version, ev == STEP_UP_TO_DATE ? " (up to date)" : "");
 		/* one write: lines of parallel jobs do not interleave */
+		fflush(stdout);
+		if (write_all(1, line.s, line.len) < 0)
+			die("cannot write to stdout:");
+	}
+	buf_release(&line);
+}
+
+static int verbose(void)
+{
+	return getenv("WBGEN_VERBOSE") && strcmp(getenv("WBGEN_VERBOSE"), "1") == 0;
+}
+
+void step_deferred(const char *phase, const char *name, const char *version, const char *why, int shown)
+{
+	const char *total = getenv("WBGEN_NPHASES");
+	struct counts c;
+	int fd = lock_file("logs/.lock");
+	struct buf line = BUF_INIT;
+
+	counts_read(&c);
+	c.deferred++;
+	/* a phase that ran and then found the plan changed runs again in the next make: counted then */
+	if (shown == 2 && c.started > 0)
+		c.started--;
+	counts_write(&c);
+	close(fd);
+	if (shown || verbose()) {
+		buf_addf(&line, "[%lu/%s] %-12s %s %s (%s%s%s)\n", c.started, total && *total ? total : "?", "deferred",
+			 name, version, shown ? "" : phase, shown ? "" : ": ", why);
 		fflush(stdout);
 		if (write_all(1, line.s, line.len) < 0)
 			die("cannot write to stdout:");
@@ -169,17 +201,36 @@ static int lock_or_wait(const char *path, const char *what)
 	return fd;
 }
 
-int step_run(char **argv)
+/* The digest of the Makefile (empty when it cannot be read): a re-resolve that changed the plan
+ * changed it. */
+static void makefile_digest(struct buf *out)
+{
+	buf_setlen(out, 0);
+	if (sha256_file_hex("Makefile", out) < 0)
+		buf_setlen(out, 0);
+}
+
+/* -k in the MAKEFLAGS the outer make passes to its recipe. */
+static int keep_going(void)
+{
+	const char *f = getenv("MAKEFLAGS");
+	size_t n;
+
+	if (!f)
+		return 0;
+	n = strcspn(f, " ");
+	if (f[0] == '-')
+		return 0; /* no single-letter flags: the word holds long options only */
+	return memchr(f, 'k', n) != NULL;
+}
+
+/* Run the inner make once; its status, 128+N for a signal (*signalled set). */
+static int inner_make(char **argv, int *signalled)
 {
 	struct sigaction ign, old_int, old_quit;
-	char status[16];
-	int mk, fd, st, r;
+	int st;
 	pid_t pid;
 
-	mk = lock_or_wait(".wbgen-make.lock", "another make");
-	fd = lock_or_wait(".wbgen.lock", "a wbgen resolve");
-	close(fd);
-	step_begin();
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
@@ -199,9 +250,54 @@ int step_run(char **argv)
 			die("waitpid:");
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
-	r = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	*signalled = !WIFEXITED(st);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int step_run(char **argv)
+{
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	char status[16];
+	unsigned long runs = 0, deferred_before = 0;
+	int mk, fd, r, signalled;
+	struct counts c;
+
+	mk = lock_or_wait(".wbgen-make.lock", "another make");
+	fd = lock_or_wait(".wbgen.lock", "a wbgen resolve");
+	close(fd);
+	step_begin();
+	for (;;) {
+		makefile_digest(&before);
+		r = inner_make(argv, &signalled);
+		runs++;
+		makefile_digest(&after);
+		fd = lock_file("logs/.lock");
+		counts_read(&c);
+		close(fd);
+		if (signalled || strcmp(before.s, after.s) == 0 || (r != 0 && !keep_going())) {
+			if (!signalled && c.deferred > deferred_before && strcmp(before.s, after.s) == 0) {
+				/* a phase found a prerequisite missing, yet the plan is the same */
+				printf("wbgen: %lu phase%s deferred, but the plan did not change\n",
+				       c.deferred - deferred_before, c.deferred - deferred_before == 1 ? "" : "s");
+				if (r == 0)
+					r = 2;
+			}
+			break;
+		}
+		/* bounded: each further run follows a run that changed the plan */
+		if (runs >= MAX_RUNS) {
+			printf("wbgen: the plan still changed after %lu runs of make: giving up\n", runs);
+			r = 2;
+			break;
+		}
+		printf("wbgen: the plan changed during the build (%lu phase%s deferred): make again (run %lu)\n",
+		       c.deferred - deferred_before, c.deferred - deferred_before == 1 ? "" : "s", runs + 1);
+		deferred_before = c.deferred;
+	}
 	snprintf(status, sizeof(status), "%d", r > 255 ? 255 : r);
 	r = step_end(status);
+	buf_release(&before);
+	buf_release(&after);
 	close(mk);
 	return r;
 }
@@ -456,11 +552,38 @@ static int resolved_current(void)
 	return r;
 }
 
+/* The sorted requirement texts of name==version's entries of req_type in d. */
+static void entries_of(const struct discovered *d, const char *name, const struct version *v, const char *req_type,
+		       struct strlist *out)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->v[i].name, name) == 0 && version_cmp(&d->v[i].v, v) == 0 &&
+		    strcmp(req_type_name(d->v[i].type), req_type) == 0)
+			strlist_add(out, d->v[i].req.text);
+	strlist_sort(out);
+}
+
+static int same_list(const struct strlist *a, const struct strlist *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return 0;
+	return 1;
+}
+
 int step_discovered_update(const char *name, const char *version, const char *req_type,
-			   const struct strlist *reqs, const char *log, struct buf *err)
+			   const struct strlist *reqs, const char *log, struct buf *news, struct buf *err)
 {
 	struct discovered old, nu;
 	struct version want;
+	struct strlist had = STRLIST_INIT, have = STRLIST_INIT;
+	struct buf before = BUF_INIT, after = BUF_INIT;
 	json_t *j = NULL;
 	char *text = NULL;
 	struct buf cur = BUF_INIT;
@@ -490,24 +613,40 @@ int step_discovered_update(const char *name, const char *version, const char *re
 			buf_addf(err, " (returned for %s %s)", name, version);
 			goto out;
 		}
+	entries_of(&old, name, &want, req_type, &had);
+	entries_of(&nu, name, &want, req_type, &have);
+	for (i = 0; i < have.n; i++)
+		if (strlist_find(&had, have.v[i]) < 0)
+			buf_addf(news, "%s%s", news->len ? ", " : "", have.v[i]);
+	if (same_list(&had, &have) && path_exists("plan.json") && resolved_current()) {
+		/* what the plan was made from: nothing to do */
+		r = 0;
+		goto out;
+	}
 	j = discovered_to_json(&nu);
 	text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	buf_adds(&cur, text);
 	buf_addch(&cur, '\n');
-	if (file_equals("discovered.json", cur.s, cur.len) && path_exists("plan.json") && resolved_current()) {
-		r = 0;
-		goto out;
-	}
 	if (write_file("discovered.json", cur.s, cur.len, WRITE_IF_CHANGED) < 0) {
 		buf_addf(err, "cannot write discovered.json: %s", strerror(errno));
 		goto out;
 	}
-	r = resolve_again(log, err);
+	if (sha256_file_hex("Makefile", &before) < 0)
+		buf_setlen(&before, 0);
+	if (resolve_again(log, err) < 0)
+		goto out;
+	if (sha256_file_hex("Makefile", &after) < 0)
+		buf_setlen(&after, 0);
+	r = strcmp(before.s, after.s) != 0;
 out:
 	close(fd);
 	free(text);
 	json_decref(j);
 	buf_release(&cur);
+	buf_release(&before);
+	buf_release(&after);
+	strlist_release(&had);
+	strlist_release(&have);
 	version_release(&want);
 	discovered_release(&old);
 	discovered_release(&nu);

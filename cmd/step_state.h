@@ -17,30 +17,39 @@ enum step_event {
 /* Count the event (under logs/.lock) and print the progress line for STARTED and UP_TO_DATE.
  * T is $WBGEN_NPHASES (the plan's phase count, exported by the Makefile). */
 void step_progress(const char *phase, const char *name, const char *version, enum step_event ev);
+/* Count a deferred phase. shown 0: it found a prerequisite missing, one that was deferred
+ * (printed only with WBGEN_VERBOSE=1); 1: it found what the plan lacked, and the plan was resolved
+ * again (printed with why); 2: the same, after its progress line was printed (uncounted: it runs
+ * again in the next make). */
+void step_deferred(const char *phase, const char *name, const char *version, const char *why, int shown);
 /* Start a run: zero the counts, empty failures.json. */
 int step_begin(void);
 /* End a run: print the summary (and the failures); returns the exit status given as text. */
 int step_end(const char *status);
 /* The outer make's recipe: wait for another make (.wbgen-make.lock, held throughout) and for a
- * running resolve (.wbgen.lock), start the run's count, run argv (the inner make), print the
- * summary. Returns the inner make's status. */
+ * running resolve (.wbgen.lock), start the run's count, run argv (the inner make), again while a
+ * run changed the Makefile (discovery resolved again; not after a failure without -k, nor after a
+ * signal), print the summary. Returns the last inner make's status. */
 int step_run(char **argv);
 /* Add a failure to failures.json (replacing one of the same package and phase) and count it. */
 void step_record_failure(const char *name, const char *version, const char *phase, const char *log, int status,
 			 const char *msg);
 /* Non-zero when name's phase failed earlier in this make run ($WBGEN_INNER, set by the outer
- * make): a restart of make does not try it again. */
+ * make): a later inner make of the run does not try it again. */
 int step_failed_in_run(const char *name, const char *phase);
 /* The last n lines of the file at path, each indented by four spaces, into out. */
 void step_tail(const char *path, int n, struct buf *out);
 /* The value of the "key value" line of the stamp file at path (newly allocated). -1 when the
  * file or the key is missing. */
 int step_stamp_get(const char *path, const char *key, char **value);
-/* Replace the discovered.json entries of name==version of req_type by reqs. When that changed
- * the file, or plan.json is missing (a resolve was interrupted), run `wbgen resolve` again with
- * the arguments of resolve-args.json (its output appended to log): it rewrites the plan, the
- * Makefile and the packages' pkg.json. All under OUTDIR/.wbgen.lock. 0, or -1 with err. */
+/* Replace the discovered.json entries of name==version of req_type by reqs. When that changes
+ * them, or the plan was not made from the current discovered.json (a resolve was interrupted),
+ * run `wbgen resolve` again with the arguments of resolve-args.json (its output appended to log):
+ * it rewrites the plan, the Makefile and the packages' pkg.json. All under OUTDIR/.wbgen.lock.
+ * The requirements of reqs that were not recorded before are added to news ("a, b").
+ * Returns 1 when the Makefile changed (the running make's rules are out of date), 0 when it did
+ * not, -1 with err. */
 int step_discovered_update(const char *name, const char *version, const char *req_type,
-			   const struct strlist *reqs, const char *log, struct buf *err);
+			   const struct strlist *reqs, const char *log, struct buf *news, struct buf *err);
 
 #endif

@@ -7,23 +7,23 @@
 # The phases of a package P, each a file target whose recipe is one `wbgen-step PHASE P ...`:
 #   work/P/src.stamp           unpack    the sdist unpacked (and patched) into work/P/src/
 #   work/P/build-system.stamp  build-system  a fresh venv work/P/env/ with the wheels of P.sys
-#   work/P/backend.mk          discover  get_requires_for_build_wheel run in it; new requirements are
-#                                        resolved (the plan and this Makefile are rewritten)
+#   work/P/discover.stamp      discover  get_requires_for_build_wheel run in it: what the plan knows
+#                                        (P.backend), or the plan is resolved again and P deferred
 #   work/P/backend.stamp       backend   the wheels of P.backend added to the environment
 #   work/P/wheel.stamp         build     build_wheel: the wheel in wheels-repo/downloads/
-#   work/P/deps.mk             deps      (dynamic packages) the built wheel's install requirements resolved
+#   work/P/deps.stamp          deps      (dynamic packages) the built wheel's install requirements:
+#                                        what the plan knows, or resolved again and P deferred
 #   mirror/P.stamp             publish   the wheel in the PEP 503 mirror wheels-repo/simple/
 # A step whose inputs have not changed since it last ran (a fingerprint of the wheels it installs,
 # the source it builds) only touches its target: a dependency rebuilt to identical bytes costs a
 # check per dependent phase, not a build.
 #
-# Discovery: backend.mk and deps.mk are included makefiles. A package is READY once its own
-# backend.mk and everything its build environment holds are known; its wheel rule exists only
-# then. GNU make remakes the fragments it has rules for, in parallel, then restarts and reads
-# them: each restart adds a layer of build backends. With -n, -q or -t nothing is remade:
-# every package counts as known, so the rules show the build as far as the plan knows it.
+# Discovery: every rule exists from the start, with the prerequisites the plan knows. A phase that
+# finds a requirement the plan lacks resolves again (rewriting this Makefile) and exits 0 without
+# writing its target: it is "deferred", and so is every phase that finds a prerequisite missing.
+# The outer make (`wbgen step run`) runs the inner make again while a run changed the plan.
 
-# -n, -q and -t run nothing (and remake no makefile): the "dry" mode. (Read before MAKEFLAGS changes.)
+# -n, -q and -t run nothing: no outer make then. (Read before MAKEFLAGS changes.)
 wbgen-flags := $(firstword -$(MAKEFLAGS))
 WBGEN_DRY := $(if $(findstring n,$(wbgen-flags))$(findstring q,$(wbgen-flags))$(findstring t,$(wbgen-flags)),1)
 
@@ -41,6 +41,8 @@ wbgen-reserved := all mirror clean help Makefile work logs wheels-repo sdists-re
 WBGEN_GOALS := $(filter-out $(wbgen-reserved),$(foreach p,$(WBGEN_PACKAGES),$($(p).name)))
 wbgen-wheels = $(foreach q,$(1),work/$(q)/wheel.stamp)
 wbgen-mirrored = $(foreach q,$(1),mirror/$(q).stamp)
+# the deps stamps of the dynamic packages among $(1): their install requirements are known
+wbgen-known = $(foreach q,$(1),$(if $($(q).dynamic),work/$(q)/deps.stamp))
 wbgen-step = $(Q)$(WBGEN_STEP)
 wbgen-empty :=
 
@@ -66,10 +68,11 @@ work/%/pkg.json:
 	@test -f $@ || { echo "wbgen: $@ is missing: run wbgen resolve again" >&2; exit 1; }
 
 ifeq ($(WBGEN_DRY)$(WBGEN_INNER),)
-# The make you typed: one inner make runs the build, then the summary is printed; a second make
-# in this directory, or a wbgen resolve, waits for the first (locks in `wbgen step run`). WBGEN_INNER
-# names the run (the shell's pid): a phase that failed in this run is not tried again by a restart. .NOTPARALLEL
-# here only keeps this outer make from starting two inner ones; the inner make gets all of -j.
+# The make you typed: `wbgen step run` waits for another make or a wbgen resolve in this directory
+# (its locks), runs the inner make, again while a run changed the plan (discovery resolved again),
+# then prints the summary. WBGEN_INNER names the run (the shell's pid): a phase that failed in this
+# run is not tried again by a later inner make. .NOTPARALLEL here only keeps this outer make from
+# starting two inner ones; the inner make gets all of -j.
 wbgen-wrapped := $(filter all mirror $(WBGEN_GOALS),$(or $(MAKECMDGOALS),all))
 .NOTPARALLEL:
 all mirror $(WBGEN_GOALS):
@@ -77,78 +80,32 @@ all mirror $(WBGEN_GOALS):
 		$(WBGEN_STEP) run $(MAKE) --no-print-directory WBGEN_INNER=$$$$ $(wbgen-wrapped),:)
 
 else
-ifeq ($(WBGEN_DRY),1)
-$(foreach p,$(WBGEN_PACKAGES),$(eval $(p).KNOWN := 1)$(eval $(p).DEPS := 1))
-else
-# The packages whose discovery this build needs: all of them for all/mirror; for NAME goals, the
-# packages NAME needs to install and to build, and what those need, transitively.
-wbgen-all-goals := $(filter all mirror,$(or $(MAKECMDGOALS),all))
-wbgen-needs = $(if $(1),$(call wbgen-needs,$(filter-out $(2) $(1),$(sort $(foreach p,$(1),\
-	$($(p).install) $($(p).sys) $($(p).backend)))),$(sort $(2) $(1))),$(2))
-ifneq ($(wbgen-all-goals),)
-wbgen-discover := $(WBGEN_PACKAGES)
-else
-wbgen-discover := $(call wbgen-needs,$(foreach p,$(WBGEN_PACKAGES),$(if $(filter $($(p).name),$(MAKECMDGOALS)),$(p))),)
-endif
-# each sets P.KNOWN := 1 (backend.mk) or P.DEPS := 1 (deps.mk)
--include $(foreach p,$(wbgen-discover),work/$(p)/backend.mk $(if $($(p).dynamic),work/$(p)/deps.mk))
-# For the whole build, every ready package's wheel is a prerequisite of an included makefile
-# (done.mk): make then builds it in the pass in which it became ready, alongside the discovery
-# of the next layer, instead of leaving it to the last pass.
-ifneq ($(wbgen-all-goals),)
--include $(foreach p,$(WBGEN_PACKAGES),work/$(p)/done.mk)
-endif
-$(foreach p,$(WBGEN_PACKAGES),$(if $($(p).dynamic),,$(eval $(p).DEPS := 1)))
-endif
-
-# P.SYS: every package of its build environment is built and its install requirements known.
-# P.READY: that, its own backend requirements known, and the same for those. P.OK: P.READY and
-# P's own install requirements known. Simple variables set in build order, so each is computed once.
-wbgen-all-ok = $(if $(strip $(foreach q,$(1),$(if $($(q).OK),,$(q)))),,1)
-define wbgen-vars
-$(1).SYS := $(call wbgen-all-ok,$($(1).sys))
-$(1).READY := $(and $($(1).KNOWN),$(call wbgen-all-ok,$($(1).sys)),$(call wbgen-all-ok,$($(1).backend)))
-$(1).OK := $(and $($(1).KNOWN),$(call wbgen-all-ok,$($(1).sys)),$(call wbgen-all-ok,$($(1).backend)),$($(1).DEPS))
-endef
 # ---- pre-built packages (settings pre_built; P.prebuilt is the wheel `wbgen resolve` downloaded):
 # nothing is unpacked or built, `wbgen-step prebuilt` puts the checked wheel in wheels-repo/downloads/.
 # Their install requirements come from the wheel's metadata, so they are known from the start.
-$(foreach p,$(WBGEN_PACKAGES),$(if $($(p).prebuilt),$(eval $(p).KNOWN := 1)))
 define wbgen-prebuilt-rules
 work/$(1)/wheel.stamp: $($(1).prebuilt) work/$(1)/pkg.json
 	$$(wbgen-step) prebuilt $(1)
 mirror/$(1).stamp: work/$(1)/wheel.stamp
 	$$(wbgen-step) publish $(1)
 endef
-# ---- end of pre-built packages (and wbgen-prebuilt-rules in the foreach below wbgen-rules)
+# ---- end of pre-built packages (wbgen-prebuilt-rules is used in the foreach below wbgen-rules)
 
-$(foreach p,$(WBGEN_PACKAGES),$(eval $(call wbgen-vars,$(p))))
-
+# Build-system environments wait for the install requirements of the dynamic packages they hold.
 define wbgen-rules
 work/$(1)/src.stamp: $($(1).sdist) work/$(1)/pkg.json
 	$$(wbgen-step) unpack $(1)
-work/$(1)/build-system.stamp: work/$(1)/pkg.json $(call wbgen-wheels,$($(1).sys)) | $(call wbgen-mirrored,$($(1).sys))
+work/$(1)/build-system.stamp: work/$(1)/pkg.json $(call wbgen-wheels,$($(1).sys)) $(call wbgen-known,$($(1).sys)) | $(call wbgen-mirrored,$($(1).sys))
 	$$(wbgen-step) build-system $(1) $($(1).sys)
-ifneq ($($(1).SYS),)
-work/$(1)/backend.mk: work/$(1)/src.stamp work/$(1)/build-system.stamp
+work/$(1)/discover.stamp: work/$(1)/src.stamp work/$(1)/build-system.stamp
 	$$(wbgen-step) discover $(1) $($(1).sys)
-endif
-ifneq ($($(1).READY),)
-work/$(1)/backend.stamp: work/$(1)/backend.mk work/$(1)/build-system.stamp $(call wbgen-wheels,$($(1).backend)) | $(call wbgen-mirrored,$($(1).backend))
+work/$(1)/backend.stamp: work/$(1)/discover.stamp work/$(1)/build-system.stamp $(call wbgen-wheels,$($(1).backend)) $(call wbgen-known,$($(1).backend)) | $(call wbgen-mirrored,$($(1).backend))
 	$$(wbgen-step) backend $(1) $($(1).sys) $($(1).backend)
 work/$(1)/wheel.stamp: work/$(1)/src.stamp work/$(1)/backend.stamp
 	$$(wbgen-step) build $(1) $($(1).sys) $($(1).backend)
 ifneq ($($(1).dynamic),)
-work/$(1)/deps.mk: work/$(1)/wheel.stamp
+work/$(1)/deps.stamp: work/$(1)/wheel.stamp
 	$$(wbgen-step) deps $(1)
-endif
-ifeq ($(WBGEN_DRY),)
-work/$(1)/done.mk: mirror/$(1).stamp
-	@printf '$(1).DONE := 1\n' >$$@.tmp && mv -f $$@.tmp $$@
-endif
-else
-work/$(1)/wheel.stamp:
-	$$(wbgen-step) blocked $(1)
 endif
 mirror/$(1).stamp: work/$(1)/wheel.stamp
 	$$(wbgen-step) publish $(1)
@@ -159,8 +116,7 @@ all: mirror
 ifeq ($(WBGEN_DRY),)
 all mirror: ; @:
 endif
-# (deps.mk files are remade as included makefiles; -n and -q show and check them here)
-mirror: $(foreach p,$(WBGEN_PACKAGES),mirror/$(p).stamp $(if $(WBGEN_DRY),$(if $($(p).dynamic),work/$(p)/deps.mk)))
+mirror: $(foreach p,$(WBGEN_PACKAGES),mirror/$(p).stamp) $(call wbgen-known,$(WBGEN_PACKAGES))
 $(foreach p,$(WBGEN_PACKAGES),$(if $(filter $($(p).name),$(wbgen-reserved)),,\
-	$(eval $($(p).name): mirror/$(p).stamp $(call wbgen-mirrored,$($(p).install)))))
+	$(eval $($(p).name): mirror/$(p).stamp $(call wbgen-mirrored,$($(p).install)) $(call wbgen-known,$(p) $($(p).install)))))
 endif
