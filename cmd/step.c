@@ -654,10 +654,15 @@ static int record_args(struct step *s, struct strlist *args)
 		die("cannot create '%s':", dir);
 	if (json_is_object(set)) {
 		char *t = json_dumps(set, JSON_INDENT(2) | JSON_SORT_KEYS);
+		struct buf b = BUF_INIT;
 
 		f = xasprintf("%s/wbgen-build-settings.json", dir);
-		if (!t || write_file(f, t, strlen(t), WRITE_NOSYNC) < 0)
+		if (!t)
+			die("out of memory");
+		buf_addf(&b, "%s\n", t);
+		if (write_file(f, b.s, b.len, WRITE_NOSYNC) < 0)
 			die("cannot write '%s':", f);
+		buf_release(&b);
 		strlist_add(args, "--dist-info-file");
 		strlist_add_owned(args, xasprintf("wbgen-build-settings.json=%s", f));
 		free(t);
