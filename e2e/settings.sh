@@ -159,7 +159,9 @@ exactly() {
 sleep 1 # a new mtime for the files edited below, on file systems with one-second times
 
 # an env change: alpha is built again (its source tree is kept), nothing else
+ok "make -q: up to date" make -C "$OUT" -q
 sed -i 's/ALPHA_A: "a-/ALPHA_A: "A-/' "$O/settings/alpha.yaml"
+fails 1 "make -q: not after the edit" make -C "$OUT" -q
 ok "after an env edit, make" mk "$TMP/make3.log"
 ok "only alpha's discover, build and publish ran" exactly "$TMP/make3.log" \
 	"discover alpha" "build alpha" "publish alpha"
