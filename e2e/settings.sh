@@ -248,6 +248,10 @@ assert "resolver_dist" not in s, s
 assert z.read(di + "fromager-build-system-requirements.txt") == b"tinybuild==1.0\n"
 assert z.read(di + "fromager-build-backend-requirements.txt") == b""
 EOF2
+"$PY" -m venv "$TMP/venv" >/dev/null 2>&1
+ok "pip installs the tagged wheel from the mirror" "$TMP/venv/bin/pip" install -q --no-cache-dir \
+	--index-url "file://$OUT/wheels-repo/simple/" alpha
+ok "... patched" "$TMP/venv/bin/python" -c 'import alpha, beta; assert alpha.SECOND == 22'
 sleep 1
 printf 'changelog:\n  cpu:\n    - "rebuilt everything"\n' >"$O/settings.yaml"
 ok "after a global changelog entry, make" mk "$TMP/make6d.log"
