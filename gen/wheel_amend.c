@@ -89,174 +89,166 @@ static int write_member(struct archive *w, struct archive_entry *e, const void *
 	return archive_write_finish_entry(w) == ARCHIVE_OK ? 0 : -1;
 }
 
-/* Read every member of the zip at path: names, headers and contents, in order. */
-struct member {
-	struct archive_entry *e;
-	struct buf data;
-};
-
-static void members_free(struct member *m, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		archive_entry_free(m[i].e);
-		buf_release(&m[i].data);
-	}
-	free(m);
-}
-
-static int read_members(const char *path, struct member **out, size_t *nout, struct buf *err)
+static struct archive *open_wheel(const char *path, struct buf *err)
 {
 	struct archive *a = archive_read_new();
-	struct archive_entry *e;
-	struct member *m = NULL;
-	size_t n = 0, alloc = 0;
-	int rc;
 
 	archive_read_support_format_zip_seekable(a);
 	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
 		buf_addf(err, "cannot read the wheel '%s': %s", path, archive_error_string(a));
 		archive_read_free(a);
-		return -1;
+		return NULL;
 	}
-	while ((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
-		char block[16384];
-		la_ssize_t got;
-
-		GROW(m, alloc, n + 1);
-		m[n].e = archive_entry_clone(e);
-		buf_init(&m[n].data);
-		n++;
-		while ((got = archive_read_data(a, block, sizeof(block))) > 0)
-			buf_add(&m[n - 1].data, block, (size_t)got);
-		if (got < 0) {
-			rc = ARCHIVE_FATAL;
-			break;
-		}
-	}
-	if (rc != ARCHIVE_EOF) {
-		buf_addf(err, "corrupt wheel '%s': %s", path, archive_error_string(a));
-		archive_read_free(a);
-		members_free(m, n);
-		return -1;
-	}
-	archive_read_free(a);
-	*out = m;
-	*nout = n;
-	return 0;
+	return a;
 }
 
+static int read_data(struct archive *a, struct buf *out)
+{
+	char block[16384];
+	la_ssize_t got;
+
+	while ((got = archive_read_data(a, block, sizeof(block))) > 0)
+		buf_add(out, block, (size_t)got);
+	return got < 0 ? -1 : 0;
+}
+
+/* Non-zero when p is DISTINFO/name (distinfo dlen bytes long). */
+static int in_distinfo(const char *p, const char *distinfo, size_t dlen, const char *name)
+{
+	return p && strncmp(p, distinfo, dlen) == 0 && p[dlen] == '/' && strcmp(p + dlen + 1, name) == 0;
+}
+
+/* Members are streamed, never held whole in memory (wheels of several GiB exist): a first pass
+ * reads RECORD and WHEEL, a second copies the rest. */
 int wheel_amend(const char *src, const char *dst, const char *build, const struct wheel_addition *add,
 		size_t nadd, struct buf *err)
 {
-	struct member *m = NULL;
-	size_t n = 0, i, j;
-	const char *distinfo = NULL;
-	size_t dlen = 0;
+	struct buf recin = BUF_INIT, wheelin = BUF_INIT, wheelpath = BUF_INIT, recout = BUF_INIT;
+	struct buf wheel = BUF_INIT, e2 = BUF_INIT, path = BUF_INIT;
+	struct archive *a = NULL, *w = NULL;
+	struct archive_entry *e;
+	char *distinfo = NULL, *tmp = NULL;
 	struct record rec;
-	struct buf recout = BUF_INIT, wheel = BUF_INIT, e2 = BUF_INIT, path = BUF_INIT;
-	struct archive *w = NULL;
-	char *tmp = NULL;
-	int r = -1, irec = -1, iwheel = -1;
 	time_t mtime = 0;
+	size_t dlen = 0, i, j;
+	int r = -1, rc;
 
 	record_init(&rec);
-	if (read_members(src, &m, &n, err) < 0)
+	if (!(a = open_wheel(src, err)))
 		return -1;
-	for (i = 0; i < n; i++) {
-		const char *p = archive_entry_pathname(m[i].e), *slash = p ? strchr(p, '/') : NULL;
+	while ((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
+		const char *p = archive_entry_pathname(e), *slash = p ? strchr(p, '/') : NULL;
 
-		if (slash && strcmp(slash, "/RECORD") == 0 && slash - p > 10 &&
-		    strncmp(slash - 10, ".dist-info", 10) == 0) {
-			distinfo = p;
+		if (!slash || slash - p <= 10 || strncmp(slash - 10, ".dist-info", 10) != 0)
+			continue;
+		if (strcmp(slash, "/RECORD") == 0 && !distinfo) {
+			distinfo = xstrndup(p, (size_t)(slash - p));
 			dlen = (size_t)(slash - p);
-			irec = (int)i;
-			mtime = archive_entry_mtime(m[i].e);
+			mtime = archive_entry_mtime(e);
+			if (read_data(a, &recin) < 0)
+				break;
+		} else if (strcmp(slash, "/WHEEL") == 0) {
+			buf_setlen(&wheelpath, 0);
+			buf_adds(&wheelpath, p);
+			buf_setlen(&wheelin, 0);
+			if (read_data(a, &wheelin) < 0)
+				break;
 		}
 	}
+	if (rc != ARCHIVE_EOF) {
+		buf_addf(err, "corrupt wheel '%s': %s", src, archive_error_string(a));
+		goto out;
+	}
+	archive_read_free(a);
+	a = NULL;
 	if (!distinfo) {
 		buf_addf(err, "the wheel '%s' has no .dist-info/RECORD", src);
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		const char *p = archive_entry_pathname(m[i].e);
-
-		if (p && strlen(p) == dlen + 6 && strncmp(p, distinfo, dlen) == 0 && strcmp(p + dlen, "/WHEEL") == 0)
-			iwheel = (int)i;
-	}
-	if (iwheel < 0) {
-		buf_addf(err, "the wheel '%s' has no .dist-info/WHEEL", src);
+	if (!wheelpath.len || !in_distinfo(wheelpath.s, distinfo, dlen, "WHEEL")) {
+		buf_addf(err, "the wheel '%s' has no %s/WHEEL", src, distinfo);
 		goto out;
 	}
-	if (record_parse(m[irec].data.s ? m[irec].data.s : "", m[irec].data.len, &rec, &e2) < 0) {
+	if (record_parse(recin.s ? recin.s : "", recin.len, &rec, &e2) < 0) {
 		buf_addf(err, "the wheel '%s': RECORD: %s", src, e2.s);
 		goto out;
 	}
-	wheel_file_text(m[iwheel].data.s ? m[iwheel].data.s : "", m[iwheel].data.len, build, &wheel);
+	wheel_file_text(wheelin.s ? wheelin.s : "", wheelin.len, build, &wheel);
 	/* RECORD: the rows of the members kept as they are, then the new ones */
 	for (i = 0; i < rec.nr; i++) {
 		const char *p = rec.v[i].path;
-		int skip = strncmp(p, distinfo, dlen) == 0 && p[dlen] == '/' &&
-			   (strcmp(p + dlen + 1, "WHEEL") == 0 || strcmp(p + dlen + 1, "RECORD") == 0);
+		int skip = in_distinfo(p, distinfo, dlen, "WHEEL") || in_distinfo(p, distinfo, dlen, "RECORD");
 
 		for (j = 0; j < nadd && !skip; j++)
-			skip = strncmp(p, distinfo, dlen) == 0 && p[dlen] == '/' && strcmp(p + dlen + 1, add[j].name) == 0;
+			skip = in_distinfo(p, distinfo, dlen, add[j].name);
 		if (!skip)
 			record_add_row(&recout, p, rec.v[i].hash, rec.v[i].size);
 	}
-	buf_setlen(&path, 0);
-	buf_addf(&path, "%.*s/WHEEL", (int)dlen, distinfo);
-	record_row_for(&recout, path.s, wheel.s, wheel.len);
+	record_row_for(&recout, wheelpath.s, wheel.s, wheel.len);
 	for (j = 0; j < nadd; j++) {
 		buf_setlen(&path, 0);
-		buf_addf(&path, "%.*s/%s", (int)dlen, distinfo, add[j].name);
+		buf_addf(&path, "%s/%s", distinfo, add[j].name);
 		record_row_for(&recout, path.s, add[j].data, add[j].len);
 	}
 	buf_setlen(&path, 0);
-	buf_addf(&path, "%.*s/RECORD", (int)dlen, distinfo);
+	buf_addf(&path, "%s/RECORD", distinfo);
 	record_add_row(&recout, path.s, NULL, NULL);
 
 	tmp = xasprintf("%s.tmp", dst);
 	w = archive_write_new();
 	if (archive_write_set_format_zip(w) != ARCHIVE_OK ||
 	    archive_write_set_options(w, "zip:compression=deflate") != ARCHIVE_OK ||
-	    archive_write_open_filename(w, tmp) != ARCHIVE_OK) {
-		buf_addf(err, "cannot write '%s': %s", tmp, archive_error_string(w));
+	    archive_write_open_filename(w, tmp) != ARCHIVE_OK)
+		goto werr;
+	if (!(a = open_wheel(src, err)))
+		goto out;
+	while ((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
+		const char *p = archive_entry_pathname(e);
+		int skip = in_distinfo(p, distinfo, dlen, "RECORD");
+		char block[65536];
+		la_ssize_t got;
+
+		for (j = 0; j < nadd && !skip; j++)
+			skip = in_distinfo(p, distinfo, dlen, add[j].name);
+		if (skip)
+			continue;
+		if (in_distinfo(p, distinfo, dlen, "WHEEL")) {
+			archive_entry_set_size(e, (la_int64_t)wheel.len);
+			if (write_member(w, e, wheel.s, wheel.len) < 0)
+				goto werr;
+			continue;
+		}
+		if (archive_write_header(w, e) != ARCHIVE_OK)
+			goto werr;
+		while ((got = archive_read_data(a, block, sizeof(block))) > 0)
+			if (archive_write_data(w, block, (size_t)got) != got)
+				goto werr;
+		if (got < 0) {
+			buf_addf(err, "corrupt wheel '%s': %s", src, archive_error_string(a));
+			goto out;
+		}
+		if (archive_write_finish_entry(w) != ARCHIVE_OK)
+			goto werr;
+	}
+	if (rc != ARCHIVE_EOF) {
+		buf_addf(err, "corrupt wheel '%s': %s", src, archive_error_string(a));
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		const char *p = archive_entry_pathname(m[i].e);
-		int replaced = 0;
-
-		if ((int)i == irec)
-			continue;
-		for (j = 0; j < nadd; j++)
-			replaced |= p && strncmp(p, distinfo, dlen) == 0 && p[dlen] == '/' &&
-				    strcmp(p + dlen + 1, add[j].name) == 0;
-		if (replaced)
-			continue;
-		if ((int)i == iwheel) {
-			archive_entry_set_size(m[i].e, (la_int64_t)wheel.len);
-			if (write_member(w, m[i].e, wheel.s, wheel.len) < 0)
-				goto werr;
-		} else if (write_member(w, m[i].e, m[i].data.s, m[i].data.len) < 0) {
-			goto werr;
-		}
-	}
 	for (j = 0; j <= nadd; j++) {
-		struct archive_entry *e = archive_entry_new();
+		struct archive_entry *ne = archive_entry_new();
+		const char *data = j < nadd ? add[j].data : recout.s;
+		size_t len = j < nadd ? add[j].len : recout.len;
 		int rr;
 
 		buf_setlen(&path, 0);
-		buf_addf(&path, "%.*s/%s", (int)dlen, distinfo, j < nadd ? add[j].name : "RECORD");
-		archive_entry_set_pathname(e, path.s);
-		archive_entry_set_filetype(e, AE_IFREG);
-		archive_entry_set_perm(e, 0644);
-		archive_entry_set_mtime(e, mtime, 0);
-		archive_entry_set_size(e, (la_int64_t)(j < nadd ? add[j].len : recout.len));
-		rr = write_member(w, e, j < nadd ? add[j].data : recout.s, j < nadd ? add[j].len : recout.len);
-		archive_entry_free(e);
+		buf_addf(&path, "%s/%s", distinfo, j < nadd ? add[j].name : "RECORD");
+		archive_entry_set_pathname(ne, path.s);
+		archive_entry_set_filetype(ne, AE_IFREG);
+		archive_entry_set_perm(ne, 0644);
+		archive_entry_set_mtime(ne, mtime, 0);
+		archive_entry_set_size(ne, (la_int64_t)len);
+		rr = write_member(w, ne, data, len);
+		archive_entry_free(ne);
 		if (rr < 0)
 			goto werr;
 	}
@@ -271,13 +263,18 @@ int wheel_amend(const char *src, const char *dst, const char *build, const struc
 werr:
 	buf_addf(err, "cannot write '%s': %s", tmp, archive_error_string(w));
 out:
+	if (a)
+		archive_read_free(a);
 	if (w)
 		archive_write_free(w);
 	if (r < 0 && tmp)
 		unlink(tmp);
 	free(tmp);
-	members_free(m, n);
+	free(distinfo);
 	record_release(&rec);
+	buf_release(&recin);
+	buf_release(&wheelin);
+	buf_release(&wheelpath);
 	buf_release(&recout);
 	buf_release(&wheel);
 	buf_release(&e2);
