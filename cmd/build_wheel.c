@@ -24,11 +24,13 @@
 #include "strlist.h"
 #include "util.h"
 #include "version.h"
+#include "wheel.h"
 
 const char usage_build_wheel[] =
 	"usage: wbgen build-wheel --env DIR --src SRCDIR [--backend B] [--backend-path P]...\n"
 	"                         [--config-setting K=V]... [--log FILE] [--expect NAME==VERSION]\n"
 	"                         [--expect-requires FILE] [--metadata-dir DIR]\n"
+	"                         [--build-tag N] [--dist-info-file NAME=FILE]...\n"
 	"                         --out WHEELDIR\n"
 	"\n"
 	"Run the build_wheel hook into a private empty directory inside WHEELDIR, check that exactly\n"
@@ -51,6 +53,10 @@ const char usage_build_wheel[] =
 	"                         A bad FILE exits 2 before anything is built\n"
 	"  --metadata-dir DIR     the .dist-info directory made by prepare_metadata_for_build_wheel,\n"
 	"                         passed to build_wheel as metadata_directory\n"
+	"  --build-tag N          give the wheel build tag N (digits): NAME-VERSION-N-TAGS.whl, and\n"
+	"                         'Build: N' in its WHEEL file (RECORD updated)\n"
+	"  --dist-info-file NAME=FILE  put FILE's content in the wheel's .dist-info as NAME\n"
+	"                         (repeatable; RECORD updated)\n"
 	HOOK_OPTIONS_HELP;
 
 /* One install requirement of the plan: the keys (see req_key) a Requires-Dist line may have for it. */
@@ -447,7 +453,8 @@ static int fsync_path(const char *path, int flags)
 int cmd_build_wheel(int argc, char **argv)
 {
 	const struct command *self = command_find("build-wheel");
-	const char *out = NULL, *expect = NULL, *expect_requires = NULL, *v, *returned = NULL;
+	const char *out = NULL, *expect = NULL, *expect_requires = NULL, *v, *returned = NULL, *build_tag = NULL;
+	struct strlist dist_files = STRLIST_INIT;
 	struct expected_reqs reqs = { 0 };
 	struct hook_opts o;
 	struct buf err = BUF_INIT, res = BUF_INIT;
@@ -482,6 +489,23 @@ int cmd_build_wheel(int argc, char **argv)
 			expect = v;
 		} else if ((v = option_value(argc, argv, &i, "--expect-requires", &missing)) != NULL) {
 			expect_requires = v;
+		} else if ((v = option_value(argc, argv, &i, "--build-tag", &missing)) != NULL) {
+			if (!*v || v[strspn(v, "0123456789")]) {
+				error("build-wheel: --build-tag '%s' is not a number", v);
+				hook_opts_free(&o);
+				return EXIT_USAGE;
+			}
+			build_tag = v;
+		} else if ((v = option_value(argc, argv, &i, "--dist-info-file", &missing)) != NULL) {
+			const char *eq = strchr(v, '=');
+
+			if (!eq || eq == v || memchr(v, '/', (size_t)(eq - v)) || !eq[1]) {
+				error("build-wheel: --dist-info-file '%s' is not NAME=FILE", v);
+				strlist_release(&dist_files);
+				hook_opts_free(&o);
+				return EXIT_USAGE;
+			}
+			strlist_add(&dist_files, v);
 		} else if (missing) {
 			error("build-wheel: option '%s' needs a value", argv[i]);
 			hook_opts_free(&o);
@@ -588,6 +612,44 @@ int cmd_build_wheel(int argc, char **argv)
 		error("build-wheel: %s", err.s);
 		goto out;
 	}
+	if (build_tag || dist_files.n) {
+		struct wheel_addition *adds = xcalloc(dist_files.n + 1, sizeof(*adds));
+		struct buf *texts = xcalloc(dist_files.n + 1, sizeof(*texts));
+		char *name = wheel_name_with_build(wheels.v[0], build_tag), *amended;
+		size_t k;
+		int bad = 0;
+
+		for (k = 0; k < dist_files.n && !bad; k++) {
+			char *eq = strchr(dist_files.v[k], '=');
+
+			*eq = '\0';
+			if (buf_read_file(&texts[k], eq + 1) < 0) {
+				error("build-wheel: cannot read '%s':", eq + 1);
+				bad = 1;
+			}
+			adds[k].name = dist_files.v[k];
+			adds[k].data = texts[k].s ? texts[k].s : "";
+			adds[k].len = texts[k].len;
+		}
+		amended = name ? xasprintf("%s/%s", scratch, name) : NULL;
+		if (!bad && amended && wheel_amend(built, amended, build_tag, adds, dist_files.n, &err) < 0) {
+			error("build-wheel: %s", err.s);
+			bad = 1;
+		}
+		for (k = 0; k < dist_files.n; k++)
+			buf_release(&texts[k]);
+		free(texts);
+		free(adds);
+		if (bad || !name) {
+			free(name);
+			free(amended);
+			goto out;
+		}
+		free(built);
+		built = amended;
+		free(wheels.v[0]);
+		wheels.v[0] = name;
+	}
 	dst = xasprintf("%s/%s", out, wheels.v[0]);
 	if (files_identical(built, dst)) {
 		fprintf(stderr, "wbgen: build-wheel: '%s' is unchanged, keeping the existing file\n", dst);
@@ -612,6 +674,7 @@ out:
 	if (j)
 		json_decref(j);
 	strlist_release(&wheels);
+	strlist_release(&dist_files);
 	buf_release(&err);
 	buf_release(&res);
 	free(scratch);

@@ -53,6 +53,8 @@ extern const char usage_step[];
 	"  --backend B            build-backend \"mod:obj.attr\" (default: setuptools.build_meta:__legacy__)\n" \
 	"  --backend-path P       a backend-path entry, relative to SRCDIR (repeatable)\n" \
 	"  --config-setting K=V   a config setting (repeatable; a repeated K gives a list)\n" \
+	"  --setenv NAME=VALUE    set NAME in the hook's environment (repeatable; after the clean\n" \
+	"                         environment below, so it overrides it)\n" \
 	"  --log FILE             append the hook's stdout and stderr to FILE (default: to stderr)\n" \
 	"  --source-date-epoch N  SOURCE_DATE_EPOCH when the caller has none (default 315532800)\n" \
 	"  --jobserver            pass make's jobserver on to the build (use in a '+' recipe);\n" \

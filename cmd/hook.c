@@ -46,6 +46,13 @@ int hook_option(int argc, char **argv, int *i, struct hook_opts *o, size_t *allo
 			return -1;
 		}
 		push(&o->config, &o->nr_config, alloc_cs, v);
+	} else if ((v = option_value(argc, argv, i, "--setenv", missing)) != NULL) {
+		if (!strchr(v, '=') || v[0] == '=') {
+			error("--setenv '%s' is not NAME=VALUE", v);
+			return -1;
+		}
+		o->setenv = xreallocarray((void *)o->setenv, o->nr_setenv + 1, sizeof(*o->setenv));
+		o->setenv[o->nr_setenv++] = v;
 	} else if ((v = option_value(argc, argv, i, "--log", missing)) != NULL)
 		o->log = v;
 	else if ((v = option_value(argc, argv, i, "--source-date-epoch", missing)) != NULL) {
@@ -67,6 +74,7 @@ void hook_opts_free(struct hook_opts *o)
 {
 	free(o->backend_path);
 	free(o->config);
+	free((void *)o->setenv);
 }
 
 int cmd_hook(int argc, char **argv)

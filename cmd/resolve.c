@@ -251,7 +251,8 @@ static int write_args(const char *outdir, int argc, char **argv, struct buf *err
 
 /* The Makefile, the packages' pkg.json and resolve-args.json. */
 static int write_build(const struct plan *plan, const struct pyenv *pe, const struct settings *settings,
-		       const char *outdir, int argc, char **argv, struct buf *err)
+		       const char *const settings_paths[3], const char *outdir, int argc, char **argv,
+		       struct buf *err)
 {
 	struct makefile_opts mo;
 	char *self = realpath("/proc/self/exe", NULL), *data = wbgen_datadir(), *datadir, *step;
@@ -270,9 +271,16 @@ static int write_build(const struct plan *plan, const struct pyenv *pe, const st
 	mo.datadir = datadir;
 	mo.python = pe->executable;
 	mo.settings = settings;
+	mo.settings_file = path_absolute(settings_paths[0]);
+	mo.settings_dir = path_absolute(settings_paths[1]);
+	mo.patches_dir = path_absolute(settings_paths[2]);
+	mo.variant = settings->variant;
 	r = write_args(outdir, argc, argv, err);
 	if (r == 0)
 		r = makefile_write(plan, outdir, &mo, err);
+	free((char *)mo.settings_file);
+	free((char *)mo.settings_dir);
+	free((char *)mo.patches_dir);
 	free(self);
 	free(step);
 	free(data);
@@ -474,7 +482,8 @@ int cmd_resolve(int argc, char **argv)
 		ro.discovered = &disc;
 	}
 	if (resolve(&ro, &reqs, &cons, &plan, &err) < 0 ||
-	    write_build(&plan, &pe, &settings, outdir, argc, argv, &err) < 0 ||
+	    write_build(&plan, &pe, &settings, (const char *const[]){ settings_file, settings_dir, patches_dir }, outdir,
+			 argc, argv, &err) < 0 ||
 	    plan_write(&plan, outdir, &err) < 0 || write_resolved_mark(outdir, &err) < 0)
 		goto fail;
 	{

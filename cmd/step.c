@@ -23,6 +23,7 @@
 #include "metadata.h"
 #include "mirror.h"
 #include "sha256.h"
+#include "step_settings.h"
 #include "step_state.h"
 #include "strlist.h"
 #include "util.h"
@@ -46,6 +47,9 @@ const char usage_step[] =
 	"  publish       the wheel into the mirror wheels-repo/simple/            -> mirror/ID.stamp\n"
 	"  prebuilt      (settings pre_built) the wheel resolve downloaded into\n"
 	"                prebuilt/, checked, into wheels-repo/downloads/          -> work/ID/wheel.stamp\n"
+	"  settings      DEP... are resolve's --settings-file F --settings-dir D --patches-dir P\n"
+	"                --variant V: work/ID/pkg.json's settings computed again, the file\n"
+	"                rewritten when they differ, else touched (not a counted phase)\n"
 	"  run           the outer make's recipe: wait for another make or resolve in this directory,\n"
 	"                run MAKE ARG... (the inner make), again while a run changed the plan, print\n"
 	"                the summary, exit with the last inner make's status\n"
@@ -372,7 +376,7 @@ static int extract_source(struct step *s)
 	argv[k++] = "--force";
 	for (i = 0; i < json_array_size(patches); i++) {
 		argv[k++] = "--patch";
-		argv[k++] = json_string_value(json_array_get(patches, i));
+		argv[k++] = json_string_value(json_object_get(json_array_get(patches, i), "path"));
 	}
 	argv[k++] = pkg_str(s, "sdist");
 	argv[k++] = src;
@@ -382,19 +386,60 @@ static int extract_source(struct step *s)
 	return r;
 }
 
+/* Non-zero when a is newer than b (or b is missing). */
+static int newer(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(b, &sb) < 0)
+		return 1;
+	if (stat(a, &sa) < 0)
+		return 0;
+	return sa.st_mtim.tv_sec > sb.st_mtim.tv_sec ||
+	       (sa.st_mtim.tv_sec == sb.st_mtim.tv_sec && sa.st_mtim.tv_nsec > sb.st_mtim.tv_nsec);
+}
+
+/* The last "wbgen: patch '...' ..." line of the log (a patch that does not apply), into out. */
+static void patch_failure(const struct step *s, struct buf *out)
+{
+	struct buf log = BUF_INIT;
+	const char *p, *found = NULL;
+
+	if (buf_read_file(&log, s->log) == 0)
+		for (p = log.s; (p = strstr(p, "wbgen: patch '")) != NULL; p++)
+			if (p == log.s || p[-1] == '\n')
+				found = p + strlen("wbgen: ");
+	if (found)
+		buf_add(out, found, strcspn(found, "\n"));
+	buf_release(&log);
+}
+
 static int phase_unpack(struct step *s)
 {
-	char *stamp = wpath(s, "src.stamp"), *used = wpath(s, "src.used");
-	struct buf b = BUF_INIT;
+	char *stamp = wpath(s, "src.stamp"), *used = wpath(s, "src.used"), *src = wpath(s, "src");
+	struct buf b = BUF_INIT, fp = BUF_INIT;
 	struct timespec ts;
-	int r;
+	int r = 0;
 
+	/* the tree is what the sdist and the patches make: a settings change elsewhere keeps it; a
+	 * touched sdist and make -B still unpack again (a way to force a rebuild) */
+	step_unpack_fingerprint(s->pkg, &fp);
+	if (path_exists(src) && !step_make_flag('B') && !newer(pkg_str(s, "sdist"), stamp) &&
+	    up_to_date(s, stamp, fp.s))
+		goto out;
 	start(s);
 	if (sha256_file_hex(pkg_str(s, "sdist"), &b) < 0 || strcmp(b.s, pkg_str(s, "sdist_sha256")) != 0) {
 		r = fail(s, 1, "%s does not match the sha256 the plan recorded (run wbgen resolve again)",
 			 pkg_str(s, "sdist"));
+	} else if (buf_setlen(&b, 0), step_patches_check(s->pkg, &b) < 0) {
+		r = fail(s, 1, "%s", b.s);
 	} else if ((r = extract_source(s)) != 0) {
-		r = fail(s, r, "cannot unpack %s", pkg_str(s, "sdist"));
+		buf_setlen(&b, 0);
+		patch_failure(s, &b);
+		if (b.len)
+			r = fail(s, r, "%s", b.s);
+		else
+			r = fail(s, r, "cannot unpack %s", pkg_str(s, "sdist"));
 	} else {
 		/* a fresh tree each time: what is built from it is built again */
 		unlink(used);
@@ -402,12 +447,15 @@ static int phase_unpack(struct step *s)
 		buf_setlen(&b, 0);
 		buf_addf(&b, "sdist_sha256 %s\nunpacked %lld.%09ld.%ld\n", pkg_str(s, "sdist_sha256"),
 			 (long long)ts.tv_sec, ts.tv_nsec, (long)getpid());
-		write_stamp(stamp, pkg_str(s, "sdist_sha256"), b.s, 0);
+		write_stamp(stamp, fp.s, b.s, 0);
 		step_progress(s->phase, s->name, s->version, STEP_DONE);
 	}
+out:
 	free(stamp);
 	free(used);
+	free(src);
 	buf_release(&b);
+	buf_release(&fp);
 	return r;
 }
 
@@ -453,38 +501,46 @@ out:
 	return r;
 }
 
-/* Add the backend options of pkg.json to argv at *k. */
-static void backend_args(const struct step *s, const char **argv, size_t *k)
+/* Add the hook options of pkg.json to args: --env ENV --src (the build_dir in src), the backend,
+ * config settings and environment. 0, or the phase's failure. */
+static int hook_args(struct step *s, const char *env, const char *src, struct strlist *args)
 {
-	json_t *bp = json_object_get(s->pkg, "backend_path"), *cs = json_object_get(s->pkg, "config_settings");
-	const char *key;
-	json_t *v;
+	json_t *bp = json_object_get(s->pkg, "backend_path");
+	struct buf err = BUF_INIT;
+	char *dir = step_build_dir(s->pkg, src, &err);
+	size_t i;
+	int r = 0;
+
+	if (!dir) {
+		r = fail(s, 1, "%s", err.s);
+		goto out;
+	}
+	strlist_add(args, "--env");
+	strlist_add(args, env);
+	strlist_add(args, "--src");
+	strlist_add_owned(args, dir);
+	strlist_add(args, "--backend");
+	strlist_add(args, pkg_str(s, "build_backend"));
+	for (i = 0; i < json_array_size(bp); i++) {
+		strlist_add(args, "--backend-path");
+		strlist_add(args, json_string_value(json_array_get(bp, i)));
+	}
+	if (step_settings_hook_args(s->pkg, env, args, &err) < 0)
+		r = fail(s, 1, "%s", err.s);
+out:
+	buf_release(&err);
+	return r;
+}
+
+/* args as a NULL-terminated argv (borrowing the strings). */
+static const char **argv_of(const struct strlist *args)
+{
+	const char **argv = xcalloc(args->n + 1, sizeof(*argv));
 	size_t i;
 
-	argv[(*k)++] = "--backend";
-	argv[(*k)++] = pkg_str(s, "build_backend");
-	for (i = 0; i < json_array_size(bp); i++) {
-		argv[(*k)++] = "--backend-path";
-		argv[(*k)++] = json_string_value(json_array_get(bp, i));
-	}
-	json_object_foreach(cs, key, v) {
-		argv[(*k)++] = "--config-setting";
-		argv[(*k)++] = xasprintf("%s=%s", key, json_string_value(v));
-	}
-}
-
-static size_t backend_nargs(const struct step *s)
-{
-	return 2 + 2 * json_array_size(json_object_get(s->pkg, "backend_path")) +
-	       2 * json_object_size(json_object_get(s->pkg, "config_settings"));
-}
-
-static void backend_args_free(const struct step *s, const char **argv, size_t start)
-{
-	size_t i, n = json_object_size(json_object_get(s->pkg, "config_settings"));
-
-	for (i = 0; i < n; i++)
-		free((char *)argv[start + 2 + 2 * json_array_size(json_object_get(s->pkg, "backend_path")) + 2 * i + 1]);
+	for (i = 0; i < args->n; i++)
+		argv[i] = args->v[i];
+	return argv;
 }
 
 /* A requirement found by discovery that the plan lacked: the plan was resolved again (the
@@ -537,8 +593,8 @@ static int phase_discover(struct step *s)
 	char *pending = wpath(s, "discover.pending");
 	char *srctext = NULL, *pkgtext = NULL, *old = NULL;
 	const char *parts[4], **argv = NULL;
-	struct strlist reqs = STRLIST_INIT;
-	size_t k = 0, i;
+	struct strlist reqs = STRLIST_INIT, args = STRLIST_INIT;
+	size_t i;
 	int r = 0, reused;
 
 	if (deferred(s, target, own, 1))
@@ -565,15 +621,12 @@ static int phase_discover(struct step *s)
 		buf_setlen(&lines, 0);
 		if ((r = env_ensure(s, s->deps, s->ndeps, &lines)) != 0)
 			goto out;
-		argv = xcalloc(backend_nargs(s) + 10, sizeof(*argv));
-		argv[k++] = "hook";
-		argv[k++] = "--env";
-		argv[k++] = env;
-		argv[k++] = "--src";
-		argv[k++] = src;
-		backend_args(s, argv, &k);
-		argv[k++] = "get_requires_for_build_wheel";
-		argv[k++] = out;
+		strlist_add(&args, "hook");
+		if ((r = hook_args(s, env, src, &args)) != 0)
+			goto out;
+		strlist_add(&args, "get_requires_for_build_wheel");
+		strlist_add(&args, out);
+		argv = argv_of(&args);
 		if ((r = run_child(s, NULL, argv)) != 0) {
 			r = fail(s, r, "get_requires_for_build_wheel failed");
 			goto out;
@@ -598,9 +651,8 @@ static int phase_discover(struct step *s)
 	unlink(pending);
 	step_progress(s->phase, s->name, s->version, reused ? STEP_UP_TO_DATE : STEP_DONE);
 out:
-	if (argv)
-		backend_args_free(s, argv, 5);
 	free(argv);
+	strlist_release(&args);
 	strlist_release(&reqs);
 	buf_release(&lines);
 	buf_release(&fp);
@@ -635,6 +687,110 @@ static int pristine_source(struct step *s)
 	return r;
 }
 
+/* The NAME-VERSION ids of the "ID FILE SHA256" lines of stamp, as "NAME==VERSION" lines. */
+static void stamp_pins(const char *stamp, const struct strlist *not, struct strlist *out)
+{
+	struct buf b = BUF_INIT;
+	char *line, *next;
+
+	if (buf_read_file(&b, stamp) < 0)
+		return;
+	for (line = b.s; line && *line; line = next) {
+		char *sp = strchr(line, ' '), *dash;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!sp || starts_with(line, "fingerprint ") || !strchr(sp + 1, ' '))
+			continue;
+		*sp = '\0';
+		dash = strrchr(line, '-');
+		if (!dash || (not && strlist_find(not, line) >= 0))
+			continue;
+		strlist_add_owned(out, xasprintf("%.*s==%s", (int)(dash - line), line, dash + 1));
+	}
+	strlist_sort(out);
+	buf_release(&b);
+}
+
+static void write_lines(const char *path, const struct strlist *l)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		buf_addf(&b, "%s\n", l->v[i]);
+	if (write_file(path, b.s ? b.s : "", b.len, WRITE_NOSYNC) < 0)
+		die("cannot write '%s':", path);
+	buf_release(&b);
+}
+
+/* The build-wheel options that record the build in the wheel (docs/settings.md): the build tag, the
+ * settings (wbgen-build-settings.json) and the build requirements installed, as fromager names them. */
+static int record_args(struct step *s, struct strlist *args)
+{
+	json_t *tag = json_object_get(s->pkg, "build_tag"), *set = json_object_get(s->pkg, "settings");
+	char *dir = wpath(s, "dist-info"), *f;
+	struct strlist sys = STRLIST_INIT, backend = STRLIST_INIT, ids = STRLIST_INIT;
+	char *bs = wpath(s, "build-system.stamp"), *bk = wpath(s, "backend.stamp");
+	size_t i;
+
+	if (json_is_integer(tag) && json_integer_value(tag) > 0) {
+		strlist_add(args, "--build-tag");
+		strlist_add_owned(args, xasprintf("%lld", (long long)json_integer_value(tag)));
+	}
+	if (mkdir_p(dir, 0755) < 0)
+		die("cannot create '%s':", dir);
+	if (json_is_object(set)) {
+		char *t = json_dumps(set, JSON_INDENT(2) | JSON_SORT_KEYS);
+		struct buf b = BUF_INIT;
+
+		f = xasprintf("%s/wbgen-build-settings.json", dir);
+		if (!t)
+			die("out of memory");
+		buf_addf(&b, "%s\n", t);
+		if (write_file(f, b.s, b.len, WRITE_NOSYNC) < 0)
+			die("cannot write '%s':", f);
+		buf_release(&b);
+		strlist_add(args, "--dist-info-file");
+		strlist_add_owned(args, xasprintf("wbgen-build-settings.json=%s", f));
+		free(t);
+		free(f);
+	}
+	/* the build system's wheels, then what the backend phase added */
+	stamp_pins(bs, NULL, &sys);
+	{
+		struct buf b = BUF_INIT;
+		char *line, *next;
+
+		if (buf_read_file(&b, bs) == 0)
+			for (line = b.s; *line; line = next) {
+				next = strchr(line, '\n');
+				next = next ? next + 1 : line + strlen(line);
+				if (!starts_with(line, "fingerprint "))
+					strlist_add_owned(&ids, xstrndup(line, strcspn(line, " \n")));
+			}
+		buf_release(&b);
+	}
+	stamp_pins(bk, &ids, &backend);
+	for (i = 0; i < 2; i++) {
+		const char *name = i ? "fromager-build-backend-requirements.txt" : "fromager-build-system-requirements.txt";
+
+		f = xasprintf("%s/%s", dir, name);
+		write_lines(f, i ? &backend : &sys);
+		strlist_add(args, "--dist-info-file");
+		strlist_add_owned(args, xasprintf("%s=%s", name, f));
+		free(f);
+	}
+	strlist_release(&sys);
+	strlist_release(&backend);
+	strlist_release(&ids);
+	free(dir);
+	free(bs);
+	free(bk);
+	return 0;
+}
+
 static int phase_build(struct step *s)
 {
 	struct buf lines = BUF_INIT, fp = BUF_INIT, name = BUF_INIT, sha = BUF_INIT, extra = BUF_INIT;
@@ -644,8 +800,8 @@ static int phase_build(struct step *s)
 	char *srctext = read_text(srcstamp), *pkgtext = read_text(pkgf), *old = NULL, *oldsha = NULL, *wheel = NULL;
 	static const char *const own[] = { "src.stamp", "backend.stamp", NULL };
 	const char *parts[4], **argv = NULL;
-	size_t k = 0;
-	int r = 0;
+	struct strlist args = STRLIST_INIT;
+	int r = 0, lock = -1;
 
 	if (deferred(s, target, own, 1))
 		goto out;
@@ -678,26 +834,36 @@ static int phase_build(struct step *s)
 			die("cannot write '%s':", expf);
 		free(t);
 	}
-	argv = xcalloc(backend_nargs(s) + 16, sizeof(*argv));
-	argv[k++] = "build-wheel";
-	argv[k++] = "--env";
-	argv[k++] = env;
-	argv[k++] = "--src";
-	argv[k++] = src;
-	backend_args(s, argv, &k);
-	argv[k++] = "--expect";
-	argv[k++] = expect;
-	argv[k++] = "--expect-requires";
-	argv[k++] = expf;
-	argv[k++] = "--out";
-	argv[k++] = "wheels-repo/downloads";
-	if ((r = run_child(s, outf, argv)) != 0) {
+	strlist_add(&args, "build-wheel");
+	if ((r = hook_args(s, env, src, &args)) != 0)
+		goto out;
+	strlist_add(&args, "--expect");
+	strlist_add(&args, expect);
+	strlist_add(&args, "--expect-requires");
+	strlist_add(&args, expf);
+	strlist_add(&args, "--out");
+	strlist_add(&args, "wheels-repo/downloads");
+	if ((r = record_args(s, &args)) != 0)
+		goto out;
+	argv = argv_of(&args);
+	/* exclusive_build: no other build runs meanwhile (docs/makefile.md) */
+	lock = step_build_lock(json_is_true(json_object_get(s->pkg, "exclusive_build")));
+	r = run_child(s, outf, argv);
+	close(lock);
+	if (r != 0) {
 		r = fail(s, r, "build_wheel failed");
 		goto out;
 	}
 	if (buf_read_file(&name, outf) < 0 || (buf_rtrim(&name), name.len == 0) || strchr(name.s, '/')) {
 		r = fail(s, 1, "build-wheel printed no wheel name");
 		goto out;
+	}
+	/* a new build tag renames the wheel: the old file goes */
+	if (old && strcmp(old, name.s) != 0) {
+		char *p = xasprintf("wheels-repo/downloads/%s", old);
+
+		unlink(p);
+		free(p);
 	}
 	wheel = xasprintf("wheels-repo/downloads/%s", name.s);
 	buf_setlen(&sha, 0);
@@ -711,9 +877,8 @@ static int phase_build(struct step *s)
 	unlink(outf);
 	step_progress(s->phase, s->name, s->version, STEP_DONE);
 out:
-	if (argv)
-		backend_args_free(s, argv, 5);
 	free(argv);
+	strlist_release(&args);
 	buf_release(&lines);
 	buf_release(&fp);
 	buf_release(&name);
@@ -812,6 +977,20 @@ static int phase_publish(struct step *s)
 	if (path_exists(pub) && up_to_date(s, target, sha))
 		goto out;
 	start(s);
+	{
+		/* a new build tag renamed the wheel: the mirror keeps only the new one */
+		char *prev = NULL;
+
+		if (step_stamp_get(target, "wheel", &prev) == 0 && strcmp(prev, file) != 0) {
+			char *p = xasprintf("wheels-repo/simple/%s/%s", s->name, prev), *m = xasprintf("%s.metadata", p);
+
+			unlink(p);
+			unlink(m);
+			free(p);
+			free(m);
+		}
+		free(prev);
+	}
 	wheel = xasprintf("wheels-repo/downloads/%s", file);
 	if (mirror_publish("wheels-repo", wheel, 0, &action, &err) < 0) {
 		r = fail(s, 1, "%s", err.s);
@@ -866,6 +1045,21 @@ out:
 	return r;
 }
 
+/* pkg.json's settings recomputed after a settings or patch file changed (DEPs are the settings
+ * options of `wbgen resolve`); rewritten when they differ, else touched. Not a counted phase. */
+static int phase_settings(struct step *s)
+{
+	char *pkgf = wpath(s, "pkg.json");
+	struct buf err = BUF_INIT;
+	int r = 0;
+
+	if (step_settings_refresh(pkgf, s->pkg, s->deps, s->ndeps, &err) < 0)
+		r = fail(s, 1, "%s", err.s);
+	free(pkgf);
+	buf_release(&err);
+	return r;
+}
+
 int cmd_step(int argc, char **argv)
 {
 	const struct command *self = command_find("step");
@@ -915,7 +1109,9 @@ int cmd_step(int argc, char **argv)
 	if (step_failed_in_run(s.name, s.phase)) {
 		/* reported when it failed; a later inner make of the run asks again */
 		r = EXIT_FAILURE_USER;
-	} else if (strcmp(s.phase, "unpack") == 0)
+	} else if (strcmp(s.phase, "settings") == 0)
+		r = phase_settings(&s);
+	else if (strcmp(s.phase, "unpack") == 0)
 		r = phase_unpack(&s);
 	else if (strcmp(s.phase, "build-system") == 0)
 		r = phase_install(&s, "build-system.stamp");

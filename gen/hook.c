@@ -172,6 +172,7 @@ char **hook_env_build(char *const *parent, const struct hook_opts *o, const char
 	const char *path = env_value(parent, "PATH");
 	const char *sde = env_value(parent, "SOURCE_DATE_EPOCH");
 	char *const *e;
+	size_t i;
 
 	GROW(env, alloc, 1);
 	env[0] = NULL;
@@ -203,6 +204,22 @@ char **hook_env_build(char *const *parent, const struct hook_opts *o, const char
 	env_add(&env, &nr, &alloc, xstrdup("PYTHONHASHSEED=0"));
 	env_add(&env, &nr, &alloc, xstrdup("PYTHONDONTWRITEBYTECODE=1"));
 	env_add(&env, &nr, &alloc, xstrdup("PYTHONNOUSERSITE=1"));
+	for (i = 0; i < o->nr_setenv; i++) {
+		const char *eq = strchr(o->setenv[i], '=');
+		size_t len = eq ? (size_t)(eq - o->setenv[i]) : 0, j;
+
+		if (!len)
+			continue;
+		for (j = 0; j < nr; j++)
+			if (strncmp(env[j], o->setenv[i], len + 1) == 0)
+				break;
+		if (j < nr) {
+			free(env[j]);
+			env[j] = xstrdup(o->setenv[i]);
+		} else {
+			env_add(&env, &nr, &alloc, xstrdup(o->setenv[i]));
+		}
+	}
 	return env;
 }
 

@@ -14,7 +14,8 @@
  *     it build byte-identical wheels from the same source; PYTHONHASHSEED=0;
  *     PYTHONDONTWRITEBYTECODE=1 (the source tree and the environment stay as they were);
  *     PYTHONNOUSERSITE=1;
- *   dropped: everything else, PYTHONPATH, PYTHONHOME, PIP_* and the make variables included.
+ *   dropped: everything else, PYTHONPATH, PYTHONHOME, PIP_* and the make variables included;
+ *   then hook_opts.setenv (the package's env settings, MAX_JOBS ...) replaces or adds variables.
  *
  * The network: on Linux the child enters a network namespace of its own before exec (as root
  * directly, else inside a user namespace mapping the caller's uid and gid to themselves), with only
@@ -43,6 +44,9 @@ struct hook_opts {
 	size_t nr_backend_path;
 	const char **config;       /* "KEY=VALUE" config settings, nr_config of them */
 	size_t nr_config;
+	const char **setenv;       /* "KEY=VALUE" set in the child's environment last (the package's
+	                            * settings), nr_setenv of them; a later KEY replaces an earlier */
+	size_t nr_setenv;
 	const char *out_dir;       /* directory argument of build_* and prepare_metadata_* hooks */
 	const char *metadata_dir;  /* build_wheel's metadata_directory (prepare_metadata's output), or NULL */
 	const char *log;           /* log file (appended to), NULL: the child's output goes to stderr */

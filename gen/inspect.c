@@ -202,12 +202,27 @@ int sdist_info_deps_from_metadata(struct sdist_info *si, const char *text, size_
 
 int sdist_inspect(const char *path, struct sdist_info *si, struct buf *err)
 {
-	static const char *const names[] = { "PKG-INFO", "pyproject.toml" };
-	struct buf out[2] = { BUF_INIT, BUF_INIT };
+	return sdist_inspect_in(path, NULL, si, err);
+}
+
+int sdist_inspect_in(const char *path, const char *build_dir, struct sdist_info *si, struct buf *err)
+{
+	struct buf out[2] = { BUF_INIT, BUF_INIT }, pp = BUF_INIT;
+	const char *names[2] = { "PKG-INFO", "pyproject.toml" };
 	int found[2], r = -1, pkginfo_deps = 0;
 	struct metadata md;
 
 	metadata_init(&md);
+	/* fromager's build_dir: an absolute one is taken relative to the tree */
+	while (build_dir && *build_dir == '/')
+		build_dir++;
+	if (build_dir && *build_dir) {
+		buf_adds(&pp, build_dir);
+		while (pp.len && pp.s[pp.len - 1] == '/')
+			buf_setlen(&pp, pp.len - 1);
+		buf_adds(&pp, "/pyproject.toml");
+		names[1] = pp.s;
+	}
 	if (unpack_read_top_members(path, names, 2, out, found, &si->topdir, err) < 0)
 		goto out;
 	if (found[0]) {
@@ -253,5 +268,6 @@ out:
 	metadata_release(&md);
 	buf_release(&out[0]);
 	buf_release(&out[1]);
+	buf_release(&pp);
 	return r;
 }

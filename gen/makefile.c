@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "fsutil.h"
+#include "hook.h"
 #include "makefile.h"
+#include "settings.h"
 #include "util.h"
 
 size_t makefile_phases(const struct plan_pkg *k)
@@ -173,8 +175,39 @@ static void add_human_list(struct buf *out, const struct plan *p, const struct s
 		buf_addf(out, " and %zu more", l->n - shown);
 }
 
+/* "P.settings := ..." the files and directories (wildcard patterns) whose change may change P's
+ * settings: its YAML file, the global file, the directories files appear in, its patches. */
+static void settings_var(struct buf *out, const char *id, const char *name, const struct makefile_opts *o)
+{
+	const struct settings_package *sp = settings_find(o->settings, name);
+	struct strlist l = STRLIST_INIT;
+	char *mod = xstrdup(name), *c;
+	const char *const dirs[] = { "%s/%s", "%s/%s-*" };
+	size_t j;
+
+	for (c = mod; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	strlist_add(&l, o->settings_file);
+	strlist_add(&l, o->settings_dir);
+	if (sp)
+		strlist_add_owned(&l, path_absolute(sp->file));
+	strlist_add(&l, o->patches_dir);
+	for (j = 0; j < ARRAY_SIZE(dirs); j++) {
+		char *d = xasprintf(dirs[j], o->patches_dir, mod);
+
+		strlist_add_owned(&l, xasprintf("%s/*.patch", d));
+		strlist_add_owned(&l, xasprintf("%s/%s", d, o->variant));
+		strlist_add_owned(&l, xasprintf("%s/%s/*.patch", d, o->variant));
+		strlist_add_owned(&l, d);
+	}
+	add_list_var(out, id, "settings", &l);
+	strlist_release(&l);
+	free(mod);
+}
+
 static void package_block(struct buf *out, const struct plan *p, size_t i, struct walk *w,
-			  const struct strlist *users_of)
+			  const struct strlist *users_of, const struct makefile_opts *o)
 {
 	const struct plan_pkg *k = &p->pkgs[i];
 	struct strlist sys = STRLIST_INIT, backend = STRLIST_INIT, install = STRLIST_INIT;
@@ -217,6 +250,8 @@ static void package_block(struct buf *out, const struct plan *p, size_t i, struc
 	add_list_var(out, id, "sys", &sys);
 	add_list_var(out, id, "backend", &backend);
 	add_list_var(out, id, "install", &install);
+	if (o->settings && o->settings_file)
+		settings_var(out, id, k->name, o);
 	buf_addf(out, "%s.dynamic :=%s\n\n", id, k->info.deps_source == DEPS_DYNAMIC ? " 1" : "");
 	free(id);
 	strlist_release(&sys);
@@ -252,7 +287,11 @@ void makefile_text(const struct plan *p, const size_t *order, const struct makef
 		 "#   .dynamic  1 when its install requirements are only known from its built wheel\n\n");
 	buf_addf(out, "WBGEN := %s\nWBGEN_STEP := %s\nWBGEN_RULES := %s/wbgen.mk\nWBGEN_PKGDATADIR := %s\n"
 		 "WBGEN_PYTHON := %s\n", o->wbgen, o->step, o->datadir, o->datadir, o->python);
-	buf_addf(out, "WBGEN_NPHASES := %zu\n\n", nphases);
+	buf_addf(out, "WBGEN_NPHASES := %zu\n", nphases);
+	if (o->settings && o->settings_file)
+		buf_addf(out, "WBGEN_SETTINGS := --settings-file %s --settings-dir %s --patches-dir %s --variant %s\n",
+			 o->settings_file, o->settings_dir, o->patches_dir, o->variant);
+	buf_addch(out, '\n');
 	buf_adds(out, "# The packages, in build order: each after everything its build needs.\nWBGEN_PACKAGES :=");
 	col = 17;
 	for (i = 0; i < p->n; i++) {
@@ -285,7 +324,7 @@ void makefile_text(const struct plan *p, const size_t *order, const struct makef
 		strlist_sort(&users[i]);
 	walk_init(&w, p);
 	for (i = 0; i < p->n; i++)
-		package_block(out, p, order ? order[i] : i, &w, users);
+		package_block(out, p, order ? order[i] : i, &w, users, o);
 	walk_release(&w);
 	for (i = 0; i < p->n; i++)
 		strlist_release(&users[i]);
@@ -293,7 +332,8 @@ void makefile_text(const struct plan *p, const size_t *order, const struct makef
 	buf_adds(out, "include $(WBGEN_RULES)\n");
 }
 
-void makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opts *o, struct buf *out)
+int makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opts *o, struct buf *out,
+		      struct buf *err)
 {
 	const struct plan_pkg *k = &p->pkgs[i];
 	json_t *v = json_object(), *a;
@@ -332,8 +372,10 @@ void makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opt
 		json_object_set_new(v, "wheel", json_string(k->sdist_path));
 		json_object_set_new(v, "wheel_sha256", json_string(k->sdist_sha256));
 	}
-	json_object_set_new(v, "patches", json_array());
-	json_object_set_new(v, "config_settings", json_object());
+	if (settings_pkg_json(o->settings, k->name, k->version, v, err) < 0) {
+		json_decref(v);
+		return -1;
+	}
 	t = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (!t)
 		die("out of memory");
@@ -341,6 +383,7 @@ void makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opt
 	buf_addch(out, '\n');
 	free(t);
 	json_decref(v);
+	return 0;
 }
 
 int makefile_write(const struct plan *p, const char *outdir, const struct makefile_opts *o, struct buf *err)
@@ -360,7 +403,10 @@ int makefile_write(const struct plan *p, const char *outdir, const struct makefi
 		const struct plan_pkg *k = &p->pkgs[i];
 
 		buf_setlen(&text, 0);
-		makefile_pkg_json(p, i, o, &text);
+		if (makefile_pkg_json(p, i, o, &text, err) < 0) {
+			r = -1;
+			break;
+		}
 		path = xasprintf("%s/work/%s-%s/pkg.json", outdir, k->name, k->version);
 		if (write_file(path, text.s, text.len, WRITE_IF_CHANGED) < 0) {
 			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));

@@ -16,6 +16,9 @@ struct makefile_opts {
 	const char *datadir;  /* absolute directory of wbgen.mk and pep517_hook.py */
 	const char *python;   /* the target interpreter's executable (the build environments' base) */
 	const struct settings *settings; /* per-package settings (gen/settings.h), or NULL */
+	/* with settings: where they were read (absolute) and the variant, for the rules that refresh
+	 * pkg.json when a settings or patch file changes (NULL: no such rules) */
+	const char *settings_file, *settings_dir, *patches_dir, *variant;
 };
 
 /* Phases per package: unpack, build-system, discover, backend, build, publish, and deps when the
@@ -28,9 +31,11 @@ void makefile_closures(const struct plan *p, size_t i, struct strlist *sys, stru
 		       struct strlist *install);
 /* The Makefile's text for plan p (order is plan_build_order's; NULL means plan order). */
 void makefile_text(const struct plan *p, const size_t *order, const struct makefile_opts *o, struct buf *out);
-/* The content of work/NAME-VERSION/pkg.json for package i: what its phases need (sdist, build
- * backend, interpreter, the install requirements its wheel must declare). */
-void makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opts *o, struct buf *out);
+/* Append the content of work/NAME-VERSION/pkg.json for package i: what its phases need (sdist,
+ * build backend, interpreter, the install requirements its wheel must declare, the build side of
+ * its settings). 0, or -1 with err (a settings template or a patch directory). */
+int makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opts *o, struct buf *out,
+		      struct buf *err);
 /* Write outdir/Makefile and every package's work/NAME-VERSION/pkg.json, each atomically and only
  * when its content changed (so make sees an unchanged plan as unchanged). Returns 0 or -1 with err. */
 int makefile_write(const struct plan *p, const char *outdir, const struct makefile_opts *o, struct buf *err);

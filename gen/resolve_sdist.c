@@ -61,8 +61,9 @@ static int inspect_one(struct resolver *r, struct proj *p)
 	const struct cand *c = &p->c[p->chosen];
 	struct buf e = BUF_INIT;
 	int rc = -1;
+	const struct settings_package *sp = r->o->settings ? settings_find(r->o->settings, p->name) : NULL;
 
-	if (sdist_inspect(p->sdist_path, &p->info, &e) < 0) {
+	if (sdist_inspect_in(p->sdist_path, sp ? sp->build_dir : NULL, &p->info, &e) < 0) {
 		buf_addf(r->err, "%s %s: sdist '%s': %s", p->name, c->vstr, strrchr(p->sdist_path, '/') + 1, e.s);
 		goto out;
 	}

@@ -135,6 +135,22 @@ int settings_patches(const struct settings *s, const char *name, const char *ver
  * reference; patches (may be NULL) are listed as given. */
 json_t *settings_effective_json(const struct settings_effective *e, const struct strlist *patches);
 
+/* The build side of (name, version)'s settings as pkg.json carries them (docs/file-formats.md):
+ * sets "settings" (the canonical JSON form without the keys that do not change the build, patches
+ * as file names with their sha256), "patches" (absolute paths and sha256), "config_settings", "env"
+ * (unexpanded pairs), "build_dir", "build_tag", "exclusive_build", "cpu_cores_per_job" and
+ * "memory_per_job_gb" in pkg (borrowed). s NULL: the defaults, "settings" null. -1 with err. */
+int settings_pkg_json(const struct settings *s, const char *name, const char *version, json_t *pkg,
+		      struct buf *err);
+/* The CPUs this process may run on (at least 1). */
+long settings_cpu_count(void);
+/* MemAvailable in GiB, or -1 when unknown. */
+double settings_available_gib(void);
+/* fromager's parallel_jobs(): min(cpus // cores per job, available memory // memory per job,
+ * max_jobs), each at least 1; avail_gib < 0 does not limit, max_jobs < 1 means cpus. */
+long settings_parallel_jobs(long cpu_cores_per_job, double memory_per_job_gb, long cpus, double avail_gib,
+			    long max_jobs);
+
 /* Set up an empty list (no allocation). */
 void settings_kvlist_init(struct settings_kvlist *l);
 /* Free the strings and the array. */

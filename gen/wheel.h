@@ -37,6 +37,23 @@ int record_check(const struct record_entry *e, const char *b64_sha256, unsigned 
  * may be NULL for empty fields. */
 void record_add_row(struct buf *out, const char *path, const char *hash, const char *size);
 
+/* A file added to a wheel's .dist-info directory (wheel_amend); strings borrowed. */
+struct wheel_addition {
+	const char *name; /* its name in .dist-info */
+	const char *data;
+	size_t len;
+};
+
+/* filename with its build tag replaced by build (removed when NULL or ""), newly allocated; NULL
+ * when filename is not a wheel filename. */
+char *wheel_name_with_build(const char *filename, const char *build);
+/* Write to dst (through dst.tmp and a rename) the wheel src with the Build: field of its WHEEL
+ * set to build (removed when NULL or ""), the files add[0..nadd) put in its .dist-info
+ * (replacing those of the same name) and RECORD rewritten for them. Other members keep their
+ * bytes, order and times. 0, or -1 with a one-line message in err. */
+int wheel_amend(const char *src, const char *dst, const char *build, const struct wheel_addition *add,
+		size_t nadd, struct buf *err);
+
 /* One entry point of entry_points.txt: "name = module:attr [extras]" in [group]. */
 struct entry_point {
 	char *group;

@@ -1,6 +1,9 @@
 # wbgen.mk: the rules of a build written by `wbgen resolve`, included at the end of OUTDIR/Makefile,
 # which sets WBGEN, WBGEN_PACKAGES (in build order) and, per package P = NAME-VERSION, P.name,
-# P.version, P.sdist, P.sys, P.backend, P.install and P.dynamic. The recipes run $(WBGEN_STEP)
+# P.version, P.sdist, P.sys, P.backend, P.install and P.dynamic; with per-package settings also
+# WBGEN_SETTINGS (resolve's settings options) and P.settings (the files, as wildcard patterns,
+# whose change may change P's settings: work/P/pkg.json is then recomputed, and rewritten only
+# when its content changes). The recipes run $(WBGEN_STEP)
 # (wbgen-step: `wbgen step` in a program without the resolver, quicker to start).
 # docs/makefile.md explains the design.
 #
@@ -93,6 +96,10 @@ endef
 
 # Build-system environments wait for the install requirements of the dynamic packages they hold.
 define wbgen-rules
+ifneq ($(WBGEN_SETTINGS),)
+work/$(1)/pkg.json: $(wildcard $($(1).settings))
+	$$(wbgen-step) settings $(1) $(WBGEN_SETTINGS)
+endif
 work/$(1)/src.stamp: $($(1).sdist) work/$(1)/pkg.json
 	$$(wbgen-step) unpack $(1)
 work/$(1)/build-system.stamp: work/$(1)/pkg.json $(call wbgen-wheels,$($(1).sys)) $(call wbgen-known,$($(1).sys)) | $(call wbgen-mirrored,$($(1).sys))

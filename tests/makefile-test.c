@@ -87,7 +87,8 @@ static int contains(const struct buf *b, const char *s)
 
 int main(void)
 {
-	struct makefile_opts o = { "/usr/bin/wbgen", "/usr/libexec/wbgen/wbgen-step", "/usr/share/wbgen", "/usr/bin/python3", NULL };
+	struct makefile_opts o = { "/usr/bin/wbgen", "/usr/libexec/wbgen/wbgen-step", "/usr/share/wbgen", "/usr/bin/python3", NULL,
+				    NULL, NULL, NULL, NULL };
 	struct plan p;
 	struct buf t = BUF_INIT, e = BUF_INIT;
 	char dir[] = "/tmp/makefile-test.XXXXXX", *path;
@@ -132,11 +133,14 @@ int main(void)
 
 	/* pkg.json */
 	buf_setlen(&t, 0);
-	makefile_pkg_json(&p, 1, &o, &t);
+	ok(makefile_pkg_json(&p, 1, &o, &t, &e) == 0, "pkg.json without settings");
 	ok(contains(&t, "\"install_requires\": null"), "a dynamic package's install_requires is null");
+	ok(contains(&t, "\"settings\": null") && contains(&t, "\"build_tag\": 0") &&
+	   contains(&t, "\"patches\": []") && contains(&t, "\"exclusive_build\": false"),
+	   "without settings: fromager's defaults");
 	ok(contains(&t, "\"python\": \"/usr/bin/python3\""), "the interpreter");
 	buf_setlen(&t, 0);
-	makefile_pkg_json(&p, 0, &o, &t);
+	makefile_pkg_json(&p, 0, &o, &t, &e);
 	ok(contains(&t, "\"install_requires\": []"), "a static one lists them (none here)");
 	ok(contains(&t, "\"build_backend\": \"be:x\""), "the backend");
 
