@@ -10,6 +10,7 @@
 #include <glob.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -211,8 +212,10 @@ static void remove_stale_temps(const char *outdir)
 }
 
 /* resolve-args.json: this run's directory and arguments, so that a build can resolve again.
- * Credentials in URLs are left out, user name included (a re-resolve finds them in netrc). */
-static int write_args(const char *outdir, int argc, char **argv, struct buf *err)
+ * Credentials in URLs are left out, user name included (a re-resolve finds them in netrc). With a
+ * min_release_age in force, also the "now" it was measured from (time, non-zero): a build's
+ * re-resolve uses the same one, so a release that comes of age meanwhile does not change the plan. */
+static int write_args(const char *outdir, int argc, char **argv, long long now, struct buf *err)
 {
 	json_t *v = json_object(), *a = json_array();
 	char *cwd = getcwd(NULL, 0), *t, *path = xasprintf("%s/resolve-args.json", outdir);
@@ -229,6 +232,8 @@ static int write_args(const char *outdir, int argc, char **argv, struct buf *err
 	}
 	json_object_set_new(v, "cwd", json_string(cwd));
 	json_object_set_new(v, "argv", a);
+	if (now)
+		json_object_set_new(v, "time", json_integer(now));
 	t = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (!t) {
 		buf_adds(err, "resolve-args.json: an argument or the current directory is not UTF-8");
@@ -252,7 +257,7 @@ static int write_args(const char *outdir, int argc, char **argv, struct buf *err
 /* The Makefile, the packages' pkg.json and resolve-args.json. */
 static int write_build(const struct plan *plan, const struct pyenv *pe, const struct settings *settings,
 		       const char *const settings_paths[3], const char *outdir, int argc, char **argv,
-		       struct buf *err)
+		       long long now, struct buf *err)
 {
 	struct makefile_opts mo;
 	char *self = realpath("/proc/self/exe", NULL), *data = wbgen_datadir(), *datadir, *step;
@@ -275,7 +280,7 @@ static int write_build(const struct plan *plan, const struct pyenv *pe, const st
 	mo.settings_dir = path_absolute(settings_paths[1]);
 	mo.patches_dir = path_absolute(settings_paths[2]);
 	mo.variant = settings->variant;
-	r = write_args(outdir, argc, argv, err);
+	r = write_args(outdir, argc, argv, now, err);
 	if (r == 0)
 		r = makefile_write(plan, outdir, &mo, err);
 	free((char *)mo.settings_file);
@@ -286,6 +291,24 @@ static int write_build(const struct plan *plan, const struct pyenv *pe, const st
 	free(data);
 	free(datadir);
 	return r;
+}
+
+/* The "now" of min_release_age when one is in force (else 0): $WBGEN_RESOLVE_TIME, set by a build's
+ * re-resolve from resolve-args.json, else the current time. */
+static long long release_age_now(long min_age, const struct settings *settings)
+{
+	const char *t = getenv("WBGEN_RESOLVE_TIME");
+	uint64_t v;
+	size_t i;
+	int used = min_age > 0;
+
+	for (i = 0; i < settings->npkgs && !used; i++)
+		used = settings->pkgs[i].min_release_age > 0;
+	if (!used)
+		return 0;
+	if (t && *t && parse_u64(t, &v) == 0 && v > 0 && v < (uint64_t)1 << 62)
+		return (long long)v;
+	return (long long)time(NULL);
 }
 
 /* OUTDIR/.wbgen-resolved: the sha256 of the discovered.json this plan was made from, written
@@ -469,6 +492,7 @@ int cmd_resolve(int argc, char **argv)
 	ro.verbose = verbose;
 	ro.settings = &settings;
 	ro.min_release_age = min_age;
+	ro.now = release_age_now(min_age, &settings);
 	/* before reading discovered.json: a make that holds OUTDIR may still add to it */
 	lock_outdir(outdir, lockfd);
 	remove_stale_temps(outdir);
@@ -483,7 +507,7 @@ int cmd_resolve(int argc, char **argv)
 	}
 	if (resolve(&ro, &reqs, &cons, &plan, &err) < 0 ||
 	    write_build(&plan, &pe, &settings, (const char *const[]){ settings_file, settings_dir, patches_dir }, outdir,
-			 argc, argv, &err) < 0 ||
+			 argc, argv, ro.now, &err) < 0 ||
 	    plan_write(&plan, outdir, &err) < 0 || write_resolved_mark(outdir, &err) < 0)
 		goto fail;
 	{

@@ -491,6 +491,8 @@ static int resolve_again(const char *log, struct buf *err)
 {
 	json_t *v = json_load_file("resolve-args.json", 0, NULL), *args = json_object_get(v, "argv");
 	const char *cwd = json_string_value(json_object_get(v, "cwd"));
+	json_int_t now = json_integer_value(json_object_get(v, "time"));
+	char *nowtext = now > 0 ? xasprintf("%lld", (long long)now) : NULL;
 	const char **argv;
 	size_t i, n = json_array_size(args);
 	int status, r = -1;
@@ -499,6 +501,7 @@ static int resolve_again(const char *log, struct buf *err)
 	if (!cwd || !json_is_array(args)) {
 		buf_adds(err, "resolve-args.json is missing or unreadable: run wbgen resolve again");
 		json_decref(v);
+		free(nowtext);
 		return -1;
 	}
 	argv = xcalloc(n + 3, sizeof(*argv));
@@ -520,6 +523,11 @@ static int resolve_again(const char *log, struct buf *err)
 		if (in < 0 || fd < 0 || dup2(in, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0 || chdir(cwd) < 0)
 			_exit(127);
 		setenv("WBGEN_LOCK_HELD", "1", 1);
+		/* min_release_age is measured from the first resolve's time */
+		if (nowtext)
+			setenv("WBGEN_RESOLVE_TIME", nowtext, 1);
+		else
+			unsetenv("WBGEN_RESOLVE_TIME");
 		/* wbgen itself: the Makefile exports WBGEN (this may be wbgen-step) */
 		execv(getenv("WBGEN") && *getenv("WBGEN") ? getenv("WBGEN") : "/proc/self/exe", (char **)argv);
 		_exit(127);
@@ -533,6 +541,7 @@ static int resolve_again(const char *log, struct buf *err)
 		buf_addf(err, "resolving the discovered requirements failed (wbgen resolve, run in %s): see the log", cwd);
 out:
 	free(argv);
+	free(nowtext);
 	json_decref(v);
 	return r;
 }

@@ -91,6 +91,25 @@ ok "a file without upload-time is not a candidate under a cooldown" err age5 \
 	"st-notime.*1\.0 \(no upload time on the index, which min_release_age needs\)" --min-release-age 1 st-notime
 ok "an HTML page (no upload times) neither" err age6 "st-html.*no upload time" --min-release-age 1 st-html
 ok "without a cooldown the HTML project resolves" res age7 st-html st-notime
+# a build's re-resolve measures the age from the first resolve's time (resolve-args.json "time",
+# passed back as WBGEN_RESOLVE_TIME); a resolve without a cooldown records no time
+ok "resolve-args.json records the time a cooldown was measured from" \
+	eq "true" q age1 resolve-args.json 'isinstance(j.get("time"), int) and j["time"] > 1700000000'
+ok "... and none without a cooldown" eq "null" q plain resolve-args.json 'j.get("time")'
+# res_at TIME CASE ARGS...: res with WBGEN_RESOLVE_TIME=TIME
+res_at() {
+	WBGEN_RESOLVE_TIME=$1
+	export WBGEN_RESOLVE_TIME
+	shift
+	_r=0
+	res "$@" || _r=$?
+	unset WBGEN_RESOLVE_TIME
+	return $_r
+}
+ok "WBGEN_RESOLVE_TIME (2099-02-01): st-lib 2.0 is a month old then" \
+	res_at 4073587200 age8 --min-release-age 7 st-app
+ok "... 2.0 chosen" eq 2.0 pin age8 st-lib
+ok "... and that time recorded" eq 4073587200 q age8 resolve-args.json 'str(j["time"])'
 
 # ---- resolver_dist.sdist_server_url
 set_ idx1 st-lib <<Y

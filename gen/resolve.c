@@ -440,7 +440,7 @@ int resolve(const struct resolve_options *o, const struct reqset *reqs, const st
 	r.reqs = reqs;
 	r.cons = cons;
 	r.err = err;
-	r.now = (long long)time(NULL);
+	r.now = o->now ? o->now : (long long)time(NULL);
 	version_init(&r.pyver);
 	if (version_parse(o->target->version, &r.pyver) < 0) {
 		buf_addf(err, "the target interpreter reports an invalid version '%s'", o->target->version);

@@ -33,6 +33,7 @@ struct resolve_options {
 	const struct settings *settings; /* per-package settings (gen/settings.h), or NULL */
 	long min_release_age;       /* days a release must have been public, for packages whose settings do
 				     * not say (resolver_dist.min_release_age); 0: no limit */
+	long long now;              /* "now" for min_release_age, seconds since the epoch (0: time()) */
 };
 
 /* Fill the defaults (empty index list, 100 rounds). */
