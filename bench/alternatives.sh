@@ -11,7 +11,9 @@
 #
 # usage: bench/alternatives.sh [--runs N] [--trees "example tree"] [--no-write]
 #
-# --runs N: cold builds of each tree by each tool (default 1: one round takes 5-9 minutes here).
+# --runs N: cold builds of each tree by each tool (default 5, medians reported). --trees example
+# and --trees tree each take under 10 minutes here with 5 runs (both, the default, about 12); a
+# single tree writes its own results section ("bench/alternatives.sh TREE results").
 # Environment: WBGEN (default: the in-tree ./wbgen, else build-dev/wbgen), BENCH_WORK (default
 # bench/.cache/alternatives), PIP_PYTHON and TARGET_PYTHON (default /usr/bin/python3: the
 # example's setuptools is Debian's).
@@ -20,7 +22,7 @@ set -eu -o pipefail
 export LC_ALL=C
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-runs=1
+runs=5
 trees="example tree"
 write=1
 while [ $# -gt 0 ]; do
@@ -28,7 +30,7 @@ while [ $# -gt 0 ]; do
 	--runs) runs=$2; shift ;;
 	--trees) trees=$2; shift ;;
 	--no-write) write=0 ;;
-	-h|--help) sed -n '2,18s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "alternatives.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -136,8 +138,9 @@ commit=$(git -C "$top" log -1 --format=%h -- gen cmd rules configure.ac Makefile
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 cmdline="bench/alternatives.sh"
-[ "$runs" = 1 ] || cmdline="$cmdline --runs $runs"
+[ "$runs" = 5 ] || cmdline="$cmdline --runs $runs"
 [ "$trees" = "example tree" ] || cmdline="$cmdline --trees \"$trees\""
+case $trees in *' '*) section= ;; *) section="$trees " ;; esac
 report=$W/report.md
 {
 	echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs ($cpu), $mem RAM, Linux $(uname -r);"
@@ -187,10 +190,11 @@ echo
 cat "$report"
 if [ "$write" = 1 ]; then
 	doc=$top/docs/benchmarks.md
-	"$PY" - "$doc" "$report" <<'EOF'
+	"$PY" - "$doc" "$report" "$section" <<'EOF'
 import os, sys
-doc, rep = sys.argv[1], sys.argv[2]
-begin, end = "<!-- begin bench/alternatives.sh results -->", "<!-- end bench/alternatives.sh results -->"
+doc, rep, section = sys.argv[1], sys.argv[2], sys.argv[3]
+begin = "<!-- begin bench/alternatives.sh %sresults -->" % section
+end = "<!-- end bench/alternatives.sh %sresults -->" % section
 text = open(doc, encoding="utf-8").read()
 i, j = text.find(begin), text.find(end)
 if i < 0 or j < i:

@@ -6,12 +6,16 @@
 #
 # usage: bench/schedule.sh [--runs N] [--burn "SPEC..."] [--sleep "SPEC..."] [--plan "SPEC..."]
 #                          [--depth D] [--quick] [--keep] [--no-write] [--section NAME]
+#                          [--part cpu|sleep]
 #
 # A SPEC is SHAPE:N:COST:J[,J...]: shape (wide, deep, realistic), packages, the seconds each
 # build_wheel burns (--burn) or sleeps (--sleep) (realistic: a base, times a weight per
 # package), and the -j values. --plan trees are only resolved and checked (no-op make on a
 # faked completed build, bench/fake_built.py) and modelled: too large to build here.
-# --runs N: builds of each tree at each -j (default 1: the defaults take 5-9 minutes here);
+# --part cpu: only the CPU-burning trees, --part sleep: only the sleeping trees and the plan-only
+# ones; each writes its own results section ("cpu", "sleep") and takes under 10 minutes here with
+# the default 5 runs (the whole default set, without --part, about twice that).
+# --runs N: builds of each tree at each -j (default 5, medians reported);
 # --depth D: the chains of the deep shape (default 10); --quick: small trees (a smoke test);
 # --keep: keep every build's directory; --section NAME: write the results between the markers
 # "bench/schedule.sh NAME results" of docs/benchmarks.md instead of the default ones.
@@ -23,9 +27,10 @@ set -eu -o pipefail
 export LC_ALL=C
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-runs=1
+runs=5
+part=
 burn_trees="wide:50:0.5:2 deep:50:0.5:2 realistic:50:0.5:2"
-sleep_trees="wide:100:2:4,16 deep:100:2:16 realistic:200:1:16"
+sleep_trees="wide:100:1.5:4,16 deep:100:1.5:16 realistic:200:0.75:16"
 plan_trees="realistic:2000:0.2:16"
 depth=10
 keep=0
@@ -43,11 +48,18 @@ while [ $# -gt 0 ]; do
 	--keep) keep=1 ;;
 	--no-write) write=0 ;;
 	--section) section=$2; shift ;;
-	-h|--help) sed -n '2,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	--part) part=$2; shift ;;
+	-h|--help) sed -n '2,26s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "schedule.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
 	shift
 done
+case $part in
+'') ;;
+cpu) sleep_trees= plan_trees= section=${section:-cpu} ;;
+sleep) burn_trees= section=${section:-sleep} ;;
+*) echo "schedule.sh: --part wants cpu or sleep, not '$part'" >&2; exit 2 ;;
+esac
 if [ "$quick" = 1 ]; then
 	burn_trees="wide:12:0.2:2 deep:12:0.2:2"
 	sleep_trees="realistic:30:0.5:4,16"
@@ -215,15 +227,16 @@ cflags=$(sed -n 's/^CFLAGS = //p' "$(dirname "$WBGEN")/Makefile" 2>/dev/null || 
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 cmdline="bench/schedule.sh"
-[ "$runs" = 1 ] || cmdline="$cmdline --runs $runs"
+[ "$runs" = 5 ] || cmdline="$cmdline --runs $runs"
+[ -z "$part" ] || cmdline="$cmdline --part $part"
 [ "$quick" = 0 ] || cmdline="$cmdline --quick"
-if [ "$quick" = 0 ]; then
+if [ "$quick" = 0 ] && [ -z "$part" ]; then
 	[ "$burn_trees" = "wide:50:0.5:2 deep:50:0.5:2 realistic:50:0.5:2" ] || cmdline="$cmdline --burn \"$burn_trees\""
-	[ "$sleep_trees" = "wide:100:2:4,16 deep:100:2:16 realistic:200:1:16" ] || cmdline="$cmdline --sleep \"$sleep_trees\""
+	[ "$sleep_trees" = "wide:100:1.5:4,16 deep:100:1.5:16 realistic:200:0.75:16" ] || cmdline="$cmdline --sleep \"$sleep_trees\""
 	[ "$plan_trees" = "realistic:2000:0.2:16" ] || cmdline="$cmdline --plan \"$plan_trees\""
 	[ "$depth" = 10 ] || cmdline="$cmdline --depth $depth"
 fi
-[ -z "$section" ] || cmdline="$cmdline --section $section"
+[ -z "$section" ] || [ "$section" = "$part" ] || cmdline="$cmdline --section $section"
 report=$W/report.md
 {
 	echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $cores CPUs ($cpu), $mem RAM, Linux $(uname -r);"
