@@ -53,6 +53,16 @@ void fetcher_init(struct fetcher *f, const struct fetch_options *opt)
 	curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 	curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->opt.max_parallel);
+	/* curl opens the netrc file for every transfer: when it does not exist, that is one failing
+	 * open per request (without HOME curl asks getpwuid(): left to curl) */
+	{
+		const char *home = getenv("HOME");
+		char *path = f->opt.netrc ? xstrdup(f->opt.netrc) : home && *home ? xasprintf("%s/.netrc", home) : NULL;
+		struct stat st;
+
+		f->netrc_missing = path && stat(path, &st) < 0 && errno == ENOENT;
+		free(path);
+	}
 }
 
 void fetcher_release(struct fetcher *f)
@@ -99,6 +109,7 @@ void fetch_release(struct fetch *q)
 	free(q->etag);
 	free(q->last_modified);
 	free(q->cache_path);
+	free(q->file_cache);
 	free(q->cached_type);
 	memset(q, 0, sizeof(*q));
 }
@@ -282,6 +293,22 @@ static int is_transient(CURLcode rc)
 	}
 }
 
+/* q->tmp := target.tmp.XXXXXX, created (with target's missing parents); its descriptor or -1 (errno). */
+static int create_tmp(struct fetch *q, const char *target)
+{
+	int fd;
+
+	free(q->tmp);
+	q->tmp = xasprintf("%s.tmp.XXXXXX", target);
+	fd = mkstemp(q->tmp);
+	if (fd < 0 && errno == ENOENT && mkdir_parents(target) == 0) {
+		free(q->tmp);
+		q->tmp = xasprintf("%s.tmp.XXXXXX", target);
+		fd = mkstemp(q->tmp);
+	}
+	return fd;
+}
+
 /* Prepare q's handle and output for one attempt, to end within left_ms. 0, or -1 after fail(). */
 static int attempt_setup(struct fetcher *f, struct fetch *q, long left_ms)
 {
@@ -312,9 +339,11 @@ static int attempt_setup(struct fetcher *f, struct fetch *q, long left_ms)
 		if (!q->dest)
 			curl_easy_setopt(q->easy, CURLOPT_ACCEPT_ENCODING, "");
 		curl_easy_setopt(q->easy, CURLOPT_USERAGENT, "wbgen/" PACKAGE_VERSION);
-		curl_easy_setopt(q->easy, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
-		if (f->opt.netrc)
-			curl_easy_setopt(q->easy, CURLOPT_NETRC_FILE, f->opt.netrc);
+		if (!f->netrc_missing) {
+			curl_easy_setopt(q->easy, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+			if (f->opt.netrc)
+				curl_easy_setopt(q->easy, CURLOPT_NETRC_FILE, f->opt.netrc);
+		}
 		/* redirects may leave the host: never send credentials along */
 		curl_easy_setopt(q->easy, CURLOPT_UNRESTRICTED_AUTH, 0L);
 		curl_easy_setopt(q->easy, CURLOPT_PROTOCOLS_STR, "http,https,file");
@@ -350,8 +379,8 @@ static int attempt_setup(struct fetcher *f, struct fetch *q, long left_ms)
 		int fd;
 
 		discard_tmp(q);
-		q->tmp = xasprintf("%s.tmp.XXXXXX", q->dest);
-		if (mkdir_parents(q->dest) < 0 || (fd = mkstemp(q->tmp)) < 0) {
+		fd = create_tmp(q, q->dest);
+		if (fd < 0) {
 			fail(q, "cannot create '%s': %s", q->tmp, strerror(errno));
 			return -1;
 		}
@@ -372,8 +401,9 @@ static int attempt_setup(struct fetcher *f, struct fetch *q, long left_ms)
 	return 0;
 }
 
-/* Finish a download to dest: flush, verify the digest, rename into place. */
-static void finish_dest(struct fetch *q)
+/* Finish a download to dest: flush, verify the digest, rename into place; for a keep request,
+ * then link (or copy) it into the cache. */
+static void finish_dest(struct fetcher *f, struct fetch *q)
 {
 	unsigned char d[SHA256_DIGEST_SIZE];
 	struct buf hex = BUF_INIT;
@@ -404,6 +434,9 @@ static void finish_dest(struct fetch *q)
 	}
 	free(q->tmp);
 	q->tmp = NULL;
+	/* the cache only saves a later download: a failure to store the file is a warning */
+	if (q->file_cache && link_or_copy(q->dest, q->file_cache, f->opt.copy_files ? PLACE_COPY : 0) < 0)
+		warn("cannot store '%s' in the cache as '%s': %s", q->dest, q->file_cache, strerror(errno));
 	q->ok = 1;
 	q->state = FETCH_DONE;
 }
@@ -527,7 +560,7 @@ static void on_done(struct fetcher *f, struct fetch *q, CURLcode rc, double t0)
 	free(q->content_type);
 	q->content_type = ct ? xstrdup(ct) : NULL;
 	if (q->out) {
-		finish_dest(q);
+		finish_dest(f, q);
 		return;
 	}
 	finish_body(q);
@@ -581,6 +614,56 @@ static int dest_reuse(struct fetcher *f, struct fetch *q)
 	return 1;
 }
 
+/* A keep request's file in the cache: files/sha256/XX/REST of its lowercase digest, or NULL. */
+static char *file_cache_path(const struct fetcher *f, const struct fetch *q)
+{
+	char hex[65];
+	size_t i;
+
+	if (!q->keep || !q->sha256 || !f->opt.cache_dir || starts_with(q->url, "file:") || strlen(q->sha256) != 64)
+		return NULL;
+	for (i = 0; i < 64; i++) {
+		int c = ascii_tolower((unsigned char)q->sha256[i]);
+
+		if (!ascii_isdigit(c) && (c < 'a' || c > 'f'))
+			return NULL;
+		hex[i] = (char)c;
+	}
+	hex[64] = '\0';
+	return xasprintf("%s/files/sha256/%.2s/%s", f->opt.cache_dir, hex, hex + 2);
+}
+
+/* Answer a keep request from the cache's copy when it verifies: dest becomes a link (or copy)
+ * of it. A copy that does not verify is removed. */
+static int file_cache_reuse(struct fetcher *f, struct fetch *q)
+{
+	struct buf hex = BUF_INIT;
+	int same;
+
+	if (!q->file_cache || sha256_file_hex(q->file_cache, &hex) < 0) {
+		buf_release(&hex);
+		return 0;
+	}
+	same = ascii_strcasecmp(hex.s, q->sha256) == 0;
+	buf_release(&hex);
+	if (!same) {
+		/* damaged: a later request must not find it again */
+		if (unlink(q->file_cache) < 0 && errno != ENOENT)
+			warn("cannot remove the damaged cache file '%s':", q->file_cache);
+		return 0;
+	}
+	if (link_or_copy(q->file_cache, q->dest, f->opt.copy_files ? PLACE_COPY : 0) < 0) {
+		fail(q, "cannot place '%s' from the cache '%s': %s", q->dest, q->file_cache, strerror(errno));
+		return 1;
+	}
+	f->cache_hits++;
+	q->from_cache = 1;
+	q->status = 200;
+	q->ok = 1;
+	q->state = FETCH_DONE;
+	return 1;
+}
+
 /* Answer q from the cache or dest when possible, else queue it. */
 static void prepare(struct fetcher *f, struct fetch *q)
 {
@@ -596,8 +679,13 @@ static void prepare(struct fetcher *f, struct fetch *q)
 	q->error = NULL;
 	free(q->cache_path);
 	q->cache_path = NULL;
+	free(q->file_cache);
+	q->file_cache = NULL;
 	if (q->dest) {
 		if (dest_reuse(f, q) || q->state == FETCH_DONE)
+			return;
+		q->file_cache = file_cache_path(f, q);
+		if (file_cache_reuse(f, q))
 			return;
 		if (f->opt.offline && !starts_with(q->url, "file:"))
 			fail(q, "'%s' is not downloaded yet, and --offline forbids the download", q->dest);

@@ -347,7 +347,7 @@ int makefile_write(const struct plan *p, const char *outdir, const struct makefi
 		buf_setlen(&text, 0);
 		makefile_pkg_json(p, i, o, &text);
 		path = xasprintf("%s/work/%s-%s/pkg.json", outdir, k->name, k->version);
-		if (write_file(path, text.s, text.len, WRITE_IF_CHANGED) < 0) {
+		if (write_file(path, text.s, text.len, WRITE_IF_CHANGED | WRITE_NOSYNC) < 0) {
 			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 			r = -1;
 		}
@@ -357,7 +357,7 @@ int makefile_write(const struct plan *p, const char *outdir, const struct makefi
 		buf_setlen(&text, 0);
 		makefile_text(p, order, o, &text);
 		path = xasprintf("%s/Makefile", outdir);
-		if (write_file(path, text.s, text.len, WRITE_IF_CHANGED) < 0) {
+		if (write_file(path, text.s, text.len, WRITE_IF_CHANGED | WRITE_NOSYNC) < 0) {
 			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 			r = -1;
 		}

@@ -345,7 +345,7 @@ void plan_constraints_txt(const struct plan *p, struct buf *out)
 	free(todo);
 }
 
-static int write_json(const char *outdir, const char *name, json_t *v, struct buf *err)
+static int write_json(const char *outdir, const char *name, json_t *v, unsigned flags, struct buf *err)
 {
 	char *path = xasprintf("%s/%s", outdir, name);
 	char *text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -358,7 +358,7 @@ static int write_json(const char *outdir, const char *name, json_t *v, struct bu
 	buf_adds(&b, text);
 	buf_addch(&b, '\n');
 	free(text);
-	if (write_file(path, b.s, b.len, WRITE_IF_CHANGED) < 0) {
+	if (write_file(path, b.s, b.len, WRITE_IF_CHANGED | flags) < 0) {
 		buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 		r = -1;
 	}
@@ -367,7 +367,7 @@ static int write_json(const char *outdir, const char *name, json_t *v, struct bu
 	return r;
 }
 
-int plan_write(const struct plan *p, const char *outdir, struct buf *err)
+int plan_write_companions(const struct plan *p, const char *outdir, struct buf *err)
 {
 	size_t *order = plan_build_order(p, err);
 	struct buf c = BUF_INIT;
@@ -376,22 +376,24 @@ int plan_write(const struct plan *p, const char *outdir, struct buf *err)
 
 	if (!order)
 		return -1;
-	r = write_json(outdir, "graph.json", plan_graph_json(p), err);
+	r = write_json(outdir, "graph.json", plan_graph_json(p), WRITE_NOSYNC, err);
 	if (r == 0)
-		r = write_json(outdir, "build-order.json", plan_build_order_json(p, order), err);
+		r = write_json(outdir, "build-order.json", plan_build_order_json(p, order), WRITE_NOSYNC, err);
 	free(order);
 	if (r == 0) {
 		plan_constraints_txt(p, &c);
 		path = xasprintf("%s/constraints.txt", outdir);
-		if (write_file(path, c.s, c.len, WRITE_IF_CHANGED) < 0) {
+		if (write_file(path, c.s, c.len, WRITE_IF_CHANGED | WRITE_NOSYNC) < 0) {
 			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 			r = -1;
 		}
 		free(path);
 		buf_release(&c);
 	}
-	/* the plan last: its presence means the other files are complete */
-	if (r == 0)
-		r = write_json(outdir, "plan.json", plan_to_json(p), err);
 	return r;
+}
+
+int plan_write_plan(const struct plan *p, const char *outdir, struct buf *err)
+{
+	return write_json(outdir, "plan.json", plan_to_json(p), 0, err);
 }

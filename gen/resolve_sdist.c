@@ -36,24 +36,6 @@ static int parse_reqs(struct resolver *r, const struct proj *p, char *const *tex
 	return 0;
 }
 
-/* Is the file at path present with the expected digest? Fills *sha with its digest. */
-static int have_verified(const char *path, const char *want, char **sha)
-{
-	struct buf hex = BUF_INIT;
-
-	/* without a digest from the index there is nothing to verify against: download again */
-	if (!want || access(path, F_OK) < 0 || sha256_file_hex(path, &hex) < 0) {
-		buf_release(&hex);
-		return 0;
-	}
-	if (ascii_strcasecmp(want, hex.s) != 0) {
-		buf_release(&hex);
-		return 0;
-	}
-	*sha = buf_detach(&hex, NULL);
-	return 1;
-}
-
 static int inspect_one(struct resolver *r, struct proj *p)
 {
 	const struct cand *c = &p->c[p->chosen];
@@ -191,7 +173,7 @@ int resolve_collect_hashes(struct resolver *r, const struct reqset *set)
 
 int resolve_download_and_inspect(struct resolver *r, int *changed)
 {
-	size_t *which = NULL, nw = 0, aw = 0, i, nd = 0;
+	size_t *which = NULL, nw = 0, aw = 0, i, k, nd = 0;
 	struct fetch *q;
 	struct fetch **pq;
 	int rc = 0;
@@ -206,34 +188,41 @@ int resolve_download_and_inspect(struct resolver *r, int *changed)
 	*changed = 1;
 	q = xcalloc(nw, sizeof(*q));
 	pq = xcalloc(nw, sizeof(*pq));
+	/* each sdist already in OUTDIR and verifying is kept; else it comes from the cache's verified
+	 * copy (a hard link) or from the index (into the cache, then linked) */
 	for (i = 0; i < nw; i++) {
 		struct proj *p = &r->p[which[i]];
 		const struct cand *c = &p->c[p->chosen];
 
 		resolve_proj_forget_inspection(p);
 		p->sdist_path = xasprintf("%s/sdists-repo/downloads/%s", r->o->outdir, c->sdist->filename);
-		if (have_verified(p->sdist_path, c->sdist->sha256, &p->sdist_sha256))
-			continue;
-		fetch_init(&q[nd], c->sdist->url);
-		q[nd].dest = p->sdist_path;
-		q[nd].sha256 = c->sdist->sha256;
-		pq[nd] = &q[nd];
-		nd++;
+		fetch_init(&q[i], c->sdist->url);
+		q[i].dest = p->sdist_path;
+		q[i].sha256 = c->sdist->sha256;
+		q[i].keep = 1;
+		pq[i] = &q[i];
 	}
-	if (nd) {
-		if (r->o->verbose)
-			fprintf(stderr, "wbgen: downloading %zu sdist%s\n", nd, nd == 1 ? "" : "s");
-		fetcher_run(r->o->fetcher, pq, nd);
-	}
-	for (i = 0; i < nd && rc == 0; i++)
+	fetcher_run(r->o->fetcher, pq, nw);
+	for (i = 0; i < nw; i++) {
+		struct proj *p = &r->p[which[i]];
+
 		if (!q[i].ok) {
-			buf_addf(r->err, "cannot download '%s': %s", q[i].dest, q[i].error);
+			if (rc == 0)
+				buf_addf(r->err, "cannot download '%s': %s", q[i].dest, q[i].error);
 			rc = -1;
+		} else if (q[i].sha256) {
+			/* verified against it */
+			p->sdist_sha256 = xstrdup(q[i].sha256);
+			for (k = 0; p->sdist_sha256[k]; k++)
+				p->sdist_sha256[k] = (char)ascii_tolower((unsigned char)p->sdist_sha256[k]);
 		}
-	for (i = 0; i < nd; i++)
+		nd += !q[i].from_cache;
 		fetch_release(&q[i]);
+	}
 	free(q);
 	free(pq);
+	if (nd && r->o->verbose)
+		fprintf(stderr, "wbgen: downloaded %zu sdist%s\n", nd, nd == 1 ? "" : "s");
 	for (i = 0; i < nw && rc == 0; i++) {
 		struct proj *p = &r->p[which[i]];
 		struct buf hex = BUF_INIT;
