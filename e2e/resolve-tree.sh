@@ -119,7 +119,15 @@ ok "... revalidates pages instead of transferring them" sh -c \
 	'tail -n +$(($2 + 1)) "$1" | awk -F "\t" "\$2 ~ /^\/simple\// { n++; if (\$3 == 304) m++ } END { exit !(n > 0 && m == n) }"' \
 	- "$LOG1" "$n_before"
 n_before=$(wc -l <"$LOG1")
+# every file of OUTDIR with its inode, mtime and size: an unchanged plan rewrites nothing (the
+# directories change: the lock files and the .wbgen-resolving mark come and go)
+outstamp() { (cd "$1" && find . -path ./.wbgen-make.lock -prune -o -type f -printf "%p %i %T@ %s\n" | sort); }
+outstamp "$TMP/a" >"$TMP/a.stamp"
 ok "a run into the same output" res a c1 "$URL" tree-root
+ok "... rewrites no file (same inodes, mtimes and sizes)" sh -c \
+	'outstamp() { (cd "$1" && find . -path ./.wbgen-make.lock -prune -o -type f -printf "%p %i %T@ %s\n" | sort); }
+	outstamp "$1" | cmp -s - "$2" || { outstamp "$1" | diff "$2" - | head; false; }' - "$TMP/a" "$TMP/a.stamp"
+ok "... and leaves no .wbgen-resolving mark" test ! -e "$TMP/a/.wbgen-resolving"
 ok "... reuses the verified sdists (no download)" eq 0 sh -c \
 	'tail -n +$(($2 + 1)) "$1" | grep -c "^GET	/packages/" || true' - "$LOG1" "$n_before"
 ok "... and writes the same files" same a c "$PORT1"
