@@ -49,7 +49,7 @@ const char usage_resolve[] =
 	"  --extra-index-url URL   another index whose files are merged in\n"
 	"  --python PATH           the target interpreter (default: python3 on PATH)\n"
 	"  -o, --output-dir DIR    where the outputs go (default: .)\n"
-	"  --cache-dir DIR         HTTP and interpreter cache (default: $XDG_CACHE_HOME/wbgen)\n"
+	"  --cache-dir DIR         HTTP, sdist and interpreter cache (default: $XDG_CACHE_HOME/wbgen)\n"
 	"  -j, --jobs N            concurrent downloads (default: 16)\n"
 	"  --pre                   allow pre-releases\n"
 	"  --offline               use only the cache and the sdists already downloaded\n"
