@@ -732,21 +732,22 @@ static void abort_all(struct fetcher *f, struct fetch **reqs, size_t n, CURLMcod
 size_t fetcher_run(struct fetcher *f, struct fetch **reqs, size_t n)
 {
 	double t0 = now();
-	size_t i, failed = 0;
+	size_t i, failed = 0, lo = 0, running = 0;
 
 	for (i = 0; i < n; i++)
 		prepare(f, reqs[i]);
+	/* requests start in order: those before lo are all started or done, so each pass looks at
+	 * the running ones and the next few, not at all n (thousands in a wave) */
 	for (;;) {
 		double t = now(), wake = t + 1;
-		size_t running = 0, waiting = 0;
+		size_t waiting = 0;
 		int still, msgs, finished = 0, ms;
 		CURLMcode mc;
 		CURLMsg *m;
 
-		for (i = 0; i < n; i++)
-			if (reqs[i]->state == FETCH_RUNNING)
-				running++;
-		for (i = 0; i < n; i++) {
+		while (lo < n && reqs[lo]->state != FETCH_WAITING)
+			lo++;
+		for (i = lo; i < n; i++) {
 			struct fetch *q = reqs[i];
 
 			if (q->state != FETCH_WAITING)
@@ -758,8 +759,9 @@ size_t fetcher_run(struct fetcher *f, struct fetch **reqs, size_t n)
 				continue;
 			}
 			if (running >= (size_t)f->opt.max_parallel) {
+				/* the rest waits for a slot: a transfer's end wakes the loop */
 				waiting++;
-				continue;
+				break;
 			}
 			start(f, q, t0);
 			if (q->state == FETCH_RUNNING)
@@ -780,7 +782,10 @@ size_t fetcher_run(struct fetcher *f, struct fetch **reqs, size_t n)
 					continue;
 				curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&q);
 				curl_multi_remove_handle(f->multi, m->easy_handle);
+				running--;
 				on_done(f, q, m->data.result, t0);
+				if (q->state == FETCH_WAITING)
+					lo = 0; /* to be retried: before lo, maybe */
 				finished++;
 			}
 			if (finished)

@@ -278,44 +278,54 @@ size_t *plan_build_order(const struct plan *p, struct buf *err)
 }
 
 /* The edge that first brought package i in (the top, or the first edge in package order). */
-static void first_edge(const struct plan *p, size_t i, const char **type, const char **req)
+/* The first edge into each package (the top-level requirements first, then the packages' edges in
+ * plan order): its type and requirement, for build-order.json. One pass over the edges. */
+static void first_edges(const struct plan *p, const char **type, const char **req)
 {
 	size_t a, b;
 
+	for (a = 0; a < p->n; a++)
+		type[a] = NULL;
 	for (a = 0; a < p->ntop; a++)
-		if (p->top[a].to == i) {
-			*type = "toplevel";
-			*req = p->top[a].req;
-			return;
+		if (!type[p->top[a].to]) {
+			type[p->top[a].to] = "toplevel";
+			req[p->top[a].to] = p->top[a].req;
 		}
 	for (a = 0; a < p->n; a++)
-		for (b = 0; b < p->pkgs[a].nedges; b++)
-			if (p->pkgs[a].edges[b].to == i) {
-				*type = req_type_name(p->pkgs[a].edges[b].type);
-				*req = p->pkgs[a].edges[b].req;
-				return;
+		for (b = 0; b < p->pkgs[a].nedges; b++) {
+			size_t to = p->pkgs[a].edges[b].to;
+
+			if (!type[to]) {
+				type[to] = req_type_name(p->pkgs[a].edges[b].type);
+				req[to] = p->pkgs[a].edges[b].req;
 			}
-	*type = "toplevel";
-	*req = p->pkgs[i].name;
+		}
+	for (a = 0; a < p->n; a++)
+		if (!type[a]) {
+			type[a] = "toplevel";
+			req[a] = p->pkgs[a].name;
+		}
 }
 
 json_t *plan_build_order_json(const struct plan *p, const size_t *order)
 {
 	json_t *a = json_array();
+	const char **type = xcalloc(p->n + 1, sizeof(*type)), **req = xcalloc(p->n + 1, sizeof(*req));
 	size_t i;
 
+	first_edges(p, type, req);
 	for (i = 0; i < p->n; i++) {
 		const struct plan_pkg *k = &p->pkgs[order[i]];
-		const char *type, *req;
 		char *url = xasprintf("%s#sha256=%s", k->sdist_url, k->sdist_sha256);
 
-		first_edge(p, order[i], &type, &req);
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "type", type, "req", req,
-						   "constraint", k->constraint ? k->constraint : "", "dist", k->name,
-						   "version", k->version, "prebuilt", 0, "source_url", url,
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "type", type[order[i]],
+						   "req", req[order[i]], "constraint", k->constraint ? k->constraint : "",
+						   "dist", k->name, "version", k->version, "prebuilt", 0, "source_url", url,
 						   "source_url_type", "sdist"));
 		free(url);
 	}
+	free(type);
+	free(req);
 	return a;
 }
 
