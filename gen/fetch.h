@@ -62,7 +62,8 @@ struct fetch {
 	struct buf body;       /* the body when dest is NULL */
 	char *content_type;    /* of the response (or cached response), or NULL */
 	char *error;           /* one-line reason when !ok (URL redacted), owned */
-	int from_cache;        /* served from the cache (304 or offline), or dest was already there and verified */
+	int from_cache;        /* served from the cache (304 or offline), or dest was already there and verified,
+				* or made from the cache's verified copy (keep) */
 	/* ---- private */
 	enum fetch_state state;
 	int attempts;
