@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fsutil.h"
+#include "jsonw.h"
 #include "makefile.h"
 #include "util.h"
 
@@ -289,7 +290,6 @@ void makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opt
 {
 	const struct plan_pkg *k = &p->pkgs[i];
 	json_t *v = json_object(), *a;
-	char *t;
 	size_t j;
 
 	json_object_set_new(v, "wbgen_pkg", json_integer(1));
@@ -319,12 +319,8 @@ void makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opt
 	}
 	json_object_set_new(v, "patches", json_array());
 	json_object_set_new(v, "config_settings", json_object());
-	t = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (!t)
-		die("out of memory");
-	buf_adds(out, t);
+	jsonw_add(out, v);
 	buf_addch(out, '\n');
-	free(t);
 	json_decref(v);
 }
 

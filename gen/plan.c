@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fsutil.h"
+#include "jsonw.h"
 #include "plan.h"
 
 void plan_init(struct plan *p)
@@ -358,16 +359,12 @@ void plan_constraints_txt(const struct plan *p, struct buf *out)
 static int write_json(const char *outdir, const char *name, json_t *v, unsigned flags, struct buf *err)
 {
 	char *path = xasprintf("%s/%s", outdir, name);
-	char *text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	struct buf b = BUF_INIT;
 	int r = 0;
 
-	json_decref(v);
-	if (!text)
-		die("out of memory");
-	buf_adds(&b, text);
+	jsonw_add(&b, v);
 	buf_addch(&b, '\n');
-	free(text);
+	json_decref(v);
 	if (write_file(path, b.s, b.len, WRITE_IF_CHANGED | flags) < 0) {
 		buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 		r = -1;
