@@ -197,6 +197,18 @@ for d, _, files in os.walk(sys.argv[1] + "/files/sha256"):
 PYEOF
 ok "... and the files are the same" same a c "$PORT1"
 
+# ---- two resolves at once into two outputs, sharing an empty cache: both complete, alike
+( res par1 cpar "$URL" tree-root >"$TMP/par1.out" 2>&1; echo $? >"$TMP/par1.rc" ) &
+p1=$!
+( res par2 cpar "$URL" tree-root >"$TMP/par2.out" 2>&1; echo $? >"$TMP/par2.rc" ) &
+p2=$!
+wait "$p1" "$p2"
+ok "two resolves sharing a cache at once: both succeed" sh -c \
+	'test "$(cat "$1")" = 0 && test "$(cat "$2")" = 0 || { cat "$3" "$4"; false; }' - \
+	"$TMP/par1.rc" "$TMP/par2.rc" "$TMP/par1.out" "$TMP/par2.out"
+ok "... with the same files" same par1 par2 "$PORT1"
+ok "... as a run alone" same a par1 "$PORT1"
+
 # ---- WBGEN_NO_HARDLINKS=1: independent copies (what happens on another file system)
 ok "WBGEN_NO_HARDLINKS=1, warm cache, fresh output" env WBGEN_NO_HARDLINKS=1 \
 	"$WBGEN" resolve --python "$PY" --cache-dir "$TMP/c1" -o "$TMP/cp" --index-url "$URL" tree-root

@@ -434,8 +434,10 @@ static void finish_dest(struct fetcher *f, struct fetch *q)
 	}
 	free(q->tmp);
 	q->tmp = NULL;
-	/* the cache only saves a later download: a failure to store the file is a warning */
-	if (q->file_cache && link_or_copy(q->dest, q->file_cache, f->opt.copy_files ? PLACE_COPY : 0) < 0)
+	/* the cache only saves a later download: a failure to store the file is a warning; a file
+	 * already there (another run's) stays: it is verified whenever it is used */
+	if (q->file_cache &&
+	    link_or_copy(q->dest, q->file_cache, PLACE_KEEP | (f->opt.copy_files ? PLACE_COPY : 0)) < 0)
 		warn("cannot store '%s' in the cache as '%s': %s", q->dest, q->file_cache, strerror(errno));
 	q->ok = 1;
 	q->state = FETCH_DONE;
@@ -653,6 +655,9 @@ static int file_cache_reuse(struct fetcher *f, struct fetch *q)
 		return 0;
 	}
 	if (link_or_copy(q->file_cache, q->dest, f->opt.copy_files ? PLACE_COPY : 0) < 0) {
+		/* removed in the meantime (found damaged by another run sharing the cache): download */
+		if (errno == ENOENT && !path_exists(q->file_cache))
+			return 0;
 		fail(q, "cannot place '%s' from the cache '%s': %s", q->dest, q->file_cache, strerror(errno));
 		return 1;
 	}

@@ -200,14 +200,19 @@ int link_or_copy(const char *src, const char *dst, unsigned flags)
 {
 	int tries;
 
-	if (flags & PLACE_COPY)
+	if (flags & PLACE_COPY) {
+		if ((flags & PLACE_KEEP) && path_exists(dst))
+			return 1;
 		goto copy;
+	}
 	for (tries = 0; tries < 3; tries++) {
 		if (link(src, dst) == 0) {
 			placed++;
 			return 1;
 		}
 		if (errno == EEXIST) {
+			if (flags & PLACE_KEEP)
+				return 1;
 			if (unlink(dst) < 0 && errno != ENOENT)
 				return -1;
 		} else if (errno == ENOENT && path_exists(src)) {

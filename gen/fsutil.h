@@ -27,9 +27,10 @@ int write_all(int fd, const void *data, size_t len);
 int path_exists(const char *path);
 /* How link_or_copy() places a file. */
 enum place_flags {
-	PLACE_COPY = 1 /* copy even where a hard link would do */
+	PLACE_COPY = 1, /* copy even where a hard link would do */
+	PLACE_KEEP = 2  /* leave an existing dst as it is (and return 1) */
 };
-/* Make dst (replaced if present) the content of src: a hard link of src, else (another file
+/* Make dst (replaced if present, unless PLACE_KEEP) the content of src: a hard link of src, else (another file
  * system, link() refused, PLACE_COPY) a copy written to a temporary file and renamed. Creates
  * dst's missing parent directories. No fsync (see fsutil_sync()). 1 when linked, 0 when copied,
  * -1 with errno set (nothing left at dst). src must never be rewritten in place afterwards:

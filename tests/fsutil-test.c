@@ -84,6 +84,20 @@ int main(void)
 	r = link_or_copy(src, dst, 0);
 	ok(r == 1 && has_content(dst, "other"), "link_or_copy replaces an existing dst");
 
+	/* PLACE_KEEP: an existing dst stays (linking or copying) */
+	{
+		char *other = at(dir, "cache/other");
+
+		ok(write_file(other, "keep-me", 7, WRITE_NOSYNC) == 0, "another file");
+		ok(link_or_copy(src, other, PLACE_KEEP) == 1 && has_content(other, "keep-me"),
+		   "PLACE_KEEP leaves an existing dst alone");
+		ok(link_or_copy(src, other, PLACE_KEEP | PLACE_COPY) == 1 && has_content(other, "keep-me"),
+		   "... when copying too");
+		unlink(other);
+		ok(link_or_copy(src, other, PLACE_KEEP) == 1 && has_content(other, "other"), "... and places a missing one");
+		free(other);
+	}
+
 	/* PLACE_COPY: an independent copy, 0644, through a temporary file */
 	unlink(dst);
 	r = link_or_copy(src, dst, PLACE_COPY);
