@@ -61,6 +61,10 @@ if [ -z "${WBGEN:-}" ]; then
 	fi
 fi
 [ -x "$WBGEN" ] || die "'$WBGEN' is not an executable"
+# an out-of-tree build has no rules/ beside the binary: the Makefiles must include the source's
+if [ -z "${WBGEN_PKGDATADIR:-}" ] && [ ! -f "$(dirname "$WBGEN")/rules/wbgen.mk" ]; then
+	export WBGEN_PKGDATADIR=$top/rules
+fi
 TIME=/usr/bin/time
 [ -x "$TIME" ] || die "/usr/bin/time is missing (apt-get install time): it gives the peak memory"
 
@@ -215,7 +219,8 @@ for n in $sizes; do
 	lb=$(load)
 	say "  fake build, then no-op make ($runs runs each of make, the inner make alone, make -q)"
 	"$PY" -B "$top/bench/fake_built.py" "$out" >&2
-	make -C "$out" >/dev/null 2>&1 # a first run reads everything into the page cache
+	# a first run reads everything into the page cache
+	make -C "$out" >"$W/noop-$n.out" 2>&1 || die "make -C $out failed: $(tail -n 3 "$W/noop-$n.out")"
 	for _ in $(seq "$runs"); do
 		timed "noop-$n" make -C "$out"
 		timed "inner-$n" make -C "$out" WBGEN_INNER=1

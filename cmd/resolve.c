@@ -53,7 +53,7 @@ const char usage_resolve[] =
 	"  --extra-index-url URL   another index whose files are merged in\n"
 	"  --python PATH           the target interpreter (default: python3 on PATH)\n"
 	"  -o, --output-dir DIR    where the outputs go (default: .)\n"
-	"  --cache-dir DIR         HTTP and interpreter cache (default: $XDG_CACHE_HOME/wbgen)\n"
+	"  --cache-dir DIR         HTTP, sdist and interpreter cache (default: $XDG_CACHE_HOME/wbgen)\n"
 	"  -j, --jobs N            concurrent downloads (default: 16)\n"
 	"  --pre                   allow pre-releases\n"
 	"  --offline               use only the cache and the sdists already downloaded\n"
@@ -185,10 +185,9 @@ static void unlock_outdir(int fds[2])
 		close(fds[1]);
 }
 
-/* Remove the temporary files that a killed resolve left in OUTDIR: those of the files only resolve
- * writes (the plan files, the Makefile, pkg.json, downloaded sdists and pre-built wheels). Called
- * under the OUTDIR lock, so none of them belongs to a live writer. */
-static void remove_stale_temps(const char *outdir)
+/* Remove the temporary files of the files only resolve writes (the plan files, the Makefile,
+ * pkg.json, downloaded sdists and pre-built wheels). */
+static void scan_stale_temps(const char *outdir)
 {
 	static const char *const pats[] = {
 		"plan.json", "graph.json", "build-order.json", "constraints.txt", "Makefile", "resolve-args.json",
@@ -209,6 +208,35 @@ static void remove_stale_temps(const char *outdir)
 		}
 		free(pat);
 	}
+}
+
+/* Remove the temporary files that a killed resolve left in OUTDIR: those of the files only resolve
+ * writes (the plan files, the Makefile, pkg.json, downloaded sdists). Called under the OUTDIR lock,
+ * so none of them belongs to a live writer. Only a resolve that did not finish leaves any, and it
+ * left OUTDIR/.wbgen-resolving behind (created here, removed by resolving_done()): without it the
+ * scan (a directory read per package) is skipped. */
+static void remove_stale_temps(const char *outdir)
+{
+	char *mark = xasprintf("%s/.wbgen-resolving", outdir);
+	int fd;
+
+	if (path_exists(mark))
+		scan_stale_temps(outdir);
+	fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die("cannot create '%s':", mark);
+	close(fd);
+	free(mark);
+}
+
+/* The run is over (done or failed, its temporary files removed): no scan next time. */
+static void resolving_done(const char *outdir)
+{
+	char *mark = xasprintf("%s/.wbgen-resolving", outdir);
+
+	if (unlink(mark) < 0 && errno != ENOENT)
+		warn("cannot remove '%s':", mark);
+	free(mark);
 }
 
 /* resolve-args.json: this run's directory and arguments, so that a build can resolve again.
@@ -241,7 +269,7 @@ static int write_args(const char *outdir, int argc, char **argv, long long now, 
 	} else {
 		buf_adds(&b, t);
 		buf_addch(&b, '\n');
-		if (write_file(path, b.s, b.len, WRITE_IF_CHANGED) < 0) {
+		if (write_file(path, b.s, b.len, WRITE_IF_CHANGED | WRITE_NOSYNC) < 0) {
 			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 			r = -1;
 		}
@@ -311,6 +339,19 @@ static long long release_age_now(long min_age, const struct settings *settings)
 	return (long long)time(NULL);
 }
 
+/* Everything but plan.json and .wbgen-resolved is written without fsync: one syncfs() makes them
+ * durable before plan.json says they are complete (skipped when this run put no file in place). */
+static int write_plan(const struct plan *plan, const char *outdir, unsigned long placed0, struct buf *err)
+{
+	if (plan_write_companions(plan, outdir, err) < 0)
+		return -1;
+	if (fsutil_files_placed() != placed0 && fsutil_sync(outdir) < 0) {
+		buf_addf(err, "cannot flush '%s' to disk: %s", outdir, strerror(errno));
+		return -1;
+	}
+	return plan_write_plan(plan, outdir, err);
+}
+
 /* OUTDIR/.wbgen-resolved: the sha256 of the discovered.json this plan was made from, written
  * last. A build that finds it differs from discovered.json's (a resolve was interrupted) resolves
  * again. */
@@ -350,7 +391,8 @@ int cmd_resolve(int argc, char **argv)
 	struct pyenv pe;
 	struct plan plan;
 	int i, missing = 0, pre = 0, offline = 0, verbose = 0, ret = EXIT_FAILURE_USER, ncli = 0;
-	int lockfd[2] = { -1, -1 };
+	int lockfd[2] = { -1, -1 }, marked = 0;
+	unsigned long placed0 = fsutil_files_placed();
 	long jobs = 16, min_age = 0;
 	size_t k;
 
@@ -479,6 +521,8 @@ int cmd_resolve(int argc, char **argv)
 	fo.cache_dir = http.s;
 	fo.offline = offline;
 	fo.netrc = getenv("NETRC");
+	/* the sdists are hard links of the cache's copies; copies with WBGEN_NO_HARDLINKS=1 */
+	fo.copy_files = (v = getenv("WBGEN_NO_HARDLINKS")) && *v && strcmp(v, "0") != 0;
 	fetcher_init(&fetcher, &fo);
 
 	if (mkdir_p(outdir, 0777) < 0) {
@@ -496,6 +540,7 @@ int cmd_resolve(int argc, char **argv)
 	/* before reading discovered.json: a make that holds OUTDIR may still add to it */
 	lock_outdir(outdir, lockfd);
 	remove_stale_temps(outdir);
+	marked = 1;
 	{
 		char *dpath = xasprintf("%s/discovered.json", outdir);
 		int r = discovered_load(&disc, dpath, &err);
@@ -508,7 +553,7 @@ int cmd_resolve(int argc, char **argv)
 	if (resolve(&ro, &reqs, &cons, &plan, &err) < 0 ||
 	    write_build(&plan, &pe, &settings, (const char *const[]){ settings_file, settings_dir, patches_dir }, outdir,
 			 argc, argv, ro.now, &err) < 0 ||
-	    plan_write(&plan, outdir, &err) < 0 || write_resolved_mark(outdir, &err) < 0)
+	    write_plan(&plan, outdir, placed0, &err) < 0 || write_resolved_mark(outdir, &err) < 0)
 		goto fail;
 	{
 		size_t dyn = 0;
@@ -538,6 +583,8 @@ fail:
 		buf_release(&rm);
 	}
 done:
+	if (marked)
+		resolving_done(outdir);
 	unlock_outdir(lockfd);
 	if (fetcher.multi)
 		fetcher_release(&fetcher);

@@ -3,7 +3,9 @@
 # to completion: the result must equal an uninterrupted run's (resolve: plan.json, graph.json,
 # build-order.json, constraints.txt, resolve-args.json, the Makefile, every pkg.json and the sdists;
 # make: the mirror's files and their sha256s, the wheels, plan.json, graph.json, build-order.json),
-# with no temporary file left in the mirror or the downloads, and `make -q` answering 0.
+# with no temporary file left in the mirror or the downloads, and `make -q` answering 0; a killed resolve
+# leaves `.wbgen-resolved` only next to a complete plan. Every other trial keeps the cache (its sdists
+# then hard-linked into OUTDIR).
 #
 # The signal goes to the whole process group (make, wbgen step, the hooks' interpreters), as a
 # Ctrl-C or a killed CI job does. Trials are drawn from a fixed seed (WBGEN_INTERRUPT_SEED), their
@@ -95,11 +97,17 @@ while read -r kind sig delay; do
 		late=$((late + 1))
 		continue
 	fi
-	fresh
+	# every other trial keeps the cache: its sdists are then hard-linked into OUTDIR, not downloaded
+	if [ $((n % 2)) -eq 0 ]; then rm -rf "$O"; else fresh; fi
 	t="trial $n: $kind, SIG$sig after ${delay}s"
 	if [ "$kind" = resolve ]; then
 		interrupt "$sig" "$delay" "$WBGEN" resolve --python "$PY" --cache-dir "$C" -o "$O" --index-url "$INDEX_URL" top ||
 			ok "$t: the killed process group ends" false
+		# .wbgen-resolved is written last: where it is, everything before it is complete
+		if [ -e "$O/.wbgen-resolved" ]; then
+			resolve_state >"$TMP/killed.resolve" 2>&1 || true
+			ok "$t: .wbgen-resolved only next to a complete plan" cmp -s "$TMP/ref.resolve" "$TMP/killed.resolve"
+		fi
 		if ! res 2>"$TMP/rerun.err"; then
 			ok "$t: the rerun completes" sh -c 'cat "$1"; false' - "$TMP/rerun.err"
 			continue
@@ -107,6 +115,8 @@ while read -r kind sig delay; do
 		resolve_state >"$TMP/got.resolve" 2>&1 || true
 		ok "$t: rerun completes, same plan, Makefile and sdists" sh -c \
 			'cmp "$1" "$2" || { diff "$1" "$2" | head -20; false; }' - "$TMP/ref.resolve" "$TMP/got.resolve"
+		ok "$t: ... no temporary file or .wbgen-resolving mark left in OUTDIR" sh -c \
+			'! find "$1" -name "*.tmp.*" -o -name .wbgen-resolving | grep .' - "$O"
 		# every fifth resolve trial also builds, from the state the killed resolve left
 		if [ $((n % 5)) -eq 0 ]; then
 			mk >"$TMP/mk.out" 2>&1 || true

@@ -101,11 +101,33 @@ ok "... gives byte-identical files" same a j1 "$PORT1"
 n_before=$(wc -l <"$LOG1")
 ok "a warm run (same cache, fresh output)" res c c1 "$URL" tree-root
 ok "... gives byte-identical files" same a c "$PORT1"
+ok "... takes the sdists from the cache (no download)" eq 0 sh -c \
+	'tail -n +$(($2 + 1)) "$1" | grep -c "^GET	/packages/" || true' - "$LOG1" "$n_before"
+# each sdist in sdists-repo is a hard link of the cache's verified copy, named by its digest
+ok "... each sdist a hard link of the cache's copy" "$PY" - "$TMP/c" "$TMP/c1" <<'PYEOF'
+import hashlib, os, sys
+out, cache = sys.argv[1], sys.argv[2]
+d = out + "/sdists-repo/downloads"
+names = sorted(os.listdir(d))
+assert names, "no sdists"
+for n in names:
+    h = hashlib.sha256(open(os.path.join(d, n), "rb").read()).hexdigest()
+    c = os.path.join(cache, "files", "sha256", h[:2], h[2:])
+    assert os.path.samefile(os.path.join(d, n), c), (n, c)
+PYEOF
 ok "... revalidates pages instead of transferring them" sh -c \
 	'tail -n +$(($2 + 1)) "$1" | awk -F "\t" "\$2 ~ /^\/simple\// { n++; if (\$3 == 304) m++ } END { exit !(n > 0 && m == n) }"' \
 	- "$LOG1" "$n_before"
 n_before=$(wc -l <"$LOG1")
+# every file of OUTDIR with its inode, mtime and size: an unchanged plan rewrites nothing (the
+# directories change: the lock files and the .wbgen-resolving mark come and go)
+outstamp() { (cd "$1" && find . -path ./.wbgen-make.lock -prune -o -type f -printf "%p %i %T@ %s\n" | sort); }
+outstamp "$TMP/a" >"$TMP/a.stamp"
 ok "a run into the same output" res a c1 "$URL" tree-root
+ok "... rewrites no file (same inodes, mtimes and sizes)" sh -c \
+	'outstamp() { (cd "$1" && find . -path ./.wbgen-make.lock -prune -o -type f -printf "%p %i %T@ %s\n" | sort); }
+	outstamp "$1" | cmp -s - "$2" || { outstamp "$1" | diff "$2" - | head; false; }' - "$TMP/a" "$TMP/a.stamp"
+ok "... and leaves no .wbgen-resolving mark" test ! -e "$TMP/a/.wbgen-resolving"
 ok "... reuses the verified sdists (no download)" eq 0 sh -c \
 	'tail -n +$(($2 + 1)) "$1" | grep -c "^GET	/packages/" || true' - "$LOG1" "$n_before"
 ok "... and writes the same files" same a c "$PORT1"
@@ -126,7 +148,11 @@ ok "... changes nothing" same a stale "$PORT1"
 
 ok "--offline with the cache and the sdists present" res a c1 "$URL" --offline tree-root
 ok "... writes the same files" same a c "$PORT1"
-fails 1 "--offline without the sdists" res off c1 "$URL" --offline tree-root
+ok "--offline into a fresh output: the sdists come from the cache" res off0 c1 "$URL" --offline tree-root
+ok "... and the files are the same" same a off0 "$PORT1"
+cp -R "$TMP/c1" "$TMP/c1-nofiles"
+rm -rf "$TMP/c1-nofiles/files"
+fails 1 "--offline without the sdists, in OUTDIR or the cache" res off c1-nofiles "$URL" --offline tree-root
 cp "$TMP/err" "$TMP/off.err"
 ok "... says which one is missing" sh -c 'grep -q "sdists-repo/downloads/.*not downloaded yet.*--offline" "$1" && test "$(wc -l <"$1")" -eq 1' - "$TMP/off.err"
 
@@ -145,17 +171,62 @@ for spec in '/simple/lib-0*=delay,seconds=0.3' '/simple/diamond-*=delay,seconds=
 	index_stop "$INDEX_PID"
 done
 
-# ---- sdists: a corrupt one is downloaded again, a missing one too
+# ---- sdists: a corrupt one is downloaded again, a missing one too (from the cache when it has it)
 f=$(ls "$TMP/a/sdists-repo/downloads/" | grep '^lib_07')
+# rewritten in place: this damages the cache's copy too (the same file), which must be noticed
 printf 'garbage' >"$TMP/a/sdists-repo/downloads/$f"
 rm -f "$TMP/a/sdists-repo/downloads/diamond_top-1.0.tar.gz"
+g=$(ls "$TMP/a/sdists-repo/downloads/" | grep '^lib_08')
+rm -f "$TMP/a/sdists-repo/downloads/$g"
+h=$(index_sha256 "$tree" "$g")
+rm -f "$TMP/c1/files/sha256/$(printf %s "$h" | cut -c1-2)/$(printf %s "$h" | cut -c3-)"
 INDEX_LOG=$LOG1
 n_before=$(wc -l <"$LOG1")
-ok "a corrupt and a missing sdist" res a c1 "$URL" tree-root
-ok "... are downloaded again, and only them" eq "/packages/diamond-top/diamond_top-1.0.tar.gz /packages/lib-07/$f" sh -c \
+ok "a corrupt sdist, a missing one, and one missing from OUTDIR and the cache" res a c1 "$URL" tree-root
+ok "... the corrupt one and the one not in the cache are downloaded again, and only them" \
+	eq "$(printf '%s\n' "/packages/lib-07/$f" "/packages/lib-08/$g" | sort | tr '\n' ' ' | sed 's/ $//')" sh -c \
 	'tail -n +$(($2 + 1)) "$1" | awk -F "\t" "\$2 ~ /^\/packages\// { print \$2 }" | sort | tr "\n" " " | sed "s/ \$//"' - "$LOG1" "$n_before"
 ok "... verified" eq "$(index_sha256 "$tree" "$f")" sh -c 'sha256sum "$1" | cut -c1-64' - "$TMP/a/sdists-repo/downloads/$f"
+ok "... the missing one verified (from the cache)" eq "$(index_sha256 "$tree" diamond_top-1.0.tar.gz)" sh -c \
+	'sha256sum "$1" | cut -c1-64' - "$TMP/a/sdists-repo/downloads/diamond_top-1.0.tar.gz"
+ok "... the cache's copies are whole again" "$PY" - "$TMP/c1" <<'PYEOF'
+import hashlib, os, sys
+for d, _, files in os.walk(sys.argv[1] + "/files/sha256"):
+    for n in files:
+        assert hashlib.sha256(open(os.path.join(d, n), "rb").read()).hexdigest() == os.path.basename(d) + n, n
+PYEOF
 ok "... and the files are the same" same a c "$PORT1"
+
+# ---- two resolves at once into two outputs, sharing an empty cache: both complete, alike
+( res par1 cpar "$URL" tree-root >"$TMP/par1.out" 2>&1; echo $? >"$TMP/par1.rc" ) &
+p1=$!
+( res par2 cpar "$URL" tree-root >"$TMP/par2.out" 2>&1; echo $? >"$TMP/par2.rc" ) &
+p2=$!
+wait "$p1" "$p2"
+ok "two resolves sharing a cache at once: both succeed" sh -c \
+	'test "$(cat "$1")" = 0 && test "$(cat "$2")" = 0 || { cat "$3" "$4"; false; }' - \
+	"$TMP/par1.rc" "$TMP/par2.rc" "$TMP/par1.out" "$TMP/par2.out"
+ok "... with the same files" same par1 par2 "$PORT1"
+ok "... as a run alone" same a par1 "$PORT1"
+
+# ---- WBGEN_NO_HARDLINKS=1: independent copies (what happens on another file system)
+ok "WBGEN_NO_HARDLINKS=1, warm cache, fresh output" env WBGEN_NO_HARDLINKS=1 \
+	"$WBGEN" resolve --python "$PY" --cache-dir "$TMP/c1" -o "$TMP/cp" --index-url "$URL" tree-root
+ok "... gives byte-identical files" same a cp "$PORT1"
+ok "... each sdist a copy, not a link, with the cache's content" "$PY" - "$TMP/cp" "$TMP/c1" <<'PYEOF'
+import hashlib, os, sys
+out, cache = sys.argv[1], sys.argv[2]
+d = out + "/sdists-repo/downloads"
+names = sorted(os.listdir(d))
+assert names, "no sdists"
+for n in names:
+    p = os.path.join(d, n)
+    h = hashlib.sha256(open(p, "rb").read()).hexdigest()
+    c = os.path.join(cache, "files", "sha256", h[:2], h[2:])
+    assert not os.path.samefile(p, c) and os.stat(p).st_nlink == 1, n
+    assert open(c, "rb").read() == open(p, "rb").read(), n
+    assert os.stat(p).st_mode & 0o777 == 0o644, (n, oct(os.stat(p).st_mode))
+PYEOF
 ok "no temporary files left behind" eq "" sh -c 'find "$1" -name "*.tmp*" -o -name ".*tmp*"' - "$TMP/a"
 
 done_testing

@@ -53,6 +53,16 @@ void fetcher_init(struct fetcher *f, const struct fetch_options *opt)
 	curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 	curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->opt.max_parallel);
+	/* curl opens the netrc file for every transfer: when it does not exist, that is one failing
+	 * open per request (without HOME curl asks getpwuid(): left to curl) */
+	{
+		const char *home = getenv("HOME");
+		char *path = f->opt.netrc ? xstrdup(f->opt.netrc) : home && *home ? xasprintf("%s/.netrc", home) : NULL;
+		struct stat st;
+
+		f->netrc_missing = path && stat(path, &st) < 0 && errno == ENOENT;
+		free(path);
+	}
 }
 
 void fetcher_release(struct fetcher *f)
@@ -99,6 +109,7 @@ void fetch_release(struct fetch *q)
 	free(q->etag);
 	free(q->last_modified);
 	free(q->cache_path);
+	free(q->file_cache);
 	free(q->cached_type);
 	memset(q, 0, sizeof(*q));
 }
@@ -282,6 +293,22 @@ static int is_transient(CURLcode rc)
 	}
 }
 
+/* q->tmp := target.tmp.XXXXXX, created (with target's missing parents); its descriptor or -1 (errno). */
+static int create_tmp(struct fetch *q, const char *target)
+{
+	int fd;
+
+	free(q->tmp);
+	q->tmp = xasprintf("%s.tmp.XXXXXX", target);
+	fd = mkstemp(q->tmp);
+	if (fd < 0 && errno == ENOENT && mkdir_parents(target) == 0) {
+		free(q->tmp);
+		q->tmp = xasprintf("%s.tmp.XXXXXX", target);
+		fd = mkstemp(q->tmp);
+	}
+	return fd;
+}
+
 /* Prepare q's handle and output for one attempt, to end within left_ms. 0, or -1 after fail(). */
 static int attempt_setup(struct fetcher *f, struct fetch *q, long left_ms)
 {
@@ -312,9 +339,11 @@ static int attempt_setup(struct fetcher *f, struct fetch *q, long left_ms)
 		if (!q->dest)
 			curl_easy_setopt(q->easy, CURLOPT_ACCEPT_ENCODING, "");
 		curl_easy_setopt(q->easy, CURLOPT_USERAGENT, "wbgen/" PACKAGE_VERSION);
-		curl_easy_setopt(q->easy, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
-		if (f->opt.netrc)
-			curl_easy_setopt(q->easy, CURLOPT_NETRC_FILE, f->opt.netrc);
+		if (!f->netrc_missing) {
+			curl_easy_setopt(q->easy, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+			if (f->opt.netrc)
+				curl_easy_setopt(q->easy, CURLOPT_NETRC_FILE, f->opt.netrc);
+		}
 		/* redirects may leave the host: never send credentials along */
 		curl_easy_setopt(q->easy, CURLOPT_UNRESTRICTED_AUTH, 0L);
 		curl_easy_setopt(q->easy, CURLOPT_PROTOCOLS_STR, "http,https,file");
@@ -350,8 +379,8 @@ static int attempt_setup(struct fetcher *f, struct fetch *q, long left_ms)
 		int fd;
 
 		discard_tmp(q);
-		q->tmp = xasprintf("%s.tmp.XXXXXX", q->dest);
-		if (mkdir_parents(q->dest) < 0 || (fd = mkstemp(q->tmp)) < 0) {
+		fd = create_tmp(q, q->dest);
+		if (fd < 0) {
 			fail(q, "cannot create '%s': %s", q->tmp, strerror(errno));
 			return -1;
 		}
@@ -372,8 +401,9 @@ static int attempt_setup(struct fetcher *f, struct fetch *q, long left_ms)
 	return 0;
 }
 
-/* Finish a download to dest: flush, verify the digest, rename into place. */
-static void finish_dest(struct fetch *q)
+/* Finish a download to dest: flush, verify the digest, rename into place; for a keep request,
+ * then link (or copy) it into the cache. */
+static void finish_dest(struct fetcher *f, struct fetch *q)
 {
 	unsigned char d[SHA256_DIGEST_SIZE];
 	struct buf hex = BUF_INIT;
@@ -404,6 +434,11 @@ static void finish_dest(struct fetch *q)
 	}
 	free(q->tmp);
 	q->tmp = NULL;
+	/* the cache only saves a later download: a failure to store the file is a warning; a file
+	 * already there (another run's) stays: it is verified whenever it is used */
+	if (q->file_cache &&
+	    link_or_copy(q->dest, q->file_cache, PLACE_KEEP | (f->opt.copy_files ? PLACE_COPY : 0)) < 0)
+		warn("cannot store '%s' in the cache as '%s': %s", q->dest, q->file_cache, strerror(errno));
 	q->ok = 1;
 	q->state = FETCH_DONE;
 }
@@ -527,7 +562,7 @@ static void on_done(struct fetcher *f, struct fetch *q, CURLcode rc, double t0)
 	free(q->content_type);
 	q->content_type = ct ? xstrdup(ct) : NULL;
 	if (q->out) {
-		finish_dest(q);
+		finish_dest(f, q);
 		return;
 	}
 	finish_body(q);
@@ -581,6 +616,59 @@ static int dest_reuse(struct fetcher *f, struct fetch *q)
 	return 1;
 }
 
+/* A keep request's file in the cache: files/sha256/XX/REST of its lowercase digest, or NULL. */
+static char *file_cache_path(const struct fetcher *f, const struct fetch *q)
+{
+	char hex[65];
+	size_t i;
+
+	if (!q->keep || !q->sha256 || !f->opt.cache_dir || starts_with(q->url, "file:") || strlen(q->sha256) != 64)
+		return NULL;
+	for (i = 0; i < 64; i++) {
+		int c = ascii_tolower((unsigned char)q->sha256[i]);
+
+		if (!ascii_isdigit(c) && (c < 'a' || c > 'f'))
+			return NULL;
+		hex[i] = (char)c;
+	}
+	hex[64] = '\0';
+	return xasprintf("%s/files/sha256/%.2s/%s", f->opt.cache_dir, hex, hex + 2);
+}
+
+/* Answer a keep request from the cache's copy when it verifies: dest becomes a link (or copy)
+ * of it. A copy that does not verify is removed. */
+static int file_cache_reuse(struct fetcher *f, struct fetch *q)
+{
+	struct buf hex = BUF_INIT;
+	int same;
+
+	if (!q->file_cache || sha256_file_hex(q->file_cache, &hex) < 0) {
+		buf_release(&hex);
+		return 0;
+	}
+	same = ascii_strcasecmp(hex.s, q->sha256) == 0;
+	buf_release(&hex);
+	if (!same) {
+		/* damaged: a later request must not find it again */
+		if (unlink(q->file_cache) < 0 && errno != ENOENT)
+			warn("cannot remove the damaged cache file '%s':", q->file_cache);
+		return 0;
+	}
+	if (link_or_copy(q->file_cache, q->dest, f->opt.copy_files ? PLACE_COPY : 0) < 0) {
+		/* removed in the meantime (found damaged by another run sharing the cache): download */
+		if (errno == ENOENT && !path_exists(q->file_cache))
+			return 0;
+		fail(q, "cannot place '%s' from the cache '%s': %s", q->dest, q->file_cache, strerror(errno));
+		return 1;
+	}
+	f->cache_hits++;
+	q->from_cache = 1;
+	q->status = 200;
+	q->ok = 1;
+	q->state = FETCH_DONE;
+	return 1;
+}
+
 /* Answer q from the cache or dest when possible, else queue it. */
 static void prepare(struct fetcher *f, struct fetch *q)
 {
@@ -596,8 +684,13 @@ static void prepare(struct fetcher *f, struct fetch *q)
 	q->error = NULL;
 	free(q->cache_path);
 	q->cache_path = NULL;
+	free(q->file_cache);
+	q->file_cache = NULL;
 	if (q->dest) {
 		if (dest_reuse(f, q) || q->state == FETCH_DONE)
+			return;
+		q->file_cache = file_cache_path(f, q);
+		if (file_cache_reuse(f, q))
 			return;
 		if (f->opt.offline && !starts_with(q->url, "file:"))
 			fail(q, "'%s' is not downloaded yet, and --offline forbids the download", q->dest);
@@ -644,21 +737,22 @@ static void abort_all(struct fetcher *f, struct fetch **reqs, size_t n, CURLMcod
 size_t fetcher_run(struct fetcher *f, struct fetch **reqs, size_t n)
 {
 	double t0 = now();
-	size_t i, failed = 0;
+	size_t i, failed = 0, lo = 0, running = 0;
 
 	for (i = 0; i < n; i++)
 		prepare(f, reqs[i]);
+	/* requests start in order: those before lo are all started or done, so each pass looks at
+	 * the running ones and the next few, not at all n (thousands in a wave) */
 	for (;;) {
 		double t = now(), wake = t + 1;
-		size_t running = 0, waiting = 0;
+		size_t waiting = 0;
 		int still, msgs, finished = 0, ms;
 		CURLMcode mc;
 		CURLMsg *m;
 
-		for (i = 0; i < n; i++)
-			if (reqs[i]->state == FETCH_RUNNING)
-				running++;
-		for (i = 0; i < n; i++) {
+		while (lo < n && reqs[lo]->state != FETCH_WAITING)
+			lo++;
+		for (i = lo; i < n; i++) {
 			struct fetch *q = reqs[i];
 
 			if (q->state != FETCH_WAITING)
@@ -670,8 +764,9 @@ size_t fetcher_run(struct fetcher *f, struct fetch **reqs, size_t n)
 				continue;
 			}
 			if (running >= (size_t)f->opt.max_parallel) {
+				/* the rest waits for a slot: a transfer's end wakes the loop */
 				waiting++;
-				continue;
+				break;
 			}
 			start(f, q, t0);
 			if (q->state == FETCH_RUNNING)
@@ -692,7 +787,10 @@ size_t fetcher_run(struct fetcher *f, struct fetch **reqs, size_t n)
 					continue;
 				curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&q);
 				curl_multi_remove_handle(f->multi, m->easy_handle);
+				running--;
 				on_done(f, q, m->data.result, t0);
+				if (q->state == FETCH_WAITING)
+					lo = 0; /* to be retried: before lo, maybe */
 				finished++;
 			}
 			if (finished)

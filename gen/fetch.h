@@ -27,12 +27,14 @@ struct fetch_options {
 	const char *netrc;     /* netrc file for credentials, NULL for curl's default (~/.netrc) */
 	int offline;           /* serve cacheable requests from the cache only; never touch the network */
 	size_t max_page_bytes; /* largest in-memory body (default 64 MiB) */
+	int copy_files;        /* place keep requests' dest by copying, never as a hard link */
 };
 
 struct fetcher {
 	struct fetch_options opt;
 	CURLM *multi;
 	CURLSH *share;
+	int netrc_missing;     /* no netrc file when the fetcher started: curl is not told to look for one */
 	/* statistics of all runs */
 	unsigned long requests, transfers, not_modified, cache_hits, retries;
 	unsigned long long bytes;
@@ -49,13 +51,19 @@ struct fetch {
 				* does not is removed first; on failure nothing is left at dest */
 	const char *sha256;    /* expected hex digest of the body, or NULL */
 	int cacheable;         /* use the revalidating cache (pages only, not with dest) */
+	int keep;              /* with dest, sha256 and a cache_dir (not for file: URLs): keep the download
+				* in the cache too, named by its digest (cache_dir/files/sha256/XX/...), as
+				* a hard link of dest (a copy on another file system); a later request for
+				* the same digest is answered from it, once verified, by a hard link (or a
+				* copy) at its dest */
 	/* ---- result */
 	int ok;                /* the body (or dest) is complete and verified */
 	long status;           /* HTTP status of the final response (200 also for cache hits and file:// URLs) */
 	struct buf body;       /* the body when dest is NULL */
 	char *content_type;    /* of the response (or cached response), or NULL */
 	char *error;           /* one-line reason when !ok (URL redacted), owned */
-	int from_cache;        /* served from the cache (304 or offline), or dest was already there and verified */
+	int from_cache;        /* served from the cache (304 or offline), or dest was already there and verified,
+				* or made from the cache's verified copy (keep) */
 	/* ---- private */
 	enum fetch_state state;
 	int attempts;
@@ -68,6 +76,7 @@ struct fetch {
 	size_t max_body;
 	struct curl_slist *headers;
 	char *etag, *last_modified, *cache_path;
+	char *file_cache;      /* keep: the file in the cache, or NULL */
 	struct buf cached_body;
 	int have_cache;
 	char *cached_type;

@@ -1,4 +1,6 @@
 /* fsutil.c: file-system helpers (see fsutil.h). */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +12,8 @@
 #include "fsutil.h"
 #include "buf.h"
 #include "util.h"
+
+static unsigned long placed;
 
 static int mkdir_upto(char *p, size_t end, unsigned mode)
 {
@@ -101,6 +105,7 @@ int write_file(const char *path, const void *data, size_t len, unsigned flags)
 	if (rename(tmp, path) < 0)
 		goto fail;
 	free(tmp);
+	placed++;
 	return 0;
 fail:
 	saved = errno;
@@ -135,4 +140,112 @@ int path_exists(const char *path)
 	struct stat st;
 
 	return lstat(path, &st) == 0;
+}
+
+/* dst.tmp.XXXXXX, a copy of src, renamed to dst. */
+static int copy_into(const char *src, const char *dst)
+{
+	char *tmp = xasprintf("%s.tmp.XXXXXX", dst), *data = xmalloc(65536);
+	int in = -1, out = -1, saved;
+	ssize_t n;
+
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		goto fail;
+	out = mkstemp(tmp);
+	if (out < 0 && errno == ENOENT && mkdir_parents(dst) == 0) {
+		/* a failed mkstemp() may leave its template changed */
+		free(tmp);
+		tmp = xasprintf("%s.tmp.XXXXXX", dst);
+		out = mkstemp(tmp);
+	}
+	if (out < 0)
+		goto fail;
+	while ((n = read(in, data, 65536)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail_tmp;
+		}
+		if (write_all(out, data, (size_t)n) < 0)
+			goto fail_tmp;
+	}
+	if (fchmod(out, 0644) < 0)
+		goto fail_tmp;
+	saved = close(out);
+	out = -1;
+	if (saved < 0 || rename(tmp, dst) < 0)
+		goto fail_tmp;
+	close(in);
+	free(tmp);
+	free(data);
+	return 0;
+fail_tmp:
+	saved = errno;
+	unlink(tmp);
+	errno = saved;
+fail:
+	saved = errno;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	free(tmp);
+	free(data);
+	errno = saved;
+	return -1;
+}
+
+int link_or_copy(const char *src, const char *dst, unsigned flags)
+{
+	int tries;
+
+	if (flags & PLACE_COPY) {
+		if ((flags & PLACE_KEEP) && path_exists(dst))
+			return 1;
+		goto copy;
+	}
+	for (tries = 0; tries < 3; tries++) {
+		if (link(src, dst) == 0) {
+			placed++;
+			return 1;
+		}
+		if (errno == EEXIST) {
+			if (flags & PLACE_KEEP)
+				return 1;
+			if (unlink(dst) < 0 && errno != ENOENT)
+				return -1;
+		} else if (errno == ENOENT && path_exists(src)) {
+			if (mkdir_parents(dst) < 0)
+				return -1;
+		} else {
+			break;
+		}
+	}
+	if (errno == ENOENT)
+		return -1;
+copy:
+	/* another file system (EXDEV), or one without hard links (EPERM, ENOTSUP, EMLINK, ...) */
+	if (copy_into(src, dst) < 0)
+		return -1;
+	placed++;
+	return 0;
+}
+
+unsigned long fsutil_files_placed(void)
+{
+	return placed;
+}
+
+int fsutil_sync(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r, saved;
+
+	if (fd < 0)
+		return -1;
+	r = syncfs(fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return r;
 }

@@ -25,5 +25,21 @@ int file_equals(const char *path, const void *data, size_t len);
 int write_all(int fd, const void *data, size_t len);
 /* Non-zero when path exists (any type). */
 int path_exists(const char *path);
+/* How link_or_copy() places a file. */
+enum place_flags {
+	PLACE_COPY = 1, /* copy even where a hard link would do */
+	PLACE_KEEP = 2  /* leave an existing dst as it is (and return 1) */
+};
+/* Make dst (replaced if present, unless PLACE_KEEP) the content of src: a hard link of src, else (another file
+ * system, link() refused, PLACE_COPY) a copy written to a temporary file and renamed. Creates
+ * dst's missing parent directories. No fsync (see fsutil_sync()). 1 when linked, 0 when copied,
+ * -1 with errno set (nothing left at dst). src must never be rewritten in place afterwards:
+ * replace it by rename. */
+int link_or_copy(const char *src, const char *dst, unsigned flags);
+/* How many files write_file() and link_or_copy() have put in place in this process (an
+ * unchanged file left alone by WRITE_IF_CHANGED does not count). */
+unsigned long fsutil_files_placed(void);
+/* Flush the file system holding path to disk (syncfs). 0, or -1 with errno set. */
+int fsutil_sync(const char *path);
 
 #endif

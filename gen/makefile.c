@@ -5,6 +5,7 @@
 
 #include "fsutil.h"
 #include "hook.h"
+#include "jsonw.h"
 #include "makefile.h"
 #include "settings.h"
 #include "util.h"
@@ -337,7 +338,6 @@ int makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opts
 {
 	const struct plan_pkg *k = &p->pkgs[i];
 	json_t *v = json_object(), *a;
-	char *t;
 	size_t j;
 
 	json_object_set_new(v, "wbgen_pkg", json_integer(1));
@@ -376,12 +376,8 @@ int makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opts
 		json_decref(v);
 		return -1;
 	}
-	t = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (!t)
-		die("out of memory");
-	buf_adds(out, t);
+	jsonw_add(out, v);
 	buf_addch(out, '\n');
-	free(t);
 	json_decref(v);
 	return 0;
 }
@@ -408,7 +404,7 @@ int makefile_write(const struct plan *p, const char *outdir, const struct makefi
 			break;
 		}
 		path = xasprintf("%s/work/%s-%s/pkg.json", outdir, k->name, k->version);
-		if (write_file(path, text.s, text.len, WRITE_IF_CHANGED) < 0) {
+		if (write_file(path, text.s, text.len, WRITE_IF_CHANGED | WRITE_NOSYNC) < 0) {
 			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 			r = -1;
 		}
@@ -418,7 +414,7 @@ int makefile_write(const struct plan *p, const char *outdir, const struct makefi
 		buf_setlen(&text, 0);
 		makefile_text(p, order, o, &text);
 		path = xasprintf("%s/Makefile", outdir);
-		if (write_file(path, text.s, text.len, WRITE_IF_CHANGED) < 0) {
+		if (write_file(path, text.s, text.len, WRITE_IF_CHANGED | WRITE_NOSYNC) < 0) {
 			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 			r = -1;
 		}

@@ -37,7 +37,8 @@ void makefile_text(const struct plan *p, const size_t *order, const struct makef
 int makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opts *o, struct buf *out,
 		      struct buf *err);
 /* Write outdir/Makefile and every package's work/NAME-VERSION/pkg.json, each atomically and only
- * when its content changed (so make sees an unchanged plan as unchanged). Returns 0 or -1 with err. */
+ * when its content changed (so make sees an unchanged plan as unchanged), without fsync (the caller
+ * flushes them before it writes what says they are complete). Returns 0 or -1 with err. */
 int makefile_write(const struct plan *p, const char *outdir, const struct makefile_opts *o, struct buf *err);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fsutil.h"
+#include "jsonw.h"
 #include "plan.h"
 
 void plan_init(struct plan *p)
@@ -300,35 +301,45 @@ size_t *plan_build_order(const struct plan *p, struct buf *err)
 }
 
 /* The edge that first brought package i in (the top, or the first edge in package order). */
-static void first_edge(const struct plan *p, size_t i, const char **type, const char **req)
+/* The first edge into each package (the top-level requirements first, then the packages' edges in
+ * plan order): its type and requirement, for build-order.json. One pass over the edges. */
+static void first_edges(const struct plan *p, const char **type, const char **req)
 {
 	size_t a, b;
 
+	for (a = 0; a < p->n; a++)
+		type[a] = NULL;
 	for (a = 0; a < p->ntop; a++)
-		if (p->top[a].to == i) {
-			*type = "toplevel";
-			*req = p->top[a].req;
-			return;
+		if (!type[p->top[a].to]) {
+			type[p->top[a].to] = "toplevel";
+			req[p->top[a].to] = p->top[a].req;
 		}
 	for (a = 0; a < p->n; a++)
-		for (b = 0; b < p->pkgs[a].nedges; b++)
-			if (p->pkgs[a].edges[b].to == i) {
-				*type = req_type_name(p->pkgs[a].edges[b].type);
-				*req = p->pkgs[a].edges[b].req;
-				return;
+		for (b = 0; b < p->pkgs[a].nedges; b++) {
+			size_t to = p->pkgs[a].edges[b].to;
+
+			if (!type[to]) {
+				type[to] = req_type_name(p->pkgs[a].edges[b].type);
+				req[to] = p->pkgs[a].edges[b].req;
 			}
-	*type = "toplevel";
-	*req = p->pkgs[i].name;
+		}
+	for (a = 0; a < p->n; a++)
+		if (!type[a]) {
+			type[a] = "toplevel";
+			req[a] = p->pkgs[a].name;
+		}
 }
 
 json_t *plan_build_order_json(const struct plan *p, const size_t *order)
 {
 	json_t *a = json_array();
+	const char **type = xcalloc(p->n + 1, sizeof(*type)), **req = xcalloc(p->n + 1, sizeof(*req));
 	size_t i;
 
+	first_edges(p, type, req);
 	for (i = 0; i < p->n; i++) {
 		const struct plan_pkg *k = &p->pkgs[order[i]];
-		const char *type, *req, *sha = k->index_sha256;
+		const char *sha = k->index_sha256;
 		char *url;
 
 		/* fromager's source_url: the file the version was resolved from, with the index's fragment */
@@ -336,13 +347,15 @@ json_t *plan_build_order_json(const struct plan *p, const size_t *order)
 			sha = k->sdist_sha256;
 		url = sha ? xasprintf("%s#sha256=%s", k->index_url ? k->index_url : k->sdist_url, sha)
 			  : xstrdup(k->index_url ? k->index_url : k->sdist_url);
-		first_edge(p, order[i], &type, &req);
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "type", type, "req", req,
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "type", type[order[i]],
+						   "req", req[order[i]],
 						   "constraint", k->constraint ? k->constraint : "", "dist", k->name,
 						   "version", k->version, "prebuilt", k->pre_built, "source_url", url,
 						   "source_url_type", source_type(k)));
 		free(url);
 	}
+	free(type);
+	free(req);
 	return a;
 }
 
@@ -372,20 +385,16 @@ void plan_constraints_txt(const struct plan *p, struct buf *out)
 	free(todo);
 }
 
-static int write_json(const char *outdir, const char *name, json_t *v, struct buf *err)
+static int write_json(const char *outdir, const char *name, json_t *v, unsigned flags, struct buf *err)
 {
 	char *path = xasprintf("%s/%s", outdir, name);
-	char *text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	struct buf b = BUF_INIT;
 	int r = 0;
 
-	json_decref(v);
-	if (!text)
-		die("out of memory");
-	buf_adds(&b, text);
+	jsonw_add(&b, v);
 	buf_addch(&b, '\n');
-	free(text);
-	if (write_file(path, b.s, b.len, WRITE_IF_CHANGED) < 0) {
+	json_decref(v);
+	if (write_file(path, b.s, b.len, WRITE_IF_CHANGED | flags) < 0) {
 		buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 		r = -1;
 	}
@@ -394,7 +403,7 @@ static int write_json(const char *outdir, const char *name, json_t *v, struct bu
 	return r;
 }
 
-int plan_write(const struct plan *p, const char *outdir, struct buf *err)
+int plan_write_companions(const struct plan *p, const char *outdir, struct buf *err)
 {
 	size_t *order = plan_build_order(p, err);
 	struct buf c = BUF_INIT;
@@ -403,22 +412,24 @@ int plan_write(const struct plan *p, const char *outdir, struct buf *err)
 
 	if (!order)
 		return -1;
-	r = write_json(outdir, "graph.json", plan_graph_json(p), err);
+	r = write_json(outdir, "graph.json", plan_graph_json(p), WRITE_NOSYNC, err);
 	if (r == 0)
-		r = write_json(outdir, "build-order.json", plan_build_order_json(p, order), err);
+		r = write_json(outdir, "build-order.json", plan_build_order_json(p, order), WRITE_NOSYNC, err);
 	free(order);
 	if (r == 0) {
 		plan_constraints_txt(p, &c);
 		path = xasprintf("%s/constraints.txt", outdir);
-		if (write_file(path, c.s, c.len, WRITE_IF_CHANGED) < 0) {
+		if (write_file(path, c.s, c.len, WRITE_IF_CHANGED | WRITE_NOSYNC) < 0) {
 			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 			r = -1;
 		}
 		free(path);
 		buf_release(&c);
 	}
-	/* the plan last: its presence means the other files are complete */
-	if (r == 0)
-		r = write_json(outdir, "plan.json", plan_to_json(p), err);
 	return r;
+}
+
+int plan_write_plan(const struct plan *p, const char *outdir, struct buf *err)
+{
+	return write_json(outdir, "plan.json", plan_to_json(p), 0, err);
 }

@@ -74,8 +74,11 @@ size_t *plan_build_order(const struct plan *p, struct buf *err);
 json_t *plan_build_order_json(const struct plan *p, const size_t *order);
 /* constraints.txt: name==version of every package reachable from the top through install edges. */
 void plan_constraints_txt(const struct plan *p, struct buf *out);
-/* Write plan.json, graph.json, build-order.json and constraints.txt into outdir, each atomically.
- * Returns 0 or -1 with err. */
-int plan_write(const struct plan *p, const char *outdir, struct buf *err);
+/* Write graph.json, build-order.json and constraints.txt into outdir, each atomically, only when
+ * changed, without fsync. Returns 0 or -1 with err. */
+int plan_write_companions(const struct plan *p, const char *outdir, struct buf *err);
+/* Write plan.json into outdir (atomically, only when changed, flushed to disk): its presence
+ * says the other files are complete, so it comes after them. Returns 0 or -1 with err. */
+int plan_write_plan(const struct plan *p, const char *outdir, struct buf *err);
 
 #endif

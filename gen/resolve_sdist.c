@@ -38,24 +38,6 @@ static int parse_reqs(struct resolver *r, const struct proj *p, char *const *tex
 	return 0;
 }
 
-/* Is the file at path present with the expected digest? Fills *sha with its digest. */
-static int have_verified(const char *path, const char *want, char **sha)
-{
-	struct buf hex = BUF_INIT;
-
-	/* without a digest from the index there is nothing to verify against: download again */
-	if (!want || access(path, F_OK) < 0 || sha256_file_hex(path, &hex) < 0) {
-		buf_release(&hex);
-		return 0;
-	}
-	if (ascii_strcasecmp(want, hex.s) != 0) {
-		buf_release(&hex);
-		return 0;
-	}
-	*sha = buf_detach(&hex, NULL);
-	return 1;
-}
-
 static int inspect_one(struct resolver *r, struct proj *p)
 {
 	const struct cand *c = &p->c[p->chosen];
@@ -286,9 +268,10 @@ out:
 
 int resolve_download_and_inspect(struct resolver *r, int *changed)
 {
-	size_t *which = NULL, nw = 0, aw = 0, i, nd = 0;
+	size_t *which = NULL, nw = 0, aw = 0, i, k, nq = 0, nd = 0;
 	struct fetch *q;
 	struct fetch **pq;
+	struct proj **qp;
 	int rc = 0;
 
 	for (i = 0; i < r->np; i++)
@@ -301,6 +284,9 @@ int resolve_download_and_inspect(struct resolver *r, int *changed)
 	*changed = 1;
 	q = xcalloc(nw, sizeof(*q));
 	pq = xcalloc(nw, sizeof(*pq));
+	qp = xcalloc(nw, sizeof(*qp));
+	/* each file already in OUTDIR and verifying is kept; else it comes from the cache's verified
+	 * copy (a hard link) or from its URL (into the cache, then linked) */
 	for (i = 0; i < nw && rc == 0; i++) {
 		struct proj *p = &r->p[which[i]];
 		const char *url, *sha;
@@ -310,31 +296,38 @@ int resolve_download_and_inspect(struct resolver *r, int *changed)
 			rc = -1;
 			break;
 		}
-		if (have_verified(p->sdist_path, sha, &p->sdist_sha256))
-			continue;
 		/* a download_source file already there is reused, as fromager does */
 		if (!sha && p->sdist_url && access(p->sdist_path, F_OK) == 0)
 			continue;
-		fetch_init(&q[nd], url);
-		q[nd].dest = p->sdist_path;
-		q[nd].sha256 = sha;
-		pq[nd] = &q[nd];
-		nd++;
+		fetch_init(&q[nq], url);
+		q[nq].dest = p->sdist_path;
+		q[nq].sha256 = sha;
+		q[nq].keep = sha != NULL;
+		pq[nq] = &q[nq];
+		qp[nq++] = p;
 	}
-	if (nd) {
-		if (r->o->verbose)
-			fprintf(stderr, "wbgen: downloading %zu sdist%s\n", nd, nd == 1 ? "" : "s");
-		fetcher_run(r->o->fetcher, pq, nd);
-	}
-	for (i = 0; i < nd && rc == 0; i++)
-		if (!q[i].ok) {
+	if (nq && rc == 0)
+		fetcher_run(r->o->fetcher, pq, nq);
+	for (i = 0; i < nq; i++) {
+		struct proj *p = qp[i];
+
+		if (rc == 0 && !q[i].ok) {
 			buf_addf(r->err, "cannot download '%s': %s", q[i].dest, q[i].error);
 			rc = -1;
+		} else if (rc == 0 && q[i].sha256) {
+			/* verified against it */
+			p->sdist_sha256 = xstrdup(q[i].sha256);
+			for (k = 0; p->sdist_sha256[k]; k++)
+				p->sdist_sha256[k] = (char)ascii_tolower((unsigned char)p->sdist_sha256[k]);
 		}
-	for (i = 0; i < nd; i++)
+		nd += !q[i].from_cache;
 		fetch_release(&q[i]);
+	}
 	free(q);
 	free(pq);
+	free(qp);
+	if (nd && r->o->verbose)
+		fprintf(stderr, "wbgen: downloaded %zu file%s\n", nd, nd == 1 ? "" : "s");
 	for (i = 0; i < nw && rc == 0; i++) {
 		struct proj *p = &r->p[which[i]];
 		struct buf hex = BUF_INIT;
