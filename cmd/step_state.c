@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <glob.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/wait.h>
@@ -254,6 +255,26 @@ static int inner_make(char **argv, int *signalled)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* The temporary files of targets that a killed make left (a phase writes its target as
+ * TARGET.tmp.XXXXXX, then renames it). Called holding the make lock: no phase of this directory
+ * is running. The mirror's pages and the build's scratch directories have their own cleanup. */
+static void remove_stale_targets(void)
+{
+	static const char *const pats[] = { "mirror/*.tmp.??????", "work/*/*.tmp.??????", "logs/*.tmp.??????" };
+	size_t i, k;
+
+	for (i = 0; i < sizeof(pats) / sizeof(*pats); i++) {
+		glob_t g;
+
+		if (glob(pats[i], GLOB_NOSORT, NULL, &g) != 0)
+			continue;
+		for (k = 0; k < g.gl_pathc; k++)
+			if (unlink(g.gl_pathv[k]) < 0 && errno != ENOENT && errno != EISDIR)
+				warn("cannot remove the stale temporary file '%s': %s", g.gl_pathv[k], strerror(errno));
+		globfree(&g);
+	}
+}
+
 int step_run(char **argv)
 {
 	struct buf before = BUF_INIT, after = BUF_INIT;
@@ -265,6 +286,7 @@ int step_run(char **argv)
 	mk = lock_or_wait(".wbgen-make.lock", "another make");
 	fd = lock_or_wait(".wbgen.lock", "a wbgen resolve");
 	close(fd);
+	remove_stale_targets();
 	step_begin();
 	for (;;) {
 		makefile_digest(&before);

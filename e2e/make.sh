@@ -51,8 +51,12 @@ ok "pip installs hello-app from the mirror" "$TMP/venv/bin/pip" install -q --no-
 ok "... and it imports" "$TMP/venv/bin/python" -c 'import hello_app, greeting, colors, textwrap_plus'
 
 ok "make -q: built" mk -q
+# what a make killed while a phase wrote its target leaves behind (TARGET.tmp.XXXXXX)
+for f in mirror/hello-app-1.0.stamp work/hello-app-1.0/wheel.stamp; do : >"$O/$f.tmp.AbC123"; done
 ok "a second make runs no phase" mk -j3
 ok "... says so" grep -q '^wbgen: 0 phases run' "$TMP/mout"
+ok "... and removed the temporary files a killed make left" \
+	sh -c '! ls "$1"/mirror/*.tmp.* "$1"/work/*/*.tmp.* 2>/dev/null | grep .' - "$O"
 cp "$O/Makefile" "$TMP/Makefile.1"
 cp "$O/graph.json" "$TMP/graph.1"
 touch -d '2001-01-01' "$O/Makefile"
