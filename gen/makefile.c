@@ -176,35 +176,19 @@ static void add_human_list(struct buf *out, const struct plan *p, const struct s
 		buf_addf(out, " and %zu more", l->n - shown);
 }
 
-/* "P.settings := ..." the files and directories (wildcard patterns) whose change may change P's
- * settings: its YAML file, the global file, the directories files appear in, its patches. */
+/* "P.settings := FILE" when P has a settings file (any spelling of its name); the other files whose
+ * change may change P's settings (the global file, the directories, the patches) follow from its
+ * name in wbgen.mk (wbgen-settings-files). */
 static void settings_var(struct buf *out, const char *id, const char *name, const struct makefile_opts *o)
 {
 	const struct settings_package *sp = settings_find(o->settings, name);
-	struct strlist l = STRLIST_INIT;
-	char *mod = xstrdup(name), *c;
-	const char *const dirs[] = { "%s/%s", "%s/%s-*" };
-	size_t j;
+	char *f;
 
-	for (c = mod; *c; c++)
-		if (*c == '-')
-			*c = '_';
-	strlist_add(&l, o->settings_file);
-	strlist_add(&l, o->settings_dir);
-	if (sp)
-		strlist_add_owned(&l, path_absolute(sp->file));
-	strlist_add(&l, o->patches_dir);
-	for (j = 0; j < ARRAY_SIZE(dirs); j++) {
-		char *d = xasprintf(dirs[j], o->patches_dir, mod);
-
-		strlist_add_owned(&l, xasprintf("%s/*.patch", d));
-		strlist_add_owned(&l, xasprintf("%s/%s", d, o->variant));
-		strlist_add_owned(&l, xasprintf("%s/%s/*.patch", d, o->variant));
-		strlist_add_owned(&l, d);
-	}
-	add_list_var(out, id, "settings", &l);
-	strlist_release(&l);
-	free(mod);
+	if (!sp)
+		return;
+	f = path_absolute(sp->file);
+	buf_addf(out, "%s.settings := %s\n", id, f);
+	free(f);
 }
 
 static void package_block(struct buf *out, const struct plan *p, size_t i, struct walk *w,
@@ -290,8 +274,8 @@ void makefile_text(const struct plan *p, const size_t *order, const struct makef
 		 "WBGEN_PYTHON := %s\n", o->wbgen, o->step, o->datadir, o->datadir, o->python);
 	buf_addf(out, "WBGEN_NPHASES := %zu\n", nphases);
 	if (o->settings && o->settings_file)
-		buf_addf(out, "WBGEN_SETTINGS := --settings-file %s --settings-dir %s --patches-dir %s --variant %s\n",
-			 o->settings_file, o->settings_dir, o->patches_dir, o->variant);
+		buf_addf(out, "WBGEN_SETTINGS_FILE := %s\nWBGEN_SETTINGS_DIR := %s\nWBGEN_PATCHES_DIR := %s\n"
+			 "WBGEN_VARIANT := %s\n", o->settings_file, o->settings_dir, o->patches_dir, o->variant);
 	buf_addch(out, '\n');
 	buf_adds(out, "# The packages, in build order: each after everything its build needs.\nWBGEN_PACKAGES :=");
 	col = 17;

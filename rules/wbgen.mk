@@ -1,9 +1,10 @@
 # wbgen.mk: the rules of a build written by `wbgen resolve`, included at the end of OUTDIR/Makefile,
 # which sets WBGEN, WBGEN_PACKAGES (in build order) and, per package P = NAME-VERSION, P.name,
 # P.version, P.sdist, P.sys, P.backend, P.install and P.dynamic; with per-package settings also
-# WBGEN_SETTINGS (resolve's settings options) and P.settings (the files, as wildcard patterns,
-# whose change may change P's settings: work/P/pkg.json is then recomputed, and rewritten only
-# when its content changes). The recipes run $(WBGEN_STEP)
+# WBGEN_SETTINGS_FILE, WBGEN_SETTINGS_DIR, WBGEN_PATCHES_DIR, WBGEN_VARIANT (resolve's settings
+# options) and P.settings (P's own settings file, when it has one). When one of the files that may
+# change P's settings changes (wbgen-settings-files), work/P/pkg.json is recomputed, and rewritten
+# only when its content changes. The recipes run $(WBGEN_STEP)
 # (wbgen-step: `wbgen step` in a program without the resolver, quicker to start).
 # docs/makefile.md explains the design.
 #
@@ -83,6 +84,15 @@ all mirror $(WBGEN_GOALS):
 		$(WBGEN_STEP) run $(MAKE) --no-print-directory WBGEN_INNER=$$$$ $(wbgen-wrapped),:)
 
 else
+# Per-package settings: resolve's options for the settings recipe, and the files whose change may
+# change the settings of the package whose patch directory name is $(1) (its name, - as _): the
+# global file, the settings directory (a file added), the patches and their variant folders.
+WBGEN_SETTINGS := $(if $(WBGEN_SETTINGS_FILE),--settings-file $(WBGEN_SETTINGS_FILE) --settings-dir \
+	$(WBGEN_SETTINGS_DIR) --patches-dir $(WBGEN_PATCHES_DIR) --variant $(WBGEN_VARIANT))
+wbgen-settings-files = $(WBGEN_SETTINGS_FILE) $(WBGEN_SETTINGS_DIR) $(WBGEN_PATCHES_DIR) \
+	$(foreach d,$(WBGEN_PATCHES_DIR)/$(1) $(WBGEN_PATCHES_DIR)/$(1)-*,\
+		$(d)/*.patch $(d)/$(WBGEN_VARIANT) $(d)/$(WBGEN_VARIANT)/*.patch $(d))
+
 # ---- pre-built packages (settings pre_built; P.prebuilt is the wheel `wbgen resolve` downloaded):
 # nothing is unpacked or built, `wbgen-step prebuilt` puts the checked wheel in wheels-repo/downloads/.
 # Their install requirements come from the wheel's metadata, so they are known from the start.
@@ -97,7 +107,7 @@ endef
 # Build-system environments wait for the install requirements of the dynamic packages they hold.
 define wbgen-rules
 ifneq ($(WBGEN_SETTINGS),)
-work/$(1)/pkg.json: $(wildcard $($(1).settings))
+work/$(1)/pkg.json: $(wildcard $($(1).settings) $(call wbgen-settings-files,$(subst -,_,$($(1).name))))
 	$$(wbgen-step) settings $(1) $(WBGEN_SETTINGS)
 endif
 work/$(1)/src.stamp: $($(1).sdist) work/$(1)/pkg.json
