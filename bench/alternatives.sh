@@ -22,6 +22,8 @@ set -eu -o pipefail
 export LC_ALL=C
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+bench=alternatives.sh
+. "$top/bench/lib.sh"
 runs=5
 trees="example tree"
 write=1
@@ -37,30 +39,14 @@ while [ $# -gt 0 ]; do
 done
 case $runs in ''|*[!0-9]*|0) echo "alternatives.sh: --runs wants a count" >&2; exit 2 ;; esac
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "alternatives.sh: $*"; exit 1; }
-load() { cut -d' ' -f1-3 /proc/loadavg; }
-
 T0=$(date +%s)
 load0=$(load)
 PY=/usr/bin/python3
 TARGET_PYTHON=${TARGET_PYTHON:-/usr/bin/python3}
 PIP_PYTHON=${PIP_PYTHON:-/usr/bin/python3}
-W=${BENCH_WORK:-$top/bench/.cache/alternatives}
-mkdir -p "$W"
-W=$(cd "$W" && pwd)
-if [ -z "${WBGEN:-}" ]; then
-	if [ -f "$top/Makefile" ]; then
-		make -s -C "$top" >&2 || die "make wbgen failed"
-		WBGEN=$top/wbgen
-	elif [ -f "$top/build-dev/Makefile" ]; then
-		make -s -C "$top/build-dev" >&2 || die "make wbgen failed"
-		WBGEN=$top/build-dev/wbgen
-	else
-		die "no build: run 'autoreconf -fi && ./configure && make' in $top first (or set WBGEN)"
-	fi
-fi
-[ -x "$WBGEN" ] || die "'$WBGEN' is not an executable"
+bench_workdir "$top/bench/.cache/alternatives"
+# ---- wbgen, built from this tree
+bench_wbgen
 for v in $(env | sed -n 's/^\(PIP_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
 export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PIP_ROOT_USER_ACTION=ignore
 pip_version=$("$PIP_PYTHON" -m pip --version | awk '{print $2}')
@@ -189,20 +175,5 @@ EOF
 echo
 cat "$report"
 if [ "$write" = 1 ]; then
-	doc=$top/docs/benchmarks.md
-	"$PY" - "$doc" "$report" "$section" <<'EOF'
-import os, sys
-doc, rep, section = sys.argv[1], sys.argv[2], sys.argv[3]
-begin = "<!-- begin bench/alternatives.sh %sresults -->" % section
-end = "<!-- end bench/alternatives.sh %sresults -->" % section
-text = open(doc, encoding="utf-8").read()
-i, j = text.find(begin), text.find(end)
-if i < 0 or j < i:
-    sys.exit("alternatives.sh: %s lacks the markers %s ... %s" % (doc, begin, end))
-new = text[:i + len(begin)] + "\n" + open(rep, encoding="utf-8").read() + text[j:]
-with open(doc + ".tmp", "w", encoding="utf-8") as f:
-    f.write(new)
-os.replace(doc + ".tmp", doc)
-EOF
-	say "wrote the results into docs/benchmarks.md"
+	bench_write_results "$report" "bench/alternatives.sh ${section}results"
 fi

@@ -25,6 +25,8 @@ set -eu -o pipefail
 export LC_ALL=C
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+bench=build.sh
+. "$top/bench/lib.sh"
 runs=5
 jruns=3
 n1=40
@@ -61,31 +63,14 @@ if [ "$runs" -lt 5 ] || [ "$jruns" -lt 3 ] || [ "$n1" -lt 1 ] || [ "$n2" -lt 2 ]
 fi
 case $burn in ''|*[!0-9.]*|*.*.*) echo "build.sh: --burn wants seconds, not '$burn'" >&2; exit 2 ;; esac
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "build.sh: $*"; exit 1; }
-load() { cut -d' ' -f1-3 /proc/loadavg; }
-
 T0=$(date +%s)
 load0=$(load)
 PY=/usr/bin/python3
 TARGET_PYTHON=${TARGET_PYTHON:-/usr/bin/python3}
-W=${BENCH_WORK:-$top/build-dev/bench-build}
-mkdir -p "$W"
-W=$(cd "$W" && pwd)
+bench_workdir "$top/build-dev/bench-build"
 
-# ---- wbgen, built from this tree (in-tree build first, as the README does, else build-dev)
-if [ -z "${WBGEN:-}" ]; then
-	if [ -f "$top/Makefile" ]; then
-		make -s -C "$top" wbgen wbgen-step >&2 || die "make wbgen failed"
-		WBGEN=$top/wbgen
-	elif [ -f "$top/build-dev/Makefile" ]; then
-		make -s -C "$top/build-dev" wbgen wbgen-step >&2 || die "make wbgen failed"
-		WBGEN=$top/build-dev/wbgen
-	else
-		die "no build: run 'autoreconf -fi && ./configure && make' in $top first (or set WBGEN)"
-	fi
-fi
-[ -x "$WBGEN" ] || die "'$WBGEN' is not an executable"
+# ---- wbgen, built from this tree
+bench_wbgen
 # the recipes' program (the Makefile's WBGEN_STEP), beside wbgen in a build tree
 WBGEN_STEP_BIN=${WBGEN_STEP_BIN:-$WBGEN-step}
 [ -x "$WBGEN_STEP_BIN" ] || die "'$WBGEN_STEP_BIN' is not an executable"
@@ -269,7 +254,6 @@ burn, helpers, pip_samples, nofsync_runs = float(sys.argv[6]), int(sys.argv[7]),
 load1a, load1b, loadpa, loadpb, load2a, load2b, linklibs, nocurl, nlibs = sys.argv[10:19]
 PHASES = ["unpack", "build-system", "discover", "backend", "build", "publish"]
 
-
 def read(path):
     """[("step", ARG1, ARG2, wall_ms, cpu_ms)] of a times file (the wrapper runs wbgen-step,
     whose first two arguments are the phase and the package)."""
@@ -281,10 +265,8 @@ def read(path):
         out.append(("step", a1, a2, (int(t1) - int(t0)) / 1e6, (int(us) + int(sy)) / 1e3))
     return out
 
-
 def med(v):
     return st.median(v) if v else float("nan")
-
 
 def phases(path, only_pkgs=True):
     """{phase: {pkg: (wall_ms, cpu_ms)}} of the `wbgen step` lines."""
@@ -297,17 +279,14 @@ def phases(path, only_pkgs=True):
         d[a2][a3] = (wall, cpu)
     return d
 
-
 def ms(x):
     return "%.1f ms" % x
-
 
 # ---- 1. overhead
 TARGET = "env + install + publish (build-system + backend + publish)"
 GROUPS = {p: [p] for p in PHASES}
 GROUPS[TARGET] = ["build-system", "backend", "publish"]
 GROUPS["all six phases"] = PHASES
-
 
 def overhead(prefix, nruns):
     """metric -> [median over the packages of one run], for wall and CPU."""
@@ -321,7 +300,6 @@ def overhead(prefix, nruns):
             wall[name].append(med([sum(d[x][p][0] for x in ph) for p in pkgs]))
             cpu[name].append(med([sum(d[x][p][1] for x in ph) for p in pkgs]))
     return wall, cpu
-
 
 per_run, per_run_cpu = overhead("overhead", runs)
 walls = [int(x) / 1e9 for x in open(os.path.join(W, "overhead.walls"))]
@@ -466,21 +444,6 @@ EOF
 echo
 cat "$report"
 if [ "$write" = 1 ]; then
-	doc=$top/docs/benchmarks.md
-	[ -f "$doc" ] || die "$doc is missing"
-	"$PY" - "$doc" "$report" <<'EOF'
-import os, sys
-doc, rep = sys.argv[1], sys.argv[2]
-begin, end = "<!-- begin bench/build.sh results -->", "<!-- end bench/build.sh results -->"
-text = open(doc, encoding="utf-8").read()
-i, j = text.find(begin), text.find(end)
-if i < 0 or j < i:
-    sys.exit("build.sh: %s lacks the markers %s ... %s" % (doc, begin, end))
-new = text[:i + len(begin)] + "\n" + open(rep, encoding="utf-8").read() + text[j:]
-with open(doc + ".tmp", "w", encoding="utf-8") as f:
-    f.write(new)
-os.replace(doc + ".tmp", doc)
-EOF
-	say "wrote the results into docs/benchmarks.md"
+	bench_write_results "$report" "bench/build.sh results"
 fi
 [ "$keep" = 1 ] || rm -rf "$R"

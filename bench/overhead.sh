@@ -20,6 +20,8 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+bench=overhead.sh
+. "$top/bench/lib.sh"
 runs=5
 sizes="1000 10000"
 server=nginx
@@ -38,29 +40,13 @@ done
 case $runs in ''|*[!0-9]*) runs=0 ;; esac
 [ "$runs" -ge 5 ] || { echo "overhead.sh: --runs must be at least 5" >&2; exit 2; }
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "overhead.sh: $*"; exit 1; }
-load() { cut -d' ' -f1-3 /proc/loadavg; }
-
 T0=$(date +%s)
 load0=$(load)
 PY=/usr/bin/python3
 TARGET_PYTHON=${TARGET_PYTHON:-/usr/bin/python3}
-W=${BENCH_WORK:-$top/bench/.cache/overhead}
-mkdir -p "$W"
-W=$(cd "$W" && pwd)
-if [ -z "${WBGEN:-}" ]; then
-	if [ -f "$top/Makefile" ]; then
-		make -s -C "$top" >&2 || die "make wbgen failed"
-		WBGEN=$top/wbgen
-	elif [ -f "$top/build-dev/Makefile" ]; then
-		make -s -C "$top/build-dev" >&2 || die "make wbgen failed"
-		WBGEN=$top/build-dev/wbgen
-	else
-		die "no build: run 'autoreconf -fi && ./configure && make' in $top first (or set WBGEN)"
-	fi
-fi
-[ -x "$WBGEN" ] || die "'$WBGEN' is not an executable"
+bench_workdir "$top/bench/.cache/overhead"
+# ---- wbgen, built from this tree
+bench_wbgen
 # an out-of-tree build has no rules/ beside the binary: the Makefiles must include the source's
 if [ -z "${WBGEN_PKGDATADIR:-}" ] && [ ! -f "$(dirname "$WBGEN")/rules/wbgen.mk" ]; then
 	export WBGEN_PKGDATADIR=$top/rules
@@ -253,17 +239,14 @@ report=$W/report.md
 import os, statistics as st, sys
 W, runs, nofsync = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 
-
 def col(name, k=0, scale=1.0):
     path = os.path.join(W, name + ".times")
     return [float(line.split()[k]) * scale for line in open(path)] if os.path.exists(path) else []
-
 
 def fmt(v, unit="s"):
     if not v:
         return "-"
     return "%.2f %s (%.2f-%.2f)" % (st.median(v), unit, min(v), max(v))
-
 
 rows = [line.strip().split(None, 4) for line in open(os.path.join(W, "sizes"))]
 print("Medians (min-max) of %d runs (the cold resolve: one); times from `/usr/bin/time` (10 ms resolution). Peak memory: the maximum resident set size (`/usr/bin/time`)." % runs)
@@ -314,19 +297,5 @@ EOF
 echo
 cat "$report"
 if [ "$write" = 1 ]; then
-	doc=$top/docs/benchmarks.md
-	"$PY" - "$doc" "$report" <<'EOF'
-import os, sys
-doc, rep = sys.argv[1], sys.argv[2]
-begin, end = "<!-- begin bench/overhead.sh results -->", "<!-- end bench/overhead.sh results -->"
-text = open(doc, encoding="utf-8").read()
-i, j = text.find(begin), text.find(end)
-if i < 0 or j < i:
-    sys.exit("overhead.sh: %s lacks the markers %s ... %s" % (doc, begin, end))
-new = text[:i + len(begin)] + "\n" + open(rep, encoding="utf-8").read() + text[j:]
-with open(doc + ".tmp", "w", encoding="utf-8") as f:
-    f.write(new)
-os.replace(doc + ".tmp", doc)
-EOF
-	say "wrote the results into docs/benchmarks.md"
+	bench_write_results "$report" "bench/overhead.sh results"
 fi

@@ -22,6 +22,8 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+bench=resolve.sh
+. "$top/bench/lib.sh"
 runs=5
 write=1
 serve_only=0
@@ -51,24 +53,14 @@ if [ "$runs" -lt 5 ]; then
 	exit 2
 fi
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "resolve.sh: $*"; exit 1; }
-
 T0=$(date +%s)
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 PY=/usr/bin/python3
 TARGET_PYTHON=${TARGET_PYTHON:-/usr/bin/python3}
-W=${BENCH_WORK:-$top/build-dev/bench}
-mkdir -p "$W"
-W=$(cd "$W" && pwd)
+bench_workdir "$top/build-dev/bench"
 
 # ---- wbgen, built from this tree
-if [ -z "${WBGEN:-}" ]; then
-	[ -f "$top/build-dev/Makefile" ] || die "no build-dev: run 'autoreconf -fi && mkdir -p build-dev && cd build-dev && ../configure && make' in $top first (or set WBGEN)"
-	make -s -C "$top/build-dev" wbgen >&2 || die "make wbgen failed"
-	WBGEN=$top/build-dev/wbgen
-fi
-[ -x "$WBGEN" ] || die "'$WBGEN' is not an executable"
+bench_wbgen
 
 # ---- pip: Debian's if it has --report, else the one on PATH
 if [ -z "${PIP_PYTHON:-}" ]; then
@@ -424,21 +416,5 @@ report=$W/report.md
 echo
 cat "$report"
 if [ "$write" = 1 ]; then
-	doc=$top/docs/benchmarks.md
-	[ -f "$doc" ] || die "$doc is missing"
-	"$PY" - "$doc" "$report" <<'EOF'
-import sys
-doc, rep = sys.argv[1], sys.argv[2]
-begin, end = "<!-- begin bench/resolve.sh results -->", "<!-- end bench/resolve.sh results -->"
-text = open(doc, encoding="utf-8").read()
-i, j = text.find(begin), text.find(end)
-if i < 0 or j < i:
-    sys.exit("resolve.sh: %s lacks the markers %s ... %s" % (doc, begin, end))
-new = text[:i + len(begin)] + "\n" + open(rep, encoding="utf-8").read() + text[j:]
-with open(doc + ".tmp", "w", encoding="utf-8") as f:
-    f.write(new)
-import os
-os.replace(doc + ".tmp", doc)
-EOF
-	say "wrote the results into docs/benchmarks.md"
+	bench_write_results "$report" "bench/resolve.sh results"
 fi

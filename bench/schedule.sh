@@ -27,6 +27,8 @@ set -eu -o pipefail
 export LC_ALL=C
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+bench=schedule.sh
+. "$top/bench/lib.sh"
 runs=5
 part=
 burn_trees="wide:50:0.5:2 deep:50:0.5:2 realistic:50:0.5:2"
@@ -69,32 +71,15 @@ if [ "$quick" = 1 ]; then
 fi
 case $runs in ''|*[!0-9]*|0) echo "schedule.sh: --runs wants a count" >&2; exit 2 ;; esac
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "schedule.sh: $*"; exit 1; }
-load() { cut -d' ' -f1-3 /proc/loadavg; }
-
 T0=$(date +%s)
 load0=$(load)
 PY=/usr/bin/python3
 TARGET_PYTHON=${TARGET_PYTHON:-/usr/bin/python3}
-W=${BENCH_WORK:-$top/bench/.cache/schedule}
-mkdir -p "$W"
-W=$(cd "$W" && pwd)
+bench_workdir "$top/bench/.cache/schedule"
 cores=$(nproc)
 
-# ---- wbgen, built from this tree (in-tree build first, as the README does, else build-dev)
-if [ -z "${WBGEN:-}" ]; then
-	if [ -f "$top/Makefile" ]; then
-		make -s -C "$top" >&2 || die "make wbgen failed"
-		WBGEN=$top/wbgen
-	elif [ -f "$top/build-dev/Makefile" ]; then
-		make -s -C "$top/build-dev" >&2 || die "make wbgen failed"
-		WBGEN=$top/build-dev/wbgen
-	else
-		die "no build: run 'autoreconf -fi && ./configure && make' in $top first (or set WBGEN)"
-	fi
-fi
-[ -x "$WBGEN" ] || die "'$WBGEN' is not an executable"
+# ---- wbgen, built from this tree
+bench_wbgen
 # the recipes run $(WBGEN_STEP) (wbgen-step, next to wbgen) when the Makefile has it, else $(WBGEN) step
 WBGEN_STEP_REAL=
 [ ! -x "$(dirname "$WBGEN")/wbgen-step" ] || WBGEN_STEP_REAL=$(dirname "$WBGEN")/wbgen-step
@@ -252,21 +237,6 @@ report=$W/report.md
 echo
 cat "$report"
 if [ "$write" = 1 ]; then
-	doc=$top/docs/benchmarks.md
-	"$PY" - "$doc" "$report" "$section" <<'EOF'
-import os, sys
-doc, rep, section = sys.argv[1], sys.argv[2], sys.argv[3]
-tag = "bench/schedule.sh " + section + " results" if section else "bench/schedule.sh results"
-begin, end = "<!-- begin %s -->" % tag, "<!-- end %s -->" % tag
-text = open(doc, encoding="utf-8").read()
-i, j = text.find(begin), text.find(end)
-if i < 0 or j < i:
-    sys.exit("schedule.sh: %s lacks the markers %s ... %s" % (doc, begin, end))
-new = text[:i + len(begin)] + "\n" + open(rep, encoding="utf-8").read() + text[j:]
-with open(doc + ".tmp", "w", encoding="utf-8") as f:
-    f.write(new)
-os.replace(doc + ".tmp", doc)
-EOF
-	say "wrote the results into docs/benchmarks.md"
+	bench_write_results "$report" "bench/schedule.sh ${section:+$section }results"
 fi
 [ "$keep" = 1 ] || rm -rf "$R"

@@ -1,0 +1,49 @@
+# bench/lib.sh: what the bench scripts share, sourced by them after they set `top` (the source
+# tree) and `bench` (the script's name, for messages).
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "$bench: $*"; exit 1; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# bench_workdir DEFAULT: W is $BENCH_WORK, else DEFAULT; made, and absolute.
+bench_workdir() {
+	W=${BENCH_WORK:-$1}
+	mkdir -p "$W"
+	W=$(cd "$W" && pwd)
+}
+
+# bench_wbgen: WBGEN is $WBGEN, else this tree's in-tree build (as the README makes it), else its
+# build-dev/ build; wbgen and wbgen-step are made up to date first.
+bench_wbgen() {
+	if [ -z "${WBGEN:-}" ]; then
+		if [ -f "$top/Makefile" ]; then
+			make -s -C "$top" wbgen wbgen-step >&2 || die "make wbgen failed"
+			WBGEN=$top/wbgen
+		elif [ -f "$top/build-dev/Makefile" ]; then
+			make -s -C "$top/build-dev" wbgen wbgen-step >&2 || die "make wbgen failed"
+			WBGEN=$top/build-dev/wbgen
+		else
+			die "no build: run 'autoreconf -fi && ./configure && make' in $top first (or set WBGEN)"
+		fi
+	fi
+	[ -x "$WBGEN" ] || die "'$WBGEN' is not an executable"
+}
+
+# bench_write_results REPORT TAG: REPORT replaces what stands between "<!-- begin TAG -->" and
+# "<!-- end TAG -->" in docs/benchmarks.md (a temporary file, then renamed).
+bench_write_results() {
+	/usr/bin/python3 - "$top/docs/benchmarks.md" "$1" "$2" "$bench" <<'PYEOF' || exit 1
+import os, sys
+doc, rep, tag, bench = sys.argv[1:5]
+begin, end = "<!-- begin %s -->" % tag, "<!-- end %s -->" % tag
+text = open(doc, encoding="utf-8").read()
+i, j = text.find(begin), text.find(end)
+if i < 0 or j < i:
+    sys.exit("%s: %s lacks the markers %s ... %s" % (bench, doc, begin, end))
+new = text[:i + len(begin)] + "\n" + open(rep, encoding="utf-8").read() + text[j:]
+with open(doc + ".tmp", "w", encoding="utf-8") as f:
+    f.write(new)
+os.replace(doc + ".tmp", doc)
+PYEOF
+	say "wrote the results into docs/benchmarks.md"
+}
