@@ -590,18 +590,26 @@ static void start(struct fetcher *f, struct fetch *q, double t0)
 	q->state = FETCH_RUNNING;
 }
 
+/* 1 when the file at path has the sha256 (hex, any case), 0 when it has another, -1 when it
+ * cannot be read (missing). */
+static int file_matches(const char *path, const char *sha256)
+{
+	struct buf hex = BUF_INIT;
+	int same = -1;
+
+	if (sha256_file_hex(path, &hex) == 0)
+		same = ascii_strcasecmp(hex.s, sha256) == 0;
+	buf_release(&hex);
+	return same;
+}
+
 /* Answer a download from dest when it is already there and verifies; remove it when it does not. */
 static int dest_reuse(struct fetcher *f, struct fetch *q)
 {
-	struct buf hex = BUF_INIT;
-	int same;
+	int same = q->sha256 ? file_matches(q->dest, q->sha256) : -1;
 
-	if (!q->sha256 || sha256_file_hex(q->dest, &hex) < 0) {
-		buf_release(&hex);
+	if (same < 0)
 		return 0;
-	}
-	same = ascii_strcasecmp(hex.s, q->sha256) == 0;
-	buf_release(&hex);
 	if (!same) {
 		/* a later reader must not take it as the verified file, whatever happens next */
 		if (unlink(q->dest) < 0 && errno != ENOENT)
@@ -639,15 +647,10 @@ static char *file_cache_path(const struct fetcher *f, const struct fetch *q)
  * of it. A copy that does not verify is removed. */
 static int file_cache_reuse(struct fetcher *f, struct fetch *q)
 {
-	struct buf hex = BUF_INIT;
-	int same;
+	int same = q->file_cache ? file_matches(q->file_cache, q->sha256) : -1;
 
-	if (!q->file_cache || sha256_file_hex(q->file_cache, &hex) < 0) {
-		buf_release(&hex);
+	if (same < 0)
 		return 0;
-	}
-	same = ascii_strcasecmp(hex.s, q->sha256) == 0;
-	buf_release(&hex);
 	if (!same) {
 		/* damaged: a later request must not find it again */
 		if (unlink(q->file_cache) < 0 && errno != ENOENT)
