@@ -119,10 +119,7 @@ for tree in $trees; do
 	done
 done
 
-commit=$(git -C "$top" log -1 --format=%h -- gen cmd rules configure.ac Makefile.am 2>/dev/null || echo unknown)
-[ -z "$(git -C "$top" status --porcelain -- gen cmd rules 2>/dev/null)" ] || commit="$commit + local changes"
-cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+bench_machine
 cmdline="bench/alternatives.sh"
 [ "$runs" = 5 ] || cmdline="$cmdline --runs $runs"
 [ "$trees" = "example tree" ] || cmdline="$cmdline --trees \"$trees\""

@@ -223,11 +223,7 @@ done
 load2b=$(load)
 
 # ---- the figures
-commit=$(git -C "$top" log -1 --format=%h -- gen cmd rules configure.ac Makefile.am 2>/dev/null || echo unknown)
-[ -z "$(git -C "$top" status --porcelain -- gen cmd rules 2>/dev/null)" ] || commit="$commit + local changes"
-cflags=$(sed -n 's/^CFLAGS = //p' "$(dirname "$WBGEN")/Makefile" 2>/dev/null || true)
-cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+bench_machine
 cmdline="bench/build.sh"
 [ "$runs" = 5 ] || cmdline="$cmdline --runs $runs"
 [ "$jruns" = 3 ] || cmdline="$cmdline --jruns $jruns"

@@ -47,3 +47,14 @@ os.replace(doc + ".tmp", doc)
 PYEOF
 	say "wrote the results into docs/benchmarks.md"
 }
+
+# bench_machine: what a report's header says about the build measured and the machine: commit (the
+# last commit of wbgen's sources, "+ local changes" when they differ from it), cflags (of $WBGEN's
+# build), cpu, mem.
+bench_machine() {
+	commit=$(git -C "$top" log -1 --format=%h -- gen cmd rules configure.ac Makefile.am 2>/dev/null || echo unknown)
+	[ -z "$(git -C "$top" status --porcelain -- gen cmd rules 2>/dev/null)" ] || commit="$commit + local changes"
+	cflags=$(sed -n 's/^CFLAGS = //p' "$(dirname "$WBGEN")/Makefile" 2>/dev/null || true)
+	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+	mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+}
