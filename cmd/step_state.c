@@ -303,6 +303,11 @@ int step_run(char **argv)
 				       c.deferred - deferred_before, c.deferred - deferred_before == 1 ? "" : "s");
 				if (r == 0)
 					r = 2;
+			} else if (!signalled && strcmp(before.s, after.s) != 0) {
+				/* a failure without -k: make stopped, and so does the loop */
+				printf("wbgen: the plan changed during the build (%lu phase%s deferred), "
+				       "but make failed: not run again (make -k goes on after failures)\n",
+				       c.deferred - deferred_before, c.deferred - deferred_before == 1 ? "" : "s");
 			}
 			break;
 		}

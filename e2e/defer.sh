@@ -7,7 +7,8 @@
 # - every rule exists before discovery: make -n shows dyn-app's build on the cold plan;
 # - a tree whose backend requirements are all known to the plan (the discovered.json of an earlier
 #   build) is built by one inner make, with the same wheels; so is a second build after resolving
-#   again; make NAME defers and finishes the same way.
+#   again; make NAME defers and finishes the same way;
+# - a failure without -k stops the outer loop even when the plan changed; make -k then goes on.
 # The inner makes are counted through make's MAKE variable (the outer make's recipe runs $(MAKE)).
 . "${WBGEN_SRCDIR:-.}/e2e/lib.sh"
 . "${WBGEN_SRCDIR:-.}/e2e/index.sh"
@@ -109,5 +110,32 @@ ok "... dyn-app and its discovered backends are in the mirror" sh -c 'for p in d
 	test -f "$1/mirror/$p.stamp" || exit 1; done' - "$G"
 ok "... chain-app, which dyn-app does not need, is not" test ! -e "$G/mirror/chain-app-1.0.stamp"
 ok "... make -q dyn-app: up to date" make -q -C "$G" dyn-app
+
+# A failure without -k in an inner make that also changed the plan: make stopped, so the outer make does
+# not run it again (it says so); make -k afterwards goes on with the new plan. -j1 for a fixed order:
+# dbk-c's discovery (which changes the plan) comes before lib-02's build (which fails).
+F=$TMP/fail
+idx_fail=$(index_build build small=1 fail=lib-02)
+index_serve "$idx_fail"
+resolve_fail() {
+	"$WBGEN" resolve --python "$PY" --cache-dir "$TMP/cache" -r "$TMP/reqs.txt" --index-url "$INDEX_URL" -o "$F"
+}
+ok "small tree, fail=lib-02: resolve" resolve_fail
+fails 2 "... make -j1 without -k: fails" mk failstop "$F" -j1
+ok "... one inner make" test "$(runs failstop)" = 1
+ok "... in which dbk-c's discovery changed the plan" sh -c 'grep -q "deferred *dbk-c 1.0" "$1" &&
+	grep -q "\"dbk-b\"" "$2/plan.json"' - "$TMP/failstop.log" "$F"
+ok "... the outer make says why it does not run make again" grep -q \
+	"^wbgen: the plan changed during the build ([0-9]* phases deferred), but make failed: not run again" \
+	"$TMP/failstop.log"
+ok "... and names the failure" grep -q "^wbgen: failed: build lib-02 1.1" "$TMP/failstop.log"
+fails 2 "make -k -j4 then: fails again (lib-02)" mk failgo "$F" -k
+ok "... more than one inner make" test "$(runs failgo)" -ge 2
+ok "... dyn-app and its discovered backends are in the mirror, lib-02 is not" sh -c '
+	for p in dyn-app-1.0 dbk-c-1.0 dbk-b-1.0 dbk-a-1.0; do test -f "$1/mirror/$p.stamp" || exit 1; done
+	test ! -e "$1/mirror/lib-02-1.1.stamp"' - "$F"
+ok "... lib-02 is the one failure" "$PY" -c 'import json, sys
+f = json.load(open(sys.argv[1] + "/failures.json"))["failures"]
+assert [(x["name"], x["phase"]) for x in f] == [("lib-02", "build")], f' "$F"
 
 done_testing
