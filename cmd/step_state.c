@@ -279,8 +279,8 @@ int step_run(char **argv)
 {
 	struct buf before = BUF_INIT, after = BUF_INIT;
 	char status[16];
-	unsigned long runs = 0, deferred_before = 0;
-	int mk, fd, r, signalled;
+	unsigned long runs = 0, deferred_before = 0, nd;
+	int mk, fd, r, signalled, changed;
 	struct counts c;
 
 	mk = lock_or_wait(".wbgen-make.lock", "another make");
@@ -296,18 +296,20 @@ int step_run(char **argv)
 		fd = lock_file("logs/.lock");
 		counts_read(&c);
 		close(fd);
-		if (signalled || strcmp(before.s, after.s) == 0 || (r != 0 && !keep_going())) {
-			if (!signalled && c.deferred > deferred_before && strcmp(before.s, after.s) == 0) {
+		nd = c.deferred - deferred_before;
+		changed = strcmp(before.s, after.s) != 0;
+		if (signalled || !changed || (r != 0 && !keep_going())) {
+			if (!signalled && nd > 0 && !changed) {
 				/* a phase found a prerequisite missing, yet the plan is the same */
 				printf("wbgen: %lu phase%s deferred, but the plan did not change\n",
-				       c.deferred - deferred_before, c.deferred - deferred_before == 1 ? "" : "s");
+				       nd, nd == 1 ? "" : "s");
 				if (r == 0)
 					r = 2;
-			} else if (!signalled && strcmp(before.s, after.s) != 0) {
+			} else if (!signalled && changed) {
 				/* a failure without -k: make stopped, and so does the loop */
 				printf("wbgen: the plan changed during the build (%lu phase%s deferred), "
 				       "but make failed: not run again (make -k goes on after failures)\n",
-				       c.deferred - deferred_before, c.deferred - deferred_before == 1 ? "" : "s");
+				       nd, nd == 1 ? "" : "s");
 			}
 			break;
 		}
@@ -318,7 +320,7 @@ int step_run(char **argv)
 			break;
 		}
 		printf("wbgen: the plan changed during the build (%lu phase%s deferred): make again (run %lu)\n",
-		       c.deferred - deferred_before, c.deferred - deferred_before == 1 ? "" : "s", runs + 1);
+		       nd, nd == 1 ? "" : "s", runs + 1);
 		deferred_before = c.deferred;
 	}
 	snprintf(status, sizeof(status), "%d", r > 255 ? 255 : r);
