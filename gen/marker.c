@@ -382,30 +382,32 @@ int marker_parse_at(const char *src, size_t *pos, struct marker **out, struct bu
 	return r;
 }
 
-void marker_normalize_extra(struct marker *m)
+static void canonicalize_value(struct operand *o)
 {
-	struct marker *first;
-	struct operand *o = NULL;
+	struct buf b = BUF_INIT;
+	size_t len;
 	char *canon;
 
-	if (!m->is_list || !m->n || m->terms[0].m->is_list)
-		return;
-	first = m->terms[0].m;
-	if (first->lhs.var == MV_EXTRA)
-		o = &first->rhs;
-	else if (first->rhs.var == MV_EXTRA)
-		o = &first->lhs;
-	if (!o)
-		return;
-	{
-		struct buf b = BUF_INIT;
-
-		name_canonicalize_to(&b, o->s, o->len);
-		o->len = b.len;
-		canon = buf_detach(&b, NULL);
-	}
+	name_canonicalize_to(&b, o->s, o->len);
+	len = b.len;
+	canon = buf_detach(&b, NULL);
 	free(o->s);
-	set_value(o, canon, o->len);
+	set_value(o, canon, len);
+}
+
+void marker_normalize_extra(struct marker *m)
+{
+	size_t i;
+
+	if (m->is_list) {
+		for (i = 0; i < m->n; i++)
+			marker_normalize_extra(m->terms[i].m);
+		return;
+	}
+	if (m->lhs.var == MV_EXTRA && m->rhs.var < 0)
+		canonicalize_value(&m->rhs);
+	else if (m->rhs.var == MV_EXTRA && m->lhs.var < 0)
+		canonicalize_value(&m->lhs);
 }
 
 int marker_parse(const char *s, struct marker **out, struct buf *err)

@@ -83,8 +83,11 @@ int marker_eval(const struct marker *m, const struct marker_env *env, const char
  * for the caller); advances *pos. Returns 0 with a new tree in *out, -1 on a syntax error,
  * -2 on another error (a bad string literal); the message is appended to err. */
 int marker_parse_at(const char *src, size_t *pos, struct marker **out, struct buf *err);
-/* Apply packaging's _normalize_extra_values to a top-level tree: in its first comparison, a value
- * compared with 'extra' is PEP 503 normalised (this changes str() only). */
+/* Apply packaging's _normalize_extra_values to a tree: in every comparison of 'extra' with a string
+ * value, at any depth, the value is PEP 503 normalised (this changes str() only; evaluation
+ * normalises both sides anyway). This is packaging as fixed by pypa/packaging#1246 (2026);
+ * packaging 23.0 normalised only the first comparison of the top level, so that str() of
+ * '(extra == "A")' was 'extra == "A"', which parses to 'extra == "a"' (found by fuzz-marker). */
 void marker_normalize_extra(struct marker *m);
 
 #endif

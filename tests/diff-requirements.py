@@ -35,6 +35,35 @@ def _format_marker_fixed(marker, first=True):
 
 packaging.markers._format_marker = _format_marker_fixed
 
+# packaging 23.0 PEP 503-normalises the value compared with 'extra' in the first comparison of the
+# top level only, so str(Marker('(extra == "A")')) is 'extra == "A"', which parses to 'extra == "a"'
+# (found by wbgen's fuzz-marker). Upstream normalises every comparison of 'extra' with a value, at
+# any depth (pypa/packaging#1246, 2026, after the top-level change of pypa/packaging#845's fix);
+# the reference here is packaging 23.0 with that _normalize_extra_values, as wbgen implements it.
+from packaging._parser import Value, Variable  # noqa: E402
+import packaging.requirements  # noqa: E402
+
+
+def _normalize_extras_fixed(result):
+    if isinstance(result, list):
+        return [_normalize_extras_fixed(r) for r in result]
+    if not isinstance(result, tuple):
+        return result
+    lhs, op, rhs = result
+    if isinstance(lhs, Variable) and lhs.value == "extra" and isinstance(rhs, Value):
+        rhs = Value(packaging.markers.canonicalize_name(rhs.value))
+    elif isinstance(rhs, Variable) and rhs.value == "extra" and isinstance(lhs, Value):
+        lhs = Value(packaging.markers.canonicalize_name(lhs.value))
+    return lhs, op, rhs
+
+
+def _normalize_extra_values_fixed(results):
+    return [_normalize_extras_fixed(r) for r in results]
+
+
+packaging.markers._normalize_extra_values = _normalize_extra_values_fixed
+packaging.requirements._normalize_extra_values = _normalize_extra_values_fixed
+
 rng = random.Random(int(os.environ.get("WBGEN_DIFF_SEED", "508")))
 
 VARS = ["python_version", "python_full_version", "os_name", "sys_platform", "platform_release",

@@ -33,7 +33,12 @@ static const struct {
 	{ "os_name=='a'and os_name=='b'", "os_name == \"a\" and os_name == \"b\"", NULL },
 	{ "extra == 'Foo_Bar.baz'", "extra == \"foo-bar-baz\"", NULL },
 	{ "'Foo_Bar' == extra", "\"foo-bar\" == extra", NULL },
-	{ "os_name == 'a' and extra == 'Foo_Bar'", "os_name == \"a\" and extra == \"Foo_Bar\"", NULL },
+	/* every comparison of extra with a value is normalised, at any depth (pypa/packaging#1246;
+	 * packaging 23.0 normalised the first top-level one only) */
+	{ "os_name == 'a' and extra == 'Foo_Bar'", "os_name == \"a\" and extra == \"foo-bar\"", NULL },
+	{ "(extra == 'Fo._Ba')", "extra == \"fo-ba\"", NULL },
+	{ "os_name == 'a' or (os_name == 'b' and 'X_Y' == extra)", "os_name == \"a\" or (os_name == \"b\" and \"x-y\" == extra)", NULL },
+	{ "extra == os_name", "extra == os_name", NULL },
 	{ "os_name == \"it's\"", "os_name == \"it's\"", NULL },
 	{ "os_name == 'say \"hi\"'", "os_name == \"say \"hi\"\"", NULL },
 	{ "os_name == '\\x41\\u00e9\\101\\n\\d'", "os_name == \"A\xc3\xa9" "A\n\\d\"", NULL },

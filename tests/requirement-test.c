@@ -25,6 +25,10 @@ static const struct {
 	  "foo; python_version < \"3.8\"" },
 	{ "foo>=1;extra=='Foo_Bar'", "foo", "foo", "", ">=1", NULL, "extra == \"foo-bar\"",
 	  "foo>=1; extra == \"foo-bar\"" },
+	/* extra normalised in every comparison, nested too (pypa/packaging#1246; fuzz-marker finding) */
+	{ "foo; os_name == 'a' and (extra == 'Foo_Bar' or 'X.Y' == extra)", "foo", "foo", "", "", NULL,
+	  "os_name == \"a\" and (extra == \"foo-bar\" or \"x-y\" == extra)",
+	  "foo; os_name == \"a\" and (extra == \"foo-bar\" or \"x-y\" == extra)" },
 	{ "foo @ https://example.com/foo.whl", "foo", "foo", "", "", "https://example.com/foo.whl", NULL,
 	  "foo@ https://example.com/foo.whl" },
 	{ "foo[x]@https://h/p ; os_name == 'nt'", "foo", "foo", "x", "", "https://h/p", "os_name == \"nt\"",
