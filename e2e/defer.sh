@@ -117,10 +117,8 @@ ok "... make -q dyn-app: up to date" make -q -C "$G" dyn-app
 F=$TMP/fail
 idx_fail=$(index_build build small=1 fail=lib-02)
 index_serve "$idx_fail"
-resolve_fail() {
-	"$WBGEN" resolve --python "$PY" --cache-dir "$TMP/cache" -r "$TMP/reqs.txt" --index-url "$INDEX_URL" -o "$F"
-}
-ok "small tree, fail=lib-02: resolve" resolve_fail
+URL=$INDEX_URL
+ok "small tree, fail=lib-02: resolve" resolve "$F"
 fails 2 "... make -j1 without -k: fails" mk failstop "$F" -j1
 ok "... one inner make" test "$(runs failstop)" = 1
 ok "... in which dbk-c's discovery changed the plan" sh -c 'grep -q "deferred *dbk-c 1.0" "$1" &&
