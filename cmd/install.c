@@ -1,21 +1,25 @@
 /* install.c: `wbgen install`: install wheel files into an environment, in C. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "cmds.h"
+#include "hook.h"
 #include "pyenv.h"
 #include "venv.h"
 #include "wheel.h"
 #include "util.h"
 
 const char usage_install[] =
-	"usage: wbgen install --env DIR [--record-installer NAME] [--cache-dir DIR] [--no-cache] WHEEL...\n"
+	"usage: wbgen install --env DIR [--store DIR [--copy]] [--no-compile] [--record-installer NAME]\n"
+	"                     [--cache-dir DIR] [--no-cache] WHEEL...\n"
 	"\n"
 	"Install the given wheel files (no dependencies are looked at) into the virtual\n"
 	"environment DIR following the binary distribution format: every file checked against\n"
 	"RECORD, .data directories spread, #!python shebangs rewritten, console and GUI scripts\n"
-	"made from entry_points.txt, INSTALLER and a new RECORD written. Everything is staged\n"
+	"made from entry_points.txt, the .py files byte-compiled with the environment's python (as\n"
+	"pip does), INSTALLER and a new RECORD written. Everything is staged\n"
 	"inside DIR first and moved into place only when all the wheels are good. A\n"
 	"distribution already installed (any version, found by its normalised name) is\n"
 	"replaced as by `pip install --no-deps --force-reinstall`: the files its RECORD\n"
@@ -23,6 +27,11 @@ const char usage_install[] =
 	"environment's layout comes from one (cached) query of DIR/bin/python.\n"
 	"\n"
 	"  --env DIR                the environment (made by `wbgen venv` or `python -m venv`)\n"
+	"  --store DIR              a wheel store: each wheel is extracted, checked and compiled once,\n"
+	"                           in DIR/KEY/SHA256/ (KEY: the interpreter's kind and layout), and its\n"
+	"                           files are hard-linked into the environment (docs/file-formats.md)\n"
+	"  --copy                   with --store: copy the files instead of linking them\n"
+	"  --no-compile             write no .pyc files (not with --store)\n"
 	"  --record-installer NAME  the INSTALLER file's content (default: wbgen)\n"
 	"  --cache-dir DIR          where interpreter answers are cached\n"
 	"                           (default: $XDG_CACHE_HOME/wbgen or ~/.cache/wbgen)\n"
@@ -34,7 +43,10 @@ int cmd_install(int argc, char **argv)
 	const char *envdir = NULL, *installer = "wbgen", *cache_dir = NULL, *v;
 	const char **wheels = xcalloc((size_t)argc, sizeof(*wheels));
 	struct buf err = BUF_INIT, dflt = BUF_INIT, py = BUF_INIT;
-	int no_cache = 0, i, missing = 0, ret = EXIT_FAILURE_USER;
+	const char *store = NULL;
+	struct wheel_install_opts o = { NULL, NULL, 0 };
+	char *store_dir = NULL;
+	int no_cache = 0, no_compile = 0, i, missing = 0, ret = EXIT_FAILURE_USER;
 	size_t n = 0;
 	struct venv_facts f;
 	struct wheel_env env;
@@ -51,6 +63,12 @@ int cmd_install(int argc, char **argv)
 			installer = v;
 		} else if ((v = option_value(argc, argv, &i, "--cache-dir", &missing)) != NULL) {
 			cache_dir = v;
+		} else if ((v = option_value(argc, argv, &i, "--store", &missing)) != NULL) {
+			store = v;
+		} else if (strcmp(argv[i], "--copy") == 0) {
+			o.copy = 1;
+		} else if (strcmp(argv[i], "--no-compile") == 0) {
+			no_compile = 1;
 		} else if (strcmp(argv[i], "--no-cache") == 0) {
 			no_cache = 1;
 		} else if (missing) {
@@ -74,6 +92,12 @@ int cmd_install(int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto out;
 	}
+	if (store && (no_compile || !*store)) {
+		error("install: %s (see 'wbgen help install')", *store ? "--store compiles: no --no-compile with it"
+								     : "--store wants a directory");
+		ret = EXIT_USAGE;
+		goto out;
+	}
 	if (no_cache)
 		cache_dir = NULL;
 	else if (!cache_dir && pyenv_default_cache_dir(&dflt) == 0)
@@ -88,13 +112,26 @@ int cmd_install(int argc, char **argv)
 		pyenv_release(&pe);
 		goto out;
 	}
-	if (wheel_install(&env, wheels, n, &err))
+	if (!no_compile)
+		o.python = env.python;
+	if (store) {
+		struct buf key = BUF_INIT;
+		char *abs = path_absolute(store);
+
+		venv_layout_key(&f, &key);
+		store_dir = xasprintf("%s/%s", abs, key.s);
+		o.store = store_dir;
+		free(abs);
+		buf_release(&key);
+	}
+	if (wheel_install(&env, wheels, n, &o, &err))
 		error("install: %s", err.s);
 	else
 		ret = EXIT_OK;
 	wheel_env_release(&env);
 	pyenv_release(&pe);
 out:
+	free(store_dir);
 	free(wheels);
 	buf_release(&err);
 	buf_release(&dflt);

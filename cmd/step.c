@@ -61,6 +61,9 @@ const char usage_step[] =
 	"runs make again. Output goes to logs/ID/PHASE.log; a failure prints the log's\n"
 	"last lines and is recorded in failures.json. WBGEN_VERBOSE=1 (make V=1) prints the commands.\n";
 
+/* The wheel store of the build's environments, in OUTDIR (`make clean` removes it). */
+#define STEP_STORE "store"
+
 struct step {
 	const char *phase, *id;
 	char **deps;
@@ -272,10 +275,13 @@ static int env_ensure(struct step *s, char **ids, size_t n, struct buf *state)
 			free(line);
 		}
 		if (add.n) {
-			argv = xcalloc(add.n + 4, sizeof(*argv));
+			argv = xcalloc(add.n + 6, sizeof(*argv));
 			argv[k++] = "install";
 			argv[k++] = "--env";
 			argv[k++] = env;
+			/* the wheels' files from the build's wheel store (docs/makefile.md) */
+			argv[k++] = "--store";
+			argv[k++] = STEP_STORE;
 			for (j = 0; j < add.n; j++)
 				argv[k++] = add.v[j];
 			r = run_child(s, NULL, argv);

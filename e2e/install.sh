@@ -1,5 +1,5 @@
 # install.sh: `wbgen venv` and `wbgen install` against `python -m venv --without-pip` and
-# `pip install --no-deps --no-compile` of the same wheels (Debian's setuptools and pip wheels, plus
+# `pip install --no-deps` (with and without --no-compile) of the same wheels (Debian's setuptools and pip wheels, plus
 # wheels made here with zipfile: .data directories, scripts, entry points, an executable file,
 # Root-Is-Purelib false), and hostile wheels that must be refused with nothing written. Installing
 # over an installed distribution (another version, the same wheel) must leave what
@@ -9,7 +9,10 @@
 #   - paths: the environment's own path (in shebangs, pyvenv.cfg's command) is replaced by ENV;
 #   - bin/activate* (venv's activation scripts: wbgen venv writes none);
 #   - INSTALLER says "wbgen" instead of "pip"; pip also writes REQUESTED and direct_url.json;
-#   - RECORD: compared as a set of rows without those files' rows.
+#   - RECORD: compared as a set of rows without those files' rows;
+#   - .pyc files: their code objects compared, not their bytes (marshal's output depends on the
+#     compiling process's reference counts, the header on when the .py file was written; a
+#     separate check reads the header).
 . "${WBGEN_SRCDIR:-.}/e2e/lib.sh"
 
 PY=${REF_PYTHON:-/usr/bin/python3}
@@ -134,7 +137,7 @@ else:
 EOF
 
 cat >"$TMP/compare.py" <<'EOF'
-import csv, os, stat, sys
+import csv, marshal, os, stat, sys
 a, b = sys.argv[1], sys.argv[2]
 SKIP = ('INSTALLER', 'REQUESTED', 'direct_url.json', 'RECORD')
 
@@ -166,7 +169,13 @@ def tree(root):
             elif stat.S_ISDIR(st.st_mode):
                 out[rel] = ('dir', stat.S_IMODE(st.st_mode))
             else:
-                data = open(p, 'rb').read().replace(os.path.abspath(root).encode(), b'ENV')
+                data = open(p, 'rb').read()
+                if rel.endswith('.pyc'):
+                    # marshal's bytes depend on reference counts in the compiling process: the
+                    # code objects are compared (equality ignores the file name they carry)
+                    data = (data[:8], marshal.loads(data[16:]))
+                else:
+                    data = data.replace(os.path.abspath(root).encode(), b'ENV')
                 base = os.path.basename(rel)
                 if base in SKIP and '.dist-info/' in rel:
                     if base == 'RECORD':
@@ -242,7 +251,8 @@ fi
 if [ -n "$PIPWHL" ] && [ -n "$STWHL" ]; then
 	set -- "$STWHL" "$PIPWHL" "$TMP/w/demo-1.0-py3-none-any.whl" "$TMP/w/platdemo-2.0-py3-none-any.whl" \
 		"$TMP/w/dosdemo-1.0-py3-none-any.whl"
-	ok "wbgen install: setuptools, pip, demo, platdemo, dosdemo (a zip made on DOS: no modes)" "$WBGEN" install --env "$TMP/ev" "$@"
+	ok "wbgen install: setuptools, pip, demo, platdemo, dosdemo (a zip made on DOS: no modes)" "$WBGEN" install \
+		--no-compile --env "$TMP/ev" "$@"
 	ok "pip install --no-deps --no-compile of the same wheels" \
 		"$TMP/rv/bin/python" "$PIPWHL/pip" install -q --no-deps --no-compile --no-index "$@"
 	ok "same files, contents and modes as pip" sh -c 'sed -i "s|$2|ENV|" "$1/pyvenv.cfg" "$2/pyvenv.cfg";
@@ -304,6 +314,30 @@ ok "interrupted install: the env is then the same as a clean install" sh -c 'sed
 ok "--record-installer" sh -c '"$WBGEN" venv --python "$PY" "$1" && "$WBGEN" install --env "$1" --record-installer=pip "$2" &&
 	grep -qx pip "$1"/lib/python3*/site-packages/demo-1.0.dist-info/INSTALLER' - "$TMP/ri" "$TMP/w/demo-1.0-py3-none-any.whl"
 
+# ---- byte-code: compiled at install as pip compiles (its default), or not at all with --no-compile
+"$WBGEN" venv --python "$PY" "$TMP/cw"
+"$PY" -m venv --without-pip "$TMP/cp"
+set -- "$TMP/w/demo-1.0-py3-none-any.whl" "$TMP/w/platdemo-2.0-py3-none-any.whl"
+[ -n "$STWHL" ] && set -- "$STWHL" "$@"
+ok "wbgen install compiles" "$WBGEN" install --env "$TMP/cw" "$@"
+ok "every .py has a valid .pyc, listed in RECORD" "$TMP/cw/bin/python" "$WBGEN_SRCDIR/e2e/fixtures/pycheck.py" "$TMP/cw"
+ok "the scripts are not compiled (as pip)" sh -c '! test -e "$1/bin/__pycache__"' - "$TMP/cw"
+if [ -n "$PIPWHL" ]; then
+	ok "pip install --no-deps (compiling) of the same wheels" \
+		"$TMP/cp/bin/python" "$PIPWHL/pip" install -q --no-deps --no-index "$@"
+	ok "compiled: same files, contents, byte-code and modes as pip" sh -c 'sed -i "s|$2|ENV|" "$1/pyvenv.cfg" "$2/pyvenv.cfg";
+		"$PY" "$TMP/compare.py" "$1" "$2"; rc=$?; sed -i "s|ENV|$2|" "$2/pyvenv.cfg";
+		sed -i "s|ENV|$1|" "$1/pyvenv.cfg"; exit $rc' - "$TMP/cw" "$TMP/cp"
+fi
+touch "$TMP/cw.mark"
+ok "the compiled packages import without writing byte-code" sh -c 'env -u PYTHONDONTWRITEBYTECODE "$1/bin/python" -c "import demo, demo_plat" &&
+	! find "$1" -name "*.pyc" -newer "$2" | grep -q .' - "$TMP/cw" "$TMP/cw.mark"
+"$WBGEN" venv --python "$PY" "$TMP/nw"
+ok "--no-compile writes no byte-code" sh -c '"$WBGEN" install --no-compile --env "$1" "$2" && ! find "$1" -name "*.pyc" | grep -q .' \
+	- "$TMP/nw" "$TMP/w/demo-1.0-py3-none-any.whl"
+fails 2 "--store with --no-compile: a usage error" "$WBGEN" install --no-compile --store "$TMP/st" --env "$TMP/nw" \
+	"$TMP/w/demo-1.0-py3-none-any.whl"
+
 # ---- installing over an installed distribution: as pip install --no-deps --force-reinstall
 "$PY" "$TMP/mkwheel.py" "$TMP/w" demo2
 V1="$TMP/w/demo-1.0-py3-none-any.whl"
@@ -317,7 +351,7 @@ same_as_pip() {
 		exit $rc' - "$TMP/uw" "$TMP/up"
 }
 step() {
-	ok "$1: wbgen install" "$WBGEN" install --env "$TMP/uw" "$2"
+	ok "$1: wbgen install" "$WBGEN" install --no-compile --env "$TMP/uw" "$2"
 	if [ -n "$PIPWHL" ]; then
 		ok "$1: pip install --force-reinstall" "$TMP/up/bin/python" "$PIPWHL/pip" install -q --no-deps --no-compile \
 			--no-index --force-reinstall "$2"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "sha256.h"
 #include "venv.h"
 #include "util.h"
 
@@ -51,9 +52,12 @@ int venv_facts_from_answer(json_t *answer, struct venv_facts *f, struct buf *err
 	f->scripts = jstr(p, "scripts");
 	f->data = jstr(p, "data");
 	f->include = jstr(p, "include");
+	f->impl_name = jstr(json_object_get(answer, "tags"), "impl_name");
+	f->nodot = jstr(json_object_get(answer, "tags"), "py_version_nodot");
 	f->lib64 = json_is_true(json_object_get(v, "lib64"));
 	if (!f->executable || !f->base_executable || !f->real_executable || !f->version || !f->version_short ||
-	    !f->purelib || !f->platlib || !f->scripts || !f->data || !f->include || f->base_executable[0] != '/') {
+	    !f->purelib || !f->platlib || !f->scripts || !f->data || !f->include || f->base_executable[0] != '/' ||
+	    !f->impl_name) {
 		buf_adds(err, "the interpreter's answer lacks the facts a virtual environment needs");
 		return -1;
 	}
@@ -69,6 +73,24 @@ int venv_facts_from_answer(json_t *answer, struct venv_facts *f, struct buf *err
 		return -1;
 	}
 	return 0;
+}
+
+void venv_layout_key(const struct venv_facts *f, struct buf *out)
+{
+	const char *ver = f->nodot ? f->nodot : f->version_short;
+	const char *parts[] = { f->impl_name, ver, f->purelib, f->platlib, f->scripts, f->data, f->include };
+	struct sha256 c;
+	unsigned char d[SHA256_DIGEST_SIZE];
+	struct buf hex = BUF_INIT;
+	size_t i;
+
+	sha256_init(&c);
+	for (i = 0; i < sizeof(parts) / sizeof(*parts); i++)
+		sha256_update(&c, parts[i], strlen(parts[i]) + 1);
+	sha256_final(&c, d);
+	sha256_hex(d, &hex);
+	buf_addf(out, "%s-%s-%.12s", f->impl_name, ver, hex.s);
+	buf_release(&hex);
 }
 
 void venv_cfg_text(const struct venv_facts *f, const char *dir, struct buf *out)

@@ -105,13 +105,25 @@ struct wheel_env {
 
 /* Free everything env owns. */
 void wheel_env_release(struct wheel_env *env);
-/* Install the wheel files paths[0..n) into env: everything is extracted, verified and laid out in
- * a staging directory inside the environment first, then moved into place (each .dist-info last),
- * so a failure writes nothing and an interrupted run is repaired by a retry. Two wheels writing
- * one file is an error. A distribution already installed under the same normalised name (any
- * version) is replaced as by pip install --force-reinstall: the files its RECORD lists are
- * removed (see wheel_uninstall.c for the order). Returns 0, or -1 with a one-line message
- * naming the wheel in err. */
-int wheel_install(const struct wheel_env *env, const char *const *paths, size_t n, struct buf *err);
+/* How wheel_install() gets the wheels' files (wheel_store.c, wheel_entry.c). */
+struct wheel_install_opts {
+	const char *store;  /* the wheel store's directory for env's layout (absolute), NULL: none */
+	const char *python; /* byte-compile the .py files with this interpreter (as pip does), NULL: no .pyc */
+	int copy;           /* copy the store's files instead of hard-linking them */
+};
+
+/* Install the wheel files paths[0..n) into env. Each wheel is extracted, verified against its
+ * RECORD and laid out once as an "entry", byte-compiled with o->python: a private one in a staging
+ * directory inside the environment, or, with o->store, the store's entry of the wheel's sha256,
+ * made when it is missing or damaged and shared by every environment (its files hard-linked, or
+ * copied with o->copy or across file systems). The entry's files and the ones that depend on the
+ * environment (#!python scripts, console scripts, INSTALLER, RECORD) are put in a staging tree,
+ * then moved into place (each .dist-info last), so a failure writes nothing and an interrupted
+ * run is repaired by a retry. Two wheels writing one file is an error. A distribution already
+ * installed under the same normalised name (any version) is replaced as by pip install
+ * --force-reinstall: the files its RECORD lists are removed (see wheel_uninstall.c for the order).
+ * Returns 0, or -1 with a one-line message naming the wheel in err. */
+int wheel_install(const struct wheel_env *env, const char *const *paths, size_t n,
+		  const struct wheel_install_opts *o, struct buf *err);
 
 #endif

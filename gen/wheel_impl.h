@@ -22,6 +22,16 @@ struct installed {
 	int distinfo;             /* moved in the last pass */
 };
 
+/* A file of a wheel entry (wheel_entry.c). */
+struct entry_file {
+	int kind;                 /* 'f': tree/PATH; 'x': a "#!python" script, scripts/PATH */
+	char *path;               /* relative to the environment root */
+	char *hash;               /* RECORD's sha256 (URL-safe base64), "" for a .pyc */
+	unsigned long long size;
+	long long mtime;          /* nanoseconds, as the entry's MANIFEST records it */
+	int exec;                 /* 'x': executable in the zip */
+};
+
 struct wheel_job {
 	const char *path;
 	char *raw;                /* STAGE/rawN */
@@ -32,6 +42,8 @@ struct wheel_job {
 	char *libdir;             /* purelib or platlib */
 	struct installed *inst;
 	size_t ni, ai;
+	struct entry_file *f;     /* the entry's files (wheel_entry.c) */
+	size_t nf, af;
 };
 
 /* The process umask (read without changing it for good). */
@@ -49,6 +61,48 @@ int wheel_write_new(const char *path, const void *data, size_t len, int exec, st
 int wheel_extract(struct wheel_job *j, struct buf *err);
 /* Read member name of j (from its extracted copy) into out. Returns 0, or -1 with err. */
 int wheel_read_member(const struct wheel_job *j, const char *name, struct buf *out, struct buf *err);
+
+/* Non-zero when name is j's RECORD (or its signature). */
+int wheel_is_record_file(const struct wheel_job *j, const char *name);
+/* Where member name of j goes (relative to the root), newly allocated; *script set for the
+ * .data/scripts ones. NULL with err set when it cannot go anywhere. */
+char *wheel_member_dest(const struct wheel_job *j, const struct wheel_env *env, const char *name, int *script,
+			struct buf *err);
+
+/* Entries (wheel_entry.c: the layout and its MANIFEST are described there). */
+/* Free j's list of entry files. */
+void wheel_job_files_release(struct wheel_job *j);
+/* Move the members of j, extracted into j->raw and verified, to edir/tree and edir/scripts, listing
+ * them in j->f. Returns 0, or -1 with err. */
+int wheel_entry_lay(struct wheel_job *j, const struct wheel_env *env, const char *edir, struct buf *err);
+/* Byte-compile the .py files in the lib directory of jobs[i]'s entry edirs[i] with one run of
+ * python, adding each .pyc written to jobs[i]->f. final_root: the code objects name the file where
+ * it is installed under final_root (a private entry), NULL: where it is (the store). scratch: a
+ * directory for the file lists. Returns 0, or -1 with err. */
+int wheel_entries_compile(struct wheel_job **jobs, const char *const *edirs, size_t n, const char *python,
+			  const char *final_root, const char *scratch, struct buf *err);
+/* Write edir/MANIFEST for j (each file's size and mtime taken now). Returns 0, or -1 with err. */
+int wheel_entry_finish(struct wheel_job *j, const char *edir, struct buf *err);
+/* Read edir/MANIFEST into j (j->f, distinfo, datadir, libdir: one of env's); with check, every file
+ * must be there with its recorded size and mtime. Returns 0, or -1 with what is wrong in err. */
+int wheel_entry_load(struct wheel_job *j, const struct wheel_env *env, const char *edir, int check,
+		     struct buf *err);
+/* Copy src to the new file dst with src's mode and mtime. Returns 0, or -1 with err. */
+int wheel_copy_file(const char *src, const char *dst, struct buf *err);
+
+/* How an entry's files get into an environment's staging tree. */
+enum wheel_place { WHEEL_MOVE, WHEEL_LINK, WHEEL_COPY };
+
+/* The wheel store (wheel_store.c). */
+/* The entry of j's wheel in store: 1 with *edir = *final = STORE/SHA256 when it is there and whole
+ * (j loaded from it); 0 with *edir a new temporary directory of the store to make it in and *final
+ * its name; -1 with err. A damaged entry is reported, removed, and 0 returned. */
+int wheel_store_find(const char *store, const struct wheel_env *env, struct wheel_job *j, char **edir,
+		     char **final, struct buf *err);
+/* Rename the finished entry *edir to final (*edir becomes final); when another install made it
+ * meanwhile, ours is removed and j loaded from theirs. Returns 0, or -1 with err. */
+int wheel_store_publish(const struct wheel_env *env, struct wheel_job *j, char **edir, const char *final,
+			struct buf *err);
 
 /* A distribution found installed in the environment, to be replaced. */
 struct old_dist {

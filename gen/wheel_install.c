@@ -52,6 +52,7 @@ static void job_release(struct wheel_job *j)
 		free(j->inst[i].hash);
 	}
 	free(j->inst);
+	wheel_job_files_release(j);
 	free(j->raw);
 	free(j->distinfo);
 	free(j->datadir);
@@ -155,7 +156,7 @@ out:
 	return ret;
 }
 
-static int is_record_file(const struct wheel_job *j, const char *name)
+int wheel_is_record_file(const struct wheel_job *j, const char *name)
 {
 	size_t n = strlen(j->distinfo);
 
@@ -186,7 +187,7 @@ static int verify_record(struct wheel_job *j, struct buf *err)
 	for (i = 0; i < j->nm; i++) {
 		const struct record_entry *re;
 
-		if (is_record_file(j, j->m[i].name))
+		if (wheel_is_record_file(j, j->m[i].name))
 			continue;
 		re = record_find(&r, j->m[i].name);
 		if (!re) {
@@ -272,8 +273,7 @@ out:
 	return ret;
 }
 
-/* Where member name goes (relative to the root), or NULL with err set. */
-static char *member_dest(const struct wheel_job *j, const struct wheel_env *env, const char *name, int *script,
+char *wheel_member_dest(const struct wheel_job *j, const struct wheel_env *env, const char *name, int *script,
 			 struct buf *err)
 {
 	size_t dl = strlen(j->datadir);
@@ -308,53 +308,9 @@ static char *member_dest(const struct wheel_job *j, const struct wheel_env *env,
 	return NULL;
 }
 
-static int stage_members(struct wheel_job *j, const struct wheel_env *env, const char *tree, struct buf *err)
-{
-	struct buf src = BUF_INIT, dst = BUF_INIT, data = BUF_INIT, fixed = BUF_INIT;
-	size_t i, dl = strlen(j->distinfo);
-	int ret = -1;
-
-	for (i = 0; i < j->nm; i++) {
-		const struct member *m = &j->m[i];
-		int script, distinfo = strncmp(m->name, j->distinfo, dl) == 0 && m->name[dl] == '/';
-		char *dest;
-
-		if (is_record_file(j, m->name))
-			continue;
-		dest = member_dest(j, env, m->name, &script, err);
-		if (!dest)
-			goto out;
-		buf_reset(&src);
-		buf_addf(&src, "%s/%s", j->raw, m->name);
-		buf_reset(&data);
-		buf_reset(&fixed);
-		/* as pip: only "#!python" is rewritten, and the mode comes from the zip alone */
-		if (script && buf_read_file(&data, src.s) == 0 && wheel_fix_shebang(data.s, data.len, env->python, &fixed)) {
-			if (stage_new(j, tree, dest, &fixed, m->exec, distinfo, err))
-				goto out;
-			continue;
-		}
-		if (claim(j, tree, dest, &dst, err)) {
-			free(dest);
-			goto out;
-		}
-		if (rename(src.s, dst.s)) {
-			buf_addf(err, "cannot move '%s' to '%s': %s", src.s, dst.s, strerror(errno));
-			free(dest);
-			goto out;
-		}
-		add_installed(j, dest, m->hash, m->size, distinfo);
-	}
-	ret = 0;
-out:
-	buf_release(&src);
-	buf_release(&dst);
-	buf_release(&data);
-	buf_release(&fixed);
-	return ret;
-}
-
-static int stage_scripts(struct wheel_job *j, const struct wheel_env *env, const char *tree, struct buf *err)
+/* The console and GUI scripts of j's entry_points.txt (read from its entry edir). */
+static int stage_scripts(struct wheel_job *j, const struct wheel_env *env, const char *edir, const char *tree,
+			 struct buf *err)
 {
 	struct entry_points eps;
 	struct buf name = BUF_INIT, text = BUF_INIT, e = BUF_INIT, script = BUF_INIT;
@@ -362,13 +318,15 @@ static int stage_scripts(struct wheel_job *j, const struct wheel_env *env, const
 	int ret = -1;
 
 	entry_points_init(&eps);
-	buf_addf(&name, "%s/entry_points.txt", j->distinfo);
-	if (!wheel_job_member(j, name.s)) {
-		ret = 0;
+	buf_addf(&name, "%s/tree/%s%s%s/entry_points.txt", edir, j->libdir, j->libdir[0] ? "/" : "", j->distinfo);
+	if (buf_read_file(&text, name.s) < 0) {
+		if (errno == ENOENT) {
+			ret = 0;
+		} else {
+			buf_addf(err, "cannot read '%s': %s", name.s, strerror(errno));
+		}
 		goto out;
 	}
-	if (wheel_read_member(j, name.s, &text, err))
-		goto out;
 	if (entry_points_parse(text.s, &eps, &e)) {
 		buf_addf(err, "%s: %s", j->path, e.s);
 		goto out;
@@ -423,10 +381,13 @@ static int stage_record(struct wheel_job *j, const struct wheel_env *env, const 
 		buf_reset(&rel);
 		wheel_relpath(j->libdir, j->inst[i].dest, &rel);
 		buf_addch(&rel, '\0');
+		/* a .pyc: no hash and no size, as pip writes it */
 		snprintf(size, sizeof(size), "%llu", j->inst[i].size);
-		buf_addf(&rel, "sha256=%s", j->inst[i].hash);
+		if (j->inst[i].hash[0])
+			buf_addf(&rel, "sha256=%s", j->inst[i].hash);
 		buf_addch(&rel, '\0');
-		buf_adds(&rel, size);
+		if (j->inst[i].hash[0])
+			buf_adds(&rel, size);
 		strlist_add_owned(&rows, buf_detach(&rel, NULL));
 	}
 	buf_reset(&rel);
@@ -511,31 +472,128 @@ static void remove_stale_stages(const char *root)
 	buf_release(&path);
 }
 
-int wheel_install(const struct wheel_env *env, const char *const *paths, size_t n, struct buf *err)
+/* Put the files of j's entry edir into STAGE/tree (a store entry's hard-linked, or copied with
+ * WHEEL_COPY or where a link cannot be made; a private entry's moved), the "#!python" scripts
+ * written for env; each listed in j->inst. */
+static int place_files(struct wheel_job *j, const struct wheel_env *env, const char *edir, const char *tree,
+		       enum wheel_place how, struct buf *err)
 {
-	struct wheel_job *jobs = xcalloc(n ? n : 1, sizeof(*jobs));
-	struct removal rm;
-	char *stage = xasprintf("%s/.wbgen-install-%ld-XXXXXX", env->root, (long)getpid()), *tree = NULL;
+	struct buf src = BUF_INIT, dst = BUF_INIT, data = BUF_INIT, fixed = BUF_INIT, di = BUF_INIT;
 	size_t i;
 	int ret = -1;
 
+	buf_addf(&di, "%s%s%s/", j->libdir, j->libdir[0] ? "/" : "", j->distinfo);
+	for (i = 0; i < j->nf; i++) {
+		const struct entry_file *f = &j->f[i];
+		int distinfo = starts_with(f->path, di.s);
+
+		buf_reset(&src);
+		buf_addf(&src, "%s/%s/%s", edir, f->kind == 'x' ? "scripts" : "tree", f->path);
+		if (f->kind == 'x') {
+			buf_reset(&data);
+			buf_reset(&fixed);
+			if (buf_read_file(&data, src.s) < 0 || !wheel_fix_shebang(data.s, data.len, env->python, &fixed)) {
+				buf_addf(err, "cannot read the script '%s'", src.s);
+				goto out;
+			}
+			if (stage_new(j, tree, xstrdup(f->path), &fixed, f->exec, distinfo, err))
+				goto out;
+			continue;
+		}
+		if (claim(j, tree, f->path, &dst, err))
+			goto out;
+		if (how == WHEEL_MOVE ? rename(src.s, dst.s) < 0
+				      : how == WHEEL_COPY || link(src.s, dst.s) < 0) {
+			if (how == WHEEL_MOVE || (how == WHEEL_LINK && errno != EXDEV && errno != EPERM && errno != EMLINK)) {
+				buf_addf(err, "cannot place '%s' at '%s': %s", src.s, dst.s, strerror(errno));
+				goto out;
+			}
+			if (wheel_copy_file(src.s, dst.s, err))
+				goto out;
+		}
+		add_installed(j, xstrdup(f->path), f->hash, f->size, distinfo);
+	}
+	ret = 0;
+out:
+	buf_release(&src);
+	buf_release(&dst);
+	buf_release(&data);
+	buf_release(&fixed);
+	buf_release(&di);
+	return ret;
+}
+
+/* Make the entry of j in edir: the wheel extracted (into edir/raw), checked and laid out. */
+static int entry_make(struct wheel_job *j, const struct wheel_env *env, const char *edir, struct buf *err)
+{
+	int r;
+
+	j->raw = xasprintf("%s/raw", edir);
+	r = wheel_extract(j, err) || read_wheel_file(j, env, err) || verify_record(j, err) ||
+	    wheel_entry_lay(j, env, edir, err);
+	wheel_remove_tree(j->raw);
+	return r ? -1 : 0;
+}
+
+int wheel_install(const struct wheel_env *env, const char *const *paths, size_t n,
+		  const struct wheel_install_opts *o, struct buf *err)
+{
+	struct wheel_job *jobs = xcalloc(n ? n : 1, sizeof(*jobs)), **made = xcalloc(n ? n : 1, sizeof(*made));
+	char **edirs = xcalloc(n ? n : 1, sizeof(*edirs)), **finals = xcalloc(n ? n : 1, sizeof(*finals));
+	const char **madedirs = xcalloc(n ? n : 1, sizeof(*madedirs));
+	struct removal rm;
+	char *stage = xasprintf("%s/.wbgen-install-%ld-XXXXXX", env->root, (long)getpid()), *tree = NULL;
+	size_t i, nmade = 0;
+	int ret = -1;
+
+	if (o->store && !o->python)
+		BUG("a wheel store without an interpreter to compile with");
 	removal_init(&rm);
 	remove_stale_stages(env->root);
 	if (!mkdtemp(stage)) {
 		buf_addf(err, "cannot create a staging directory in '%s': %s", env->root, strerror(errno));
 		free(stage);
-		free(jobs);
-		return -1;
+		stage = NULL;
+		goto out;
 	}
 	tree = xasprintf("%s/tree", stage);
+	/* each wheel's entry: found in the store, else made (in the store's temporary directory, or
+	 * privately in the staging directory) */
 	for (i = 0; i < n; i++) {
+		int found = 0;
+
 		jobs[i].path = paths[i];
-		jobs[i].raw = xasprintf("%s/raw%zu", stage, i);
-		if (wheel_extract(&jobs[i], err) || read_wheel_file(&jobs[i], env, err) || verify_record(&jobs[i], err) ||
-		    stage_scripts(&jobs[i], env, tree, err) || stage_members(&jobs[i], env, tree, err) ||
-		    stage_record(&jobs[i], env, tree, err))
+		if (o->store) {
+			found = wheel_store_find(o->store, env, &jobs[i], &edirs[i], &finals[i], err);
+			if (found < 0)
+				goto out;
+		} else {
+			edirs[i] = xasprintf("%s/entry%zu", stage, i);
+		}
+		if (found)
+			continue;
+		if (entry_make(&jobs[i], env, edirs[i], err))
+			goto out;
+		made[nmade] = &jobs[i];
+		madedirs[nmade++] = edirs[i];
+	}
+	if (nmade && o->python &&
+	    wheel_entries_compile(made, madedirs, nmade, o->python, o->store ? NULL : env->root, stage, err))
+		goto out;
+	for (i = 0; i < nmade; i++) {
+		size_t k = (size_t)(made[i] - jobs);
+
+		if (wheel_entry_finish(made[i], edirs[k], err) ||
+		    (o->store && wheel_store_publish(env, made[i], &edirs[k], finals[k], err)))
 			goto out;
 	}
+	for (i = 0; i < n; i++)
+		/* the scripts first: a private entry's files (entry_points.txt) are moved away */
+		if (stage_scripts(&jobs[i], env, edirs[i], tree, err) ||
+		    place_files(&jobs[i], env, edirs[i], tree, o->store ? (o->copy ? WHEEL_COPY : WHEEL_LINK) : WHEEL_MOVE,
+				err) ||
+		    stage_record(&jobs[i], env, tree, err))
+			goto out;
 	if (removal_plan(&rm, env, jobs, n, err) || removal_run(&rm, env, 0, err))
 		goto out;
 	for (i = 0; i < n; i++)
@@ -549,10 +607,21 @@ int wheel_install(const struct wheel_env *env, const char *const *paths, size_t 
 	ret = 0;
 out:
 	removal_release(&rm);
-	wheel_remove_tree(stage);
-	for (i = 0; i < n; i++)
+	if (stage)
+		wheel_remove_tree(stage);
+	for (i = 0; i < n; i++) {
+		/* an entry of the store not made to the end */
+		if (o->store && edirs[i] && finals[i] && strcmp(edirs[i], finals[i]) != 0)
+			wheel_remove_tree(edirs[i]);
+		free(edirs[i]);
+		free(finals[i]);
 		job_release(&jobs[i]);
+	}
 	free(jobs);
+	free(made);
+	free(madedirs);
+	free(edirs);
+	free(finals);
 	free(stage);
 	free(tree);
 	return ret;

@@ -41,7 +41,7 @@ WBGEN_VERBOSE := $(V)
 export WBGEN WBGEN_PKGDATADIR WBGEN_NPHASES WBGEN_VERBOSE WBGEN_INNER
 
 # Goals: all, mirror, and one per package name (except names taken by the goals and directories here).
-wbgen-reserved := all mirror clean help Makefile work logs wheels-repo sdists-repo
+wbgen-reserved := all mirror clean help Makefile work logs wheels-repo sdists-repo store
 WBGEN_GOALS := $(filter-out $(wbgen-reserved),$(foreach p,$(WBGEN_PACKAGES),$($(p).name)))
 wbgen-wheels = $(foreach q,$(1),work/$(q)/wheel.stamp)
 wbgen-mirrored = $(foreach q,$(1),mirror/$(q).stamp)
@@ -64,7 +64,7 @@ help:
 	$(foreach p,$(WBGEN_PACKAGES),$(info $(wbgen-empty)  $($(p).name) $($(p).version)))@:
 
 clean:
-	$(Q)rm -rf logs mirror wheels-repo failures.json
+	$(Q)rm -rf logs mirror wheels-repo store failures.json
 	$(Q)for d in work/*/; do [ -d "$$d" ] || continue; for f in "$$d"* "$$d".[!.]*; do \
 		case "$$f" in */pkg.json|*'*') ;; *) rm -rf "$$f" ;; esac; done; done
 
