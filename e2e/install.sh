@@ -136,67 +136,6 @@ else:
     sys.exit('unknown kind ' + kind)
 EOF
 
-cat >"$TMP/compare.py" <<'EOF'
-import csv, marshal, os, stat, sys
-a, b = sys.argv[1], sys.argv[2]
-SKIP = ('INSTALLER', 'REQUESTED', 'direct_url.json', 'RECORD')
-
-def record_rows(root, rec, data):
-    """RECORD as a set of rows without INSTALLER/REQUESTED/direct_url.json; the hash and size of files
-    whose content names the environment (scripts) depend on its path, so they are not compared."""
-    sp = os.path.dirname(os.path.dirname(rec))
-    rows = set()
-    for r in csv.reader(data.decode().splitlines()):
-        if os.path.basename(r[0]) in SKIP[:3]:
-            continue
-        f = os.path.normpath(os.path.join(sp, r[0]))
-        if r[1] and os.path.abspath(root).encode() in open(f, 'rb').read():
-            r = [r[0], 'ENV-DEPENDENT', 'ENV-DEPENDENT']
-        rows.add(tuple(r))
-    return rows
-
-def tree(root):
-    out = {}
-    for d, dirs, files in os.walk(root):
-        for n in dirs + files:
-            p = os.path.join(d, n)
-            rel = os.path.relpath(p, root)
-            if rel.startswith('bin/') and rel[4:].lower().startswith('activate'):
-                continue
-            st = os.lstat(p)
-            if stat.S_ISLNK(st.st_mode):
-                out[rel] = ('link', os.readlink(p))
-            elif stat.S_ISDIR(st.st_mode):
-                out[rel] = ('dir', stat.S_IMODE(st.st_mode))
-            else:
-                data = open(p, 'rb').read()
-                if rel.endswith('.pyc'):
-                    # marshal's bytes depend on reference counts in the compiling process: the
-                    # code objects are compared (equality ignores the file name they carry)
-                    data = (data[:8], marshal.loads(data[16:]))
-                else:
-                    data = data.replace(os.path.abspath(root).encode(), b'ENV')
-                base = os.path.basename(rel)
-                if base in SKIP and '.dist-info/' in rel:
-                    if base == 'RECORD':
-                        data = sorted(record_rows(root, p, data))
-                    else:
-                        continue
-                out[rel] = ('file', stat.S_IMODE(st.st_mode), data)
-    return out
-
-ta, tb = tree(a), tree(b)
-bad = 0
-for k in sorted(set(ta) | set(tb)):
-    if k not in ta or k not in tb:
-        print('only in %s: %s' % (a if k in ta else b, k))
-        bad += 1
-    elif ta[k] != tb[k]:
-        print('differs: %s: %r vs %r' % (k, ta[k][:2], tb[k][:2]))
-        bad += 1
-print('%d entries compared, %d differences' % (len(ta), bad))
-sys.exit(1 if bad else 0)
-EOF
 
 mkdir "$TMP/w"
 for k in demo plat dos; do "$PY" "$TMP/mkwheel.py" "$TMP/w" $k; done
@@ -205,7 +144,7 @@ for k in demo plat dos; do "$PY" "$TMP/mkwheel.py" "$TMP/w" $k; done
 ok "wbgen venv (Debian python3)" "$WBGEN" venv --python "$PY" "$TMP/ev"
 ok "python -m venv --without-pip" "$PY" -m venv --without-pip "$TMP/rv"
 ok "same layout, links and pyvenv.cfg as python -m venv" sh -c \
-	'sed -i "s|$2|ENV|" "$1/pyvenv.cfg" "$2/pyvenv.cfg"; "$PY" "$TMP/compare.py" "$1" "$2"; rc=$?;
+	'sed -i "s|$2|ENV|" "$1/pyvenv.cfg" "$2/pyvenv.cfg"; "$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$1" "$2"; rc=$?;
 	 sed -i "s|ENV|$2|" "$2/pyvenv.cfg"; sed -i "s|ENV|$1|" "$1/pyvenv.cfg"; exit $rc' - "$TMP/ev" "$TMP/rv"
 ok "pyvenv.cfg keys in venv's order" sh -c \
 	'cut -d" " -f1 "$1/pyvenv.cfg" | tr "\n" " " | grep -qx "home include-system-site-packages version executable command "' \
@@ -233,7 +172,7 @@ assert sys.prefix == sys.argv[1], (sys.prefix, sys.argv[1])
 assert not any(p.endswith("site-packages") and not p.startswith(sys.argv[1]) for p in sys.path), sys.path' "$TMP/pe$v"
 	case $v in 3.[0-9].*|3.10.*) continue;; esac
 	ok "pyenv $v: same as python -m venv" sh -c '"$1" -m venv --without-pip "$3" &&
-		sed -i "s|$2|ENV|" "$2/pyvenv.cfg"; sed -i "s|$3|ENV|" "$3/pyvenv.cfg"; "$PY" "$TMP/compare.py" "$2" "$3"' \
+		sed -i "s|$2|ENV|" "$2/pyvenv.cfg"; sed -i "s|$3|ENV|" "$3/pyvenv.cfg"; "$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$2" "$3"' \
 		- "$py" "$TMP/pe$v" "$TMP/pr$v"
 	ok "pyenv $v: wbgen install + console script" sh -c '"$WBGEN" install --env "$1" "$2"/demo-1.0-py3-none-any.whl &&
 		"$1/bin/demo-cli" | grep -qx demo-main' - "$TMP/pe$v" "$TMP/w"
@@ -256,7 +195,7 @@ if [ -n "$PIPWHL" ] && [ -n "$STWHL" ]; then
 	ok "pip install --no-deps --no-compile of the same wheels" \
 		"$TMP/rv/bin/python" "$PIPWHL/pip" install -q --no-deps --no-compile --no-index "$@"
 	ok "same files, contents and modes as pip" sh -c 'sed -i "s|$2|ENV|" "$1/pyvenv.cfg" "$2/pyvenv.cfg";
-		"$PY" "$TMP/compare.py" "$1" "$2"; rc=$?; sed -i "s|ENV|$2|" "$2/pyvenv.cfg"; sed -i "s|ENV|$1|" "$1/pyvenv.cfg"
+		"$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$1" "$2"; rc=$?; sed -i "s|ENV|$2|" "$2/pyvenv.cfg"; sed -i "s|ENV|$1|" "$1/pyvenv.cfg"
 		exit $rc' - "$TMP/ev" "$TMP/rv"
 	ok "installed packages import" "$TMP/ev/bin/python" -c 'import setuptools, pip, demo, demo_plat, platdemo, pkg_resources'
 	ok "console scripts run (pip)" sh -c '"$1/bin/pip" --version | grep -q "^pip "' - "$TMP/ev"
@@ -309,7 +248,7 @@ ok "the staging directory of a dead process is removed, a live one's kept" sh -c
 	'test ! -e "$1/.wbgen-install-2147483646-abcdef" && test -d "$1/.wbgen-install-$2-abcdef"' - "$TMP/iv" $$
 rm -rf "$TMP/iv/.wbgen-install-$$-abcdef"
 ok "interrupted install: the env is then the same as a clean install" sh -c 'sed -i "s|$2|ENV|" "$1/pyvenv.cfg" "$2/pyvenv.cfg";
-	"$PY" "$TMP/compare.py" "$1" "$2"; rc=$?; sed -i "s|ENV|$2|" "$2/pyvenv.cfg"; sed -i "s|ENV|$1|" "$1/pyvenv.cfg"
+	"$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$1" "$2"; rc=$?; sed -i "s|ENV|$2|" "$2/pyvenv.cfg"; sed -i "s|ENV|$1|" "$1/pyvenv.cfg"
 	exit $rc' - "$TMP/iv" "$TMP/fv"
 ok "--record-installer" sh -c '"$WBGEN" venv --python "$PY" "$1" && "$WBGEN" install --env "$1" --record-installer=pip "$2" &&
 	grep -qx pip "$1"/lib/python3*/site-packages/demo-1.0.dist-info/INSTALLER' - "$TMP/ri" "$TMP/w/demo-1.0-py3-none-any.whl"
@@ -326,7 +265,7 @@ if [ -n "$PIPWHL" ]; then
 	ok "pip install --no-deps (compiling) of the same wheels" \
 		"$TMP/cp/bin/python" "$PIPWHL/pip" install -q --no-deps --no-index "$@"
 	ok "compiled: same files, contents, byte-code and modes as pip" sh -c 'sed -i "s|$2|ENV|" "$1/pyvenv.cfg" "$2/pyvenv.cfg";
-		"$PY" "$TMP/compare.py" "$1" "$2"; rc=$?; sed -i "s|ENV|$2|" "$2/pyvenv.cfg";
+		"$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$1" "$2"; rc=$?; sed -i "s|ENV|$2|" "$2/pyvenv.cfg";
 		sed -i "s|ENV|$1|" "$1/pyvenv.cfg"; exit $rc' - "$TMP/cw" "$TMP/cp"
 fi
 touch "$TMP/cw.mark"
@@ -347,7 +286,7 @@ V2="$TMP/w/DEMO-2.0-py3-none-any.whl"
 same_as_pip() {
 	[ -n "$PIPWHL" ] || return 0
 	ok "$1: the same tree as pip --force-reinstall" sh -c 'sed -i "s|$2|ENV|" "$1/pyvenv.cfg" "$2/pyvenv.cfg";
-		"$PY" "$TMP/compare.py" "$1" "$2"; rc=$?; sed -i "s|ENV|$2|" "$2/pyvenv.cfg"; sed -i "s|ENV|$1|" "$1/pyvenv.cfg"
+		"$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$1" "$2"; rc=$?; sed -i "s|ENV|$2|" "$2/pyvenv.cfg"; sed -i "s|ENV|$1|" "$1/pyvenv.cfg"
 		exit $rc' - "$TMP/uw" "$TMP/up"
 }
 step() {

@@ -24,8 +24,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <unistd.h>
 
 #include "fsutil.h"
@@ -134,7 +138,7 @@ static int run_python(const char *python, const char *in, const char *out, struc
 {
 	const char *argv[] = { python, "-E", "-s", "-S", "-c", compile_py, in, out, NULL };
 	int status;
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	fflush(stdout);
 	fflush(stderr);
@@ -145,6 +149,14 @@ static int run_python(const char *python, const char *in, const char *out, struc
 	}
 	if (pid == 0) {
 		int fd = open("/dev/null", O_RDWR);
+
+#ifdef __linux__
+		/* killed with us: a killed install leaves no compiler writing into the store */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(127);
+#else
+		(void)parent;
+#endif
 
 		if (fd >= 0) {
 			dup2(fd, 0);
@@ -411,6 +423,13 @@ int wheel_entry_load(struct wheel_job *j, const struct wheel_env *env, const cha
 	j->datadir = xasprintf("%.*s.data", (int)(strlen(j->distinfo) - 10), j->distinfo);
 	ret = 0;
 out:
+	if (ret < 0) {
+		/* nothing of a damaged entry stays in j: it is made again from the wheel */
+		wheel_job_files_release(j);
+		free(j->distinfo);
+		j->distinfo = NULL;
+		j->libdir = NULL;
+	}
 	buf_release(&m);
 	buf_release(&path);
 	free(mf);

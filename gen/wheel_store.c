@@ -4,7 +4,7 @@
  * It is made in STORE/<key>/.tmp-PID-XXXXXX and renamed to its name when complete, so a reader sees
  * a whole entry or none; when two installs make the same entry at once the second rename fails
  * and that install uses the first one's entry. A temporary directory whose process is gone (a
- * killed install) is removed by the next install that makes an entry. An entry found damaged (its
+ * killed install) is removed by the next install that uses the store. An entry found damaged (its
  * MANIFEST incomplete, a file missing or changed since) is moved aside, removed, and made again. */
 #include "config.h"
 
@@ -84,6 +84,7 @@ int wheel_store_find(const char *store, const struct wheel_env *env, struct whee
 		goto out;
 	}
 	*final = xasprintf("%s/%s", store, sha.s);
+	remove_stale(store);
 	if (path_exists(*final)) {
 		if (wheel_entry_load(j, env, *final, 1, &why) == 0) {
 			*edir = xstrdup(*final);
@@ -97,7 +98,6 @@ int wheel_store_find(const char *store, const struct wheel_env *env, struct whee
 		buf_addf(err, "cannot create the wheel store '%s': %s", store, strerror(errno));
 		goto out;
 	}
-	remove_stale(store);
 	*edir = xasprintf("%s/.tmp-%ld-XXXXXX", store, (long)getpid());
 	if (!mkdtemp(*edir)) {
 		buf_addf(err, "cannot create a directory in the wheel store '%s': %s", store, strerror(errno));
