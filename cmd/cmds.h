@@ -69,7 +69,12 @@ extern const char usage_step[];
 	"On Linux the hook runs without the network: in a network namespace of its own, with only a\n" \
 	"loopback interface (as root directly, else inside a user namespace mapping your uid). Set\n" \
 	"WBGEN_BUILD_NETWORK=1 to let builds reach the network. Where the kernel refuses the namespace,\n" \
-	"one warning line goes to the log and the build runs with the network.\n"
+	"one warning line goes to the log and the build runs with the network.\n" \
+	"\n" \
+	"The environment DIR is read-only for the hook (Linux): it runs in a mount namespace of its own\n" \
+	"where DIR is bind-mounted read-only, also with WBGEN_BUILD_NETWORK=1; writing, creating or\n" \
+	"removing a file there fails with EROFS. The source tree, the output directory, HOME and\n" \
+	"TMPDIR stay writable. Where the kernel refuses, one warning line goes to the log.\n"
 
 struct hook_opts;
 /* Parse one of the shared hook options at argv[*i] into o (arrays grown with *alloc_bp and

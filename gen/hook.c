@@ -10,8 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -321,25 +324,36 @@ static int write_proc(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -1;
 }
 
+/* A user namespace mapping our uid and gid to themselves, with the namespaces in 'flags' made inside it.
+ * 0, or -1 (errno) when the kernel refuses it; a failure to write the maps only warns. */
+static int child_userns(int flags, const char *uid_map, const char *gid_map)
+{
+	if (unshare(CLONE_NEWUSER | flags) < 0)
+		return -1;
+	if (write_proc("/proc/self/setgroups", "deny") < 0 || write_proc("/proc/self/gid_map", gid_map) < 0 ||
+	    write_proc("/proc/self/uid_map", uid_map) < 0)
+		child_say("wbgen: warning: cannot map the user into the build's user namespace (", strerror(errno),
+			  "); the build is isolated but may fail to write files\n");
+	return 0;
+}
+
 /* A network namespace of our own: as root (or with CAP_SYS_ADMIN) directly, else inside a new user
- * namespace that maps our uid and gid to themselves. Its loopback is brought up, so a build may
- * still talk to itself. On failure one warning line goes to the log and the build runs as it is. */
-static void child_isolate(const char *uid_map, const char *gid_map)
+ * namespace that maps our uid and gid to themselves (*in_userns set). Its loopback is brought up, so
+ * a build may still talk to itself. On failure one warning line goes to the log and the build runs
+ * as it is. */
+static void child_isolate(const char *uid_map, const char *gid_map, int *in_userns)
 {
 	struct ifreq ifr;
 	int s, e;
 
 	if (unshare(CLONE_NEWNET) < 0) {
 		e = errno;
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0) {
+		if (child_userns(CLONE_NEWNET, uid_map, gid_map) < 0) {
 			child_say("wbgen: warning: cannot isolate the build from the network (unshare: ",
 				  strerror(e), "); it runs with network access\n");
 			return;
 		}
-		if (write_proc("/proc/self/setgroups", "deny") < 0 || write_proc("/proc/self/gid_map", gid_map) < 0 ||
-		    write_proc("/proc/self/uid_map", uid_map) < 0)
-			child_say("wbgen: warning: cannot map the user into the build's user namespace (", strerror(errno),
-				  "); the build has no network but may fail to write files\n");
+		*in_userns = 1;
 	}
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
@@ -354,11 +368,142 @@ static void child_isolate(const char *uid_map, const char *gid_map)
 	close(s);
 }
 
+unsigned long hook_locked_mount_flags(unsigned long st_flags)
+{
+	unsigned long ms = 0;
+
+	if (st_flags & ST_NOSUID)
+		ms |= MS_NOSUID;
+	if (st_flags & ST_NODEV)
+		ms |= MS_NODEV;
+	if (st_flags & ST_NOEXEC)
+		ms |= MS_NOEXEC;
+#if defined(ST_NOSYMFOLLOW) && defined(MS_NOSYMFOLLOW)
+	if (st_flags & ST_NOSYMFOLLOW)
+		ms |= MS_NOSYMFOLLOW;
+#endif
+	return ms;
+}
+
+/* The flags the read-only remount of dir must keep (read in the parent: statvfs is not on the list
+ * of async-signal-safe calls). */
+static unsigned long env_keep_flags(const char *dir)
+{
+	struct statvfs sv;
+
+	return statvfs(dir, &sv) == 0 ? hook_locked_mount_flags(sv.f_flag) : 0;
+}
+
+/* dir bind-mounted read-only onto itself in a mount namespace of our own (made inside our user
+ * namespace when we are in one, else directly, else in a new user namespace), every mount made
+ * private first so that nothing propagates back to the caller's namespace. keep: the flags of
+ * dir's mount that the remount must keep (env_keep_flags). 0, or -1 with errno set and *step naming
+ * what failed. Checked: the mount is read-only afterwards (statfs, a system call). */
+static int child_protect(const char *dir, unsigned long keep, int *in_userns, const char *uid_map,
+			 const char *gid_map, const char **step)
+{
+	struct statfs sfs;
+
+	*step = "unshare";
+	if (unshare(CLONE_NEWNS) < 0) {
+		int e = errno;
+
+		if (*in_userns || child_userns(CLONE_NEWNS, uid_map, gid_map) < 0) {
+			errno = e;
+			return -1;
+		}
+		*in_userns = 1;
+	}
+	*step = "making the mounts private";
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -1;
+	*step = "bind mount";
+	if (mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return -1;
+	*step = "read-only remount";
+	if (mount(NULL, dir, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0)
+		return -1;
+	*step = "check";
+	if (statfs(dir, &sfs) < 0)
+		return -1;
+	if (!(sfs.f_flags & ST_RDONLY)) {
+		errno = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* The hook's environment made read-only (child_protect); on failure one warning line in the log. */
+static void child_protect_env(const char *env, unsigned long keep, int *in_userns, const char *uid_map,
+			      const char *gid_map)
+{
+	const char *step;
+
+	if (child_protect(env, keep, in_userns, uid_map, gid_map, &step) == 0)
+		return;
+	if (errno == 0) {
+		child_say("wbgen: warning: the build's environment is still writable after its read-only remount",
+			  "; the build runs as it is\n", NULL);
+		return;
+	}
+	child_say("wbgen: warning: cannot make the build's environment read-only (", step, ": ");
+	child_say(strerror(errno), "); the build may write into it\n", NULL);
+}
+
+int hook_env_protected(void)
+{
+	static int cached = -1;
+	const char *tmproot = getenv("TMPDIR");
+	char *dir, *uid_map, *gid_map;
+	unsigned long keep;
+	int status;
+	pid_t pid;
+
+	if (cached >= 0)
+		return cached;
+	cached = 0;
+	dir = xasprintf("%s/wbgen-probe.XXXXXX", tmproot && *tmproot ? tmproot : "/tmp");
+	if (!mkdtemp(dir)) {
+		free(dir);
+		return cached;
+	}
+	keep = env_keep_flags(dir);
+	uid_map = xasprintf("%ld %ld 1\n", (long)getuid(), (long)getuid());
+	gid_map = xasprintf("%ld %ld 1\n", (long)getgid(), (long)getgid());
+	pid = fork();
+	if (pid == 0) {
+		const char *step;
+		int in_userns = 0, fd = open("/dev/null", O_WRONLY);
+
+		if (fd < 0 || dup2(fd, 2) < 0 || child_protect(dir, keep, &in_userns, uid_map, gid_map, &step) < 0)
+			_exit(1);
+		/* the directory is empty: a file made in it is the test */
+		fd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY);
+		if (fd < 0 || openat(fd, "probe", O_WRONLY | O_CREAT | O_EXCL, 0600) >= 0 || errno != EROFS)
+			_exit(1);
+		_exit(0);
+	}
+	if (pid > 0) {
+		pid_t w;
+
+		while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+			;
+		cached = w == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	}
+	if (remove_tree(dir) < 0)
+		warn("cannot remove '%s':", dir);
+	free(dir);
+	free(uid_map);
+	free(gid_map);
+	return cached;
+}
+
 int hook_run(const struct hook_opts *o, const char *name, const char *outfile, struct buf *err)
 {
 	struct strlist argv = STRLIST_INIT;
 	char *uid_map = NULL, *gid_map = NULL;
 	int isolate, errpipe[2];
+	unsigned long keep;
 	char *env_abs = path_absolute(o->env), *python = NULL, *helper = NULL, *out_abs = NULL;
 	char *outdir_abs = NULL, *mddir_abs = NULL, *scratch = NULL, *home = NULL, *tmp = NULL, **env = NULL, **args;
 	const char *tmproot = getenv("TMPDIR");
@@ -461,6 +606,7 @@ int hook_run(const struct hook_opts *o, const char *name, const char *outfile, s
 	if (o->jobserver || hook_jobserver_fds(getenv("MAKEFLAGS"), fds) < 0)
 		fds[0] = fds[1] = -1;
 	isolate = !hook_network_allowed();
+	keep = env_keep_flags(env_abs);
 	uid_map = xasprintf("%ld %ld 1\n", (long)getuid(), (long)getuid());
 	gid_map = xasprintf("%ld %ld 1\n", (long)getgid(), (long)getgid());
 	/* the child reports a failed exec through this pipe (closed by a successful exec) */
@@ -483,8 +629,13 @@ int hook_run(const struct hook_opts *o, const char *name, const char *outfile, s
 				close(fds[i]);
 		if (chdir(o->src) < 0)
 			goto child_fail;
-		if (isolate)
-			child_isolate(uid_map, gid_map);
+		{
+			int in_userns = 0;
+
+			if (isolate)
+				child_isolate(uid_map, gid_map, &in_userns);
+			child_protect_env(env_abs, keep, &in_userns, uid_map, gid_map);
+		}
 		execve(python, args, env);
 child_fail:
 		e = errno;

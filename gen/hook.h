@@ -23,6 +23,20 @@
  * WBGEN_BUILD_NETWORK=1 in wbgen's environment turns this off. Where the kernel refuses (no user
  * namespaces, a seccomp policy), one warning line goes to the log and the build runs as it is.
  *
+ * The environment is read-only: on Linux the child also enters a mount namespace of its own (inside
+ * the user namespace above when there is one, else directly as root, else in a new user namespace),
+ * makes every mount private (nothing propagates back to the caller's namespace) and bind-mounts ENV
+ * onto itself read-only, keeping the nosuid/nodev/noexec flags of the mount beneath (the kernel
+ * locks them in a user namespace). Opening a file of ENV for writing, creating, removing or renaming
+ * one there fails with EROFS, so a build cannot change files that other packages' environments
+ * share through hard links. It needs no write to ENV: Python reads pyvenv.cfg and the modules, and
+ * PYTHONDONTWRITEBYTECODE=1 is set. The source tree, the output directories, the log and the
+ * private HOME and TMPDIR stay writable. This is independent of WBGEN_BUILD_NETWORK, and there is no
+ * switch to turn it off (hook_env_protected() would have to follow it). Where the kernel refuses,
+ * or the remount leaves ENV writable (checked with statfs), one warning line goes to the log,
+ * `wbgen: warning: cannot make the build's environment read-only (STEP: ERROR); ...`, and the build
+ * runs as it is. Mounts inside ENV (none in a venv wbgen makes) stay as they were.
+ *
  * make's jobserver: by default MAKEFLAGS, MFLAGS and MAKELEVEL are not passed and the jobserver's
  * pipe descriptors named in MAKEFLAGS (--jobserver-auth=R,W) are closed in the child, so a
  * backend's inner make runs serially instead of multiplying the -j budget with its own. With
@@ -71,6 +85,14 @@ int hook_name_valid(const char *name);
 int hook_run(const struct hook_opts *o, const char *name, const char *outfile, struct buf *err);
 /* Non-zero when WBGEN_BUILD_NETWORK=1: hooks run with the network. */
 int hook_network_allowed(void);
+/* Non-zero when hooks get a read-only environment on this machine (see above): tried once, in a
+ * forked child (a mount namespace, the bind mount and the read-only remount of a temporary directory,
+ * and a file that cannot be made in it), the answer kept for the life of the process. Environments
+ * that share files with others (hard links) are safe only when it is non-zero. */
+int hook_env_protected(void);
+/* The MS_ mount flags (MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_NOSYMFOLLOW) that a read-only bind
+ * remount must pass to keep the flags statvfs's f_flag (ST_) shows on the mount beneath. */
+unsigned long hook_locked_mount_flags(unsigned long st_flags);
 /* Build the child's environment (see above) from environ-style 'parent' into a NULL-terminated,
  * newly allocated array of newly allocated strings (free with hook_env_free). home/tmp are the
  * private directories; exposed for the tests. */

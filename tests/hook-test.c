@@ -1,6 +1,9 @@
-/* hook-test.c: the hook child's environment and make's jobserver descriptors. */
+/* hook-test.c: the hook child's environment, make's jobserver descriptors and the read-only environment. */
+#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
 
 #include "hook.h"
 #include "tap.h"
@@ -129,6 +132,43 @@ static void test_paths(void)
 	free(p);
 }
 
+static void test_locked_flags(void)
+{
+	static const struct {
+		unsigned long st, ms;
+	} t[] = {
+		{ 0, 0 },
+		{ ST_RDONLY, 0 },
+		{ ST_NOSUID, MS_NOSUID },
+		{ ST_NODEV, MS_NODEV },
+		{ ST_NOEXEC, MS_NOEXEC },
+		{ ST_NOSUID | ST_NODEV | ST_NOEXEC, MS_NOSUID | MS_NODEV | MS_NOEXEC },
+		{ ST_RDONLY | ST_NOSUID | ST_NODEV, MS_NOSUID | MS_NODEV },
+		{ ST_NOATIME | ST_NODIRATIME | ST_RELATIME | ST_SYNCHRONOUS | ST_MANDLOCK, 0 },
+		{ ST_NOATIME | ST_NOEXEC, MS_NOEXEC },
+#if defined(ST_NOSYMFOLLOW) && defined(MS_NOSYMFOLLOW)
+		{ ST_NOSYMFOLLOW | ST_NODEV, MS_NOSYMFOLLOW | MS_NODEV },
+#endif
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++)
+		ok(hook_locked_mount_flags(t[i].st) == t[i].ms, "locked flags of st_flags %#lx: %#lx", t[i].st, t[i].ms);
+}
+
+static void test_env_protected(void)
+{
+	int first = hook_env_protected();
+
+	ok(first == 0 || first == 1, "hook_env_protected answers 0 or 1 (%d)", first);
+	ok(hook_env_protected() == first, "... the same the second time (cached)");
+	/* unshare(1) makes the same namespaces; where it can, the probe must succeed */
+	if (system("unshare -m true 2>/dev/null") == 0 || system("unshare -U -r -m true 2>/dev/null") == 0)
+		ok(first == 1, "a mount namespace can be made here: hooks get a read-only environment");
+	else
+		diag("no mount namespace here (unshare -m fails): hook_env_protected() is %d", first);
+}
+
 int main(void)
 {
 	plan_no_plan();
@@ -136,5 +176,7 @@ int main(void)
 	test_jobserver();
 	test_names();
 	test_paths();
+	test_locked_flags();
+	test_env_protected();
 	return done_testing();
 }
