@@ -275,13 +275,16 @@ static int env_ensure(struct step *s, char **ids, size_t n, struct buf *state)
 			free(line);
 		}
 		if (add.n) {
-			argv = xcalloc(add.n + 6, sizeof(*argv));
+			argv = xcalloc(add.n + 7, sizeof(*argv));
 			argv[k++] = "install";
 			argv[k++] = "--env";
 			argv[k++] = env;
 			/* the wheels' files from the build's wheel store (docs/makefile.md) */
 			argv[k++] = "--store";
 			argv[k++] = STEP_STORE;
+			/* shared inodes only where a build cannot write into its environment */
+			if (!hook_env_protected())
+				argv[k++] = "--copy";
 			for (j = 0; j < add.n; j++)
 				argv[k++] = add.v[j];
 			r = run_child(s, NULL, argv);
