@@ -30,6 +30,7 @@ const char usage_build_wheel[] =
 	"usage: wbgen build-wheel --env DIR --src SRCDIR [--backend B] [--backend-path P]...\n"
 	"                         [--config-setting K=V]... [--log FILE] [--expect NAME==VERSION]\n"
 	"                         [--expect-requires FILE] [--metadata-dir DIR]\n"
+	"                         [--check-requires FILE [--requires-out FILE]]\n"
 	"                         [--build-tag N] [--dist-info-file NAME=FILE]...\n"
 	"                         --out WHEELDIR\n"
 	"\n"
@@ -51,6 +52,12 @@ const char usage_build_wheel[] =
 	"                         '(M) and extra == \"E\"', 'extra == \"E\" and (M)', or 'M and\n"
 	"                         extra == \"E\"' when M has no 'or' (extras compared normalised).\n"
 	"                         A bad FILE exits 2 before anything is built\n"
+	"  --check-requires FILE  one process for both hooks: get_requires_for_build_wheel first, then\n"
+	"                         build_wheel only when its answer is the JSON list of requirement\n"
+	"                         strings in FILE (what the environment holds); else nothing is built\n"
+	"                         and the exit status is 3\n"
+	"  --requires-out FILE    with --check-requires: get_requires_for_build_wheel's answer, as a\n"
+	"                         JSON list, into FILE\n"
 	"  --metadata-dir DIR     the .dist-info directory made by prepare_metadata_for_build_wheel,\n"
 	"                         passed to build_wheel as metadata_directory\n"
 	"  --build-tag N          give the wheel build tag N (digits): NAME-VERSION-N-TAGS.whl, and\n"
@@ -454,6 +461,7 @@ int cmd_build_wheel(int argc, char **argv)
 {
 	const struct command *self = command_find("build-wheel");
 	const char *out = NULL, *expect = NULL, *expect_requires = NULL, *v, *returned = NULL, *build_tag = NULL;
+	const char *requires_out = NULL;
 	struct strlist dist_files = STRLIST_INIT;
 	struct expected_reqs reqs = { 0 };
 	struct hook_opts o;
@@ -483,6 +491,10 @@ int cmd_build_wheel(int argc, char **argv)
 			continue;
 		if ((v = option_value(argc, argv, &i, "--out", &missing)) != NULL) {
 			out = v;
+		} else if ((v = option_value(argc, argv, &i, "--check-requires", &missing)) != NULL) {
+			o.check_requires = v;
+		} else if ((v = option_value(argc, argv, &i, "--requires-out", &missing)) != NULL) {
+			requires_out = v;
 		} else if ((v = option_value(argc, argv, &i, "--metadata-dir", &missing)) != NULL) {
 			o.metadata_dir = v;
 		} else if ((v = option_value(argc, argv, &i, "--expect", &missing)) != NULL) {
@@ -583,6 +595,22 @@ int cmd_build_wheel(int argc, char **argv)
 		goto out;
 	}
 	j = json_loadb(res.s, res.len, 0, NULL);
+	if (requires_out && json_is_array(json_object_get(j, "requires"))) {
+		char *t = json_dumps(json_object_get(j, "requires"), 0);
+
+		if (!t || write_file(requires_out, t, strlen(t), WRITE_NOSYNC) < 0) {
+			error("build-wheel: cannot write '%s':", requires_out);
+			free(t);
+			goto out;
+		}
+		free(t);
+	}
+	if (json_is_true(json_object_get(j, "mismatch"))) {
+		error("build-wheel: get_requires_for_build_wheel in '%s' asked for other requirements than %s: "
+		      "nothing built", o.src, o.check_requires);
+		ret = EXIT_MISMATCH;
+		goto out;
+	}
 	returned = j ? json_string_value(json_object_get(j, "return")) : NULL;
 	if (!returned) {
 		error("build-wheel: the build_wheel hook in '%s' returned no filename", o.src);

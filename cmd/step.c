@@ -593,6 +593,15 @@ out:
 	return r;
 }
 
+/* Non-zero unless WBGEN_HOOK_PROCESSES=2: a package whose backend's answer the plan knows runs
+ * both hooks in one process, in its build phase. */
+static int one_process(void)
+{
+	const char *v = getenv("WBGEN_HOOK_PROCESSES");
+
+	return !v || strcmp(v, "2") != 0;
+}
+
 static int phase_discover(struct step *s)
 {
 	static const char *const own[] = { "src.stamp", "build-system.stamp", NULL };
@@ -623,6 +632,16 @@ static int phase_discover(struct step *s)
 		goto out;
 	/* deferred by an earlier run with the same inputs: its answer is reused, the hook not run again */
 	reused = step_stamp_get(pending, "fingerprint", &old) == 0 && strcmp(old, fp.s) == 0 && path_exists(out);
+	/* the plan knows the answer: the build asks the backend in its own process (docs/makefile.md) */
+	if (!reused && one_process() && step_discovered_known(s->name, s->version, "build-backend", &reqs)) {
+		buf_adds(&frag, "unchecked 1\n");
+		for (i = 0; i < reqs.n; i++)
+			buf_addf(&frag, "requires %s\n", reqs.v[i]);
+		write_stamp(target, fp.s, frag.s, 0);
+		unlink(pending);
+		step_progress(s->phase, s->name, s->version, STEP_UP_TO_DATE);
+		goto out;
+	}
 	if (!reused) {
 		start(s);
 		/* the hook rewrites its output: a failure must not leave it looking like the pending answer */
@@ -800,9 +819,88 @@ static int record_args(struct step *s, struct strlist *args)
 	return 0;
 }
 
+/* When the discover phase left the backend's answer to the build (discover.stamp "unchecked 1"):
+ * the build-wheel options that check it in the build's own process (the last four arguments).
+ * Returns 1 then, else 0. */
+static int checked_args(struct step *s, struct strlist *args)
+{
+	char *stamp = wpath(s, "discover.stamp"), *flag = NULL, *expf = wpath(s, "get_requires.expected");
+	struct buf b = BUF_INIT;
+	json_t *a = json_array();
+	char *line, *next, *t;
+	int r = 0;
+
+	if (step_stamp_get(stamp, "unchecked", &flag) < 0 || buf_read_file(&b, stamp) < 0)
+		goto out;
+	for (line = b.s; *line; line = next) {
+		next = strchr(line, '\n');
+		next = next ? (*next = '\0', next + 1) : line + strlen(line);
+		if (starts_with(line, "requires "))
+			json_array_append_new(a, json_string(line + 9));
+	}
+	t = json_dumps(a, JSON_ENCODE_ANY);
+	if (!t || write_file(expf, t, strlen(t), WRITE_NOSYNC) < 0)
+		die("cannot write '%s':", expf);
+	free(t);
+	strlist_add(args, "--check-requires");
+	strlist_add(args, expf);
+	strlist_add(args, "--requires-out");
+	strlist_add_owned(args, wpath(s, "get_requires.json"));
+	r = 1;
+out:
+	json_decref(a);
+	buf_release(&b);
+	free(stamp);
+	free(flag);
+	free(expf);
+	return r;
+}
+
+/* The build's get_requires_for_build_wheel answered otherwise than the plan: recorded in
+ * discovered.json (resolved again), and discover.stamp says what was answered. 1: the plan changed,
+ * the build is deferred; 0: the plan had it (spelt otherwise); -1: failed (reported). */
+static int answer_differs(struct step *s)
+{
+	char *out = wpath(s, "get_requires.json"), *stamp = wpath(s, "discover.stamp"), *fp = NULL;
+	struct strlist reqs = STRLIST_INIT;
+	struct buf err = BUF_INIT, news = BUF_INIT, frag = BUF_INIT;
+	json_t *res = json_load_file(out, JSON_DECODE_ANY, NULL);
+	size_t i;
+	int r = -1;
+
+	for (i = 0; i < json_array_size(res); i++)
+		if (json_is_string(json_array_get(res, i)))
+			strlist_add(&reqs, json_string_value(json_array_get(res, i)));
+	if (!json_is_array(res) || reqs.n != json_array_size(res)) {
+		fail(s, 1, "get_requires_for_build_wheel gave no list of strings (%s)", out);
+		goto out;
+	}
+	r = step_discovered_update(s->name, s->version, "build-backend", &reqs, s->log, &news, &err);
+	if (r < 0) {
+		fail(s, 1, "%s", err.s);
+		goto out;
+	}
+	if (r > 0 && step_stamp_get(stamp, "fingerprint", &fp) == 0) {
+		/* the next run installs what it asked for, then builds without asking again */
+		for (i = 0; i < reqs.n; i++)
+			buf_addf(&frag, "requires %s\n", reqs.v[i]);
+		write_stamp(stamp, fp, frag.s, 0);
+	}
+out:
+	json_decref(res);
+	strlist_release(&reqs);
+	buf_release(&err);
+	buf_release(&news);
+	buf_release(&frag);
+	free(out);
+	free(stamp);
+	free(fp);
+	return r;
+}
+
 static int phase_build(struct step *s)
 {
-	struct buf lines = BUF_INIT, fp = BUF_INIT, name = BUF_INIT, sha = BUF_INIT, extra = BUF_INIT;
+	struct buf lines = BUF_INIT, fp = BUF_INIT, name = BUF_INIT, sha = BUF_INIT, extra = BUF_INIT, news = BUF_INIT;
 	char *target = wpath(s, "wheel.stamp"), *src = wpath(s, "src"), *env = wpath(s, "env");
 	char *srcstamp = wpath(s, "src.stamp"), *pkgf = wpath(s, "pkg.json"), *outf = wpath(s, "build.out");
 	char *expf = wpath(s, "expect-requires.json"), *expect = xasprintf("%s==%s", s->name, s->version);
@@ -810,7 +908,7 @@ static int phase_build(struct step *s)
 	static const char *const own[] = { "src.stamp", "backend.stamp", NULL };
 	const char *parts[4], **argv = NULL;
 	struct strlist args = STRLIST_INIT;
-	int r = 0, lock = -1;
+	int r = 0, lock = -1, checked = 0;
 
 	if (deferred(s, target, own, 1))
 		goto out;
@@ -854,10 +952,25 @@ static int phase_build(struct step *s)
 	strlist_add(&args, "wheels-repo/downloads");
 	if ((r = record_args(s, &args)) != 0)
 		goto out;
+	checked = checked_args(s, &args);
 	argv = argv_of(&args);
 	/* exclusive_build: no other build runs meanwhile (docs/makefile.md) */
 	lock = step_build_lock(json_is_true(json_object_get(s->pkg, "exclusive_build")));
 	r = run_child(s, outf, argv);
+	if (checked && r == EXIT_MISMATCH) {
+		int d = answer_differs(s);
+
+		if (d != 0) {
+			close(lock);
+			r = d > 0 ? 0 : EXIT_FAILURE_USER;
+			if (d > 0)
+				defer_new(s, target, "build requirement", &news, 1);
+			goto out;
+		}
+		/* the same requirements, spelt otherwise: build_wheel on its own */
+		argv[args.n - 4] = NULL;
+		r = run_child(s, outf, argv);
+	}
 	close(lock);
 	if (r != 0) {
 		r = fail(s, r, "build_wheel failed");
@@ -893,6 +1006,7 @@ out:
 	buf_release(&name);
 	buf_release(&sha);
 	buf_release(&extra);
+	buf_release(&news);
 	free(target);
 	free(src);
 	free(env);

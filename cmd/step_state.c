@@ -590,6 +590,52 @@ static int resolved_current(void)
 	return r;
 }
 
+/* Write discovered.json's new text cur, which adds an answer and no requirement, and record that
+ * the plan (made from the old one) is current: the resolver does not read the answers. */
+static void entries_of(const struct discovered *d, const char *name, const struct version *v, const char *req_type,
+		       struct strlist *out);
+
+static int record_answer(const struct buf *cur, struct buf *err)
+{
+	struct buf d = BUF_INIT;
+	int r = -1;
+
+	if (write_file("discovered.json", cur->s, cur->len, WRITE_IF_CHANGED) < 0) {
+		buf_addf(err, "cannot write discovered.json: %s", strerror(errno));
+	} else if (sha256_file_hex("discovered.json", &d) < 0) {
+		buf_addf(err, "cannot read discovered.json: %s", strerror(errno));
+	} else {
+		buf_addch(&d, '\n');
+		if (write_file(".wbgen-resolved", d.s, d.len, WRITE_IF_CHANGED) < 0)
+			buf_addf(err, "cannot write .wbgen-resolved: %s", strerror(errno));
+		else
+			r = 0;
+	}
+	buf_release(&d);
+	return r;
+}
+
+int step_discovered_known(const char *name, const char *version, const char *req_type, struct strlist *reqs)
+{
+	struct discovered d;
+	struct version want;
+	struct buf err = BUF_INIT;
+	int fd = lock_file(".wbgen.lock"), r = 0;
+
+	discovered_init(&d);
+	version_init(&want);
+	if (discovered_load(&d, "discovered.json", &err) == 0 && version_parse(version, &want) == 0 &&
+	    discovered_answered(&d, name, version, req_type) && path_exists("plan.json") && resolved_current()) {
+		entries_of(&d, name, &want, req_type, reqs);
+		r = 1;
+	}
+	close(fd);
+	buf_release(&err);
+	version_release(&want);
+	discovered_release(&d);
+	return r;
+}
+
 /* The sorted requirement texts of name==version's entries of req_type in d. */
 static void entries_of(const struct discovered *d, const char *name, const struct version *v, const char *req_type,
 		       struct strlist *out)
@@ -637,6 +683,10 @@ int step_discovered_update(const char *name, const char *version, const char *re
 		buf_addf(err, "invalid version '%s'", version);
 		goto out;
 	}
+	for (i = 0; i < old.answered.n; i++)
+		strlist_add(&nu.answered, old.answered.v[i]);
+	if (discovered_answer(&nu, name, version, req_type, err) < 0)
+		goto out;
 	for (i = 0; i < old.n; i++) {
 		const struct discovered_req *e = &old.v[i];
 
@@ -656,15 +706,18 @@ int step_discovered_update(const char *name, const char *version, const char *re
 	for (i = 0; i < have.n; i++)
 		if (strlist_find(&had, have.v[i]) < 0)
 			buf_addf(news, "%s%s", news->len ? ", " : "", have.v[i]);
-	if (same_list(&had, &have) && path_exists("plan.json") && resolved_current()) {
-		/* what the plan was made from: nothing to do */
-		r = 0;
-		goto out;
-	}
 	j = discovered_to_json(&nu);
 	text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	buf_adds(&cur, text);
 	buf_addch(&cur, '\n');
+	if (same_list(&had, &have) && path_exists("plan.json") && resolved_current()) {
+		/* what the plan was made from: nothing to resolve. A first answer is recorded (the
+		 * resolver does not read which answers there are: the plan stays current) */
+		if (!discovered_answered(&old, name, version, req_type) && record_answer(&cur, err) < 0)
+			goto out;
+		r = 0;
+		goto out;
+	}
 	if (write_file("discovered.json", cur.s, cur.len, WRITE_IF_CHANGED) < 0) {
 		buf_addf(err, "cannot write discovered.json: %s", strerror(errno));
 		goto out;

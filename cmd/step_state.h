@@ -42,7 +42,11 @@ void step_tail(const char *path, int n, struct buf *out);
 /* The value of the "key value" line of the stamp file at path (newly allocated). -1 when the
  * file or the key is missing. */
 int step_stamp_get(const char *path, const char *key, char **value);
-/* Replace the discovered.json entries of name==version of req_type by reqs. When that changes
+/* 1 when discovered.json records name==version's req_type answer and the plan was made from it
+ * (reqs then gets the answer's requirement texts, sorted), else 0. Under OUTDIR/.wbgen.lock. */
+int step_discovered_known(const char *name, const char *version, const char *req_type, struct strlist *reqs);
+/* Replace the discovered.json entries of name==version of req_type by reqs (and record that it
+ * answered, an empty answer too). When that changes
  * them, or the plan was not made from the current discovered.json (a resolve was interrupted),
  * run `wbgen resolve` again with the arguments of resolve-args.json (its output appended to log):
  * it rewrites the plan, the Makefile and the packages' pkg.json. All under OUTDIR/.wbgen.lock.

@@ -23,6 +23,7 @@ void discovered_release(struct discovered *d)
 		requirement_release(&d->v[i].req);
 	}
 	free(d->v);
+	strlist_release(&d->answered);
 	discovered_init(d);
 }
 
@@ -119,6 +120,20 @@ int discovered_load(struct discovered *d, const char *path, struct buf *err)
 		}
 		buf_release(&why);
 	}
+	/* optional: written since the one-process build (docs/file-formats.md) */
+	json_array_foreach(json_object_get(root, "answered"), i, e) {
+		const char *name = json_string_value(json_object_get(e, "name"));
+		const char *version = json_string_value(json_object_get(e, "version"));
+		const char *type = json_string_value(json_object_get(e, "req_type"));
+		struct buf why = BUF_INIT;
+
+		if (!name || !version || !type || discovered_answer(d, name, version, type, &why) < 0) {
+			buf_addf(err, "%s: answered %zu: %s", path, i, why.len ? why.s : "lacks a string name, version or req_type");
+			buf_release(&why);
+			goto out;
+		}
+		buf_release(&why);
+	}
 	rc = 0;
 out:
 	json_decref(root);
@@ -139,6 +154,59 @@ static int entry_cmp(const void *a, const void *b)
 	return c;
 }
 
+/* "NAME VERSION TYPE", canonical, into out; -1 with err on a bad name, version or type. */
+static int answer_key(const char *name, const char *version, const char *type, struct buf *out, struct buf *err)
+{
+	struct version v;
+	enum req_type t;
+	char *canon;
+
+	if (!name_is_valid(name, strlen(name)) || type_from_name(type, &t) < 0) {
+		buf_addf(err, "invalid answer of '%s' (%s)", name, type);
+		return -1;
+	}
+	version_init(&v);
+	if (version_parse(version, &v) < 0) {
+		buf_addf(err, "invalid version '%s' of '%s'", version, name);
+		version_release(&v);
+		return -1;
+	}
+	canon = name_canonicalize(name);
+	buf_addf(out, "%s ", canon);
+	version_format(&v, out);
+	buf_addf(out, " %s", type);
+	free(canon);
+	version_release(&v);
+	return 0;
+}
+
+int discovered_answer(struct discovered *d, const char *name, const char *version, const char *type,
+		      struct buf *err)
+{
+	struct buf k = BUF_INIT;
+
+	if (answer_key(name, version, type, &k, err) < 0) {
+		buf_release(&k);
+		return -1;
+	}
+	if (strlist_find(&d->answered, k.s) < 0) {
+		strlist_add_owned(&d->answered, buf_detach(&k, NULL));
+		strlist_sort(&d->answered);
+	}
+	buf_release(&k);
+	return 0;
+}
+
+int discovered_answered(const struct discovered *d, const char *name, const char *version, const char *type)
+{
+	struct buf k = BUF_INIT, err = BUF_INIT;
+	int r = answer_key(name, version, type, &k, &err) == 0 && strlist_find(&d->answered, k.s) >= 0;
+
+	buf_release(&k);
+	buf_release(&err);
+	return r;
+}
+
 json_t *discovered_to_json(const struct discovered *d)
 {
 	struct discovered_req *v = xcalloc(d->n + 1, sizeof(*v));
@@ -152,5 +220,15 @@ json_t *discovered_to_json(const struct discovered *d)
 		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "name", v[i].name, "version", v[i].version,
 						   "req_type", req_type_name(v[i].type), "req", v[i].req.text));
 	free(v);
-	return json_pack("{s:i, s:o}", "wbgen_discovered", 1, "requirements", a);
+	{
+		json_t *ans = json_array();
+
+		for (i = 0; i < d->answered.n; i++) {
+			const char *k = d->answered.v[i], *sp1 = strchr(k, ' '), *sp2 = strrchr(k, ' ');
+
+			json_array_append_new(ans, json_pack("{s:s%, s:s%, s:s}", "name", k, (size_t)(sp1 - k), "version",
+							     sp1 + 1, (size_t)(sp2 - sp1 - 1), "req_type", sp2 + 1));
+		}
+		return json_pack("{s:i, s:o, s:o}", "wbgen_discovered", 1, "requirements", a, "answered", ans);
+	}
 }

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "plan.h"
 #include "requirement.h"
+#include "strlist.h"
 #include "version.h"
 
 struct discovered_req {
@@ -23,6 +24,8 @@ struct discovered_req {
 struct discovered {
 	struct discovered_req *v;
 	size_t n, alloc;
+	struct strlist answered; /* "NAME VERSION REQ_TYPE" (canonical) of every hook answer recorded,
+				  * an empty one included: the plan knows what it asked for (sorted) */
 };
 
 /* Set up an empty set (no allocation). */
@@ -33,6 +36,11 @@ void discovered_release(struct discovered *d);
  * Returns 0, or -1 with a one-line reason in err (bad name, version, type or requirement). */
 int discovered_add(struct discovered *d, const char *name, const char *version, const char *type,
 		   const char *req, struct buf *err);
+/* Record that name==version's req_type answer is in d (an empty answer too). 0, or -1 with err. */
+int discovered_answer(struct discovered *d, const char *name, const char *version, const char *type,
+		      struct buf *err);
+/* Non-zero when d records name==version's req_type answer (names and versions canonical). */
+int discovered_answered(const struct discovered *d, const char *name, const char *version, const char *type);
 /* Read path into d (appending); a missing file is an empty set. Returns 0 or -1 with err. */
 int discovered_load(struct discovered *d, const char *path, struct buf *err);
 /* The set as JSON (new reference), entries sorted so the file is stable. */

@@ -505,7 +505,7 @@ int hook_run(const struct hook_opts *o, const char *name, const char *outfile, s
 	int isolate, errpipe[2];
 	unsigned long keep;
 	char *env_abs = path_absolute(o->env), *python = NULL, *helper = NULL, *out_abs = NULL;
-	char *outdir_abs = NULL, *mddir_abs = NULL, *scratch = NULL, *home = NULL, *tmp = NULL, **env = NULL, **args;
+	char *outdir_abs = NULL, *mddir_abs = NULL, *check_abs = NULL, *scratch = NULL, *home = NULL, *tmp = NULL, **env = NULL, **args;
 	const char *tmproot = getenv("TMPDIR");
 	struct hook_opts co = *o;
 	off_t log_start = 0;
@@ -590,6 +590,11 @@ int hook_run(const struct hook_opts *o, const char *name, const char *outfile, s
 		outdir_abs = path_absolute(o->out_dir);
 		strlist_add(&argv, "--out-dir");
 		strlist_add(&argv, outdir_abs);
+	}
+	if (o->check_requires) {
+		check_abs = path_absolute(o->check_requires);
+		strlist_add(&argv, "--check-requires");
+		strlist_add(&argv, check_abs);
 	}
 	if (o->metadata_dir) {
 		mddir_abs = path_absolute(o->metadata_dir);
@@ -704,6 +709,7 @@ out:
 	free(out_abs);
 	free(outdir_abs);
 	free(mddir_abs);
+	free(check_abs);
 	free(scratch);
 	free(home);
 	free(tmp);

@@ -63,6 +63,9 @@ struct hook_opts {
 	size_t nr_setenv;
 	const char *out_dir;       /* directory argument of build_* and prepare_metadata_* hooks */
 	const char *metadata_dir;  /* build_wheel's metadata_directory (prepare_metadata's output), or NULL */
+	const char *check_requires; /* build_wheel: a JSON list of the requirements the environment was made
+	                            * for; get_requires_for_build_wheel runs first in the same process and
+	                            * build_wheel only when it answers that (pep517_hook.py), or NULL */
 	const char *log;           /* log file (appended to), NULL: the child's output goes to stderr */
 	const char *helper;        /* pep517_hook.py, NULL: hook_helper_path() */
 	const char *source_date_epoch; /* default when the caller has none, NULL: 315532800 */

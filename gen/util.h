@@ -28,6 +28,8 @@ enum wbgen_exit {
 	EXIT_OK = 0,
 	EXIT_FAILURE_USER = 1, /* bad input, failed resolution, environment problem */
 	EXIT_USAGE = 2,        /* unknown command or option, bad arguments */
+	EXIT_MISMATCH = 3,     /* build-wheel --check-requires: the backend asked for other
+	                        * requirements than the environment was made for; nothing built */
 };
 
 /* Program name used as the prefix of every diagnostic ("wbgen"). */

@@ -2,7 +2,8 @@
 
 usage: python pep517_hook.py [--backend MOD[:OBJ.ATTR]] [--backend-path DIR]...
                              [--config-setting KEY=VALUE]... [--out-dir DIR]
-                             [--metadata-directory DIR] HOOK OUTFILE
+                             [--metadata-directory DIR] [--check-requires FILE]
+                             HOOK OUTFILE
 
 Run with cwd = the source root (wbgen hook does that). Imports the backend
 (default: the legacy setuptools.build_meta:__legacy__), with the backend-path
@@ -15,6 +16,13 @@ optional hook: get_requires_* -> [] and {"default": true} added;
 prepare_metadata_for_build_* -> "return": null, "unsupported": true.
 --out-dir is the directory argument of build_wheel, build_sdist, build_editable
 and prepare_metadata_for_build_* (required for them).
+
+--check-requires FILE (build_wheel only): one process for both of a build's
+hooks. FILE holds the requirements (a JSON list of strings) the build
+environment was made for: get_requires_for_build_wheel is called first (PEP
+517's order), its answer written as "requires"; when it is not that list (as
+a multiset of strings), build_wheel is not called and OUTFILE says
+{"hook": "build_wheel", "requires": [...], "mismatch": true, "return": null}.
 
 Exit status 0, or 1 after a traceback and ONE final line on stderr,
 "pep517_hook: HOOK failed: ...".  stdin is never read (it is replaced by
@@ -47,12 +55,13 @@ class Failure(Exception):
 
 def parse_args(argv):
     opts = {"backend": None, "backend_path": [], "config": {}, "out_dir": None,
-            "metadata_directory": None}
+            "metadata_directory": None, "check_requires": None}
     rest = []
     i = 0
     valued = {"--backend": "backend", "--backend-path": "backend_path",
               "--config-setting": "config", "--out-dir": "out_dir",
-              "--metadata-directory": "metadata_directory"}
+              "--metadata-directory": "metadata_directory",
+              "--check-requires": "check_requires"}
     while i < len(argv):
         arg = argv[i]
         key, value = arg, None
@@ -156,6 +165,21 @@ def run(argv):
     backend = load_backend(opts["backend"] or LEGACY, opts["backend_path"])
     hook = getattr(backend, hook_name, None)
     result = {"hook": hook_name}
+    if opts["check_requires"]:
+        if hook_name != "build_wheel":
+            raise Failure("--check-requires goes with build_wheel only")
+        with open(opts["check_requires"], encoding="utf-8") as f:
+            expected = json.load(f)
+        get = getattr(backend, "get_requires_for_build_wheel", None)
+        requires = get(opts["config"]) if get is not None else []
+        if not isinstance(requires, (list, tuple)) or not all(isinstance(r, str) for r in requires):
+            raise Failure("get_requires_for_build_wheel returned %r, not a list of strings" % (requires,))
+        result["requires"] = list(requires)
+        if sorted(requires) != sorted(expected):
+            result["mismatch"] = True
+            result["return"] = None
+            write_json(outfile, result)
+            return
     if hook is None:
         if not optional:
             raise Failure("the backend has no %s hook" % hook_name)

@@ -38,7 +38,7 @@ MAKEFLAGS += --no-builtin-rules
 
 Q := $(if $(filter 1,$(V)),,@)
 WBGEN_VERBOSE := $(V)
-export WBGEN WBGEN_PKGDATADIR WBGEN_NPHASES WBGEN_VERBOSE WBGEN_INNER
+export WBGEN WBGEN_PKGDATADIR WBGEN_NPHASES WBGEN_VERBOSE WBGEN_INNER WBGEN_HOOK_PROCESSES
 
 # Goals: all, mirror, and one per package name (except names taken by the goals and directories here).
 wbgen-reserved := all mirror clean help Makefile work logs wheels-repo sdists-repo store
