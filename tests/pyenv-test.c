@@ -192,6 +192,23 @@ static void test_real(void)
 	is_str(file2.s, file.s, "a symlink shares its target's cache file");
 	buf_reset(&file2);
 
+	/* an answer cached by an older query (version 2, no "target"): asked again */
+	{
+		json_t *doc = json_load_file(file.s, 0, NULL);
+
+		json_object_set_new(json_object_get(doc, "key"), "query_version", json_integer(2));
+		json_object_del(json_object_get(doc, "answer"), "target");
+		if (!doc || json_dump_file(doc, file.s, 0) != 0)
+			BUG("cannot rewrite '%s'", file.s);
+		json_decref(doc);
+	}
+	ok(pyenv_load(&pe, PYTHON, cache, &err) == 0 && !pe.from_cache, "an older query's answer is not used");
+	is_str(pe.target, real, "... the new answer names the target");
+	pyenv_release(&pe);
+	ok(pyenv_load(&pe, PYTHON, cache, &err) == 0 && pe.from_cache && json_object_get(pe.answer, "target"),
+	   "... and replaced the old one");
+	pyenv_release(&pe);
+
 	/* corrupt cache file: asked again and rewritten */
 	write_file(file.s, "{ not json", 0644);
 	ok(pyenv_load(&pe, PYTHON, cache, &err) == 0 && !pe.from_cache, "corrupt cache entry ignored");
