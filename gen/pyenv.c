@@ -250,6 +250,8 @@ static char *absolute_path(const char *path)
 
 	if (path[0] == '/')
 		return xstrdup(path);
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
 	cwd = getcwd(NULL, 0);
 	if (!cwd)
 		return xstrdup(path);
