@@ -51,7 +51,8 @@ const char usage_resolve[] =
 	"  -i, --index-url URL     the package index (default: $WBGEN_INDEX_URL, the\n"
 	"                          requirements file's -i, else " DEFAULT_INDEX_URL ")\n"
 	"  --extra-index-url URL   another index whose files are merged in\n"
-	"  --python PATH           the target interpreter (default: python3 on PATH)\n"
+	"  --python PATH           the target interpreter (default: python3 on PATH); the build\n"
+	"                          runs the real interpreter it stands for (see 'wbgen help target')\n"
 	"  -o, --output-dir DIR    where the outputs go (default: .)\n"
 	"  --cache-dir DIR         HTTP, sdist and interpreter cache (default: $XDG_CACHE_HOME/wbgen)\n"
 	"  -j, --jobs N            concurrent downloads (default: 16)\n"
@@ -302,7 +303,8 @@ static int write_build(const struct plan *plan, const struct pyenv *pe, const st
 	mo.wbgen = self;
 	mo.step = step;
 	mo.datadir = datadir;
-	mo.python = pe->executable;
+	mo.python = pe->target;
+	mo.python_given = pe->executable;
 	mo.settings = settings;
 	mo.settings_file = path_absolute(settings_paths[0]);
 	mo.settings_dir = path_absolute(settings_paths[1]);
@@ -514,6 +516,8 @@ int cmd_resolve(int argc, char **argv)
 	}
 	if (pyenv_load(&pe, python, cache.s, &err) < 0)
 		goto fail;
+	if (pe.note)
+		warn("%s", pe.note);
 	buf_addf(&http, "%s", cache.s);
 
 	fetch_options_default(&fo);

@@ -11,7 +11,11 @@ const char usage_target[] =
 	"usage: wbgen target [--python PATH] [--cache-dir DIR] [--no-cache] [--json]\n"
 	"\n"
 	"Print the PEP 508 marker environment and the supported wheel tags (most preferred\n"
-	"first) of the target Python interpreter.\n"
+	"first) of the target Python interpreter: what was given (--python) and the executable\n"
+	"that is used, the real interpreter it runs: a venv's python stands for its base\n"
+	"interpreter, a shim or wrapper script (pyenv, asdf, conda) for the interpreter it starts,\n"
+	"symbolic links resolved. `wbgen resolve` records that executable; no build phase runs\n"
+	"the one given. When it cannot be used on its own, the given one is, with a note.\n"
 	"\n"
 	"  --python PATH     the interpreter (default: python3 on PATH, else " WBGEN_PYTHON3 ")\n"
 	"  --cache-dir DIR   where interpreter answers are cached\n"
@@ -72,7 +76,10 @@ int cmd_target(int argc, char **argv)
 	} else {
 		size_t k;
 
-		printf("executable: %s\n", pe.executable);
+		printf("given: %s\n", pe.executable);
+		printf("executable: %s\n", pe.target);
+		if (pe.note)
+			printf("note: %s\n", pe.note);
 		printf("version: %s\n", pe.version);
 		printf("markers:\n");
 		for (k = 0; k < MV__COUNT; k++)

@@ -270,8 +270,12 @@ void makefile_text(const struct plan *p, const size_t *order, const struct makef
 		 "#   .backend  added for its backend: what get_requires_for_build_wheel asked for, with closure\n"
 		 "#   .install  its install closure: the other wheels `make NAME` builds\n"
 		 "#   .dynamic  1 when its install requirements are only known from its built wheel\n\n");
-	buf_addf(out, "WBGEN := %s\nWBGEN_STEP := %s\nWBGEN_RULES := %s/wbgen.mk\nWBGEN_PKGDATADIR := %s\n"
-		 "WBGEN_PYTHON := %s\n", o->wbgen, o->step, o->datadir, o->datadir, o->python);
+	buf_addf(out, "WBGEN := %s\nWBGEN_STEP := %s\nWBGEN_RULES := %s/wbgen.mk\nWBGEN_PKGDATADIR := %s\n",
+		 o->wbgen, o->step, o->datadir, o->datadir);
+	if (o->python_given && strcmp(o->python_given, o->python) != 0 && !strchr(o->python_given, '\n'))
+		buf_addf(out, "# the interpreter that --python %s runs: the phases run it directly\n",
+			 o->python_given);
+	buf_addf(out, "WBGEN_PYTHON := %s\n", o->python);
 	buf_addf(out, "WBGEN_NPHASES := %zu\n", nphases);
 	if (o->settings && o->settings_file)
 		buf_addf(out, "WBGEN_SETTINGS_FILE := %s\nWBGEN_SETTINGS_DIR := %s\nWBGEN_PATCHES_DIR := %s\n"

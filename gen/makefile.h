@@ -14,11 +14,12 @@ struct makefile_opts {
 	const char *wbgen;    /* absolute path of the wbgen binary (discovery runs its resolve again) */
 	const char *step;     /* absolute path of wbgen-step, the program the recipes run */
 	const char *datadir;  /* absolute directory of wbgen.mk and pep517_hook.py */
-	const char *python;   /* the target interpreter's executable (the build environments' base) */
+	const char *python;   /* the target interpreter's real executable (the build environments' base) */
 	const struct settings *settings; /* per-package settings (gen/settings.h), or NULL */
 	/* with settings: where they were read (absolute) and the variant, for the rules that refresh
 	 * pkg.json when a settings or patch file changes (NULL: no such rules) */
 	const char *settings_file, *settings_dir, *patches_dir, *variant;
+	const char *python_given; /* the interpreter as given, when not python (a comment), or NULL */
 };
 
 /* Phases per package: unpack, build-system, discover, backend, build, publish, and deps when the

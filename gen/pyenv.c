@@ -23,7 +23,7 @@ extern char **environ;
  * markers.default_environment() and gathers what tags.sys_tags() looks at; it runs on
  * Python 2.7 too (started there with -E -s since 2.7 has no -I). Bump QUERY_VERSION
  * with any change: it is part of the cache key. */
-#define QUERY_VERSION 2
+#define QUERY_VERSION 3
 static const char query_script[] =
 	"import sys\n"
 	"if sys.path and sys.path[0] in ('', '.'):\n"
@@ -124,6 +124,13 @@ static const char query_script[] =
 	"        r['answers'] = [[a, b, tri(m.manylinux_compatible(a, b, arch))]\n"
 	"                        for a in range(2, max(top, 2) + 1) for b in range(51)]\n"
 	"    return r\n"
+	"def target():\n"
+	"    for p in (getattr(sys, '_base_executable', None), sys.executable):\n"
+	"        if p:\n"
+	"            r = os.path.realpath(p)\n"
+	"            if os.path.isfile(r) and os.access(r, os.X_OK):\n"
+	"                return r\n"
+	"    return None\n"
 	"def main():\n"
 	"    impl = getattr(sys, 'implementation', None)\n"
 	"    cv = sysconfig.get_config_var\n"
@@ -163,6 +170,7 @@ static const char query_script[] =
 	"    out = {\n"
 	"        'wbgen_query': 1,\n"
 	"        'executable': sys.executable,\n"
+	"        'target': target(),\n"
 	"        'markers': {\n"
 	"            'implementation_name': impl.name if impl else '',\n"
 	"            'implementation_version': fullver(impl.version) if impl else '0',\n"
@@ -217,6 +225,8 @@ void pyenv_release(struct pyenv *pe)
 
 	free(pe->executable);
 	free(pe->realpath);
+	free(pe->target);
+	free(pe->note);
 	free(pe->version);
 	for (i = 0; i < MV__COUNT; i++)
 		free(pe->markers.values[i]);
@@ -231,6 +241,23 @@ static int is_exec_file(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* path made absolute against the current directory (symbolic links kept); allocated. */
+static char *absolute_path(const char *path)
+{
+	char *cwd, *r;
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	cwd = getcwd(NULL, 0);
+	if (!cwd)
+		return xstrdup(path);
+	r = xasprintf("%s/%s", cwd, path);
+	free(cwd);
+	return r;
 }
 
 int pyenv_find(const char *python, struct buf *out, struct buf *err)
@@ -725,10 +752,104 @@ out:
 	return ret;
 }
 
+/* Fill pe (initialised) from the interpreter at path: its cached answer, else a query. */
+static int load_answer(struct pyenv *pe, const char *path, const char *cache_dir, struct buf *err)
+{
+	struct buf file = BUF_INIT;
+	json_t *key, *answer = NULL;
+	int ret = -1;
+
+	pe->executable = xstrdup(path);
+	key = cache_key(path, err);
+	if (!key)
+		goto out;
+	pe->realpath = xstrdup(jstr(key, "realpath"));
+	if (cache_dir && is_script(path))
+		cache_dir = NULL;
+	if (cache_dir) {
+		cache_path_of(cache_dir, key, &file);
+		answer = cache_read(file.s, key);
+		pe->from_cache = answer != NULL;
+	}
+	if (!answer) {
+		answer = pyenv_query(path, err);
+		if (!answer)
+			goto out;
+	}
+	if (pyenv_from_answer(pe, answer, err)) {
+		struct buf msg = BUF_INIT;
+
+		buf_addf(&msg, "bad output from python interpreter '%s': %s", path, err->s);
+		buf_reset(err);
+		buf_add(err, msg.s, msg.len);
+		buf_release(&msg);
+		goto out;
+	}
+	if (cache_dir && !pe->from_cache)
+		cache_write(cache_dir, file.s, key, answer);
+	ret = 0;
+out:
+	if (answer)
+		json_decref(answer);
+	if (key)
+		json_decref(key);
+	buf_release(&file);
+	return ret;
+}
+
+/* Non-zero when a and b have the same marker environment and tags. */
+static int same_target(const struct pyenv *a, const struct pyenv *b)
+{
+	size_t i;
+
+	for (i = 0; i < MV__COUNT; i++)
+		if (strcmp(a->markers.values[i], b->markers.values[i]) != 0)
+			return 0;
+	if (a->tags.nr != b->tags.nr)
+		return 0;
+	for (i = 0; i < a->tags.nr; i++)
+		if (strcmp(a->tags.v[i], b->tags.v[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* pe->target: the answer's real interpreter when it runs on its own as the same interpreter (asked
+ * once, through the cache, when it is another file than the one given), else the given path with
+ * pe->note saying why. */
+static void pick_target(struct pyenv *pe, const char *cache_dir)
+{
+	const char *t = jstr(pe->answer, "target");
+	struct buf err = BUF_INIT;
+	struct pyenv real;
+
+	if (!t || !*t) {
+		pe->note = xasprintf("python interpreter '%s' names no executable of its own (sys.executable "
+				     "is empty): it is run as given", pe->executable);
+	} else if (t[0] != '/' || !is_exec_file(t)) {
+		pe->note = xasprintf("python interpreter '%s' names '%s' as its executable, which is not an "
+				     "executable file: it is run as given", pe->executable, t);
+	} else if (strcmp(t, pe->realpath) == 0) {
+		pe->target = xstrdup(t);
+	} else {
+		pyenv_init(&real);
+		if (load_answer(&real, t, cache_dir, &err))
+			pe->note = xasprintf("python interpreter '%s' runs '%s', which does not run on its own "
+					     "(%s): it is run as given", pe->executable, t, err.s);
+		else if (!same_target(pe, &real))
+			pe->note = xasprintf("python interpreter '%s' runs '%s', whose marker environment or tags "
+					     "differ when run on its own: it is run as given", pe->executable, t);
+		else
+			pe->target = xstrdup(t);
+		pyenv_release(&real);
+	}
+	if (!pe->target)
+		pe->target = absolute_path(pe->executable);
+	buf_release(&err);
+}
+
 int pyenv_load(struct pyenv *pe, const char *python, const char *cache_dir, struct buf *err)
 {
-	struct buf path = BUF_INIT, file = BUF_INIT;
-	json_t *key = NULL, *answer = NULL;
+	struct buf path = BUF_INIT;
 	int ret = -1;
 
 	pyenv_init(pe);
@@ -739,52 +860,20 @@ int pyenv_load(struct pyenv *pe, const char *python, const char *cache_dir, stru
 		buf_release(&found);
 		buf_release(&ignored);
 	}
-	if (pyenv_find(python, &path, err))
-		goto out;
-	pe->executable = xstrdup(path.s);
-	key = cache_key(path.s, err);
-	if (!key)
-		goto out;
-	pe->realpath = xstrdup(jstr(key, "realpath"));
-	if (cache_dir && is_script(path.s))
-		cache_dir = NULL;
-	if (cache_dir) {
-		cache_path_of(cache_dir, key, &file);
-		answer = cache_read(file.s, key);
-		pe->from_cache = answer != NULL;
+	if (pyenv_find(python, &path, err) == 0 && load_answer(pe, path.s, cache_dir, err) == 0) {
+		pick_target(pe, cache_dir);
+		ret = 0;
 	}
-	if (!answer) {
-		answer = pyenv_query(path.s, err);
-		if (!answer)
-			goto out;
-	}
-	if (pyenv_from_answer(pe, answer, err)) {
-		struct buf msg = BUF_INIT;
-
-		buf_addf(&msg, "bad output from python interpreter '%s': %s", path.s, err->s);
-		buf_reset(err);
-		buf_add(err, msg.s, msg.len);
-		buf_release(&msg);
-		goto out;
-	}
-	if (cache_dir && !pe->from_cache)
-		cache_write(cache_dir, file.s, key, answer);
-	ret = 0;
-out:
 	if (ret)
 		pyenv_release(pe);
-	if (answer)
-		json_decref(answer);
-	if (key)
-		json_decref(key);
 	buf_release(&path);
-	buf_release(&file);
 	return ret;
 }
 
 json_t *pyenv_to_json(const struct pyenv *pe)
 {
 	json_t *o = json_object(), *m = json_object(), *t = json_array();
+	const char *used;
 	size_t i;
 
 	for (i = 0; i < MV__COUNT; i++)
@@ -792,9 +881,13 @@ json_t *pyenv_to_json(const struct pyenv *pe)
 				    pe->markers.values[i] ? json_string(pe->markers.values[i]) : json_null());
 	for (i = 0; i < pe->tags.nr; i++)
 		json_array_append_new(t, json_string(pe->tags.v[i]));
-	json_object_set_new(o, "executable", pe->executable ? json_string(pe->executable) : json_null());
+	used = pe->target ? pe->target : pe->executable;
+	json_object_set_new(o, "executable", used ? json_string(used) : json_null());
+	json_object_set_new(o, "given", pe->executable ? json_string(pe->executable) : json_null());
 	json_object_set_new(o, "version", pe->version ? json_string(pe->version) : json_null());
 	json_object_set_new(o, "markers", m);
 	json_object_set_new(o, "tags", t);
+	if (pe->note)
+		json_object_set_new(o, "note", json_string(pe->note));
 	return o;
 }

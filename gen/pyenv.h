@@ -1,6 +1,8 @@
 /* pyenv.h: the target interpreter. It is asked once (a small script run with `python -I -c`) for its
  * PEP 508 marker environment and the facts that decide its compatibility tags; the answer is cached as
  * JSON, keyed by the interpreter's real path, size and modification time, so later runs spawn no Python.
+ * The answer's "target" is the real interpreter (the real path of sys._base_executable, else of
+ * sys.executable): a venv's python, a shim or a wrapper script are resolved to what they run.
  * The answer's "venv" object holds what venv.c needs: sys._base_executable, realpath(sys.executable),
  * base_prefix, the version, whether venv makes lib64, and the venv scheme's purelib, platlib, scripts,
  * data and include paths relative to the environment (sysconfig's "venv" scheme, else posix_prefix). */
@@ -14,8 +16,11 @@
 #include "tags.h"
 
 struct pyenv {
-	char *executable;         /* the interpreter as found (PATH lookup, symlinks kept) */
+	char *executable;         /* the interpreter as given, found (PATH lookup, symlinks kept) */
 	char *realpath;           /* its real path (the cache key) */
+	char *target;             /* what runs: the real interpreter that executable runs (no wrapper,
+				   * no venv, no symlink), else executable made absolute (see note) */
+	char *note;               /* why target is executable as given, or NULL */
 	char *version;            /* python_full_version, e.g. "3.11.2" */
 	struct marker_env markers;
 	struct tag_list tags;     /* supported tags, most preferred first */
@@ -32,6 +37,8 @@ void pyenv_release(struct pyenv *pe);
  * python NULL means python3 on PATH, else the python3 configure found (WBGEN_PYTHON3).
  * cache_dir: where answers are cached (created if needed), NULL for no cache. "#!" wrappers such as
  * pyenv shims may run a different interpreter each time: their answers are never cached.
+ * pe->target is the real interpreter; when it is another file than python's real path, it is asked
+ * too (through the cache) and kept only if it runs on its own with the same markers and tags.
  * Returns 0, or -1 with a one-line message in err (pe is then empty). */
 int pyenv_load(struct pyenv *pe, const char *python, const char *cache_dir, struct buf *err);
 /* Fill pe's markers, version and tags from a query answer (borrowed; pe takes its own reference).
@@ -51,7 +58,8 @@ int pyenv_default_cache_dir(struct buf *out);
 /* Fill f from the "tags" object of a query answer; strings are borrowed from answer, *answers (the
  * _manylinux answers, if any) is allocated and must be freed by the caller. Returns 0, or -1 with err. */
 int pyenv_tag_facts(json_t *answer, struct tag_facts *f, struct tag_glibc_answer **answers, struct buf *err);
-/* A JSON description of pe: executable, version, markers, tags. New reference. */
+/* A JSON description of pe: executable (the target), given, version, markers, tags, and note when
+ * there is one. New reference. */
 json_t *pyenv_to_json(const struct pyenv *pe);
 
 #endif

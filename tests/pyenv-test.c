@@ -133,6 +133,7 @@ static char *dump(const struct pyenv *pe)
 static void test_real(void)
 {
 	char *cache = tmp_path("cache/sub"), *copy = tmp_path("python3-copy"), *link = tmp_path("python3-link");
+	char *real = realpath(PYTHON, NULL);
 	struct buf err = BUF_INIT, file = BUF_INIT, file2 = BUF_INIT;
 	struct pyenv pe, pe2;
 	char *first, *second;
@@ -145,6 +146,8 @@ static void test_real(void)
 	}
 	ok(!pe.from_cache, "no cache: asked the interpreter");
 	is_str(pe.executable, PYTHON, "executable as given");
+	is_str(pe.target, real, "target: its real path");
+	ok(pe.note == NULL, "no note");
 	is_str(pe.version, pe.markers.values[MV_PYTHON_FULL_VERSION], "version is python_full_version");
 	ok(starts_with(pe.version, "3."), "version %s", pe.version);
 	for (i = 0; i < MV__COUNT; i++)
@@ -162,6 +165,7 @@ static void test_real(void)
 	pyenv_init(&pe2);
 	ok(pyenv_from_answer(&pe2, pe.answer, &err) == 0, "answer reloaded");
 	pe2.executable = xstrdup(pe.executable);
+	pe2.target = xstrdup(pe.target);
 	second = dump(&pe2);
 	is_str(second, first, "reloaded answer describes the same interpreter");
 	free(second);
@@ -187,6 +191,23 @@ static void test_real(void)
 	ok(pyenv_cache_path(cache, link, &file2, &err) == 0, "cache path of a symlink");
 	is_str(file2.s, file.s, "a symlink shares its target's cache file");
 	buf_reset(&file2);
+
+	/* an answer cached by an older query (version 2, no "target"): asked again */
+	{
+		json_t *doc = json_load_file(file.s, 0, NULL);
+
+		json_object_set_new(json_object_get(doc, "key"), "query_version", json_integer(2));
+		json_object_del(json_object_get(doc, "answer"), "target");
+		if (!doc || json_dump_file(doc, file.s, 0) != 0)
+			BUG("cannot rewrite '%s'", file.s);
+		json_decref(doc);
+	}
+	ok(pyenv_load(&pe, PYTHON, cache, &err) == 0 && !pe.from_cache, "an older query's answer is not used");
+	is_str(pe.target, real, "... the new answer names the target");
+	pyenv_release(&pe);
+	ok(pyenv_load(&pe, PYTHON, cache, &err) == 0 && pe.from_cache && json_object_get(pe.answer, "target"),
+	   "... and replaced the old one");
+	pyenv_release(&pe);
 
 	/* corrupt cache file: asked again and rewritten */
 	write_file(file.s, "{ not json", 0644);
@@ -217,10 +238,13 @@ static void test_real(void)
 
 		write_file(wrapper, text, 0755);
 		ok(pyenv_load(&pe, wrapper, cache, &err) == 0 && !pe.from_cache, "wrapper: asked");
+		is_str(pe.executable, wrapper, "wrapper: given");
+		is_str(pe.target, real, "wrapper: the target is the interpreter it runs");
+		ok(pe.note == NULL, "wrapper: no note");
 		pyenv_release(&pe);
 		ok(pyenv_load(&pe, wrapper, cache, &err) == 0 && !pe.from_cache, "wrapper: asked again");
 		pyenv_release(&pe);
-		is_int(count_files(cache), 2, "wrapper answers not cached");
+		is_int(count_files(cache), 2, "wrapper answers not cached (its target's is)");
 		free(wrapper);
 		free(text);
 	}
@@ -230,9 +254,81 @@ static void test_real(void)
 	free(cache);
 	free(copy);
 	free(link);
+	free(real);
 	buf_release(&err);
 	buf_release(&file);
 	buf_release(&file2);
+}
+
+/* A wrapper whose answer names another target (sed over the real answer): when that target is not
+ * usable on its own, the wrapper itself is the target, with a note. */
+static void test_target_fallback(void)
+{
+	static const struct {
+		const char *target, *note;
+	} t[] = {
+		{ "null", "names no executable of its own" },
+		{ "\"\"", "names no executable of its own" },
+		{ "\"relative/python\"", "which is not an executable file" },
+		{ "\"@/missing\"", "which is not an executable file" },
+		{ "\"@/failing\"", "which does not run on its own (python interpreter '@/failing' failed (exit status 3))" },
+		{ "\"@/other\"", "whose marker environment or tags differ when run on its own" },
+		{ "\"@/good\"", NULL },
+	};
+	char *wrapper = tmp_path("fallback"), *failing = tmp_path("failing"), *other = tmp_path("other");
+	char *good = tmp_path("good"), *text;
+	struct buf err = BUF_INIT, want = BUF_INIT, tgt = BUF_INIT;
+	struct pyenv pe;
+	size_t i;
+
+	write_file(failing, "#!/bin/sh\nexit 3\n", 0755);
+	text = xasprintf("#!/bin/sh\n%s \"$@\" | sed 's/\"os_name\": \"posix\"/\"os_name\": \"other\"/'\n", PYTHON);
+	write_file(other, text, 0755);
+	free(text);
+	text = xasprintf("#!/bin/sh\nexec %s \"$@\"\n", PYTHON);
+	write_file(good, text, 0755);
+	free(text);
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		const char *p;
+
+		buf_reset(&tgt);
+		for (p = t[i].target; *p; p++)
+			if (*p == '@')
+				buf_adds(&tgt, tmpdir);
+			else
+				buf_addch(&tgt, *p);
+		text = xasprintf("#!/bin/sh\n%s \"$@\" | sed 's|\"target\": \"[^\"]*\"|\"target\": %s|'\n", PYTHON,
+				 tgt.s);
+		write_file(wrapper, text, 0755);
+		free(text);
+		buf_reset(&err);
+		if (!ok(pyenv_load(&pe, wrapper, tmpdir, &err) == 0, "target %s: loaded", tgt.s)) {
+			diag("%s", err.s);
+			continue;
+		}
+		if (!t[i].note) {
+			is_str(pe.target, good, "target %s: used", tgt.s);
+			ok(pe.note == NULL, "target %s: no note", tgt.s);
+		} else {
+			buf_reset(&want);
+			for (p = t[i].note; *p; p++)
+				if (*p == '@')
+					buf_adds(&want, tmpdir);
+				else
+					buf_addch(&want, *p);
+			is_str(pe.target, wrapper, "target %s: the wrapper is used", tgt.s);
+			ok(pe.note && strstr(pe.note, want.s) && strstr(pe.note, wrapper), "target %s: note '%s'",
+			   tgt.s, pe.note ? pe.note : "(null)");
+		}
+		pyenv_release(&pe);
+	}
+	free(wrapper);
+	free(failing);
+	free(other);
+	free(good);
+	buf_release(&err);
+	buf_release(&want);
+	buf_release(&tgt);
 }
 
 static void test_default_cache_dir(void)
@@ -279,6 +375,7 @@ int main(void)
 	test_find();
 	test_failures();
 	test_real();
+	test_target_fallback();
 	test_default_cache_dir();
 	ret = done_testing();
 	if (nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
