@@ -173,7 +173,8 @@ static int answer_key(const char *name, const char *version, const char *type, s
 	}
 	canon = name_canonicalize(name);
 	buf_addf(out, "%s ", canon);
-	version_format(&v, out);
+	/* 2.0 and 2.0.0 are one version */
+	version_format_canonical(&v, 1, out);
 	buf_addf(out, " %s", type);
 	free(canon);
 	version_release(&v);

@@ -44,6 +44,14 @@ int main(void)
 	is_int((long long)d.n, 4, "the valid entries only");
 	is_str(d.v[0].name, "zeta-pkg", "names are canonical");
 	is_str(d.v[3].version, "1.0", "versions are canonical");
+	ok(discovered_answer(&d, "Zeta_Pkg", "2.0", "install", &err) == 0, "an answer recorded");
+	ok(discovered_answer(&d, "beta", "1", "build-backend", &err) == 0, "an empty answer recorded");
+	ok(discovered_answer(&d, "zeta-pkg", "2.0.0", "install", &err) == 0 && d.answered.n == 2, "once");
+	buf_reset(&err);
+	ok(discovered_answer(&d, "beta", "1", "sideways", &err) < 0 && err.len, "a bad type refused");
+	ok(discovered_answered(&d, "zeta.pkg", "2", "install"), "answered: names and versions canonical");
+	ok(!discovered_answered(&d, "zeta-pkg", "2", "build-backend"), "answered: per type");
+	ok(!discovered_answered(&d, "alpha", "1.0", "build-backend"), "requirements alone are no answer");
 	j = discovered_to_json(&d);
 	text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
@@ -52,7 +60,9 @@ int main(void)
 	       "{\"name\":\"alpha\",\"version\":\"1.0\",\"req_type\":\"build-backend\",\"req\":\"setuptools>=40\"},"
 	       "{\"name\":\"alpha\",\"version\":\"1.0\",\"req_type\":\"build-backend\",\"req\":\"wheel\"},"
 	       "{\"name\":\"alpha\",\"version\":\"1.0\",\"req_type\":\"build-sdist\",\"req\":\"x; python_version < '3'\"},"
-	       "{\"name\":\"zeta-pkg\",\"version\":\"2.0.0\",\"req_type\":\"install\",\"req\":\"b>=1\"}]}",
+	       "{\"name\":\"zeta-pkg\",\"version\":\"2.0.0\",\"req_type\":\"install\",\"req\":\"b>=1\"}],"
+	       "\"answered\":[{\"name\":\"beta\",\"version\":\"1\",\"req_type\":\"build-backend\"},"
+	       "{\"name\":\"zeta-pkg\",\"version\":\"2\",\"req_type\":\"install\"}]}",
 	       "sorted JSON form");
 	fd = mkstemp(path);
 	ok(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text) && close(fd) == 0, "written");
@@ -66,6 +76,7 @@ int main(void)
 	unlink(path);
 	buf_reset(&err);
 	ok(discovered_load(&back, path, &err) == 0 && back.n == 4, "a missing file adds nothing");
+	ok(discovered_answered(&back, "beta", "1", "build-backend"), "answers loaded back");
 	free(text);
 	free(text2);
 	discovered_release(&back);
