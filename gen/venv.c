@@ -56,8 +56,7 @@ int venv_facts_from_answer(json_t *answer, struct venv_facts *f, struct buf *err
 	f->nodot = jstr(json_object_get(answer, "tags"), "py_version_nodot");
 	f->lib64 = json_is_true(json_object_get(v, "lib64"));
 	if (!f->executable || !f->base_executable || !f->real_executable || !f->version || !f->version_short ||
-	    !f->purelib || !f->platlib || !f->scripts || !f->data || !f->include || f->base_executable[0] != '/' ||
-	    !f->impl_name) {
+	    !f->purelib || !f->platlib || !f->scripts || !f->data || !f->include || f->base_executable[0] != '/') {
 		buf_adds(err, "the interpreter's answer lacks the facts a virtual environment needs");
 		return -1;
 	}
@@ -77,8 +76,8 @@ int venv_facts_from_answer(json_t *answer, struct venv_facts *f, struct buf *err
 
 void venv_layout_key(const struct venv_facts *f, struct buf *out)
 {
-	const char *ver = f->nodot ? f->nodot : f->version_short;
-	const char *parts[] = { f->impl_name, ver, f->purelib, f->platlib, f->scripts, f->data, f->include };
+	const char *ver = f->nodot ? f->nodot : f->version_short, *impl = f->impl_name ? f->impl_name : "python";
+	const char *parts[] = { impl, ver, f->purelib, f->platlib, f->scripts, f->data, f->include };
 	struct sha256 c;
 	unsigned char d[SHA256_DIGEST_SIZE];
 	struct buf hex = BUF_INIT;
@@ -89,7 +88,7 @@ void venv_layout_key(const struct venv_facts *f, struct buf *out)
 		sha256_update(&c, parts[i], strlen(parts[i]) + 1);
 	sha256_final(&c, d);
 	sha256_hex(d, &hex);
-	buf_addf(out, "%s-%s-%.12s", f->impl_name, ver, hex.s);
+	buf_addf(out, "%s-%s-%.12s", impl, ver, hex.s);
 	buf_release(&hex);
 }
 

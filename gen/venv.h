@@ -16,7 +16,7 @@ struct venv_facts {
 	const char *version;         /* "3.11.2" */
 	const char *version_short;   /* "3.11" */
 	const char *purelib, *platlib, *scripts, *data, *include; /* venv scheme, relative */
-	const char *impl_name;       /* "cpython" */
+	const char *impl_name;       /* "cpython" (NULL when the interpreter does not say) */
 	const char *nodot;           /* "311" (NULL when the interpreter does not say) */
 	int lib64;                   /* make lib64 -> lib */
 	int gitignore;               /* write .gitignore (venv does since 3.13) */

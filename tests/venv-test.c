@@ -95,6 +95,29 @@ static void test_facts(void)
 		       "pyvenv.cfg as CPython 3.11's venv writes it");
 	}
 	json_decref(a);
+	{
+		/* the wheel store's key: the same for the same layout, another for another */
+		struct buf k1 = BUF_INIT, k2 = BUF_INIT, k3 = BUF_INIT;
+
+		a = answer("/opt/py/bin/python3", "lib/python3.11/site-packages", 1);
+		if (venv_facts_from_answer(a, &f, &err) == 0)
+			venv_layout_key(&f, &k1);
+		json_decref(a);
+		a = answer("/usr/bin/python3", "lib/python3.11/site-packages", 1);
+		if (venv_facts_from_answer(a, &f, &err) == 0)
+			venv_layout_key(&f, &k2);
+		json_decref(a);
+		a = answer("/usr/bin/python3", "lib/python3.11/dist-packages", 1);
+		if (venv_facts_from_answer(a, &f, &err) == 0)
+			venv_layout_key(&f, &k3);
+		json_decref(a);
+		ok(k1.len == strlen("python-3.11-") + 12 && starts_with(k1.s, "python-3.11-"), "store key '%s'", k1.s);
+		is_str(k2.s, k1.s, "store key: another interpreter of the same layout shares it");
+		ok(strcmp(k3.s, k1.s) != 0, "store key: another layout has another (%s)", k3.s);
+		buf_release(&k1);
+		buf_release(&k2);
+		buf_release(&k3);
+	}
 	buf_release(&err);
 	buf_release(&cfg);
 }
