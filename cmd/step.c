@@ -39,9 +39,12 @@ const char usage_step[] =
 	"  unpack        the sdist into work/ID/src/ (patches applied)            -> work/ID/src.stamp\n"
 	"  build-system  a fresh venv work/ID/env/ with the DEP wheels           -> work/ID/build-system.stamp\n"
 	"  discover      get_requires_for_build_wheel; new requirements are\n"
-	"                recorded in discovered.json and resolved again          -> work/ID/discover.stamp\n"
+	"                recorded in discovered.json and resolved again (when\n"
+	"                the plan knows the answer, the build asks instead)      -> work/ID/discover.stamp\n"
 	"  backend       the DEP wheels (build system and backend) in the env   -> work/ID/backend.stamp\n"
-	"  build         build_wheel into wheels-repo/downloads/                 -> work/ID/wheel.stamp\n"
+	"  build         build_wheel into wheels-repo/downloads/ (after\n"
+	"                get_requires_for_build_wheel in the same process when\n"
+	"                the plan knows its answer)                              -> work/ID/wheel.stamp\n"
 	"  deps          the built wheel's Requires-Dist (dynamic metadata); new\n"
 	"                ones recorded in discovered.json and resolved again     -> work/ID/deps.stamp\n"
 	"  publish       the wheel into the mirror wheels-repo/simple/            -> mirror/ID.stamp\n"
@@ -58,7 +61,9 @@ const char usage_step[] =
 	"A phase whose inputs (sdist, wheels installed, source tree) have the fingerprint its target\n"
 	"records only touches the target. Discovery that changes the plan defers the phase: it exits 0\n"
 	"without its target, and so does every phase that finds a prerequisite missing; `run` then\n"
-	"runs make again. Output goes to logs/ID/PHASE.log; a failure prints the log's\n"
+	"runs make again. Environments are made from the wheel store OUTDIR/store/ (hard links to\n"
+	"byte-compiled entries). WBGEN_HOOK_PROCESSES=2 runs each hook in its own process.\n"
+	"Output goes to logs/ID/PHASE.log; a failure prints the log's\n"
 	"last lines and is recorded in failures.json. WBGEN_VERBOSE=1 (make V=1) prints the commands.\n";
 
 /* The wheel store of the build's environments, in OUTDIR (`make clean` removes it). */
