@@ -235,6 +235,31 @@ static void hash_b64(const void *data, size_t len, struct buf *out)
 	sha256_b64url(d, out);
 }
 
+/* mkdir_parents(path), skipped when path's directory is the one made last (files come sorted: most
+ * share their directory with the file before them). */
+static struct buf last_parent = BUF_INIT;
+
+/* Forget the directory made last (directories may have been removed since). */
+static void make_parents_reset(void)
+{
+	buf_release(&last_parent);
+}
+
+static int make_parents(const char *path)
+{
+	struct buf *last = &last_parent;
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+
+	if (n && last->len == n && memcmp(last->s, path, n) == 0)
+		return 0;
+	if (mkdir_parents(path) < 0)
+		return -1;
+	buf_reset(last);
+	buf_add(last, path, n);
+	return 0;
+}
+
 /* Claim STAGE/tree/dest for j: an error when another wheel (or file) already took it. */
 static int claim(const struct wheel_job *j, const char *tree, const char *dest, struct buf *path, struct buf *err)
 {
@@ -246,7 +271,7 @@ static int claim(const struct wheel_job *j, const char *tree, const char *dest, 
 		buf_addf(err, "%s: '%s' is installed by another wheel too", j->path, dest);
 		return -1;
 	}
-	if (mkdir_parents(path->s)) {
+	if (make_parents(path->s)) {
 		buf_addf(err, "cannot create the directory of '%s': %s", path->s, strerror(errno));
 		return -1;
 	}
@@ -428,7 +453,7 @@ static int move_in(const struct wheel_job *j, const struct wheel_env *env, const
 		buf_addf(&src, "%s/%s", tree, j->inst[i].dest);
 		buf_reset(&dst);
 		buf_addf(&dst, "%s/%s", env->root, j->inst[i].dest);
-		if (mkdir_parents(dst.s)) {
+		if (make_parents(dst.s)) {
 			buf_addf(err, "cannot create the directory of '%s': %s", dst.s, strerror(errno));
 			goto out;
 		}
@@ -596,16 +621,19 @@ int wheel_install(const struct wheel_env *env, const char *const *paths, size_t 
 			goto out;
 	if (removal_plan(&rm, env, jobs, n, err) || removal_run(&rm, env, 0, err))
 		goto out;
+	make_parents_reset();
 	for (i = 0; i < n; i++)
 		if (move_in(&jobs[i], env, tree, 0, err))
 			goto out;
 	if (removal_run(&rm, env, 1, err))
 		goto out;
+	make_parents_reset();
 	for (i = 0; i < n; i++)
 		if (move_in(&jobs[i], env, tree, 1, err))
 			goto out;
 	ret = 0;
 out:
+	make_parents_reset();
 	removal_release(&rm);
 	if (stage)
 		wheel_remove_tree(stage);
