@@ -68,7 +68,7 @@ static void add_file(struct wheel_job *j, int kind, const char *path, const char
 int wheel_entry_lay(struct wheel_job *j, const struct wheel_env *env, const char *edir, struct buf *err)
 {
 	struct buf src = BUF_INIT, dst = BUF_INIT, data = BUF_INIT;
-	size_t i, dl = strlen(j->distinfo);
+	size_t i;
 	int ret = -1;
 
 	for (i = 0; i < j->nm; i++) {
@@ -101,7 +101,6 @@ int wheel_entry_lay(struct wheel_job *j, const struct wheel_env *env, const char
 		add_file(j, script ? 'x' : 'f', dest, m->hash, m->size, 0, m->exec);
 		free(dest);
 	}
-	(void)dl;
 	ret = 0;
 out:
 	buf_release(&src);
@@ -181,7 +180,7 @@ static int run_python(const char *python, const char *in, const char *out, struc
 int wheel_entries_compile(struct wheel_job **jobs, const char *const *edirs, size_t n, const char *python,
 			  const char *final_root, const char *scratch, struct buf *err)
 {
-	struct buf list = BUF_INIT, got = BUF_INIT, path = BUF_INIT;
+	struct buf list = BUF_INIT, got = BUF_INIT;
 	char *in = xasprintf("%s/compile.in", scratch), *out = xasprintf("%s/compile.out", scratch);
 	size_t i, k, total = 0, tl;
 	const char *p;
@@ -242,7 +241,6 @@ out:
 	free(out);
 	buf_release(&list);
 	buf_release(&got);
-	buf_release(&path);
 	return ret;
 }
 
