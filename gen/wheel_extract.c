@@ -1,9 +1,11 @@
 /* wheel_extract.c: reading a wheel's zip into a staging directory (see wheel_impl.h). */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +40,39 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 void wheel_remove_tree(const char *path)
 {
 	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void wheel_remove_dead(const char *dir, const char *prefix, const char *prefix2)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct buf path = BUF_INIT;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		const char *p = de->d_name, *dash;
+		char *pid_s;
+		long pid;
+
+		if (starts_with(p, prefix))
+			p += strlen(prefix);
+		else if (prefix2 && starts_with(p, prefix2))
+			p += strlen(prefix2);
+		else
+			continue;
+		if (!(dash = strchr(p, '-')))
+			continue;
+		pid_s = xstrndup(p, (size_t)(dash - p));
+		if (parse_int_range(pid_s, 1, 0x7fffffffL, &pid) == 0 && kill((pid_t)pid, 0) == -1 && errno == ESRCH) {
+			buf_reset(&path);
+			buf_addf(&path, "%s/%s", dir, de->d_name);
+			wheel_remove_tree(path.s);
+		}
+		free(pid_s);
+	}
+	closedir(d);
+	buf_release(&path);
 }
 
 static int cmp_member(const void *a, const void *b)

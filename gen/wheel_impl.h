@@ -50,6 +50,9 @@ struct wheel_job {
 mode_t wheel_umask(void);
 /* Remove the tree at path (symlinks not followed); errors are ignored. */
 void wheel_remove_tree(const char *path);
+/* Remove the directories in dir named PREFIX + PID + "-..." (prefix, or prefix2 when not NULL)
+ * whose process PID is gone: what killed installs left. */
+void wheel_remove_dead(const char *dir, const char *prefix, const char *prefix2);
 /* The member called name of j (j->m is sorted once extracted), or NULL (borrowed). */
 const struct member *wheel_job_member(const struct wheel_job *j, const char *name);
 /* Write data to a new file at path (parents created; mode 0666 less the umask, exec adding +x as pip

@@ -11,9 +11,7 @@
  * next install into the environment once process PID is gone. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,34 +467,6 @@ out:
 	return ret;
 }
 
-/* Remove the staging directories of installs that were killed (their process is gone). */
-static void remove_stale_stages(const char *root)
-{
-	DIR *d = opendir(root);
-	struct dirent *de;
-	struct buf path = BUF_INIT;
-
-	if (!d)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		const char *p = de->d_name + 15, *dash;
-		char *pid_s;
-		long pid;
-
-		if (!starts_with(de->d_name, ".wbgen-install-") || !(dash = strchr(p, '-')))
-			continue;
-		pid_s = xstrndup(p, (size_t)(dash - p));
-		if (parse_int_range(pid_s, 1, 0x7fffffffL, &pid) == 0 && kill((pid_t)pid, 0) == -1 && errno == ESRCH) {
-			buf_reset(&path);
-			buf_addf(&path, "%s/%s", root, de->d_name);
-			wheel_remove_tree(path.s);
-		}
-		free(pid_s);
-	}
-	closedir(d);
-	buf_release(&path);
-}
-
 /* Put the files of j's entry edir into STAGE/tree (a store entry's hard-linked, or copied with
  * WHEEL_COPY or where a link cannot be made; a private entry's moved), the "#!python" scripts
  * written for env; each listed in j->inst. */
@@ -574,7 +544,7 @@ int wheel_install(const struct wheel_env *env, const char *const *paths, size_t 
 	if (o->store && !o->python)
 		BUG("a wheel store without an interpreter to compile with");
 	removal_init(&rm);
-	remove_stale_stages(env->root);
+	wheel_remove_dead(env->root, ".wbgen-install-", NULL);
 	if (!mkdtemp(stage)) {
 		buf_addf(err, "cannot create a staging directory in '%s': %s", env->root, strerror(errno));
 		free(stage);

@@ -8,9 +8,7 @@
  * MANIFEST incomplete, a file missing or changed since) is moved aside, removed, and made again. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,42 +20,13 @@
 #include "wheel_impl.h"
 #include "util.h"
 
-/* Remove the temporary entries of installs that were killed (".tmp-PID-..." of a gone PID). */
+/* Remove the temporary entries of installs that were killed, once per process. */
 static void remove_stale(const char *store)
 {
 	static int done;
-	DIR *d;
-	struct dirent *de;
-	struct buf path = BUF_INIT;
 
-	if (done++)
-		return;
-	d = opendir(store);
-	if (!d)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		const char *p = de->d_name, *dash;
-		char *pid_s;
-		long pid;
-
-		if (starts_with(p, ".tmp-"))
-			p += 5;
-		else if (starts_with(p, ".damaged-"))
-			p += 9;
-		else
-			continue;
-		if (!(dash = strchr(p, '-')))
-			continue;
-		pid_s = xstrndup(p, (size_t)(dash - p));
-		if (parse_int_range(pid_s, 1, 0x7fffffffL, &pid) == 0 && kill((pid_t)pid, 0) == -1 && errno == ESRCH) {
-			buf_reset(&path);
-			buf_addf(&path, "%s/%s", store, de->d_name);
-			wheel_remove_tree(path.s);
-		}
-		free(pid_s);
-	}
-	closedir(d);
-	buf_release(&path);
+	if (!done++)
+		wheel_remove_dead(store, ".tmp-", ".damaged-");
 }
 
 /* Move the damaged entry edir out of the way and remove it (another install may do the same). */
