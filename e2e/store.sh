@@ -88,7 +88,17 @@ rc=0
 for p in $pids; do wait "$p" || rc=1; done
 ok "six installs at once into an empty store: all succeed" test $rc = 0
 ok "... two entries, no temporary directory left" sh -c 'test "$(find "$1" -mindepth 2 -maxdepth 2 ! -name ".*" | wc -l)" = 2 &&
-	! find "$1" -mindepth 2 -maxdepth 2 -name ".*" | grep -q .' - "$S2"
+	! find "$1" -mindepth 2 -maxdepth 2 -name ".*" ! -name ".lock-*" | grep -q .' - "$S2"
+# the same again under strace: each entry is compiled by one install, the others wait for its lock
+if command -v strace >/dev/null; then
+	S4="$TMP/store4"
+	for i in 1 2 3 4; do newenv "$TMP/m$i"; done
+	strace -f -qq -e trace=execve -e signal=none -o "$TMP/m.trace" sh -c 'for i in 1 2 3 4; do
+		"$1" install --store "$2" --env "$3/m$i" "$4" "$5" & done; wait' - "$WBGEN" "$S4" "$TMP" "$ST" "$PIPW"
+	# one compiler run per install that made entries: 1 (one made both) or 2, never one per install
+	n=$(grep -c 'execve(.*"-E", "-s", "-S", "-c"' "$TMP/m.trace" || true)
+	ok "four installs at once: the two entries compiled by at most two runs ($n)" test "$n" -ge 1 -a "$n" -le 2
+fi
 for i in 1 6; do
 	ok "... environment k$i is right" same_tree "$TMP/k$i" "$TMP/p"
 done

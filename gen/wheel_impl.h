@@ -97,11 +97,13 @@ int wheel_copy_file(const char *src, const char *dst, struct buf *err);
 enum wheel_place { WHEEL_MOVE, WHEEL_LINK, WHEEL_COPY };
 
 /* The wheel store (wheel_store.c). */
-/* The entry of j's wheel in store: 1 with *edir = *final = STORE/SHA256 when it is there and whole
- * (j loaded from it); 0 with *edir a new temporary directory of the store to make it in and *final
- * its name; -1 with err. A damaged entry is reported, removed, and 0 returned. */
+/* The entry of j's wheel in store (*final, computed when NULL: STORE/SHA256). Returns 1 with *edir
+ * = *final when it is there and whole (j loaded from it); a damaged one is reported and removed.
+ * When it is missing: without lock, 0; with lock, the entry's lock is taken first (its descriptor
+ * in *lock, to close once the entry is published), and 0 comes with *edir a new temporary
+ * directory of the store to make it in, unless another install made it meanwhile (1). -1 with err. */
 int wheel_store_find(const char *store, const struct wheel_env *env, struct wheel_job *j, char **edir,
-		     char **final, struct buf *err);
+		     char **final, int *lock, struct buf *err);
 /* Rename the finished entry *edir to final (*edir becomes final); when another install made it
  * meanwhile, ours is removed and j loaded from theirs. Returns 0, or -1 with err. */
 int wheel_store_publish(const struct wheel_env *env, struct wheel_job *j, char **edir, const char *final,

@@ -519,6 +519,21 @@ out:
 }
 
 /* Make the entry of j in edir: the wheel extracted (into edir/raw), checked and laid out. */
+/* Sort the indices idx[0..n) by names[idx[i]]. */
+static const char *const *sort_names;
+
+static int cmp_by_name(const void *a, const void *b)
+{
+	return strcmp(sort_names[*(const size_t *)a], sort_names[*(const size_t *)b]);
+}
+
+static void qsort_r_by_name(size_t *idx, size_t n, char *const *names)
+{
+	sort_names = (const char *const *)names;
+	qsort(idx, n, sizeof(*idx), cmp_by_name);
+	sort_names = NULL;
+}
+
 static int entry_make(struct wheel_job *j, const struct wheel_env *env, const char *edir, struct buf *err)
 {
 	int r;
@@ -536,6 +551,8 @@ int wheel_install(const struct wheel_env *env, const char *const *paths, size_t 
 	struct wheel_job *jobs = xcalloc(n ? n : 1, sizeof(*jobs)), **made = xcalloc(n ? n : 1, sizeof(*made));
 	char **edirs = xcalloc(n ? n : 1, sizeof(*edirs)), **finals = xcalloc(n ? n : 1, sizeof(*finals));
 	const char **madedirs = xcalloc(n ? n : 1, sizeof(*madedirs));
+	size_t *missing = xcalloc(n ? n : 1, sizeof(*missing)), nmissing = 0, k;
+	int *locks = xcalloc(n ? n : 1, sizeof(*locks));
 	struct removal rm;
 	char *stage = xasprintf("%s/.wbgen-install-%ld-XXXXXX", env->root, (long)getpid()), *tree = NULL;
 	size_t i, nmade = 0;
@@ -558,15 +575,29 @@ int wheel_install(const struct wheel_env *env, const char *const *paths, size_t 
 		int found = 0;
 
 		jobs[i].path = paths[i];
-		if (o->store) {
-			found = wheel_store_find(o->store, env, &jobs[i], &edirs[i], &finals[i], err);
-			if (found < 0)
-				goto out;
-		} else {
-			edirs[i] = xasprintf("%s/entry%zu", stage, i);
-		}
+		locks[i] = -1;
+		if (o->store && (found = wheel_store_find(o->store, env, &jobs[i], &edirs[i], &finals[i], NULL, err)) < 0)
+			goto out;
 		if (found)
 			continue;
+		if (!o->store)
+			edirs[i] = xasprintf("%s/entry%zu", stage, i);
+		missing[nmissing++] = i;
+	}
+	/* the store's missing entries locked in the order of their names (no two installs wait for
+	 * each other), each looked for again once locked */
+	if (o->store)
+		qsort_r_by_name(missing, nmissing, finals);
+	for (k = 0; k < nmissing; k++) {
+		i = missing[k];
+		if (o->store) {
+			int found = wheel_store_find(o->store, env, &jobs[i], &edirs[i], &finals[i], &locks[i], err);
+
+			if (found < 0)
+				goto out;
+			if (found)
+				continue;
+		}
 		if (entry_make(&jobs[i], env, edirs[i], err))
 			goto out;
 		made[nmade] = &jobs[i];
@@ -576,12 +607,18 @@ int wheel_install(const struct wheel_env *env, const char *const *paths, size_t 
 	    wheel_entries_compile(made, madedirs, nmade, o->python, o->store ? NULL : env->root, stage, err))
 		goto out;
 	for (i = 0; i < nmade; i++) {
-		size_t k = (size_t)(made[i] - jobs);
+		size_t at = (size_t)(made[i] - jobs);
 
-		if (wheel_entry_finish(made[i], edirs[k], err) ||
-		    (o->store && wheel_store_publish(env, made[i], &edirs[k], finals[k], err)))
+		if (wheel_entry_finish(made[i], edirs[at], err) ||
+		    (o->store && wheel_store_publish(env, made[i], &edirs[at], finals[at], err)))
 			goto out;
 	}
+	/* published: another install waiting for an entry may take it */
+	for (i = 0; i < n; i++)
+		if (locks[i] > 0) {
+			close(locks[i]);
+			locks[i] = -1;
+		}
 	for (i = 0; i < n; i++)
 		/* the scripts first: a private entry's files (entry_points.txt) are moved away */
 		if (stage_scripts(&jobs[i], env, edirs[i], tree, err) ||
@@ -608,6 +645,8 @@ out:
 	if (stage)
 		wheel_remove_tree(stage);
 	for (i = 0; i < n; i++) {
+		if (locks[i] > 0)
+			close(locks[i]);
 		/* an entry of the store not made to the end */
 		if (o->store && edirs[i] && finals[i] && strcmp(edirs[i], finals[i]) != 0)
 			wheel_remove_tree(edirs[i]);
@@ -618,6 +657,8 @@ out:
 	free(jobs);
 	free(made);
 	free(madedirs);
+	free(missing);
+	free(locks);
 	free(edirs);
 	free(finals);
 	free(stage);

@@ -3,7 +3,9 @@
  * STORE/<layout key>/<sha256 of the wheel file>/ is an entry (wheel_entry.c), immutable once made.
  * It is made in STORE/<key>/.tmp-PID-XXXXXX and renamed to its name when complete, so a reader sees
  * a whole entry or none; when two installs make the same entry at once the second rename fails
- * and that install uses the first one's entry. A temporary directory whose process is gone (a
+ * and that install uses the first one's entry (a lock per entry, STORE/<key>/.lock-SHA256, makes a
+ * second maker wait for the first rather than do the same work; the locks are taken in the order
+ * of the entries' names, so two installs cannot wait for each other). A temporary directory whose process is gone (a
  * killed install) is removed by the next install that uses the store. An entry found damaged (its
  * MANIFEST incomplete, a file missing or changed since) is moved aside, removed, and made again. */
 #include "config.h"
@@ -11,7 +13,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,18 +46,35 @@ static void discard(const char *store, const char *edir)
 }
 
 int wheel_store_find(const char *store, const struct wheel_env *env, struct wheel_job *j, char **edir,
-		     char **final, struct buf *err)
+		     char **final, int *lock, struct buf *err)
 {
 	struct buf sha = BUF_INIT, why = BUF_INIT;
+	char *lockf = NULL;
 	int ret = -1;
 
-	*edir = *final = NULL;
-	if (sha256_file_hex(j->path, &sha) < 0) {
-		buf_addf(err, "cannot read '%s': %s", j->path, strerror(errno));
-		goto out;
+	free(*edir);
+	*edir = NULL;
+	if (!*final) {
+		if (sha256_file_hex(j->path, &sha) < 0) {
+			buf_addf(err, "cannot read '%s': %s", j->path, strerror(errno));
+			goto out;
+		}
+		*final = xasprintf("%s/%s", store, sha.s);
 	}
-	*final = xasprintf("%s/%s", store, sha.s);
 	remove_stale(store);
+	if (lock) {
+		if (mkdir_p(store, 0755) < 0) {
+			buf_addf(err, "cannot create the wheel store '%s': %s", store, strerror(errno));
+			goto out;
+		}
+		/* one maker of an entry at a time: the others wait for it instead of compiling it too */
+		lockf = xasprintf("%s/.lock-%s", store, *final + strlen(store) + 1);
+		*lock = open(lockf, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (*lock < 0 || flock(*lock, LOCK_EX) < 0) {
+			buf_addf(err, "cannot lock '%s': %s", lockf, strerror(errno));
+			goto out;
+		}
+	}
 	if (path_exists(*final)) {
 		if (wheel_entry_load(j, env, *final, 1, &why) == 0) {
 			*edir = xstrdup(*final);
@@ -63,8 +84,8 @@ int wheel_store_find(const char *store, const struct wheel_env *env, struct whee
 		warn("the wheel store's entry %s of '%s' is damaged: %s; it is made again", *final, j->path, why.s);
 		discard(store, *final);
 	}
-	if (mkdir_p(store, 0755) < 0) {
-		buf_addf(err, "cannot create the wheel store '%s': %s", store, strerror(errno));
+	if (!lock) {
+		ret = 0;
 		goto out;
 	}
 	*edir = xasprintf("%s/.tmp-%ld-XXXXXX", store, (long)getpid());
@@ -78,6 +99,7 @@ int wheel_store_find(const char *store, const struct wheel_env *env, struct whee
 out:
 	buf_release(&sha);
 	buf_release(&why);
+	free(lockf);
 	return ret;
 }
 
