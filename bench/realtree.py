@@ -21,6 +21,8 @@ usage:
       alone; writes WORK/bound.tsv (name, version, seconds) and prints the sum
   realtree.py serial-order PLANDIR
       one line per package in build order: NAME VERSION SDIST BACKEND BACKEND-PATH REQ==V...
+      (BACKEND-PATH comma-separated, or -; the build requirements, found ones included, from
+      PLANDIR/Makefile after a build)
 
 The sdists are reproducible: members sorted, mtime 2020-01-01, uid/gid 0, no user names,
 gzip mtime 0 (mkindex.py's tar_bytes). Each gets a pyproject.toml that makes the real
@@ -575,7 +577,8 @@ def cmd_make(pkglist, debdir, out):
         mkindex.write_text(os.path.join(pdir, "index.json"), json.dumps(page, indent=1, sort_keys=True) + "\n")
         root_links.append((canon, d["name"]))
         expected[canon] = {"name": d["name"], "version": d["version"], "backend": backend, "deb": d["deb"],
-            "requires_dist": d["requires_dist"], "sdist": top + ".tar.gz", "files": len(files)}
+            "requires_dist": d["requires_dist"], "sdist": top + ".tar.gz", "files": len(files),
+            "tops": sorted(t[:-3] if t.endswith(".py") else t for t in d["tops"])}
     mkindex.write_text(os.path.join(idx, "simple", "index.html"), mkindex.html_page("Simple index",
         ['<a href="%s/">%s</a>' % (c, mkindex.html.escape(n)) for c, n in root_links]))
     mkindex.write_text(os.path.join(idx, "simple", "index.json"), json.dumps(
@@ -611,12 +614,16 @@ def cmd_check(expected_path, wheeldirs):
             with zipfile.ZipFile(whl) as zf:
                 name = [n for n in zf.namelist() if re.fullmatch(r"[^/]+\.dist-info/METADATA", n)][0]
                 msg = email.parser.Parser().parsestr(zf.read(name).decode())
+                members = {n.split("/")[0] for n in zf.namelist()}
             canon = str(canonicalize_name(msg["Name"]))
             e = expected.get(canon)
             if e is None:
                 bad.append("%s: not in the tree" % os.path.basename(whl))
                 continue
             seen.add(canon)
+            lost = [t for t in e.get("tops", []) if t not in members and t + ".py" not in members]
+            if lost:
+                bad.append("%s: the wheel lacks %s" % (canon, ", ".join(lost)))
             if Version(msg["Version"]) != Version(e["version"]):
                 bad.append("%s: version %s, expected %s" % (canon, msg["Version"], e["version"]))
             got = {req_key(t) for t in msg.get_all("Requires-Dist") or []}
@@ -671,8 +678,12 @@ def unpack(sdist, dest):
 
 
 def cmd_serial_order(plan):
+    import tomllib
     for name, version, sdist, reqs in plan_order(plan):
-        print(name, version, sdist, *reqs)
+        with tarfile.open(sdist) as tf:
+            m = [x for x in tf.getmembers() if x.name.count("/") == 1 and x.name.endswith("/pyproject.toml")]
+            bs = tomllib.load(tf.extractfile(m[0]))["build-system"]
+        print(name, version, sdist, bs["build-backend"], ",".join(bs.get("backend-path", [])) or "-", *reqs)
 
 
 BOTH_HOOKS = r"""
