@@ -668,7 +668,7 @@ def plan_order(plan):
 
 def unpack(sdist, dest):
     with tarfile.open(sdist) as tf:
-        tf.extractall(dest, filter="data")
+        tf.extractall(dest)  # our own sdists (Python 3.11.2 has no filter=)
     (top,) = os.listdir(dest)
     src = os.path.join(dest, top)
     import tomllib
@@ -701,6 +701,7 @@ print(json.dumps({"requires": req, "wheel": b.build_wheel(out)}))
 
 def cmd_bound(plan, wheeldir, work):
     py = "/usr/bin/python3"
+    work, wheeldir = os.path.abspath(work), os.path.abspath(wheeldir)
     envs = os.path.join(work, "bound-envs")
     os.makedirs(envs, exist_ok=True)
     rows, total = [], 0.0
@@ -721,7 +722,6 @@ def cmd_bound(plan, wheeldir, work):
         with tempfile.TemporaryDirectory(dir=work) as t:
             src, backend, path = unpack(sdist, os.path.join(t, "src"))
             os.makedirs(os.path.join(t, "out"))
-            # warm the page cache for the source tree and the interpreter, then measure
             t0 = time.monotonic()
             p = subprocess.run([os.path.join(env, "bin", "python"), "-c", BOTH_HOOKS, backend,
                 json.dumps([os.path.join(src, x) for x in path]), os.path.join(t, "out")],
