@@ -507,6 +507,10 @@ def cmd_make(pkglist, debdir, out):
             if canon not in SPECIAL and d["backend"] is None:
                 dropped[canon] = "unknown build backend (WHEEL Generator: %s)" % d["generator"]
                 continue
+            # an empty directory, or a file that is not a module (python3-pycparser ships an
+            # "ast"), is not part of what the backends build
+            d["tops"] = [t for t in d["tops"] if read_tree(os.path.join(x, DIST), [t]) and
+                (t.endswith(".py") or os.path.isdir(os.path.join(x, DIST, t)))]
             if not d["tops"] and canon != "setuptools":
                 dropped[canon] = "no files found"
                 continue
