@@ -495,7 +495,8 @@ def cmd_make(pkglist, debdir, out):
         subprocess.run(["dpkg-deb", "-x", debs[-1], x], check=True)
         found, why = scan_deb(name, x)
         if why:
-            dropped[name] = why
+            if name != "python3-setuptools-whl":  # its wheel is setuptools' source, below
+                dropped[name] = why
             continue
         for d in found:
             canon = str(canonicalize_name(d["name"]))
@@ -691,7 +692,9 @@ def cmd_serial_order(plan):
 
 
 BOTH_HOOKS = r"""
-import importlib, json, sys, time
+import importlib, json, sys
+if sys.path and sys.path[0] in ("", "."):  # PEP 517: the source tree is not on sys.path
+    del sys.path[0]
 backend, path, out = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
 sys.path[:0] = path
 mod, _, obj = backend.partition(":")
