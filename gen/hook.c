@@ -207,6 +207,17 @@ char **hook_env_build(char *const *parent, const struct hook_opts *o, const char
 	env_add(&env, &nr, &alloc, xstrdup("PYTHONHASHSEED=0"));
 	env_add(&env, &nr, &alloc, xstrdup("PYTHONDONTWRITEBYTECODE=1"));
 	env_add(&env, &nr, &alloc, xstrdup("PYTHONNOUSERSITE=1"));
+	if (o->src) {
+		/* the sdist's tree is no part of a git work tree around it: backends that ask git which
+		 * files to take (poetry-core, setuptools-scm, hatch-vcs) must not see OUTDIR's repository
+		 * and its .gitignore (poetry-core built an empty wheel under an ignored OUTDIR) */
+		char *abs = path_absolute(o->src), *slash = strrchr(abs, '/');
+
+		if (slash && slash != abs)
+			*slash = '\0';
+		env_add(&env, &nr, &alloc, xasprintf("GIT_CEILING_DIRECTORIES=%s", abs));
+		free(abs);
+	}
 	for (i = 0; i < o->nr_setenv; i++) {
 		const char *eq = strchr(o->setenv[i], '=');
 		size_t len = eq ? (size_t)(eq - o->setenv[i]) : 0, j;

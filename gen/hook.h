@@ -13,7 +13,8 @@
  *     else 315532800 (1980-01-01, the oldest date a zip can hold), so that backends that honour
  *     it build byte-identical wheels from the same source; PYTHONHASHSEED=0;
  *     PYTHONDONTWRITEBYTECODE=1 (the source tree and the environment stay as they were);
- *     PYTHONNOUSERSITE=1;
+ *     PYTHONNOUSERSITE=1; GIT_CEILING_DIRECTORIES=the source tree's parent (git finds no repository
+ *     around the sdist's tree: backends that list files through git take the tree as it is);
  *   dropped: everything else, PYTHONPATH, PYTHONHOME, PIP_* and the make variables included;
  *   then hook_opts.setenv (the package's env settings, MAX_JOBS ...) replaces or adds variables.
  *

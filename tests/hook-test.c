@@ -78,6 +78,11 @@ static void test_env(void)
 		hook_env_free(env);
 		env = hook_env_build(p3, &o, "/h", "/t");
 		is_str(get(env, "SOURCE_DATE_EPOCH"), "7", "an empty one gives way to the option");
+		is_str(get(env, "GIT_CEILING_DIRECTORIES"), NULL, "no source tree: no git ceiling");
+		hook_env_free(env);
+		o.src = "/out/work/p-1.0/src";
+		env = hook_env_build(p3, &o, "/h", "/t");
+		is_str(get(env, "GIT_CEILING_DIRECTORIES"), "/out/work/p-1.0", "git looks no higher than the source tree");
 		hook_env_free(env);
 	}
 }
