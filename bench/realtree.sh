@@ -62,8 +62,9 @@ for v in $(env | sed -n 's/^\(PIP_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
 export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PIP_ROOT_USER_ACTION=ignore
 export SOURCE_DATE_EPOCH=315532800
 # the work directory is in this git checkout, where bench/.cache/ is ignored: poetry-core asks git
-# which files are ignored and would leave them all out of its wheels (wbgen's hooks do not see
-# GIT_CEILING_DIRECTORIES), so the work directory is made a repository of its own
+# which files are ignored and would leave them all out of its wheels. wbgen's hooks set
+# GIT_CEILING_DIRECTORIES themselves; for the serial loop and pip (and wbgen before that fix) the
+# work directory is made a repository of its own
 [ -e "$W/.git" ] || git init -q "$W" || die "git init $W failed"
 pip_version=$("$PY" -m pip --version | awk '{print $2}')
 "$PY" -c 'import packaging' 2>/dev/null || die "needs Debian's python3-packaging (apt-get install python3-packaging)"
