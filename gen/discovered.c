@@ -40,6 +40,28 @@ static int type_from_name(const char *s, enum req_type *t)
 	return 0;
 }
 
+/* Check an entry's name and type and parse its version into v (set up here; the caller releases it
+ * on success). 0, or -1 with err. */
+static int entry_check(const char *name, const char *version, const char *type, struct version *v,
+		       enum req_type *t, struct buf *err)
+{
+	if (!name_is_valid(name, strlen(name))) {
+		buf_addf(err, "invalid project name '%s'", name);
+		return -1;
+	}
+	if (type_from_name(type, t) < 0) {
+		buf_addf(err, "unknown requirement type '%s' (build-backend, build-sdist or install)", type);
+		return -1;
+	}
+	version_init(v);
+	if (version_parse(version, v) < 0) {
+		buf_addf(err, "invalid version '%s' of '%s'", version, name);
+		version_release(v);
+		return -1;
+	}
+	return 0;
+}
+
 int discovered_add(struct discovered *d, const char *name, const char *version, const char *type,
 		   const char *req, struct buf *err)
 {
@@ -48,20 +70,8 @@ int discovered_add(struct discovered *d, const char *name, const char *version, 
 	struct buf b = BUF_INIT;
 	enum req_type t;
 
-	if (!name_is_valid(name, strlen(name))) {
-		buf_addf(err, "invalid project name '%s'", name);
+	if (entry_check(name, version, type, &v, &t, err) < 0)
 		return -1;
-	}
-	if (type_from_name(type, &t) < 0) {
-		buf_addf(err, "unknown requirement type '%s' (build-backend, build-sdist or install)", type);
-		return -1;
-	}
-	version_init(&v);
-	if (version_parse(version, &v) < 0) {
-		buf_addf(err, "invalid version '%s' of '%s'", version, name);
-		version_release(&v);
-		return -1;
-	}
 	GROW(d->v, d->alloc, d->n + 1);
 	e = &d->v[d->n];
 	requirement_init(&e->req);
@@ -161,16 +171,8 @@ static int answer_key(const char *name, const char *version, const char *type, s
 	enum req_type t;
 	char *canon;
 
-	if (!name_is_valid(name, strlen(name)) || type_from_name(type, &t) < 0) {
-		buf_addf(err, "invalid answer of '%s' (%s)", name, type);
+	if (entry_check(name, version, type, &v, &t, err) < 0)
 		return -1;
-	}
-	version_init(&v);
-	if (version_parse(version, &v) < 0) {
-		buf_addf(err, "invalid version '%s' of '%s'", version, name);
-		version_release(&v);
-		return -1;
-	}
 	canon = name_canonicalize(name);
 	buf_addf(out, "%s ", canon);
 	/* 2.0 and 2.0.0 are one version */

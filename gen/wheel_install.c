@@ -233,8 +233,7 @@ static void hash_b64(const void *data, size_t len, struct buf *out)
 	sha256_b64url(d, out);
 }
 
-/* mkdir_parents(path), skipped when path's directory is the one made last (files come sorted: most
- * share their directory with the file before them). */
+/* The directory make_parents() made last. */
 static struct buf last_parent = BUF_INIT;
 
 /* Forget the directory made last (directories may have been removed since). */
@@ -243,6 +242,8 @@ static void make_parents_reset(void)
 	buf_release(&last_parent);
 }
 
+/* mkdir_parents(path), skipped when path's directory is the one made last (files come sorted: most
+ * share their directory with the file before them). */
 static int make_parents(const char *path)
 {
 	struct buf *last = &last_parent;
