@@ -39,12 +39,16 @@ int cmd_venv(int argc, char **argv);
 int cmd_install(int argc, char **argv);
 int cmd_unpack(int argc, char **argv);
 int cmd_step(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_why(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 
 extern const char usage_help[];
 extern const char usage_hook[];
 extern const char usage_build_wheel[];
 extern const char usage_publish[];
 extern const char usage_step[];
+extern const char usage_report[];
 
 /* The options `wbgen hook` and `wbgen build-wheel` share (cmd/hook.c). */
 #define HOOK_OPTIONS_HELP \
@@ -89,5 +93,7 @@ extern const char usage_resolve[];
 extern const char usage_venv[];
 extern const char usage_install[];
 extern const char usage_unpack[];
+extern const char usage_why[];
+extern const char usage_graph[];
 
 #endif

@@ -11,6 +11,9 @@
 const struct command commands[] = {
 	{ "help", cmd_help, "show help for wbgen or one of its commands", usage_help },
 	{ "resolve", cmd_resolve, "resolve requirements into a plan, downloading and inspecting the sdists", usage_resolve },
+	{ "why", cmd_why, "show every chain of requirements that brings a package into the plan", usage_why },
+	{ "graph", cmd_graph, "print the plan's dependency graph (Graphviz DOT, graph.json, a subset)", usage_graph },
+	{ "report", cmd_report, "draw a make run's timeline from the build's trace (HTML, SVG, Chrome trace)", usage_report },
 	{ "target", cmd_target, "describe the target Python interpreter (markers, tags)", usage_target },
 	{ "venv", cmd_venv, "create a virtual environment for the target interpreter (no pip)", usage_venv },
 	{ "unpack", cmd_unpack, "extract an sdist safely into a new directory and apply patches", usage_unpack },

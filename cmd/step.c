@@ -25,6 +25,7 @@
 #include "sha256.h"
 #include "step_settings.h"
 #include "step_state.h"
+#include "step_trace.h"
 #include "strlist.h"
 #include "util.h"
 
@@ -1236,8 +1237,13 @@ int cmd_step(int argc, char **argv)
 
 	if (step_failed_in_run(s.name, s.phase)) {
 		/* reported when it failed; a later inner make of the run asks again */
-		r = EXIT_FAILURE_USER;
-	} else if (strcmp(s.phase, "settings") == 0)
+		json_decref(s.pkg);
+		free(s.dir);
+		free(s.log);
+		return EXIT_FAILURE_USER;
+	}
+	step_trace_begin(s.id, s.name, s.version, s.phase, s.deps, s.ndeps);
+	if (strcmp(s.phase, "settings") == 0)
 		r = phase_settings(&s);
 	else if (strcmp(s.phase, "unpack") == 0)
 		r = phase_unpack(&s);
@@ -1259,6 +1265,7 @@ int cmd_step(int argc, char **argv)
 		error("step: unknown phase '%s' (see 'wbgen help step')", s.phase);
 		r = EXIT_USAGE;
 	}
+	step_trace_end(r);
 	json_decref(s.pkg);
 	free(s.dir);
 	free(s.log);

@@ -1,6 +1,7 @@
 /* step_state.c: progress, failures, stamps and discovery shared by the phases (see step_state.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <glob.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +19,8 @@
 #include "fsutil.h"
 #include "sha256.h"
 #include "step_state.h"
+#include "step_trace.h"
+#include "trace.h"
 #include "strlist.h"
 #include "utf8.h"
 #include "util.h"
@@ -42,8 +46,10 @@ static int lock_file(const char *path)
 	return fd;
 }
 
+/* started only grows, so the [k/T] lines never count backwards: a phase that printed its line and
+ * was then deferred runs again, and is counted in reruns (T grows by one) instead. */
 struct counts {
-	unsigned long started, built, up_to_date, failed, deferred;
+	unsigned long started, built, up_to_date, failed, deferred, reruns;
 };
 
 static void counts_read(struct counts *c)
@@ -52,7 +58,8 @@ static void counts_read(struct counts *c)
 
 	memset(c, 0, sizeof(*c));
 	if (buf_read_file(&b, PROGRESS) == 0 &&
-	    sscanf(b.s, "%lu %lu %lu %lu %lu", &c->started, &c->built, &c->up_to_date, &c->failed, &c->deferred) != 5)
+	    sscanf(b.s, "%lu %lu %lu %lu %lu %lu", &c->started, &c->built, &c->up_to_date, &c->failed, &c->deferred,
+		   &c->reruns) != 6)
 		memset(c, 0, sizeof(*c));
 	buf_release(&b);
 }
@@ -60,16 +67,27 @@ static void counts_read(struct counts *c)
 static void counts_write(const struct counts *c)
 {
 	char line[128];
-	int n = snprintf(line, sizeof(line), "%lu %lu %lu %lu %lu\n", c->started, c->built, c->up_to_date, c->failed,
-			 c->deferred);
+	int n = snprintf(line, sizeof(line), "%lu %lu %lu %lu %lu %lu\n", c->started, c->built, c->up_to_date,
+			 c->failed, c->deferred, c->reruns);
 
 	if (write_file(PROGRESS, line, (size_t)n, WRITE_NOSYNC) < 0)
 		die("cannot write '%s':", PROGRESS);
 }
 
-void step_progress(const char *phase, const char *name, const char *version, enum step_event ev)
+/* "[k/T] " of the progress lines: T is the plan's phase count plus the phases that run again. */
+static void add_count(struct buf *line, const struct counts *c)
 {
 	const char *total = getenv("WBGEN_NPHASES");
+	uint64_t t;
+
+	if (total && parse_u64(total, &t) == 0)
+		buf_addf(line, "[%lu/%lu] ", c->started, (unsigned long)t + c->reruns);
+	else
+		buf_addf(line, "[%lu/?] ", c->started);
+}
+
+void step_progress(const char *phase, const char *name, const char *version, enum step_event ev)
+{
 	struct counts c;
 	int fd = lock_file("logs/.lock");
 	struct buf line = BUF_INIT;
@@ -82,12 +100,15 @@ void step_progress(const char *phase, const char *name, const char *version, enu
 	case STEP_UP_TO_DATE:
 		c.started++;
 		c.up_to_date++;
+		step_trace_outcome(TRACE_UP_TO_DATE);
 		break;
 	case STEP_DONE:
 		c.built++;
+		step_trace_outcome(TRACE_BUILT);
 		break;
 	case STEP_FAILED:
 		c.failed++;
+		step_trace_outcome(TRACE_FAILED);
 		break;
 	}
 	counts_write(&c);
@@ -95,8 +116,8 @@ void step_progress(const char *phase, const char *name, const char *version, enu
 	/* an up-to-date phase is counted, shown only with V=1 */
 	if (ev == STEP_STARTED || (ev == STEP_UP_TO_DATE && getenv("WBGEN_VERBOSE") &&
 				    strcmp(getenv("WBGEN_VERBOSE"), "1") == 0)) {
-		buf_addf(&line, "[%lu/%s] %-12s %s %s%s\n", c.started, total && *total ? total : "?", phase, name,
-			 version, ev == STEP_UP_TO_DATE ? " (up to date)" : "");
+		add_count(&line, &c);
+		buf_addf(&line, "%-12s %s %s%s\n", phase, name, version, ev == STEP_UP_TO_DATE ? " (up to date)" : "");
 		/* one write: lines of parallel jobs do not interleave */
 		fflush(stdout);
 		if (write_all(1, line.s, line.len) < 0)
@@ -112,21 +133,22 @@ static int verbose(void)
 
 void step_deferred(const char *phase, const char *name, const char *version, const char *why, int shown)
 {
-	const char *total = getenv("WBGEN_NPHASES");
 	struct counts c;
 	int fd = lock_file("logs/.lock");
 	struct buf line = BUF_INIT;
 
+	step_trace_outcome(TRACE_DEFERRED);
 	counts_read(&c);
 	c.deferred++;
-	/* a phase that ran and then found the plan changed runs again in the next make: counted then */
-	if (shown == 2 && c.started > 0)
-		c.started--;
+	/* a phase that ran and then found the plan changed runs again in the next make */
+	if (shown == 2)
+		c.reruns++;
 	counts_write(&c);
 	close(fd);
 	if (shown || verbose()) {
-		buf_addf(&line, "[%lu/%s] %-12s %s %s (%s%s%s)\n", c.started, total && *total ? total : "?", "deferred",
-			 name, version, shown ? "" : phase, shown ? "" : ": ", why);
+		add_count(&line, &c);
+		buf_addf(&line, "%-12s %s %s (%s%s%s)\n", "deferred", name, version, shown ? "" : phase,
+			 shown ? "" : ": ", why);
 		fflush(stdout);
 		if (write_all(1, line.s, line.len) < 0)
 			die("cannot write to stdout:");
@@ -225,6 +247,96 @@ static int keep_going(void)
 	return memchr(f, 'k', n) != NULL;
 }
 
+/* make's -j from the MAKEFLAGS the outer make passes: N for -jN, 0 for -j (no limit), else 1. */
+static long make_jobs(void)
+{
+	const char *f = getenv("MAKEFLAGS"), *w;
+	long n = 1;
+
+	for (w = f; w && *w; w += strcspn(w, " ")) {
+		size_t len;
+
+		w += strspn(w, " ");
+		len = strcspn(w, " ");
+		if (len == 2 && starts_with(w, "--"))
+			break; /* variable assignments follow */
+		if (len >= 2 && w[0] == '-' && w[1] == 'j') {
+			char num[24];
+
+			if (len == 2)
+				return 0;
+			if (len - 2 >= sizeof(num))
+				continue;
+			memcpy(num, w + 2, len - 2);
+			num[len - 2] = '\0';
+			if (parse_int_range(num, 1, 1000000, &n) < 0)
+				n = 1;
+		}
+	}
+	return n;
+}
+
+static void trace_record(json_t *rec)
+{
+	if (mkdir_parents(TRACE_FILE) < 0 || trace_append(TRACE_FILE, rec) < 0)
+		warn("cannot append to '%s': %s", TRACE_FILE, strerror(errno));
+	json_decref(rec);
+}
+
+/* Where this run's records start in the trace (its size before the run), -1 outside a run. */
+static off_t run_trace_from = -1;
+/* A trace past this size is moved to TRACE_OLD when a run starts (one earlier generation kept). */
+#define TRACE_ROTATE (64L << 20)
+#define TRACE_OLD "logs/trace.1.jsonl"
+
+/* The run's name in the trace (WBGEN_RUN, which its phases inherit) and its start record. */
+static void trace_run_begin(char **argv)
+{
+	struct buf goals = BUF_INIT;
+	double now = trace_now();
+	char *run = xasprintf("%.0f-%ld", now, (long)getpid());
+	struct stat st;
+	size_t i;
+
+	run_trace_from = 0;
+	if (stat(TRACE_FILE, &st) == 0) {
+		run_trace_from = st.st_size;
+		if (st.st_size > TRACE_ROTATE && rename(TRACE_FILE, TRACE_OLD) == 0)
+			run_trace_from = 0;
+	}
+
+	for (i = 1; argv[i]; i++)
+		if (!strchr(argv[i], '=') && argv[i][0] != '-')
+			buf_addf(&goals, "%s%s", goals.len ? " " : "", argv[i]);
+	if (setenv("WBGEN_RUN", run, 1) < 0)
+		die("setenv:");
+	trace_record(json_pack("{s:s, s:s, s:f, s:I, s:s}", "ev", "run", "run", run, "start", now, "jobs",
+			       (json_int_t)make_jobs(), "goals", goals.s ? goals.s : ""));
+	free(run);
+	buf_release(&goals);
+}
+
+/* The start (end 0) or end (end 1, with the inner make's status) of inner make number pass. */
+static void trace_pass(unsigned long pass, int end, int status)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%lu", pass);
+	if (!end) {
+		if (setenv("WBGEN_PASS", num, 1) < 0)
+			die("setenv:");
+		return;
+	}
+	trace_record(json_pack("{s:s, s:s, s:I, s:f, s:i}", "ev", "pass", "run", getenv("WBGEN_RUN"), "pass",
+			       (json_int_t)pass, "end", trace_now(), "status", status));
+}
+
+static void trace_run_end(int status)
+{
+	trace_record(json_pack("{s:s, s:s, s:f, s:i}", "ev", "run-end", "run", getenv("WBGEN_RUN"), "end",
+			       trace_now(), "status", status));
+}
+
 /* Run the inner make once; its status, 128+N for a signal (*signalled set). */
 static int inner_make(char **argv, int *signalled)
 {
@@ -288,10 +400,13 @@ int step_run(char **argv)
 	close(fd);
 	remove_stale_targets();
 	step_begin();
+	trace_run_begin(argv);
 	for (;;) {
 		makefile_digest(&before);
+		trace_pass(runs + 1, 0, -1);
 		r = inner_make(argv, &signalled);
 		runs++;
+		trace_pass(runs, 1, r);
 		makefile_digest(&after);
 		fd = lock_file("logs/.lock");
 		counts_read(&c);
@@ -324,6 +439,7 @@ int step_run(char **argv)
 		deferred_before = c.deferred;
 	}
 	snprintf(status, sizeof(status), "%d", r > 255 ? 255 : r);
+	trace_run_end(r > 255 ? 255 : r);
 	r = step_end(status);
 	buf_release(&before);
 	buf_release(&after);
@@ -376,11 +492,54 @@ static void not_built(json_t *failures)
 	strlist_release(&names);
 }
 
+static int by_duration(const void *a, const void *b)
+{
+	const struct trace_phase *x = *(const struct trace_phase *const *)a, *y = *(const struct trace_phase *const *)b;
+	double dx = x->end - x->start, dy = y->end - y->start;
+
+	return dx < dy ? 1 : dx > dy ? -1 : 0;
+}
+
+/* From this run's records in the trace: " in W s" (its wall time so far) into wall, and its
+ * slowest phases that ran into slow. */
+static void run_times(struct buf *wall, struct buf *slow)
+{
+	const char *run = getenv("WBGEN_RUN");
+	const struct trace_run *r;
+	struct trace t;
+	struct buf err = BUF_INIT;
+	const struct trace_phase **v;
+	size_t i, n = 0;
+
+	if (!run || run_trace_from < 0)
+		return;
+	trace_init(&t);
+	if (trace_load(&t, TRACE_FILE, run_trace_from, &err) < 0 || !(r = trace_run_find(&t, run))) {
+		trace_release(&t);
+		buf_release(&err);
+		return;
+	}
+	buf_addf(wall, " in %.1f s", trace_now() - r->start);
+	v = xcalloc(t.n + 1, sizeof(*v));
+	for (i = 0; i < t.n; i++)
+		if (strcmp(t.ph[i].run, run) == 0 && t.ph[i].outcome != TRACE_UP_TO_DATE)
+			v[n++] = &t.ph[i];
+	qsort(v, n, sizeof(*v), by_duration);
+	for (i = 0; i < n && i < 3; i++)
+		buf_addf(slow, "%s%s %s %s %.1f s", i ? ", " : "", v[i]->phase, v[i]->name, v[i]->version,
+			 v[i]->end - v[i]->start);
+	free(v);
+	trace_release(&t);
+	buf_release(&err);
+}
+
 int step_end(const char *status)
 {
 	int fd = lock_file("logs/.lock");
 	long st = 1;
 	struct counts c;
+	struct buf wall = BUF_INIT, slow = BUF_INIT;
+	unsigned long ran;
 	json_t *a, *e;
 	size_t i;
 
@@ -389,8 +548,14 @@ int step_end(const char *status)
 	close(fd);
 	if (parse_int_range(status, 0, 255, &st) < 0)
 		st = 1;
-	printf("wbgen: %lu phase%s run: built %lu, up to date %lu, failed %lu\n", c.started,
-	       c.started == 1 ? "" : "s", c.built, c.up_to_date, (unsigned long)json_array_size(a));
+	run_times(&wall, &slow);
+	if (slow.len)
+		printf("wbgen: slowest: %s\n", slow.s);
+	ran = c.started - (c.reruns < c.started ? c.reruns : c.started);
+	printf("wbgen: %lu phase%s run%s: built %lu, up to date %lu, failed %lu\n", ran, ran == 1 ? "" : "s", wall.s,
+	       c.built, c.up_to_date, (unsigned long)json_array_size(a));
+	buf_release(&wall);
+	buf_release(&slow);
 	json_array_foreach(a, i, e)
 		printf("wbgen: failed: %s %s %s: %s, see %s\n", json_string_value(json_object_get(e, "phase")),
 		       json_string_value(json_object_get(e, "name")), json_string_value(json_object_get(e, "version")),
@@ -414,6 +579,7 @@ void step_record_failure(const char *name, const char *version, const char *phas
 	struct counts c;
 	size_t i;
 
+	step_trace_outcome(TRACE_FAILED);
 	json_array_foreach(a, i, e)
 		if (strcmp(json_string_value(json_object_get(e, "name")) ?: "", name) != 0 ||
 		    strcmp(json_string_value(json_object_get(e, "phase")) ?: "", phase) != 0)

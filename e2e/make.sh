@@ -40,7 +40,7 @@ ok "... setuptools' request for wheel was discovered and planned" grep -q '"req"
 ok "... graph.json has the build-backend edge" "$PY" -c 'import json, sys
 g = json.load(open(sys.argv[1] + "/graph.json"))
 assert {"key": "wheel==0.38.4", "req_type": "build-backend", "req": "wheel"} in g["setuptools==66.1.1"]["edges"]' "$O"
-ok "... the summary ends the output" sh -c 'grep -v "^make" "$1" | tail -1 | grep -q "^wbgen: [0-9]* phases run: built [0-9]*, up to date [0-9]*, failed 0$" ||
+ok "... the summary ends the output" sh -c 'grep -v "^make" "$1" | tail -1 | grep -q "^wbgen: [0-9]* phases run in [0-9.]* s: built [0-9]*, up to date [0-9]*, failed 0$" ||
 	{ tail -5 "$1" >&2; exit 1; }' - "$TMP/mout"
 ok "... one progress line per phase run" sh -c 'test "$(grep -c "^\[" "$1")" -ge 48' - "$TMP/mout"
 ok "... failures.json is empty" grep -q '"failures": \[\]' "$O/failures.json"

@@ -1,5 +1,6 @@
 /* makefile.c: write the build's Makefile and per-package inputs from a plan (see makefile.h). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,8 +79,10 @@ static void walk_closure(struct walk *w, size_t start)
 	}
 }
 
-/* The walk's packages as sorted "NAME-VERSION" strings, leaving out skip and those in not. */
-static void walk_ids(const struct walk *w, size_t skip, const struct strlist *not, struct strlist *out)
+/* The walk's packages as sorted "NAME-VERSION" strings, leaving out skip and those in not; those
+ * with dynamic install requirements also in dyn (when not NULL). */
+static void walk_ids(const struct walk *w, size_t skip, const struct strlist *not, struct strlist *out,
+		     struct strlist *dyn)
 {
 	size_t i;
 
@@ -90,16 +93,23 @@ static void walk_ids(const struct walk *w, size_t skip, const struct strlist *no
 		if (w->got[i] == skip)
 			continue;
 		id = pkg_id(k);
-		if (not && strlist_find(not, id) >= 0)
+		if (not && strlist_find(not, id) >= 0) {
 			free(id);
-		else
-			strlist_add_owned(out, id);
+			continue;
+		}
+		if (dyn && k->info.deps_source == DEPS_DYNAMIC)
+			strlist_add(dyn, id);
+		strlist_add_owned(out, id);
 	}
 	strlist_sort(out);
+	if (dyn)
+		strlist_sort(dyn);
 }
 
+/* A package's closures (makefile_closures), and the dynamic packages of sys and backend in sysdyn and
+ * backdyn when not NULL. */
 static void closures(struct walk *w, size_t i, struct strlist *sys, struct strlist *backend,
-		     struct strlist *install)
+		     struct strlist *install, struct strlist *sysdyn, struct strlist *backdyn)
 {
 	const struct plan_pkg *k = &w->p->pkgs[i];
 	size_t j;
@@ -108,16 +118,16 @@ static void closures(struct walk *w, size_t i, struct strlist *sys, struct strli
 	for (j = 0; j < k->nedges; j++)
 		if (k->edges[j].type == REQ_BUILD_SYSTEM)
 			walk_closure(w, k->edges[j].to);
-	walk_ids(w, (size_t)-1, NULL, sys);
+	walk_ids(w, (size_t)-1, NULL, sys, sysdyn);
 	walk_start(w);
 	for (j = 0; j < k->nedges; j++)
 		if (k->edges[j].type == REQ_BUILD_BACKEND)
 			walk_closure(w, k->edges[j].to);
-	walk_ids(w, (size_t)-1, sys, backend);
+	walk_ids(w, (size_t)-1, sys, backend, backdyn);
 	if (install) {
 		walk_start(w);
 		walk_closure(w, i);
-		walk_ids(w, i, NULL, install);
+		walk_ids(w, i, NULL, install, NULL);
 	}
 }
 
@@ -129,7 +139,7 @@ void makefile_closures(const struct plan *p, size_t i, struct strlist *sys, stru
 	size_t j;
 
 	walk_init(&w, p);
-	closures(&w, i, &s, &b, install);
+	closures(&w, i, &s, &b, install, NULL, NULL);
 	for (j = 0; sys && j < s.n; j++)
 		strlist_add(sys, s.v[j]);
 	for (j = 0; backend && j < b.n; j++)
@@ -139,25 +149,70 @@ void makefile_closures(const struct plan *p, size_t i, struct strlist *sys, stru
 	walk_release(&w);
 }
 
+/* A line of words folded before column 110 (" \\" and a tab), never before its first word: the
+ * variables' lists and the rules' prerequisites. */
+struct line {
+	struct buf *out, word;
+	size_t col, nwords;
+};
+
+static void line_start(struct line *l, struct buf *out, const char *fmt, ...) ATTR_PRINTF(3, 4);
+static void line_start(struct line *l, struct buf *out, const char *fmt, ...)
+{
+	size_t len0 = out->len;
+	va_list ap;
+
+	l->out = out;
+	buf_init(&l->word);
+	l->nwords = 0;
+	va_start(ap, fmt);
+	buf_vaddf(out, fmt, ap);
+	va_end(ap);
+	l->col = out->len - len0;
+}
+
+static void line_word(struct line *l, const char *fmt, ...) ATTR_PRINTF(2, 3);
+static void line_word(struct line *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_reset(&l->word);
+	va_start(ap, fmt);
+	buf_vaddf(&l->word, fmt, ap);
+	va_end(ap);
+	if (l->col + l->word.len + 1 > 110 && l->nwords > 0) {
+		buf_adds(l->out, " \\\n\t");
+		l->col = 8;
+	}
+	buf_addch(l->out, ' ');
+	buf_add(l->out, l->word.s, l->word.len);
+	l->col += l->word.len + 1;
+	l->nwords++;
+}
+
+/* Each of the list's words in fmt (one %s). */
+static void line_words(struct line *l, const char *fmt, const struct strlist *list)
+{
+	size_t j;
+
+	for (j = 0; j < list->n; j++)
+		line_word(l, fmt, list->v[j]);
+}
+
+static void line_end(struct line *l)
+{
+	buf_addch(l->out, '\n');
+	buf_release(&l->word);
+}
+
 /* "NAME := a b c" with long lists folded after the name. */
 static void add_list_var(struct buf *out, const char *id, const char *var, const struct strlist *l)
 {
-	size_t j, col;
+	struct line line;
 
-	buf_addf(out, "%s.%s :=", id, var);
-	col = strlen(id) + strlen(var) + 4;
-	for (j = 0; j < l->n; j++) {
-		size_t w = strlen(l->v[j]) + 1;
-
-		if (col + w > 110 && j > 0) {
-			buf_adds(out, " \\\n\t");
-			col = 8;
-		}
-		buf_addch(out, ' ');
-		buf_adds(out, l->v[j]);
-		col += w;
-	}
-	buf_addch(out, '\n');
+	line_start(&line, out, "%s.%s :=", id, var);
+	line_words(&line, "%s", l);
+	line_end(&line);
 }
 
 /* "a 1.0, b 2.0" from NAME-VERSION ids (the version is after the last '-' of the name part:
@@ -178,7 +233,7 @@ static void add_human_list(struct buf *out, const struct plan *p, const struct s
 
 /* "P.settings := FILE" when P has a settings file (any spelling of its name); the other files whose
  * change may change P's settings (the global file, the directories, the patches) follow from its
- * name in wbgen.mk (wbgen-settings-files). */
+ * name (wbgen-settings-files, in the Makefile's header). */
 static void settings_var(struct buf *out, const char *id, const char *name, const struct makefile_opts *o)
 {
 	const struct settings_package *sp = settings_find(o->settings, name);
@@ -191,16 +246,87 @@ static void settings_var(struct buf *out, const char *id, const char *name, cons
 	free(f);
 }
 
+/* The closures of a package block, with the dynamic packages among sys and backend: the build
+ * environments wait for their deps stamps (their install closures are known then). */
+struct block {
+	struct strlist sys, backend, install, sysdyn, backdyn;
+};
+
+/* "TARGET: the wheels and deps stamps of env... | their mirror stamps" for an environment phase. */
+static void env_rule(struct line *l, const struct strlist *env, const struct strlist *dyn)
+{
+	size_t j;
+
+	line_words(l, "work/%s/wheel.stamp", env);
+	line_words(l, "work/%s/deps.stamp", dyn);
+	for (j = 0; j < env->n; j++)
+		line_word(l, j ? "mirror/%s.stamp" : "| mirror/%s.stamp", env->v[j]);
+	line_end(l);
+}
+
+/* "work/P/TARGET: work/P/A work/P/B", folded. */
+static void pair_rule(struct buf *out, const char *id, const char *target, const char *a, const char *b)
+{
+	struct line l;
+
+	line_start(&l, out, "work/%s/%s:", id, target);
+	line_word(&l, "work/%s/%s", id, a);
+	line_word(&l, "work/%s/%s", id, b);
+	line_end(&l);
+}
+
+/* P's targets and their prerequisites, for the make that builds (WBGEN_BUILD): the recipes are
+ * wbgen.mk's, one static pattern rule per phase. */
+static void package_rules(struct buf *out, const struct plan_pkg *k, const char *id, const struct block *b,
+			  const struct makefile_opts *o)
+{
+	struct line l;
+
+	buf_adds(out, "ifdef WBGEN_BUILD\n");
+	if (k->pre_built) {
+		line_start(&l, out, "work/%s/wheel.stamp:", id);
+		line_word(&l, "%s", k->sdist_path);
+		line_word(&l, "work/%s/pkg.json", id);
+		line_end(&l);
+	} else {
+		if (o->settings && o->settings_file) {
+			char *under = xstrdup(k->name), *c;
+
+			for (c = under; *c; c++)
+				if (*c == '-')
+					*c = '_';
+			buf_addf(out, "work/%s/pkg.json: $(call wbgen-settings-files,%s,%s)\n", id, id, under);
+			free(under);
+		}
+		line_start(&l, out, "work/%s/src.stamp:", id);
+		line_word(&l, "%s", k->sdist_path);
+		line_word(&l, "work/%s/pkg.json", id);
+		line_end(&l);
+		line_start(&l, out, "work/%s/build-system.stamp:", id);
+		line_word(&l, "work/%s/pkg.json", id);
+		env_rule(&l, &b->sys, &b->sysdyn);
+		pair_rule(out, id, "discover.stamp", "src.stamp", "build-system.stamp");
+		line_start(&l, out, "work/%s/backend.stamp:", id);
+		line_word(&l, "work/%s/discover.stamp", id);
+		line_word(&l, "work/%s/build-system.stamp", id);
+		env_rule(&l, &b->backend, &b->backdyn);
+		pair_rule(out, id, "wheel.stamp", "src.stamp", "backend.stamp");
+		if (k->info.deps_source == DEPS_DYNAMIC)
+			buf_addf(out, "work/%s/deps.stamp: work/%s/wheel.stamp\n", id, id);
+	}
+	buf_addf(out, "mirror/%s.stamp: work/%s/wheel.stamp\nendif\n", id, id);
+}
+
 static void package_block(struct buf *out, const struct plan *p, size_t i, struct walk *w,
 			  const struct strlist *users_of, const struct makefile_opts *o)
 {
 	const struct plan_pkg *k = &p->pkgs[i];
-	struct strlist sys = STRLIST_INIT, backend = STRLIST_INIT, install = STRLIST_INIT;
+	struct block b = { STRLIST_INIT, STRLIST_INIT, STRLIST_INIT, STRLIST_INIT, STRLIST_INIT };
 	const struct strlist *users = &users_of[i];
 	char *id = pkg_id(k);
 	size_t len0 = out->len;
 
-	closures(w, i, &sys, &backend, &install);
+	closures(w, i, &b.sys, &b.backend, &b.install, &b.sysdyn, &b.backdyn);
 	buf_addf(out, "# ---- %s %s ", k->name, k->version);
 	while (out->len - len0 < 100)
 		buf_addch(out, '-');
@@ -214,12 +340,12 @@ static void package_block(struct buf *out, const struct plan *p, size_t i, struc
 			buf_adds(out, " (in-tree)");
 		buf_adds(out, "\n");
 	}
-	if (sys.n) {
+	if (b.sys.n) {
 		buf_adds(out, "# build environment: ");
-		add_human_list(out, p, &sys);
-		if (backend.n) {
+		add_human_list(out, p, &b.sys);
+		if (b.backend.n) {
 			buf_adds(out, "; and for its backend: ");
-			add_human_list(out, p, &backend);
+			add_human_list(out, p, &b.backend);
 		}
 		buf_adds(out, "\n");
 	}
@@ -232,16 +358,20 @@ static void package_block(struct buf *out, const struct plan *p, size_t i, struc
 	}
 	buf_addf(out, "%s.name := %s\n%s.version := %s\n%s.%s := %s\n", id, k->name, id, k->version, id,
 		 k->pre_built ? "prebuilt" : "sdist", k->sdist_path);
-	add_list_var(out, id, "sys", &sys);
-	add_list_var(out, id, "backend", &backend);
-	add_list_var(out, id, "install", &install);
+	add_list_var(out, id, "sys", &b.sys);
+	add_list_var(out, id, "backend", &b.backend);
+	add_list_var(out, id, "install", &b.install);
 	if (o->settings && o->settings_file)
 		settings_var(out, id, k->name, o);
-	buf_addf(out, "%s.dynamic :=%s\n\n", id, k->info.deps_source == DEPS_DYNAMIC ? " 1" : "");
+	buf_addf(out, "%s.dynamic :=%s\n", id, k->info.deps_source == DEPS_DYNAMIC ? " 1" : "");
+	package_rules(out, k, id, &b, o);
+	buf_addch(out, '\n');
 	free(id);
-	strlist_release(&sys);
-	strlist_release(&backend);
-	strlist_release(&install);
+	strlist_release(&b.sys);
+	strlist_release(&b.backend);
+	strlist_release(&b.install);
+	strlist_release(&b.sysdyn);
+	strlist_release(&b.backdyn);
 }
 
 void makefile_text(const struct plan *p, const size_t *order, const struct makefile_opts *o, struct buf *out)
@@ -263,9 +393,12 @@ void makefile_text(const struct plan *p, const size_t *order, const struct makef
 		 "#   make V=1       show the commands; make -n: what would run; make -q: is everything built?\n"
 		 "#   make help      the goals and the packages; make clean: remove what was built (not the sdists)\n"
 		 "#\n"
-		 "# Each package-version below sets variables; the rules that use them are in $(WBGEN_RULES),\n"
-		 "# described in wbgen's docs/makefile.md. A package's files are in work/NAME-VERSION/, the output\n"
-		 "# of its phases in logs/NAME-VERSION/PHASE.log, its wheel in wheels-repo/downloads/.\n"
+		 "# Each package has a block below, \"# ---- NAME VERSION\": its variables, then its targets with\n"
+		 "# their prerequisites, one line per phase (unpack src.stamp, build-system, discover, backend,\n"
+		 "# build wheel.stamp, deps for dynamic packages, publish mirror/NAME-VERSION.stamp); the recipes\n"
+		 "# are in $(WBGEN_RULES), described in wbgen's docs/makefile.md. `make -n NAME` prints the\n"
+		 "# commands that would build NAME. A package's files are in work/NAME-VERSION/, the output of\n"
+		 "# its phases in logs/NAME-VERSION/PHASE.log, its wheel in wheels-repo/downloads/.\n"
 		 "#   .sys      its build environment: its build-system requirements and their install closure\n"
 		 "#   .backend  added for its backend: what get_requires_for_build_wheel asked for, with closure\n"
 		 "#   .install  its install closure: the other wheels `make NAME` builds\n"
@@ -295,6 +428,26 @@ void makefile_text(const struct plan *p, const size_t *order, const struct makef
 		col += width;
 	}
 	buf_adds(out, "\n\n");
+	buf_adds(out,
+		 "# The make you type runs `wbgen step run`, which runs make again to build (WBGEN_INNER); make -n,\n"
+		 "# -q and -t run nothing (WBGEN_DRY) and need no outer make. Only the make that builds reads the\n"
+		 "# packages' rules (ifdef WBGEN_BUILD): the outer make reads their variables only.\n"
+		 "wbgen-flags := $(firstword -$(MAKEFLAGS))\n"
+		 "WBGEN_DRY := $(if $(strip $(foreach f,n q t,$(findstring $(f),$(wbgen-flags)))),1)\n"
+		 "WBGEN_BUILD := $(WBGEN_DRY)$(WBGEN_INNER)\n");
+	if (o->settings && o->settings_file)
+		buf_adds(out,
+			 "# The files whose change may change the settings of package $(1) named $(2) (- as _): its\n"
+			 "# settings file, the global file, the settings directory (a file added), the patches directory,\n"
+			 "# and its patches and their variant folders, looked for only when the patches directory is\n"
+			 "# there (each look costs make a system call per package). When one is newer than its pkg.json,\n"
+			 "# the settings are recomputed.\n"
+			 "wbgen-settings-global := $(wildcard $(WBGEN_SETTINGS_FILE) $(WBGEN_SETTINGS_DIR) $(WBGEN_PATCHES_DIR))\n"
+			 "wbgen-settings-files = $(wildcard $($(1).settings)) $(wbgen-settings-global) \\\n"
+			 "\t$(if $(filter $(WBGEN_PATCHES_DIR),$(wbgen-settings-global)),$(wildcard $(foreach d,\\\n"
+			 "\t\t$(WBGEN_PATCHES_DIR)/$(2) $(WBGEN_PATCHES_DIR)/$(2)-*,$(d)/*.patch $(d)/$(WBGEN_VARIANT) \\\n"
+			 "\t\t$(d)/$(WBGEN_VARIANT)/*.patch $(d))))\n");
+	buf_addch(out, '\n');
 	/* who needs each package (any edge), from one pass over the edges */
 	users = xcalloc(p->n + 1, sizeof(*users));
 	for (i = 0; i < p->n; i++) {

@@ -123,6 +123,20 @@ int main(void)
 	ok(contains(&t, "\na-1.0.sdist := sdists-repo/downloads/a-1.0.tar.gz\n"), "the sdist");
 	ok(contains(&t, "# needed by: a 1.0\n"), "b says who needs it");
 	ok(contains(&t, "\ninclude $(WBGEN_RULES)\n"), "the rules are included at the end");
+	ok(contains(&t, "\nWBGEN_BUILD := $(WBGEN_DRY)$(WBGEN_INNER)\n"), "the rules are for the make that builds");
+	ok(contains(&t, "\na-1.0.dynamic :=\nifdef WBGEN_BUILD\nwork/a-1.0/src.stamp: "
+		     "sdists-repo/downloads/a-1.0.tar.gz work/a-1.0/pkg.json\n"), "a's rules follow its variables");
+	ok(contains(&t, "\nwork/a-1.0/build-system.stamp: work/a-1.0/pkg.json work/b-1.0/wheel.stamp "
+		     "work/b-1.0/deps.stamp \\\n\t | mirror/b-1.0.stamp\n"),
+	   "its environment waits for b's wheel, b's deps stamp (dynamic) and, order-only, b's publication");
+	ok(contains(&t, "\nwork/a-1.0/discover.stamp: work/a-1.0/src.stamp work/a-1.0/build-system.stamp\n"
+		     "work/a-1.0/backend.stamp: work/a-1.0/discover.stamp work/a-1.0/build-system.stamp\n"
+		     "work/a-1.0/wheel.stamp: work/a-1.0/src.stamp work/a-1.0/backend.stamp\n"
+		     "mirror/a-1.0.stamp: work/a-1.0/wheel.stamp\nendif\n\n"), "discover, backend, build, publish");
+	ok(!contains(&t, "work/a-1.0/deps.stamp:"), "a static package has no deps target");
+	ok(contains(&t, "\nwork/b-1.0/build-system.stamp: work/b-1.0/pkg.json\n"), "b's environment: nothing");
+	ok(contains(&t, "\nwork/b-1.0/deps.stamp: work/b-1.0/wheel.stamp\nmirror/b-1.0.stamp:"), "b's deps target");
+	ok(!contains(&t, "/pkg.json: $(call"), "no settings: no pkg.json rule");
 	buf_setlen(&t, 0);
 	{
 		size_t order[] = { 1, 0 };
@@ -162,6 +176,34 @@ int main(void)
 	path = xasprintf("%s/work/b-1.0/pkg.json", dir);
 	ok(path_exists(path), "pkg.json per package");
 	free(path);
+	plan_release(&p);
+
+	/* the backend's environment, long lines folded, a pre-built package */
+	make(&p, 12, "a>b:b a>c:k c>d:i c>e:i c>f:i c>g:i c>h:i c>i:i c>j:i c>k:i c>l:i", "");
+	p.pkgs[11].pre_built = 1;
+	free(p.pkgs[11].sdist_path);
+	p.pkgs[11].sdist_path = xstrdup("prebuilt/l-1.0-py3-none-any.whl");
+	buf_setlen(&t, 0);
+	makefile_text(&p, NULL, &o, &t);
+	ok(contains(&t, "\nwork/a-1.0/backend.stamp: work/a-1.0/discover.stamp work/a-1.0/build-system.stamp "
+		     "work/c-1.0/wheel.stamp \\\n\t work/d-1.0/wheel.stamp "), "a's backend: c and its closure, folded");
+	ok(contains(&t, " work/l-1.0/wheel.stamp | mirror/c-1.0.stamp "), "... then their mirror stamps");
+	{
+		const char *c = strstr(t.s, "\nwork/a-1.0/backend.stamp:"),
+			   *end = c ? strstr(c + 1, "\nwork/a-1.0/wheel") : NULL;
+		size_t col = 0, widest = 0;
+
+		for (; c && c < end; c++, col++) {
+			if (*c == '\n')
+				col = 0;
+			if (col > widest)
+				widest = col;
+		}
+		ok(end && widest <= 110, "... within 110 columns (%zu)", widest);
+	}
+	ok(contains(&t, "\nifdef WBGEN_BUILD\nwork/l-1.0/wheel.stamp: prebuilt/l-1.0-py3-none-any.whl "
+		     "work/l-1.0/pkg.json\nmirror/l-1.0.stamp: work/l-1.0/wheel.stamp\nendif\n"),
+	   "a pre-built package: its wheel from the downloaded one, and its publication");
 	plan_release(&p);
 
 	/* a build cycle is refused */
