@@ -58,3 +58,23 @@ bench_machine() {
 	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 	mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 }
+
+# bench_realistic_index N: the index of bench/shapes.py's realistic shape with N projects (sdists
+# only), built once into $W per (generator, size) and reused (10,000: a few minutes), its directory on
+# stdout, with the requirements of every project beside it (DIR.requirements.txt). Needs W and PY.
+bench_realistic_index() {
+	local key dir
+	key=$(cat "$top/bench/shapes.py" "$top/e2e/fixtures/mkindex.py" "$top/e2e/fixtures/tinybuild.py" \
+		| { cat; echo "shape=realistic n=$1"; } | sha256sum | cut -c1-12)
+	dir=$W/index-realistic-$1-$key
+	if [ ! -d "$dir" ]; then
+		say "building the index: realistic, $1 projects, into $dir"
+		"$PY" -B "$top/e2e/fixtures/mkindex.py" "$top/bench/shapes.py" "$dir" --if-missing \
+			--param shape=realistic --param n="$1" >&2
+		for old in "$W/index-realistic-$1"-*; do
+			[ "$old" = "$dir" ] || [ ! -d "$old" ] || rm -rf "$old"
+		done
+	fi
+	"$PY" -B "$top/bench/shapes.py" --requirements shape=realistic n="$1" >"$dir.requirements.txt"
+	echo "$dir"
+}

@@ -54,24 +54,6 @@ fi
 TIME=/usr/bin/time
 [ -x "$TIME" ] || die "/usr/bin/time is missing (apt-get install time): it gives the peak memory"
 
-# ---- the indexes: built once per (generator, size), then reused (10,000: about a minute)
-make_index() { # make_index N: the index directory on stdout
-	local key dir
-	key=$(cat "$top/bench/shapes.py" "$top/e2e/fixtures/mkindex.py" "$top/e2e/fixtures/tinybuild.py" \
-		| { cat; echo "shape=realistic n=$1"; } | sha256sum | cut -c1-12)
-	dir=$W/index-realistic-$1-$key
-	if [ ! -d "$dir" ]; then
-		say "building the index: realistic, $1 projects, into $dir"
-		"$PY" -B "$top/e2e/fixtures/mkindex.py" "$top/bench/shapes.py" "$dir" --if-missing \
-			--param shape=realistic --param n="$1" >&2
-		for old in "$W/index-realistic-$1"-*; do
-			[ "$old" = "$dir" ] || [ ! -d "$old" ] || rm -rf "$old"
-		done
-	fi
-	"$PY" -B "$top/bench/shapes.py" --requirements shape=realistic n="$1" >"$dir.requirements.txt"
-	echo "$dir"
-}
-
 # ---- nginx on the indexes' parent directory (each index under /NAME/simple/)
 SRV_PID=
 SRV_DIR=$W/server
@@ -180,7 +162,7 @@ fi
 rm -f "$W"/*.times
 : >"$W/sizes"
 for n in $sizes; do
-	index=$(make_index "$n")
+	index=$(bench_realistic_index "$n")
 	if [ "$server" = nginx ]; then url=http://127.0.0.1:$PORT/$(basename "$index")/simple/; else url=file://$index/simple/; fi
 	out=$W/out-$n cache=$W/cache-$n
 	res=("$WBGEN" resolve -r "$index.requirements.txt" --index-url "$url" --python "$TARGET_PYTHON" --cache-dir "$cache" -o)
