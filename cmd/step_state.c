@@ -86,6 +86,11 @@ static void add_count(struct buf *line, const struct counts *c)
 		buf_addf(line, "[%lu/?] ", c->started);
 }
 
+static int verbose(void)
+{
+	return getenv("WBGEN_VERBOSE") && strcmp(getenv("WBGEN_VERBOSE"), "1") == 0;
+}
+
 void step_progress(const char *phase, const char *name, const char *version, enum step_event ev)
 {
 	struct counts c;
@@ -112,10 +117,9 @@ void step_progress(const char *phase, const char *name, const char *version, enu
 		break;
 	}
 	counts_write(&c);
-	close(fd);
-	/* an up-to-date phase is counted, shown only with V=1 */
-	if (ev == STEP_STARTED || (ev == STEP_UP_TO_DATE && getenv("WBGEN_VERBOSE") &&
-				    strcmp(getenv("WBGEN_VERBOSE"), "1") == 0)) {
+	/* an up-to-date phase is counted, shown only with V=1; the line is written under the lock, so
+	 * that parallel jobs' lines reach stdout in the order of their counts */
+	if (ev == STEP_STARTED || (ev == STEP_UP_TO_DATE && verbose())) {
 		add_count(&line, &c);
 		buf_addf(&line, "%-12s %s %s%s\n", phase, name, version, ev == STEP_UP_TO_DATE ? " (up to date)" : "");
 		/* one write: lines of parallel jobs do not interleave */
@@ -123,12 +127,8 @@ void step_progress(const char *phase, const char *name, const char *version, enu
 		if (write_all(1, line.s, line.len) < 0)
 			die("cannot write to stdout:");
 	}
+	close(fd);
 	buf_release(&line);
-}
-
-static int verbose(void)
-{
-	return getenv("WBGEN_VERBOSE") && strcmp(getenv("WBGEN_VERBOSE"), "1") == 0;
 }
 
 void step_deferred(const char *phase, const char *name, const char *version, const char *why, int shown)
@@ -144,7 +144,6 @@ void step_deferred(const char *phase, const char *name, const char *version, con
 	if (shown == 2)
 		c.reruns++;
 	counts_write(&c);
-	close(fd);
 	if (shown || verbose()) {
 		add_count(&line, &c);
 		buf_addf(&line, "%-12s %s %s (%s%s%s)\n", "deferred", name, version, shown ? "" : phase,
@@ -153,6 +152,7 @@ void step_deferred(const char *phase, const char *name, const char *version, con
 		if (write_all(1, line.s, line.len) < 0)
 			die("cannot write to stdout:");
 	}
+	close(fd);
 	buf_release(&line);
 }
 
