@@ -46,7 +46,8 @@ index_build() {
 	_ix_scen=$(index_scenario "$1") || return 1
 	shift
 	_ix_key=$({
-		cat "$_ix_scen" "$INDEX_FIXTURES/mkindex.py" "$INDEX_FIXTURES/tinybuild.py"
+		cat "$_ix_scen" "$INDEX_FIXTURES/mkindex.py" "$INDEX_FIXTURES/tinybuild.py" \
+			"$INDEX_FIXTURES/scenario_kit.py"
 		printf 'param %s\n' "$@"
 		ls -l --time-style=+%s /usr/share/python-wheels/setuptools-66.1.1-py3-none-any.whl \
 			/usr/lib/python3/dist-packages/wheel-0.38.4.egg-info 2>&1

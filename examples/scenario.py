@@ -10,16 +10,12 @@ itself (from Debian's python3-setuptools-whl) builds itself, with wheel.
 Build it with: python3 e2e/fixtures/mkindex.py examples/scenario.py examples/index
 """
 
-
-def tb(version, deps=(), **kw):
-    return dict(kw, version=version, requires_dist=list(deps))
+from scenario_kit import Projects, tb
 
 
 def scenario():
-    p = []
-
-    def add(name, *versions, **kw):
-        p.append(dict(kw, name=name, versions=list(versions)))
+    p = Projects()
+    add = p.add
 
     add("tinybuild", tb("1.0", build="backend", backend="tinybuild"))
     add("app-backend", tb("1.0", build="backend", backend="tinybuild"), module="app_backend")
