@@ -18,7 +18,7 @@
 #include "fetch.h"
 #include "discovered.h"
 #include "fsutil.h"
-#include "hook.h"
+#include "datadir.h"
 #include "makefile.h"
 #include "plan.h"
 #include "pyenv.h"
@@ -309,6 +309,8 @@ static int write_build(const struct plan *plan, const struct pyenv *pe, const st
 	mo.settings_file = path_absolute(settings_paths[0]);
 	mo.settings_dir = path_absolute(settings_paths[1]);
 	mo.patches_dir = path_absolute(settings_paths[2]);
+	if (!datadir || !mo.settings_file || !mo.settings_dir || !mo.patches_dir)
+		die("cannot get the current directory:");
 	mo.variant = settings->variant;
 	r = write_args(outdir, argc, argv, now, err);
 	if (r == 0)

@@ -30,8 +30,10 @@ size_t makefile_phases(const struct plan_pkg *k);
  * install closure without itself. Each is a sorted list of "NAME-VERSION" (appended to). */
 void makefile_closures(const struct plan *p, size_t i, struct strlist *sys, struct strlist *backend,
 		       struct strlist *install);
-/* The Makefile's text for plan p (order is plan_build_order's; NULL means plan order). */
-void makefile_text(const struct plan *p, const size_t *order, const struct makefile_opts *o, struct buf *out);
+/* The Makefile's text for plan p (order is plan_build_order's; NULL means plan order). 0, or -1 with
+ * err when a settings file's path cannot be made absolute (the current directory is gone). */
+int makefile_text(const struct plan *p, const size_t *order, const struct makefile_opts *o, struct buf *out,
+		  struct buf *err);
 /* Append the content of work/NAME-VERSION/pkg.json for package i: what its phases need (sdist,
  * build backend, interpreter, the install requirements its wheel must declare, the build side of
  * its settings). 0, or -1 with err (a settings template or a patch directory). */

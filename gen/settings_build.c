@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hook.h"
+#include "fsutil.h"
 #include "settings.h"
 #include "sha256.h"
 #include "util.h"
@@ -58,8 +58,16 @@ int settings_pkg_json(const struct settings *s, const char *name, const char *ve
 	pn = json_array();
 	for (i = 0; i < patches.n; i++) {
 		char *abs = path_absolute(patches.v[i]);
-		const char *base = strrchr(abs, '/') + 1;
+		const char *base;
 
+		if (!abs) {
+			buf_addf(err, "%s: cannot get the current directory: %s", name, strerror(errno));
+			json_decref(j);
+			json_decref(pl);
+			json_decref(pn);
+			goto out;
+		}
+		base = strrchr(abs, '/') + 1;
 		buf_setlen(&sha, 0);
 		if (sha256_file_hex(abs, &sha) < 0) {
 			buf_addf(err, "%s: cannot read the patch '%s': %s", name, abs, strerror(errno));
