@@ -529,7 +529,8 @@ int cmd_resolve(int argc, char **argv)
 	fo.netrc = getenv("NETRC");
 	/* the sdists are hard links of the cache's copies; copies with WBGEN_NO_HARDLINKS=1 */
 	fo.copy_files = (v = getenv("WBGEN_NO_HARDLINKS")) && *v && strcmp(v, "0") != 0;
-	fetcher_init(&fetcher, &fo);
+	if (fetcher_init(&fetcher, &fo) < 0)
+		die("cannot initialise libcurl");
 
 	if (mkdir_p(outdir, 0777) < 0) {
 		buf_addf(&err, "cannot create '%s': %s", outdir, strerror(errno));

@@ -323,7 +323,7 @@ int ydoc_parse(struct ydoc *d, const char *path, const char *text, size_t len, s
 	size_t i;
 
 	if (!yaml_parser_initialize(&parser))
-		die("out of memory");
+		xalloc_die("out of memory");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {

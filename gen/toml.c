@@ -90,7 +90,7 @@ static void obj_set(json_t *obj, const struct keypart *k, json_t *v)
 #else
 	if (json_object_set_new_nocheck(obj, k->s, v))
 #endif
-		die("out of memory");
+		xalloc_die("out of memory");
 }
 
 static int parse_value(struct parser *ps, int depth, json_t **out);
@@ -110,7 +110,7 @@ static int parse_array(struct parser *ps, int depth, json_t **out)
 		return -1;
 	arr = json_array();
 	if (!arr)
-		die("out of memory");
+		xalloc_die("out of memory");
 	ps->p++;
 	if (toml_skip_array_ws(ps))
 		goto fail;
@@ -123,7 +123,7 @@ static int parse_array(struct parser *ps, int depth, json_t **out)
 		if (parse_value(ps, depth + 1, &v))
 			goto fail;
 		if (json_array_append_new(arr, v))
-			die("out of memory");
+			xalloc_die("out of memory");
 		if (toml_skip_array_ws(ps))
 			goto fail;
 		if (*ps->p == ']')
@@ -154,7 +154,7 @@ static json_t *new_table(struct parser *ps, const char *at, int depth)
 		return NULL;
 	t = json_object();
 	if (!t)
-		die("out of memory");
+		xalloc_die("out of memory");
 	return t;
 }
 
@@ -192,7 +192,7 @@ static int parse_inline_table(struct parser *ps, int depth, json_t **out)
 		return -1;
 	tab = json_object();
 	if (!tab)
-		die("out of memory");
+		xalloc_die("out of memory");
 	ps->p++;
 	toml_skip_ws(ps);
 	if (*ps->p == '}') {
@@ -437,7 +437,7 @@ static int header_rule(struct parser *ps)
 				goto fail;
 			arr = json_array();
 			if (!arr)
-				die("out of memory");
+				xalloc_die("out of memory");
 			obj_set(parent, last, arr);
 		} else if (!json_is_array(arr)) {
 			toml_fail(ps, kat, "key '%s' is already defined and is not an array of tables",
@@ -449,7 +449,7 @@ static int header_rule(struct parser *ps)
 		if (!elem)
 			goto fail;
 		if (json_array_append_new(arr, elem))
-			die("out of memory");
+			xalloc_die("out of memory");
 		ps->cur = elem;
 		ps->cur_depth = depth + 2;
 	} else {
@@ -531,7 +531,7 @@ json_t *toml_parse_ex(const char *text, size_t len, unsigned options, struct tom
 	ps.end = copy.s + copy.len;
 	ps.root = ps.cur = json_object();
 	if (!ps.root)
-		die("out of memory");
+		xalloc_die("out of memory");
 	r = parse_document(&ps);
 	free(ps.flags.keys);
 	free(ps.flags.vals);

@@ -307,7 +307,7 @@ json_t *toml_tagged(struct parser *ps, const char *type, const char *value, size
 	o = json_object();
 	if (!o || json_object_set_new(o, "type", json_string(type)) ||
 	    json_object_set_new(o, "value", json_stringn_nocheck(value, len)))
-		die("out of memory");
+		xalloc_die("out of memory");
 	return o;
 }
 
@@ -316,7 +316,7 @@ json_t *toml_make_string(struct parser *ps, const char *type, const struct buf *
 	json_t *v = json_stringn_nocheck(b->s, b->len);
 
 	if (!v)
-		die("out of memory");
+		xalloc_die("out of memory");
 	return toml_tagged(ps, type, b->s, b->len, v);
 }
 
@@ -440,7 +440,7 @@ static json_t *make_integer(struct parser *ps, int64_t v)
 	json_t *j = json_integer((json_int_t)v);
 
 	if (!j)
-		die("out of memory");
+		xalloc_die("out of memory");
 	if (!(ps->options & TOML_TAGGED))
 		return j;
 	snprintf(s, sizeof(s), "%lld", (long long)v);
@@ -463,7 +463,7 @@ static json_t *make_float(struct parser *ps, double d)
 	else
 		j = json_real(d);
 	if (!j)
-		die("out of memory");
+		xalloc_die("out of memory");
 	return toml_tagged(ps, "float", s, strlen(s), j);
 }
 

@@ -23,7 +23,7 @@ static struct archive *open_reader(const char *path, struct buf *err)
 	struct archive *a = archive_read_new();
 
 	if (!a)
-		die("out of memory");
+		xalloc_die("out of memory");
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_zip(a);
