@@ -8,7 +8,7 @@
 #include "fsutil.h"
 #include "pyenv.h"
 #include "venv.h"
-#include "wheel.h"
+#include "wheel/wheel.h"
 #include "util.h"
 
 const char usage_install[] =

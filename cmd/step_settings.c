@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
-#include "settings.h"
+#include "settings/settings.h"
 #include "sha256.h"
 #include "step_settings.h"
 #include "util.h"

@@ -7,7 +7,7 @@
 #include "fsutil.h"
 #include "jsonw.h"
 #include "makefile.h"
-#include "settings.h"
+#include "settings/settings.h"
 #include "util.h"
 
 size_t makefile_phases(const struct plan_pkg *k)

@@ -15,7 +15,7 @@ struct makefile_opts {
 	const char *step;     /* absolute path of wbgen-step, the program the recipes run */
 	const char *datadir;  /* absolute directory of wbgen.mk and pep517_hook.py */
 	const char *python;   /* the target interpreter's real executable (the build environments' base) */
-	const struct settings *settings; /* per-package settings (gen/settings.h), or NULL */
+	const struct settings *settings; /* per-package settings (gen/settings/settings.h), or NULL */
 	/* with settings: where they were read (absolute) and the variant, for the rules that refresh
 	 * pkg.json when a settings or patch file changes (NULL: no such rules) */
 	const char *settings_file, *settings_dir, *patches_dir, *variant;
