@@ -82,41 +82,6 @@ static void strip_buf(struct buf *b)
 	buf_setlen(b, (size_t)(last - p));
 }
 
-/* Append s for an error message, quoted, control characters as \xHH, long text cut. */
-static void add_quoted(struct buf *b, const char *s)
-{
-	size_t i;
-
-	buf_addch(b, '\'');
-	for (i = 0; s[i] && i < 200; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f)
-			buf_addf(b, "\\x%02x", c);
-		else
-			buf_addch(b, c);
-	}
-	if (s[i])
-		buf_adds(b, "...");
-	buf_addch(b, '\'');
-}
-
-/* Set the error: "MSG 'SUBJECT'[: DETAIL] (file:line)"; subject and detail may be NULL. */
-int reqfile_fail(struct ctx *c, const char *msg, const char *subject, const char *detail)
-{
-	buf_reset(c->err);
-	buf_adds(c->err, msg);
-	if (subject) {
-		buf_addch(c->err, ' ');
-		add_quoted(c->err, subject);
-	}
-	if (detail)
-		buf_addf(c->err, ": %s", detail);
-	if (c->file)
-		buf_addf(c->err, " (%s:%zu)", c->file, c->line);
-	return -1;
-}
-
 /* ---- pip's line preprocessing */
 
 /* Non-zero when the first non-blank character of line is '#' (pip's COMMENT_RE.match). */
@@ -591,7 +556,7 @@ static int load_file(struct reqset *set, struct include_stack *stack, const char
 			return reqfile_fail(from, "cannot open requirements file", path, why);
 		buf_reset(err);
 		buf_adds(err, "cannot open requirements file ");
-		add_quoted(err, path);
+		reqfile_add_quoted(err, path);
 		buf_addf(err, ": %s", why);
 		return -1;
 	}
@@ -648,7 +613,7 @@ int reqset_load(struct reqset *set, const char *path, int as_constraints, struct
 	buf_reset(err);
 	if (has_scheme(path)) {
 		buf_adds(err, "remote requirements files are not supported ");
-		add_quoted(err, path);
+		reqfile_add_quoted(err, path);
 		return -1;
 	}
 	rc = load_file(set, &stack, path, as_constraints, NULL, err);

@@ -1,9 +1,9 @@
-/* reqfile_opts.h: private to gen/reqfile.c and gen/reqfile_opts.c (never installed, never included
- * elsewhere): the context of the line being read, and the parsing of its options (pip's option table,
- * shlex-style splitting, optparse semantics).
- */
-#ifndef WBGEN_REQFILE_OPTS_H
-#define WBGEN_REQFILE_OPTS_H
+/* reqfile_int.h: internal to the reqfile module (included only by the .c files of gen/reqfile/ and by its
+ * unit test): the context of the line being read, its errors and the parsing of its options (pip's option
+ * table, shlex-style splitting, optparse semantics), all in gen/reqfile/reqfile_opts.c;
+ * gen/reqfile/reqfile.c reads the files and their lines with them. */
+#ifndef WBGEN_REQFILE_INT_H
+#define WBGEN_REQFILE_INT_H
 
 #include <stddef.h>
 
@@ -33,6 +33,8 @@ struct ctx {
 	struct buf *err;
 };
 
+/* Append s for an error message, quoted, control characters as \xHH, long text cut. */
+void reqfile_add_quoted(struct buf *b, const char *s);
 /* Set c->err to "MSG 'SUBJECT'[: DETAIL] (file:line)" (subject and detail may be NULL); returns -1. */
 int reqfile_fail(struct ctx *c, const char *msg, const char *subject, const char *detail);
 /* Parse the options opts of one line like optparse into *lo (set-wide ones straight into c->set). */

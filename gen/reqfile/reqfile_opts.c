@@ -1,9 +1,46 @@
-/* reqfile_opts.c: the options of a requirements file line (see reqfile_opts.h): pip's build_parser()
- * table, split like shlex.split() and parsed with optparse semantics. */
+/* reqfile_opts.c: the errors and the options of a requirements file line (see reqfile_int.h): pip's
+ * build_parser() table, split like shlex.split() and parsed with optparse semantics. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "reqfile/reqfile_int.h"
+
+/* ---- errors */
+
+void reqfile_add_quoted(struct buf *b, const char *s)
+{
+	size_t i;
+
+	buf_addch(b, '\'');
+	for (i = 0; s[i] && i < 200; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f)
+			buf_addf(b, "\\x%02x", c);
+		else
+			buf_addch(b, c);
+	}
+	if (s[i])
+		buf_adds(b, "...");
+	buf_addch(b, '\'');
+}
+
+int reqfile_fail(struct ctx *c, const char *msg, const char *subject, const char *detail)
+{
+	buf_reset(c->err);
+	buf_adds(c->err, msg);
+	if (subject) {
+		buf_addch(c->err, ' ');
+		reqfile_add_quoted(c->err, subject);
+	}
+	if (detail)
+		buf_addf(c->err, ": %s", detail);
+	if (c->file)
+		buf_addf(c->err, " (%s:%zu)", c->file, c->line);
+	return -1;
+}
+
+/* ---- options */
 
 enum opt_id {
 	OPT_INDEX_URL, OPT_EXTRA_INDEX_URL, OPT_NO_INDEX, OPT_CONSTRAINT, OPT_REQUIREMENT,

@@ -11,51 +11,7 @@
 #include "settings/settings_int.h"
 #include "version.h"
 
-/* ---- kv lists and changelogs */
-
-void settings_kvlist_init(struct settings_kvlist *l)
-{
-	l->v = NULL;
-	l->n = l->alloc = 0;
-}
-
-void settings_kvlist_release(struct settings_kvlist *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].key);
-		free(l->v[i].value);
-	}
-	free(l->v);
-	settings_kvlist_init(l);
-}
-
-const char *settings_kvlist_get(const struct settings_kvlist *l, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i].key, key))
-			return l->v[i].value;
-	return NULL;
-}
-
-void settings_kvlist_set(struct settings_kvlist *l, const char *key, const char *value)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i].key, key)) {
-			free(l->v[i].value);
-			l->v[i].value = xstrdup(value);
-			return;
-		}
-	GROW(l->v, l->alloc, l->n + 1);
-	l->v[l->n].key = xstrdup(key);
-	l->v[l->n].value = xstrdup(value);
-	l->n++;
-}
+/* ---- changelogs */
 
 static void changelog_release(struct settings_changelog *cl)
 {

@@ -1,15 +1,19 @@
-/* settings_yaml.h: a YAML document (libyaml) as a small tree of nodes with positions, and the
- * YAML 1.1 resolution of plain scalars as PyYAML's safe_load does it (null, bool, int, float, str).
- * Internal to the settings module.
- */
-#ifndef WBGEN_SETTINGS_YAML_H
-#define WBGEN_SETTINGS_YAML_H
+/* settings_int.h: internal to the settings module (included only by the .c files of gen/settings/ and by its
+ * unit test). settings_yaml.c: a YAML document (libyaml) as a small tree of nodes with positions, and the
+ * YAML 1.1 resolution of plain scalars as PyYAML's safe_load does it (null, bool, int, float, str);
+ * settings_types.c: typed reading of those nodes for the settings schema. settings.c reads and checks the
+ * files with them; settings_query.c (the effective settings of a version, env expansion, patches, the
+ * canonical JSON form) and settings_build.c (pkg.json's build side, job counts) need only settings.h. */
+#ifndef WBGEN_SETTINGS_INT_H
+#define WBGEN_SETTINGS_INT_H
 
 #include <stddef.h>
 
 #include "buf.h"
 #include "settings/settings.h"
 #include "strlist.h"
+
+/* settings_yaml.c */
 
 enum ynode_kind { YN_SCALAR, YN_SEQ, YN_MAP };
 
@@ -50,7 +54,7 @@ void ydoc_release(struct ydoc *d);
 /* The value of key in mapping m, or NULL. */
 struct ynode *ynode_get(const struct ynode *m, const char *key);
 
-/* ---- typed reading for the settings schema (settings_types.c). Each sy_get_* leaves *out alone when
+/* settings_types.c: typed reading for the settings schema. Each sy_get_* leaves *out alone when
  * the node is absent (NULL or null) and returns 0; -1 with "FILE:LINE:COL: 'key.path': reason" in c->err. */
 
 /* Where errors are reported: the file being read. */

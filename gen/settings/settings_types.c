@@ -1,5 +1,5 @@
-/* settings_types.c: typed reading of YAML nodes for the settings schema, errors naming the file,
- * the position and the key path. */
+/* settings_types.c: the settings' key = value lists (see settings.h), and typed reading of YAML nodes
+ * for the settings schema, errors naming the file, the position and the key path (see settings_int.h). */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -8,6 +8,54 @@
 
 #include "settings/settings_int.h"
 #include "version.h"
+
+/* ---- kv lists */
+
+void settings_kvlist_init(struct settings_kvlist *l)
+{
+	l->v = NULL;
+	l->n = l->alloc = 0;
+}
+
+void settings_kvlist_release(struct settings_kvlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].value);
+	}
+	free(l->v);
+	settings_kvlist_init(l);
+}
+
+const char *settings_kvlist_get(const struct settings_kvlist *l, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].key, key))
+			return l->v[i].value;
+	return NULL;
+}
+
+void settings_kvlist_set(struct settings_kvlist *l, const char *key, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].key, key)) {
+			free(l->v[i].value);
+			l->v[i].value = xstrdup(value);
+			return;
+		}
+	GROW(l->v, l->alloc, l->n + 1);
+	l->v[l->n].key = xstrdup(key);
+	l->v[l->n].value = xstrdup(value);
+	l->n++;
+}
+
+/* ---- errors */
 
 int sy_fail(struct sctx *c, const struct ynode *n, const char *fmt, ...)
 {
