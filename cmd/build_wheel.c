@@ -24,7 +24,7 @@
 #include "strlist.h"
 #include "util.h"
 #include "version.h"
-#include "wheel.h"
+#include "wheel/wheel.h"
 
 const char usage_build_wheel[] =
 	"usage: wbgen build-wheel --env DIR --src SRCDIR [--backend B] [--backend-path P]...\n"

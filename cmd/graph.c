@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cmds.h"
-#include "depgraph.h"
+#include "depgraph/depgraph.h"
 #include "fsutil.h"
 #include "jsonw.h"
 #include "names.h"

@@ -5,10 +5,10 @@
 
 #include "config.h"
 #include "cmds.h"
-#include "hook.h"
+#include "fsutil.h"
 #include "pyenv.h"
 #include "venv.h"
-#include "wheel.h"
+#include "wheel/wheel.h"
 #include "util.h"
 
 const char usage_install[] =
@@ -118,6 +118,8 @@ int cmd_install(int argc, char **argv)
 		struct buf key = BUF_INIT;
 		char *abs = path_absolute(store);
 
+		if (!abs)
+			die("cannot get the current directory:");
 		venv_layout_key(&f, &key);
 		store_dir = xasprintf("%s/%s", abs, key.s);
 		o.store = store_dir;

@@ -8,7 +8,6 @@
 
 #include "cmds.h"
 #include "fsutil.h"
-#include "hook.h"
 #include "report.h"
 #include "timeline.h"
 #include "trace.h"
@@ -179,6 +178,8 @@ int cmd_report(int argc, char **argv)
 	}
 	timeline_build(&tl, &t, r);
 	title = path_absolute(o.dir);
+	if (!title)
+		die("cannot get the current directory:");
 	if (ends_with(title, "/.") && strlen(title) > 2)
 		title[strlen(title) - 2] = '\0';
 	if (o.format == FMT_CHROME) {

@@ -18,13 +18,13 @@
 #include "fetch.h"
 #include "discovered.h"
 #include "fsutil.h"
-#include "hook.h"
+#include "datadir.h"
 #include "makefile.h"
 #include "plan.h"
 #include "pyenv.h"
-#include "reqfile.h"
-#include "resolve.h"
-#include "settings.h"
+#include "reqfile/reqfile.h"
+#include "resolve/resolve.h"
+#include "settings/settings.h"
 #include "sha256.h"
 #include "url.h"
 #include "utf8.h"
@@ -309,6 +309,8 @@ static int write_build(const struct plan *plan, const struct pyenv *pe, const st
 	mo.settings_file = path_absolute(settings_paths[0]);
 	mo.settings_dir = path_absolute(settings_paths[1]);
 	mo.patches_dir = path_absolute(settings_paths[2]);
+	if (!datadir || !mo.settings_file || !mo.settings_dir || !mo.patches_dir)
+		die("cannot get the current directory:");
 	mo.variant = settings->variant;
 	r = write_args(outdir, argc, argv, now, err);
 	if (r == 0)
@@ -527,7 +529,8 @@ int cmd_resolve(int argc, char **argv)
 	fo.netrc = getenv("NETRC");
 	/* the sdists are hard links of the cache's copies; copies with WBGEN_NO_HARDLINKS=1 */
 	fo.copy_files = (v = getenv("WBGEN_NO_HARDLINKS")) && *v && strcmp(v, "0") != 0;
-	fetcher_init(&fetcher, &fo);
+	if (fetcher_init(&fetcher, &fo) < 0)
+		die("cannot initialise libcurl");
 
 	if (mkdir_p(outdir, 0777) < 0) {
 		buf_addf(&err, "cannot create '%s': %s", outdir, strerror(errno));

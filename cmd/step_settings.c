@@ -8,8 +8,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
-#include "hook.h"
-#include "settings.h"
+#include "settings/settings.h"
 #include "sha256.h"
 #include "step_settings.h"
 #include "util.h"
@@ -211,6 +210,8 @@ int step_settings_hook_args(json_t *pkg, const char *env, struct strlist *args, 
 	memset(&e, 0, sizeof(e));
 	jobs = xasprintf("%ld", step_parallel_jobs(pkg));
 	abs = path_absolute(env);
+	if (!abs)
+		die("cannot get the current directory:");
 	{
 		char *mf = xasprintf("-j%s", jobs), *p = xasprintf("%s/bin%s%s", abs, path ? ":" : "", path ? path : "");
 

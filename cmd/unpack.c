@@ -6,7 +6,7 @@
 
 #include "config.h"
 #include "cmds.h"
-#include "unpack.h"
+#include "unpack/unpack.h"
 #include "util.h"
 
 #define STR_(x) #x

@@ -407,7 +407,7 @@ ok "names differing only in case: both installed, as pip does on Linux" sh -c '"
 	- "$TMP/mv" "$TMP/w/casey-1.0-py3-none-any.whl"
 ok "a wheel of 3,000 files installs" "$WBGEN" install --env "$TMP/mv" "$TMP/w/many-1.0-py3-none-any.whl"
 ok "... every file listed in its RECORD" sh -c 'test "$(grep -c "^many/m[0-9]*.py,sha256=" "$1"/lib/python3*/site-packages/many-1.0.dist-info/RECORD)" -eq 3000' - "$TMP/mv"
-# limits (those of sdists, gen/unpack.h; WBGEN_UNPACK_LIMITS overrides them)
+# limits (those of sdists, gen/unpack/unpack.h; WBGEN_UNPACK_LIMITS overrides them)
 "$PY" "$TMP/mkwheel.py" "$TMP/w" bomb
 "$WBGEN" venv --python "$PY" "$TMP/lv"
 (cd "$TMP" && find lv | sort) >"$TMP/lv.before"

@@ -29,7 +29,7 @@ void buf_grow(struct buf *b, size_t extra)
 	size_t need;
 
 	if (extra > SIZE_MAX - b->len - 1)
-		die("buffer size overflow");
+		xalloc_die("buffer size overflow");
 	need = b->len + extra + 1;
 	if (need <= b->alloc)
 		return;
@@ -92,7 +92,7 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 	n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
 	if (n < 0)
-		die("vsnprintf failed:");
+		xalloc_die("vsnprintf failed:");
 	buf_grow(b, (size_t)n);
 	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;

@@ -35,7 +35,7 @@ void fetch_options_default(struct fetch_options *opt)
 	opt->max_page_bytes = (size_t)64 << 20;
 }
 
-void fetcher_init(struct fetcher *f, const struct fetch_options *opt)
+int fetcher_init(struct fetcher *f, const struct fetch_options *opt)
 {
 	memset(f, 0, sizeof(*f));
 	f->opt = *opt;
@@ -44,11 +44,11 @@ void fetcher_init(struct fetcher *f, const struct fetch_options *opt)
 	if (f->opt.max_attempts < 1)
 		f->opt.max_attempts = 1;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		die("cannot initialise libcurl");
+		return -1;
 	f->multi = curl_multi_init();
 	f->share = curl_share_init();
 	if (!f->multi || !f->share)
-		die("cannot initialise libcurl");
+		return -1;
 	curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 	curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 	curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
@@ -63,6 +63,7 @@ void fetcher_init(struct fetcher *f, const struct fetch_options *opt)
 		f->netrc_missing = path && stat(path, &st) < 0 && errno == ENOENT;
 		free(path);
 	}
+	return 0;
 }
 
 void fetcher_release(struct fetcher *f)
@@ -318,8 +319,10 @@ static int attempt_setup(struct fetcher *f, struct fetch *q, long left_ms)
 	q->errbuf[0] = '\0';
 	if (!q->easy) {
 		q->easy = curl_easy_init();
-		if (!q->easy)
-			die("cannot initialise libcurl");
+		if (!q->easy) {
+			fail(q, "cannot initialise libcurl");
+			return -1;
+		}
 		curl_easy_setopt(q->easy, CURLOPT_URL, q->url);
 		curl_easy_setopt(q->easy, CURLOPT_SHARE, f->share);
 		curl_easy_setopt(q->easy, CURLOPT_PRIVATE, (char *)q);

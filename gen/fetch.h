@@ -86,8 +86,9 @@ struct fetch {
 
 /* Fill opt with the defaults. */
 void fetch_options_default(struct fetch_options *opt);
-/* Set up a fetcher (curl global state too). Dies if libcurl cannot start. */
-void fetcher_init(struct fetcher *f, const struct fetch_options *opt);
+/* Set up a fetcher (curl global state too). 0, or -1 when libcurl cannot start; release f in
+ * both cases. */
+int fetcher_init(struct fetcher *f, const struct fetch_options *opt);
 /* Free the fetcher. */
 void fetcher_release(struct fetcher *f);
 /* Set up a request for url (borrowed). */

@@ -1,4 +1,4 @@
-/* fsutil.h: file-system helpers: directories, atomic writes. */
+/* fsutil.h: file-system helpers: directories, atomic writes, absolute paths, removing a tree. */
 #ifndef WBGEN_FSUTIL_H
 #define WBGEN_FSUTIL_H
 
@@ -41,5 +41,10 @@ int link_or_copy(const char *src, const char *dst, unsigned flags);
 unsigned long fsutil_files_placed(void);
 /* Flush the file system holding path to disk (syncfs). 0, or -1 with errno set. */
 int fsutil_sync(const char *path);
+/* Make path absolute against the current directory (no symlink resolution, which would break a
+ * venv's python). Newly allocated, or NULL with errno set when the current directory is gone. */
+char *path_absolute(const char *path);
+/* Remove path and everything under it (no symlinks followed). 0, or -1 (errno). */
+int remove_tree(const char *path);
 
 #endif

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "datadir.h"
 #include "fsutil.h"
 #include "hook.h"
 #include "strlist.h"
@@ -57,70 +58,12 @@ int hook_name_valid(const char *name)
 	return 0;
 }
 
-char *wbgen_datadir(void)
-{
-	const char *dir = getenv("WBGEN_PKGDATADIR");
-	char *self, *slash, *p;
-
-	if (dir && *dir)
-		return xstrdup(dir);
-	/* run from its build tree (not installed): the rules beside the binary */
-	self = realpath("/proc/self/exe", NULL);
-	if (self && (slash = strrchr(self, '/'))) {
-		*slash = '\0';
-		p = xasprintf("%s/rules/wbgen.mk", self);
-		if (access(p, R_OK) == 0) {
-			free(p);
-			p = xasprintf("%s/rules", self);
-			free(self);
-			return p;
-		}
-		free(p);
-	}
-	free(self);
-	return xstrdup(WBGEN_PKGDATADIR);
-}
-
 char *hook_helper_path(void)
 {
 	char *dir = wbgen_datadir(), *r = xasprintf("%s/pep517_hook.py", dir);
 
 	free(dir);
 	return r;
-}
-
-char *path_absolute(const char *path)
-{
-	char *cwd, *r;
-
-	if (path[0] == '/')
-		return xstrdup(path);
-	cwd = getcwd(NULL, 0);
-	if (!cwd)
-		die("cannot get the current directory:");
-	r = xasprintf("%s/%s", cwd, path);
-	free(cwd);
-	return r;
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(path) < 0 && errno != ENOENT ? -1 : 0;
-	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
-}
-
-int remove_tree(const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path);
-	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static const char *env_value(char *const *env, const char *name)
@@ -211,8 +154,13 @@ char **hook_env_build(char *const *parent, const struct hook_opts *o, const char
 		/* the sdist's tree is no part of a git work tree around it: backends that ask git which
 		 * files to take (poetry-core, setuptools-scm, hatch-vcs) must not see OUTDIR's repository
 		 * and its .gitignore (poetry-core built an empty wheel under an ignored OUTDIR) */
-		char *abs = path_absolute(o->src), *slash = strrchr(abs, '/');
+		char *abs = path_absolute(o->src), *slash;
 
+		if (!abs) {
+			hook_env_free(env);
+			return NULL;
+		}
+		slash = strrchr(abs, '/');
 		if (slash && slash != abs)
 			*slash = '\0';
 		env_add(&env, &nr, &alloc, xasprintf("GIT_CEILING_DIRECTORIES=%s", abs));
@@ -515,7 +463,7 @@ int hook_run(const struct hook_opts *o, const char *name, const char *outfile, s
 	char *uid_map = NULL, *gid_map = NULL;
 	int isolate, errpipe[2];
 	unsigned long keep;
-	char *env_abs = path_absolute(o->env), *python = NULL, *helper = NULL, *out_abs = NULL;
+	char *env_abs = NULL, *python = NULL, *helper = NULL, *out_abs = NULL;
 	char *outdir_abs = NULL, *mddir_abs = NULL, *check_abs = NULL, *scratch = NULL, *home = NULL, *tmp = NULL, **env = NULL, **args;
 	const char *tmproot = getenv("TMPDIR");
 	struct hook_opts co = *o;
@@ -537,6 +485,8 @@ int hook_run(const struct hook_opts *o, const char *name, const char *outfile, s
 			goto out;
 		}
 	}
+	if (!(env_abs = path_absolute(o->env)))
+		goto nocwd;
 	python = xasprintf("%s/bin/python", env_abs);
 	if (access(python, X_OK) < 0) {
 		buf_addf(err, "no python in the environment '%s': %s", o->env, strerror(errno));
@@ -547,7 +497,8 @@ int hook_run(const struct hook_opts *o, const char *name, const char *outfile, s
 		buf_addf(err, "cannot read the hook helper '%s': %s", helper, strerror(errno));
 		goto out;
 	}
-	out_abs = path_absolute(outfile);
+	if (!(out_abs = path_absolute(outfile)))
+		goto nocwd;
 	if (o->out_dir && mkdir_p(o->out_dir, 0755) < 0) {
 		buf_addf(err, "cannot make '%s': %s", o->out_dir, strerror(errno));
 		goto out;
@@ -581,7 +532,8 @@ int hook_run(const struct hook_opts *o, const char *name, const char *outfile, s
 		goto out;
 	}
 	co.env = env_abs;
-	env = hook_env_build(environ, &co, home, tmp);
+	if (!(env = hook_env_build(environ, &co, home, tmp)))
+		goto nocwd;
 
 	strlist_add(&argv, python);
 	strlist_add(&argv, helper);
@@ -598,17 +550,20 @@ int hook_run(const struct hook_opts *o, const char *name, const char *outfile, s
 		strlist_add(&argv, o->config[i]);
 	}
 	if (o->out_dir) {
-		outdir_abs = path_absolute(o->out_dir);
+		if (!(outdir_abs = path_absolute(o->out_dir)))
+			goto nocwd;
 		strlist_add(&argv, "--out-dir");
 		strlist_add(&argv, outdir_abs);
 	}
 	if (o->check_requires) {
-		check_abs = path_absolute(o->check_requires);
+		if (!(check_abs = path_absolute(o->check_requires)))
+			goto nocwd;
 		strlist_add(&argv, "--check-requires");
 		strlist_add(&argv, check_abs);
 	}
 	if (o->metadata_dir) {
-		mddir_abs = path_absolute(o->metadata_dir);
+		if (!(mddir_abs = path_absolute(o->metadata_dir)))
+			goto nocwd;
 		strlist_add(&argv, "--metadata-directory");
 		strlist_add(&argv, mddir_abs);
 	}
@@ -707,6 +662,9 @@ child_fail:
 		buf_addf(err, " (log: %s)", o->log);
 		buf_release(&last);
 	}
+	goto out;
+nocwd:
+	buf_addf(err, "cannot get the current directory: %s", strerror(errno));
 out:
 	if (scratch && remove_tree(scratch) < 0)
 		warn("cannot remove '%s':", scratch);

@@ -75,10 +75,6 @@ struct hook_opts {
 
 /* Set up default options (no allocation). */
 void hook_opts_init(struct hook_opts *o);
-/* The directory of wbgen's data files (pep517_hook.py, wbgen.mk): $WBGEN_PKGDATADIR, else rules/
- * beside the running binary when that holds wbgen.mk (a build tree), else the compile-time
- * pkgdatadir. Newly allocated. */
-char *wbgen_datadir(void);
 /* The helper script: wbgen_datadir()/pep517_hook.py. Newly allocated (caller frees). */
 char *hook_helper_path(void);
 /* Non-zero when name is a PEP 517 hook the helper knows. */
@@ -98,18 +94,14 @@ int hook_env_protected(void);
  * remount must pass to keep the flags statvfs's f_flag (ST_) shows on the mount beneath. */
 unsigned long hook_locked_mount_flags(unsigned long st_flags);
 /* Build the child's environment (see above) from environ-style 'parent' into a NULL-terminated,
- * newly allocated array of newly allocated strings (free with hook_env_free). home/tmp are the
- * private directories; exposed for the tests. */
+ * newly allocated array of newly allocated strings (free with hook_env_free), or NULL with errno
+ * set when o->src cannot be made absolute. home/tmp are the private directories; exposed for the
+ * tests. */
 char **hook_env_build(char *const *parent, const struct hook_opts *o, const char *home, const char *tmp);
 /* Free an array made by hook_env_build. */
 void hook_env_free(char **env);
 /* The jobserver descriptors named by MAKEFLAGS's --jobserver-auth=R,W or --jobserver-fds=R,W:
  * 0 with fds[0..1] set, or -1 when there are none (a fifo: jobserver is not a descriptor). */
 int hook_jobserver_fds(const char *makeflags, int fds[2]);
-/* Make path absolute against the current directory (no symlink resolution, which would break a
- * venv's python). Newly allocated. */
-char *path_absolute(const char *path);
-/* Remove path and everything under it (no symlinks followed). 0, or -1 (errno). */
-int remove_tree(const char *path);
 
 #endif

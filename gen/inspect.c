@@ -6,8 +6,8 @@
 
 #include "inspect.h"
 #include "metadata.h"
-#include "toml.h"
-#include "unpack.h"
+#include "toml/toml.h"
+#include "unpack/unpack.h"
 
 void sdist_info_init(struct sdist_info *si)
 {

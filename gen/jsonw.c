@@ -117,7 +117,7 @@ void jsonw_add(struct buf *out, const json_t *v)
 	buf_setlen(out, len0);
 	t = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 	if (!t)
-		die("out of memory");
+		xalloc_die("out of memory");
 	buf_adds(out, t);
 	free(t);
 }

@@ -5,10 +5,9 @@
 #include <string.h>
 
 #include "fsutil.h"
-#include "hook.h"
 #include "jsonw.h"
 #include "makefile.h"
-#include "settings.h"
+#include "settings/settings.h"
 #include "util.h"
 
 size_t makefile_phases(const struct plan_pkg *k)
@@ -234,16 +233,23 @@ static void add_human_list(struct buf *out, const struct plan *p, const struct s
 /* "P.settings := FILE" when P has a settings file (any spelling of its name); the other files whose
  * change may change P's settings (the global file, the directories, the patches) follow from its
  * name (wbgen-settings-files, in the Makefile's header). */
-static void settings_var(struct buf *out, const char *id, const char *name, const struct makefile_opts *o)
+static int settings_var(struct buf *out, const char *id, const char *name, const struct makefile_opts *o,
+			struct buf *err)
 {
 	const struct settings_package *sp = settings_find(o->settings, name);
 	char *f;
 
 	if (!sp)
-		return;
+		return 0;
 	f = path_absolute(sp->file);
+	if (!f) {
+		buf_addf(err, "cannot make '%s' absolute: cannot get the current directory: %s", sp->file,
+			 strerror(errno));
+		return -1;
+	}
 	buf_addf(out, "%s.settings := %s\n", id, f);
 	free(f);
+	return 0;
 }
 
 /* The closures of a package block, with the dynamic packages among sys and backend: the build
@@ -317,14 +323,15 @@ static void package_rules(struct buf *out, const struct plan_pkg *k, const char 
 	buf_addf(out, "mirror/%s.stamp: work/%s/wheel.stamp\nendif\n", id, id);
 }
 
-static void package_block(struct buf *out, const struct plan *p, size_t i, struct walk *w,
-			  const struct strlist *users_of, const struct makefile_opts *o)
+static int package_block(struct buf *out, const struct plan *p, size_t i, struct walk *w,
+			 const struct strlist *users_of, const struct makefile_opts *o, struct buf *err)
 {
 	const struct plan_pkg *k = &p->pkgs[i];
 	struct block b = { STRLIST_INIT, STRLIST_INIT, STRLIST_INIT, STRLIST_INIT, STRLIST_INIT };
 	const struct strlist *users = &users_of[i];
 	char *id = pkg_id(k);
 	size_t len0 = out->len;
+	int r = 0;
 
 	closures(w, i, &b.sys, &b.backend, &b.install, &b.sysdyn, &b.backdyn);
 	buf_addf(out, "# ---- %s %s ", k->name, k->version);
@@ -362,7 +369,7 @@ static void package_block(struct buf *out, const struct plan *p, size_t i, struc
 	add_list_var(out, id, "backend", &b.backend);
 	add_list_var(out, id, "install", &b.install);
 	if (o->settings && o->settings_file)
-		settings_var(out, id, k->name, o);
+		r = settings_var(out, id, k->name, o, err);
 	buf_addf(out, "%s.dynamic :=%s\n", id, k->info.deps_source == DEPS_DYNAMIC ? " 1" : "");
 	package_rules(out, k, id, &b, o);
 	buf_addch(out, '\n');
@@ -372,13 +379,16 @@ static void package_block(struct buf *out, const struct plan *p, size_t i, struc
 	strlist_release(&b.install);
 	strlist_release(&b.sysdyn);
 	strlist_release(&b.backdyn);
+	return r;
 }
 
-void makefile_text(const struct plan *p, const size_t *order, const struct makefile_opts *o, struct buf *out)
+int makefile_text(const struct plan *p, const size_t *order, const struct makefile_opts *o, struct buf *out,
+		  struct buf *err)
 {
 	struct strlist *users;
 	struct walk w;
 	size_t i, j, nphases = 0, col;
+	int r = 0;
 
 	for (i = 0; i < p->n; i++)
 		nphases += makefile_phases(&p->pkgs[i]);
@@ -465,13 +475,14 @@ void makefile_text(const struct plan *p, const size_t *order, const struct makef
 	for (i = 0; i < p->n; i++)
 		strlist_sort(&users[i]);
 	walk_init(&w, p);
-	for (i = 0; i < p->n; i++)
-		package_block(out, p, order ? order[i] : i, &w, users, o);
+	for (i = 0; i < p->n && r == 0; i++)
+		r = package_block(out, p, order ? order[i] : i, &w, users, o, err);
 	walk_release(&w);
 	for (i = 0; i < p->n; i++)
 		strlist_release(&users[i]);
 	free(users);
 	buf_adds(out, "include $(WBGEN_RULES)\n");
+	return r;
 }
 
 int makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opts *o, struct buf *out,
@@ -553,9 +564,9 @@ int makefile_write(const struct plan *p, const char *outdir, const struct makefi
 	}
 	if (r == 0) {
 		buf_setlen(&text, 0);
-		makefile_text(p, order, o, &text);
+		r = makefile_text(p, order, o, &text, err);
 		path = xasprintf("%s/Makefile", outdir);
-		if (write_file(path, text.s, text.len, WRITE_IF_CHANGED | WRITE_NOSYNC) < 0) {
+		if (r == 0 && write_file(path, text.s, text.len, WRITE_IF_CHANGED | WRITE_NOSYNC) < 0) {
 			buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 			r = -1;
 		}

@@ -15,7 +15,7 @@ struct makefile_opts {
 	const char *step;     /* absolute path of wbgen-step, the program the recipes run */
 	const char *datadir;  /* absolute directory of wbgen.mk and pep517_hook.py */
 	const char *python;   /* the target interpreter's real executable (the build environments' base) */
-	const struct settings *settings; /* per-package settings (gen/settings.h), or NULL */
+	const struct settings *settings; /* per-package settings (gen/settings/settings.h), or NULL */
 	/* with settings: where they were read (absolute) and the variant, for the rules that refresh
 	 * pkg.json when a settings or patch file changes (NULL: no such rules) */
 	const char *settings_file, *settings_dir, *patches_dir, *variant;
@@ -30,8 +30,10 @@ size_t makefile_phases(const struct plan_pkg *k);
  * install closure without itself. Each is a sorted list of "NAME-VERSION" (appended to). */
 void makefile_closures(const struct plan *p, size_t i, struct strlist *sys, struct strlist *backend,
 		       struct strlist *install);
-/* The Makefile's text for plan p (order is plan_build_order's; NULL means plan order). */
-void makefile_text(const struct plan *p, const size_t *order, const struct makefile_opts *o, struct buf *out);
+/* The Makefile's text for plan p (order is plan_build_order's; NULL means plan order). 0, or -1 with
+ * err when a settings file's path cannot be made absolute (the current directory is gone). */
+int makefile_text(const struct plan *p, const size_t *order, const struct makefile_opts *o, struct buf *out,
+		  struct buf *err);
 /* Append the content of work/NAME-VERSION/pkg.json for package i: what its phases need (sdist,
  * build backend, interpreter, the install requirements its wheel must declare, the build side of
  * its settings). 0, or -1 with err (a settings template or a patch directory). */

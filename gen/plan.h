@@ -34,7 +34,7 @@ struct plan_pkg {
 	const char *source_type; /* fromager's source_url_type: "sdist", "override" (download_source), "prebuilt" */
 	char *index_url;        /* the index file the version was chosen from (fromager's download_url) */
 	char *index_sha256;     /* its digest on the index, or NULL */
-	int build_tag;          /* the changelog's build tag (gen/settings.h), 0 for none */
+	int build_tag;          /* the changelog's build tag (gen/settings/settings.h), 0 for none */
 	struct sdist_info info; /* build system and static install requirements */
 	struct strlist extras;  /* extras requested of it (canonical, sorted) */
 	struct plan_edge *edges;

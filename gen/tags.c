@@ -49,7 +49,7 @@ static void rehash(struct tag_list *l)
 
 	while (n / 2 <= l->nr) {
 		if (n > SIZE_MAX / 2 / sizeof(*l->slots))
-			die("tag list too large");
+			xalloc_die("tag list too large");
 		n *= 2;
 	}
 	free(l->slots);

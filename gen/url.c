@@ -11,7 +11,7 @@ char *url_resolve_curl(const char *base, const char *ref)
 	char *s = NULL, *out = NULL;
 
 	if (!h)
-		die("out of memory");
+		xalloc_die("out of memory");
 	if (curl_url_set(h, CURLUPART_URL, base, 0) == CURLUE_OK &&
 	    curl_url_set(h, CURLUPART_URL, ref, 0) == CURLUE_OK &&
 	    curl_url_get(h, CURLUPART_URL, &s, 0) == CURLUE_OK)

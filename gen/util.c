@@ -43,6 +43,16 @@ void die_code(int code, const char *fmt, ...)
 	exit(code);
 }
 
+void xalloc_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
+	va_end(ap);
+	exit(EXIT_FAILURE_USER);
+}
+
 int error(const char *fmt, ...)
 {
 	va_list ap;

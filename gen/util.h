@@ -47,6 +47,11 @@ ATTR_PRINTF(1, 2) void warn(const char *fmt, ...);
 ATTR_NORETURN ATTR_PRINTF(3, 4) void bug_fl(const char *file, int line, const char *fmt, ...);
 #define BUG(...) bug_fl(__FILE__, __LINE__, __VA_ARGS__)
 
+/* Report an allocation that cannot be made (memory exhausted, a size that overflows) like die()
+ * and exit: what the x* functions below do, for the allocations they do not make (a library's
+ * objects, a buffer's growth). The only way out of the process that gen/ takes. */
+ATTR_NORETURN ATTR_PRINTF(1, 2) void xalloc_die(const char *fmt, ...);
+
 /* Allocation: never returns NULL; dies on exhaustion or size overflow. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);

@@ -6,7 +6,7 @@
 #include <jansson.h>
 
 #include "buf.h"
-#include "wheel.h"
+#include "wheel/wheel.h"
 
 /* What venv needs from the interpreter (strings borrowed from the query answer). */
 struct venv_facts {

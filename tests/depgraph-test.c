@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "depgraph.h"
+#include "depgraph/depgraph.h"
 #include "jsonw.h"
 #include "tap.h"
 

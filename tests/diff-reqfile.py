@@ -1,11 +1,11 @@
-"""diff-reqfile: gen/reqfile.c against pip's own requirements file parser (pip 23.0).
+"""diff-reqfile: gen/reqfile/reqfile.c against pip's own requirements file parser (pip 23.0).
 
 Each case is a small tree of files (req.txt, other.txt, sub/inc.txt) generated from line
 fragments with a fixed seed. The reference drives pip's own pieces: preprocess() (line
 splitting, continuations, comments, ${VAR}), break_args_options(), shlex.split() and pip's
 optparse option table; only pip's --hash/--no-binary/--only-binary callbacks are replaced by
 plain "append" so the raw values can be seen, and _parse_and_recurse() is restated (it is
-where wbgen is stricter). Where wbgen refuses what pip accepts, on purpose (gen/reqfile.h),
+where wbgen is stricter). Where wbgen refuses what pip accepts, on purpose (gen/reqfile/reqfile.h),
 the reference answer is "error" as well:
   - refused options (-e, -f, --no-index, --only-binary, --use-feature, --install-option,
     --global-option), options other than --hash on requirement lines, --hash on other lines,

@@ -72,7 +72,8 @@ int main(int argc, char **argv)
 		q[i].accept = accept;
 		pq[i] = &q[i];
 	}
-	fetcher_init(&f, &opt);
+	if (fetcher_init(&f, &opt) < 0)
+		die("cannot initialise libcurl");
 	fetcher_run(&f, pq, n);
 	for (i = 0; i < n; i++) {
 		if (q[i].ok) {

@@ -1,5 +1,5 @@
 /* fsutil-test.c: atomic writes (write-if-changed keeps the mtime), link_or_copy() both ways, the
- * count of files put in place. */
+ * count of files put in place, absolute paths, removing a tree. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -30,6 +30,32 @@ static int temps_under(const char *dir)
 
 	free(cmd);
 	return r;
+}
+
+/* path_absolute: an absolute path stays, a relative one is made absolute */
+static void test_paths(void)
+{
+	char *p = path_absolute("/a/b");
+
+	is_str(p, "/a/b", "an absolute path stays");
+	free(p);
+	p = path_absolute("rel/x");
+	ok(p[0] == '/' && ends_with(p, "/rel/x"), "a relative path is made absolute");
+	free(p);
+}
+
+/* remove_tree: a tree, a file, a missing path */
+static void test_remove_tree(const char *dir)
+{
+	char *p = at(dir, "rm/a/b"), *f = at(dir, "rm/a/b/c.txt"), *top = at(dir, "rm");
+
+	ok(mkdir_p(p, 0755) == 0 && write_file(f, "x", 1, WRITE_NOSYNC) == 0, "a tree to remove");
+	ok(remove_tree(f) == 0 && !path_exists(f), "remove_tree of a file");
+	ok(remove_tree(top) == 0 && !path_exists(top), "remove_tree of a tree");
+	ok(remove_tree(top) == 0, "remove_tree of a missing path");
+	free(p);
+	free(f);
+	free(top);
 }
 
 int main(void)
@@ -155,6 +181,9 @@ int main(void)
 	ok(link_or_copy(p, dst, PLACE_COPY) < 0 && errno == ENOENT, "... when copying too");
 	free(p);
 	ok(!temps_under(dir), "no temporary file left behind");
+
+	test_paths();
+	test_remove_tree(dir);
 
 	ok(fsutil_sync(dir) == 0, "fsutil_sync");
 	p = at(dir, "no-such-dir");

@@ -126,17 +126,6 @@ static void test_names(void)
 	   "others are not");
 }
 
-static void test_paths(void)
-{
-	char *p = path_absolute("/a/b");
-
-	is_str(p, "/a/b", "an absolute path stays");
-	free(p);
-	p = path_absolute("rel/x");
-	ok(p[0] == '/' && ends_with(p, "/rel/x"), "a relative path is made absolute");
-	free(p);
-}
-
 static void test_locked_flags(void)
 {
 	static const struct {
@@ -180,7 +169,6 @@ int main(void)
 	test_env();
 	test_jobserver();
 	test_names();
-	test_paths();
 	test_locked_flags();
 	test_env_protected();
 	return done_testing();

@@ -112,7 +112,7 @@ int main(void)
 	ok(makefile_phases(&p.pkgs[1]) == 7, "a dynamic one has a deps phase too");
 
 	/* the text */
-	makefile_text(&p, NULL, &o, &t);
+	makefile_text(&p, NULL, &o, &t, &e);
 	ok(contains(&t, "\nWBGEN := /usr/bin/wbgen\n"), "WBGEN names the binary");
 	ok(contains(&t, "\nWBGEN_STEP := /usr/libexec/wbgen/wbgen-step\n"), "WBGEN_STEP the recipes' program");
 	ok(contains(&t, "\nWBGEN_RULES := /usr/share/wbgen/wbgen.mk\n"), "the rules are included from the data dir");
@@ -141,7 +141,7 @@ int main(void)
 	{
 		size_t order[] = { 1, 0 };
 
-		makefile_text(&p, order, &o, &t);
+		makefile_text(&p, order, &o, &t, &e);
 		ok(contains(&t, "WBGEN_PACKAGES := b-1.0 a-1.0\n"), "the packages in the given order");
 	}
 
@@ -184,7 +184,7 @@ int main(void)
 	free(p.pkgs[11].sdist_path);
 	p.pkgs[11].sdist_path = xstrdup("prebuilt/l-1.0-py3-none-any.whl");
 	buf_setlen(&t, 0);
-	makefile_text(&p, NULL, &o, &t);
+	makefile_text(&p, NULL, &o, &t, &e);
 	ok(contains(&t, "\nwork/a-1.0/backend.stamp: work/a-1.0/discover.stamp work/a-1.0/build-system.stamp "
 		     "work/c-1.0/wheel.stamp \\\n\t work/d-1.0/wheel.stamp "), "a's backend: c and its closure, folded");
 	ok(contains(&t, " work/l-1.0/wheel.stamp | mirror/c-1.0.stamp "), "... then their mirror stamps");

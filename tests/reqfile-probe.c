@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "reqfile.h"
+#include "reqfile/reqfile.h"
 
 static void dump(const struct reqset *set, struct buf *out)
 {

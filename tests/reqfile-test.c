@@ -1,11 +1,11 @@
-/* reqfile-test.c: unit tests for gen/reqfile.c, on fixture files written to a temporary directory. */
+/* reqfile-test.c: unit tests for gen/reqfile/reqfile.c, on fixture files written to a temporary directory. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "reqfile.h"
+#include "reqfile/reqfile.h"
 #include "tap.h"
 
 #define H256 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

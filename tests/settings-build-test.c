@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "settings.h"
+#include "settings/settings.h"
 #include "tap.h"
-#include "wheel.h"
+#include "wheel/wheel.h"
 
 static void jobs(void)
 {

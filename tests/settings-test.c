@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
-#include "settings.h"
+#include "settings/settings.h"
 #include "tap.h"
 
 static char tmpdir[] = "/tmp/wbgen-settings-XXXXXX";

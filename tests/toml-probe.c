@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "toml.h"
+#include "toml/toml.h"
 
 static void answer(json_t *v, const struct toml_error *err)
 {

@@ -1,4 +1,4 @@
-/* toml-test.c: unit tests for the TOML reader (gen/toml.c). */
+/* toml-test.c: unit tests for the TOML reader (gen/toml/toml.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,7 +6,7 @@
 
 #include "buf.h"
 #include "tap.h"
-#include "toml.h"
+#include "toml/toml.h"
 
 /* Documents and their value as compact JSON (ASCII, keys in document order). */
 static const struct {

@@ -10,7 +10,6 @@
 
 #include "buf.h"
 #include "fsutil.h"
-#include "hook.h"
 #include "report.h"
 #include "tap.h"
 #include "timeline.h"

@@ -15,7 +15,7 @@
 #include <archive_entry.h>
 
 #include "fsutil.h"
-#include "unpack.h"
+#include "unpack/unpack.h"
 #include "tap.h"
 
 struct member {

@@ -9,8 +9,8 @@
 
 #include "fsutil.h"
 #include "sha256.h"
-#include "wheel.h"
-#include "wheel_impl.h"
+#include "wheel/wheel.h"
+#include "wheel/wheel_int.h"
 #include "tap.h"
 
 static void test_record_parse(void)

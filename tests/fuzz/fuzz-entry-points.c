@@ -1,7 +1,7 @@
-/* fuzz-entry-points.c: entry_points.txt (gen/wheel.h, entry_points_parse), and the console-script
+/* fuzz-entry-points.c: entry_points.txt (gen/wheel/wheel.h, entry_points_parse), and the console-script
  * launcher written for each entry point that parses. */
 #include "fuzz.h"
-#include "wheel.h"
+#include "wheel/wheel.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

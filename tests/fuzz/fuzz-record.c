@@ -1,7 +1,7 @@
-/* fuzz-record.c: wheel RECORD files (gen/wheel.h, record_parse). The rows of a RECORD that parses,
+/* fuzz-record.c: wheel RECORD files (gen/wheel/wheel.h, record_parse). The rows of a RECORD that parses,
  * written back with record_add_row, parse to the same rows. */
 #include "fuzz.h"
-#include "wheel.h"
+#include "wheel/wheel.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

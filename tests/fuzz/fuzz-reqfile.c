@@ -1,8 +1,8 @@
-/* fuzz-reqfile.c: requirements and constraints files (gen/reqfile.h, reqset_load_text). The first
+/* fuzz-reqfile.c: requirements and constraints files (gen/reqfile/reqfile.h, reqset_load_text). The first
  * byte chooses constraints ('c') or requirements; the rest is the file. Includes are resolved
  * against a directory that does not exist, so relative ones fail without touching the disk. */
 #include "fuzz.h"
-#include "reqfile.h"
+#include "reqfile/reqfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

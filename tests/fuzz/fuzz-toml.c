@@ -1,7 +1,7 @@
-/* fuzz-toml.c: TOML documents (gen/toml.h), plain and tagged. A document that parses one way parses
+/* fuzz-toml.c: TOML documents (gen/toml/toml.h), plain and tagged. A document that parses one way parses
  * the other way too, and both results serialise as JSON. */
 #include "fuzz.h"
-#include "toml.h"
+#include "toml/toml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
