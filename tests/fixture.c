@@ -84,7 +84,7 @@ void fixture_archive(const char *path, const struct fixture_member *m, size_t n)
 
 const char *fixture_python(void)
 {
-	const char *p = getenv("WBGEN_TEST_PYTHON");
+	const char *p = getenv("INDEX_PYTHON");
 
 	return p && *p ? p : "/usr/bin/python3";
 }

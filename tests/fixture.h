@@ -21,8 +21,8 @@ void fixture_write(const char *path, const char *text);
 /* Write an archive of m[0..n) at path: a zip for a name ending in .zip, a bzip2 tar for .tar.bz2,
  * else a gzip tar. Dies on failure. */
 void fixture_archive(const char *path, const struct fixture_member *m, size_t n);
-/* The Python that runs the fixture scripts: $WBGEN_TEST_PYTHON (configure's python3, set by
- * make check), else /usr/bin/python3. */
+/* The Python that runs the fixture scripts, as for e2e/index.sh: $INDEX_PYTHON, else Debian's
+ * /usr/bin/python3 (docs/testing-index.md). */
 const char *fixture_python(void);
 /* Build the index of e2e/fixtures/scenarios/SCENARIO (found under $WBGEN_SRCDIR, else .) into
  * the new directory out with mkindex.py, its output going to stderr. 0, or -1 when it failed. */
