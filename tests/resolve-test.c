@@ -389,6 +389,9 @@ static const struct rcase cases[] = {
 	{ "... alone, the final release", "backtrack", "pr-x", NULL, 0, "pr-x==1.0" TB, NULL },
 	{ "a dead end left when a choice comes down", "backtrack", "dead-top", NULL, 0,
 	  "dead-a==1.0 dead-b==1.0 dead-c==1.5 dead-d==1.0 dead-top==1.0" TB, NULL },
+	{ "an extra no longer asked for after a choice comes down", "backtrack", "ex-top", NULL, 0,
+	  "ex-a==1.0 ex-b==1.0 ex-c==1.5 ex-d==1.0 ex-lib==1.0 ex-top==1.0" TB, NULL },
+	{ "... asked for", "backtrack", "ex-c==2.0", NULL, 0, "ex-big==1.0 ex-c==2.0 ex-lib==1.0" TB, NULL },
 	{ "... the dead end alone", "backtrack", "dead-c", NULL, 0, NULL,
 	  "no version of 'dead-e' satisfies 'dead-e>=5' (from dead-c 2.0 [install] <- requirements.txt:1); "
 	  "available: 1.0 (does not match)" },
@@ -520,6 +523,10 @@ static void test_plan_details(void)
 	s = edges(&plan, "bt-c", 1);
 	is_str(s, "tinybuild==1.0 build-system tinybuild", "revised: bt-c 1.5 needs no bt-e");
 	free(s);
+	plan_release(&plan);
+	run("backtrack", "ex-top", NULL, 0, NULL, &plan, &err);
+	k = pkg(&plan, "ex-lib");
+	is_int(k ? (long long)k->extras.n : -1, 0, "revised: no extra asked of ex-lib any more");
 	plan_release(&plan);
 	buf_release(&err);
 }
