@@ -17,6 +17,7 @@ static char *tmpdir;
 	"Requires-Dist: ignored\n\n"
 #define TINY_BS "[build-system]\nrequires = [\"tinybuild>=1\", \"cython\"]\nbuild-backend = \"tinybuild\"\n" \
 	"backend-path = [\".\", \"tools\"]\n"
+#define PROJECT_DEPS "dep-a | dep-b; os_name == 'nt' | speedup[fast] | foo[fast][all] | extra-b[all]"
 #define PROJECT "[project]\nname = \"foo\"\nversion = \"1.0\"\nrequires-python = \">=3.9\"\n" \
 	"dependencies = [\"dep-a\", \"dep-b; os_name == 'nt'\"]\n" \
 	"[project.optional-dependencies]\nfast = [\"speedup\"]\nall = [\"foo[fast]\", \"extra-b\"]\n"
@@ -125,13 +126,13 @@ static void test_inspect(void)
 		  DEFAULT_BUILD_REQUIRES, DEFAULT_BUILD_BACKEND, "", 0, 1, "dynamic", "", NULL, NULL, NULL },
 		{ "[build-system] and [project]", PKG_INFO_21, TINY_BS PROJECT, NULL,
 		  "tinybuild>=1 | cython", "tinybuild", ". | tools", 1, 0, "pyproject",
-		  "dep-a | dep-b; os_name == 'nt' | speedup[fast] | foo[fast][all] | extra-b[all]", ">=3.9", "Foo", "1.0" },
+		  PROJECT_DEPS, ">=3.9", "Foo", "1.0" },
 		{ "PKG-INFO 2.2 wins over [project]", PKG_INFO_22, TINY_BS PROJECT, NULL,
 		  "tinybuild>=1 | cython", "tinybuild", ". | tools", 1, 0, "pkg-info",
 		  "bar>=1 | baz; extra == \"x\"", ">=3.8", "Foo", "1.0" },
 		{ "PKG-INFO 2.2, Requires-Dist dynamic: [project]", PKG_INFO_22_DYN, TINY_BS PROJECT, NULL,
 		  "tinybuild>=1 | cython", "tinybuild", ". | tools", 1, 0, "pyproject",
-		  "dep-a | dep-b; os_name == 'nt' | speedup[fast] | foo[fast][all] | extra-b[all]", ">=3.9", "Foo", "1.0" },
+		  PROJECT_DEPS, ">=3.9", "Foo", "1.0" },
 		{ "[project] with dynamic dependencies", PKG_INFO_21,
 		  TINY_BS "[project]\nname = \"foo\"\ndynamic = [\"version\", \"dependencies\"]\n", NULL,
 		  "tinybuild>=1 | cython", "tinybuild", ". | tools", 1, 0, "dynamic", "", NULL, "Foo", "1.0" },
@@ -231,7 +232,8 @@ static void test_errors(void)
 		const char *what, *pkg_info, *pyproject, *want;
 	} t[] = {
 		{ "a pyproject.toml that does not parse", NULL, "[build-system\nrequires = []\n", "pyproject.toml:1:" },
-		{ "[build-system] not a table", NULL, "build-system = 1\n", "pyproject.toml: [build-system] is not a table" },
+		{ "[build-system] not a table", NULL, "build-system = 1\n",
+		  "pyproject.toml: [build-system] is not a table" },
 		{ "requires not an array", NULL, "[build-system]\nrequires = \"setuptools\"\n",
 		  "pyproject.toml: build-system.requires is not an array of strings" },
 		{ "requires with a number", NULL, "[build-system]\nrequires = [\"a\", 1]\n",

@@ -81,7 +81,8 @@ static void test_words(void)
 		is_int((long long)pep508_skip_ws(ws[i].src, ws[i].pos), (long long)ws[i].want,
 		       "whitespace skipped in %s from %zu", q(ws[i].src), ws[i].pos);
 	for (i = 0; i < ARRAY_SIZE(end); i++)
-		is_int(pep508_at_end(end[i].src, end[i].pos), end[i].want, "end of %s at %zu", q(end[i].src), end[i].pos);
+		is_int(pep508_at_end(end[i].src, end[i].pos), end[i].want, "end of %s at %zu", q(end[i].src),
+		       end[i].pos);
 }
 
 /* packaging's IDENTIFIER: \b[a-zA-Z0-9][a-zA-Z0-9._-]*\b, backtracking to the last \b */

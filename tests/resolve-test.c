@@ -36,7 +36,8 @@ static const char target_answer[] =
 	" \"platform_version\": \"#1 SMP\", \"platform_machine\": \"x86_64\","
 	" \"platform_python_implementation\": \"CPython\", \"implementation_name\": \"cpython\","
 	" \"implementation_version\": \"3.11.2\"},"
-	" \"tags\": {\"impl_name\": \"cpython\", \"version\": [3, 11], \"py_version_nodot\": \"311\", \"py_debug\": false,"
+	" \"tags\": {\"impl_name\": \"cpython\", \"version\": [3, 11], \"py_version_nodot\": \"311\","
+	" \"py_debug\": false,"
 	" \"with_pymalloc\": true, \"maxunicode_wide\": true, \"ext_suffix\": \".cpython-311-x86_64-linux-gnu.so\","
 	" \"system\": \"Linux\", \"platform\": \"linux-x86_64\", \"glibc_version\": \"2.36\","
 	" \"elf\": {\"class\": 2, \"data\": 1, \"machine\": 62, \"flags\": 0}}}";
@@ -188,9 +189,9 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The edges of package name: "to==version type requirement", sorted, separated by ", "; with_req 0
- * leaves the requirement out. NULL when the plan has no such package. */
-static char *edges(const struct plan *p, const char *name, int with_req)
+/* The edges of package name: "to==version type requirement", sorted, separated by ", ". NULL when the
+ * plan has no such package. */
+static char *edges(const struct plan *p, const char *name)
 {
 	const struct plan_pkg *k = pkg(p, name);
 	struct strlist l = STRLIST_INIT;
@@ -202,14 +203,23 @@ static char *edges(const struct plan *p, const char *name, int with_req)
 	for (i = 0; i < k->nedges; i++) {
 		const struct plan_pkg *to = &p->pkgs[k->edges[i].to];
 
-		strlist_add_owned(&l, xasprintf("%s==%s %s%s%s", to->name, to->version, req_type_name(k->edges[i].type),
-						with_req ? " " : "", with_req ? k->edges[i].req : ""));
+		strlist_add_owned(&l, xasprintf("%s==%s %s %s", to->name, to->version, req_type_name(k->edges[i].type),
+						k->edges[i].req));
 	}
 	qsort(l.v, l.n, sizeof(*l.v), cmp_str);
 	for (i = 0; i < l.n; i++)
 		buf_addf(&b, "%s%s", i ? ", " : "", l.v[i]);
 	strlist_release(&l);
 	return buf_detach(&b, NULL);
+}
+
+/* A test: the edges of package name are want. */
+static void is_edges(const struct plan *p, const char *name, const char *want, const char *what)
+{
+	char *s = edges(p, name);
+
+	is_str(s, want, "%s", what);
+	free(s);
 }
 
 struct rcase {
@@ -257,7 +267,8 @@ static const struct rcase cases[] = {
 	/* the newest version that fits; PEP 440 pre-releases only when asked for or nothing else fits */
 	{ "the newest: 1.10 above 1.2, the pre-release left out", "resolve", "hv", NULL, 0, "hv==1.10" TB, NULL },
 	{ "a specifier caps it", "resolve", "hv<1.10", NULL, 0, "hv==1.2" TB, NULL },
-	{ "one version meets every requirement on it", "resolve", "hv>=1\nhv<1.5\nhv!=1.0", NULL, 0, "hv==1.2" TB, NULL },
+	{ "one version meets every requirement on it", "resolve", "hv>=1\nhv<1.5\nhv!=1.0", NULL, 0, "hv==1.2" TB,
+	  NULL },
 	{ "a specifier naming a pre-release admits them", "resolve", "hv>=2.0a1", NULL, 0, "hv==2.0b1" TB, NULL },
 	{ "a pre-release when it is the only match", "resolve", "hv>1.10", NULL, 0, "hv==2.0b1" TB, NULL },
 	{ "a pre-release pinned", "resolve", "hv==2.0b1", NULL, 0, "hv==2.0b1" TB, NULL },
@@ -306,7 +317,8 @@ static const struct rcase cases[] = {
 	{ "a yanked file is not taken by ==2.*", "resolve", "yk==2.*", NULL, 0, NULL,
 	  "no version of 'yk' satisfies 'yk==2.*' (from requirements.txt:1); available: 2.0 (yanked: do not use), "
 	  "1.0 (does not match)" },
-	{ "a yanked file pinned with == and fewer digits", "resolve", "yk==2", NULL, 0, "tinybuild==1.0 yk==2.0", NULL },
+	{ "a yanked file pinned with == and fewer digits", "resolve", "yk==2", NULL, 0, "tinybuild==1.0 yk==2.0",
+	  NULL },
 	{ "a version without an sdist is skipped", "resolve", "nosd", NULL, 0, "nosd==1.0" TB, NULL },
 	{ "a version with only a wheel", "resolve", "nosd>=2", NULL, 0, NULL,
 	  "no version of 'nosd' satisfies 'nosd>=2' (from requirements.txt:1); available: 2.0 (no sdist), "
@@ -369,7 +381,8 @@ static const struct rcase cases[] = {
 	{ "basic: a pinned yanked version, a bz2 sdist", "basic", "six_ish==1.5\nwin-only", NULL, 0,
 	  "six-ish==1.5" TB " win-only==0.1", NULL },
 	{ "basic: --pre picks foo.bar 2.0rc1, whose six-ish>=2.0 nothing satisfies", "basic", "foo.bar", NULL, 1,
-	  NULL, "no version of 'six-ish' satisfies 'six-ish>=2.0' (from foo-bar 2.0rc1 [install] <- requirements.txt:1); "
+	  NULL, "no version of 'six-ish' satisfies 'six-ish>=2.0' (from foo-bar 2.0rc1 [install] <- "
+	  "requirements.txt:1); "
 	  "available: 2.0.dev1 (does not match), 1.5 (yanked), 1.0 (does not match)" },
 	{ "basic: --pre takes a dev release", "basic", "six-ish", NULL, 1, "six-ish==2.0.dev1" TB, NULL },
 	{ "basic: one project by three spellings", "basic", "foo.bar\nFOO_BAR<1.1\nfoo-Bar!=0.1", NULL, 0,
@@ -431,9 +444,8 @@ static void test_plan_details(void)
 	plan_release(&plan);
 
 	run("resolve", "ext[all]", NULL, 0, NULL, &plan, &err);
-	s = edges(&plan, "ext", 0);
-	is_str(s, "dep-a==1.0 install, dep-b==1.0 install, tinybuild==1.0 build-system", "ext[all]: no edge to itself");
-	free(s);
+	is_edges(&plan, "ext", "dep-a==1.0 install dep-a; extra == \"a\", dep-b==1.0 install dep-b; extra == \"all\", "
+		 "tinybuild==1.0 build-system tinybuild", "ext[all]: no edge to itself");
 	k = pkg(&plan, "ext");
 	s = k ? xasprintf("%s %s", k->extras.n > 0 ? k->extras.v[0] : "", k->extras.n > 1 ? k->extras.v[1] : "") : NULL;
 	is_str(s, "a all", "... the extras asked of it");
@@ -448,16 +460,13 @@ static void test_plan_details(void)
 
 		for (i = 0; i < ARRAY_SIZE(src); i++) {
 			k = pkg(&plan, src[i][0]);
-			is_str(k ? deps_source_name(k->info.deps_source) : NULL, src[i][1], "%s: install requirements from",
-			       src[i][0]);
+			is_str(k ? deps_source_name(k->info.deps_source) : NULL, src[i][1],
+			       "%s: install requirements from", src[i][0]);
 		}
 	}
-	s = edges(&plan, "src-wheel", 1);
-	is_str(s, "dep-c==1.0 install dep-c, tinybuild==1.0 build-system tinybuild", "src-wheel: the wheel's requirement");
-	free(s);
-	s = edges(&plan, "src-dyn", 1);
-	is_str(s, "tinybuild==1.0 build-system tinybuild", "src-dyn: no install requirement known");
-	free(s);
+	is_edges(&plan, "src-wheel", "dep-c==1.0 install dep-c, tinybuild==1.0 build-system tinybuild",
+		 "src-wheel: the wheel's requirement");
+	is_edges(&plan, "src-dyn", "tinybuild==1.0 build-system tinybuild", "src-dyn: no install requirement known");
 	k = pkg(&plan, "rp-pkginfo");
 	is_str(k ? k->info.requires_python : NULL, ">=3", "rp-pkginfo: requires-python from PKG-INFO");
 	plan_release(&plan);
@@ -466,21 +475,15 @@ static void test_plan_details(void)
 	k = pkg(&plan, "bs-setup-py");
 	ok(k && k->info.build_system_default && !strcmp(k->info.build_backend, DEFAULT_BUILD_BACKEND),
 	   "no pyproject.toml: the PEP 517 default backend");
-	s = edges(&plan, "bs-setup-py", 1);
-	is_str(s, "setuptools==70.0 build-system setuptools>=40.8.0", "... and PEP 518's build requirement");
-	free(s);
-	s = edges(&plan, "bs-nobackend", 1);
-	is_str(s, "dep-a==1.0 build-system dep-a, tinybuild==1.0 build-system tinybuild",
-	       "[build-system] requires are edges");
-	free(s);
-	s = edges(&plan, "setuptools", 1);
-	is_str(s, "tinybuild==1.0 build-system tinybuild", "a build requirement's own build requirement");
-	free(s);
-	s = edges(&plan, "tinybuild", 1);
-	is_str(s, "", "a self-bootstrapping backend needs nothing");
+	is_edges(&plan, "bs-setup-py", "setuptools==70.0 build-system setuptools>=40.8.0",
+		 "... and PEP 518's build requirement");
+	is_edges(&plan, "bs-nobackend", "dep-a==1.0 build-system dep-a, tinybuild==1.0 build-system tinybuild",
+		 "[build-system] requires are edges");
+	is_edges(&plan, "setuptools", "tinybuild==1.0 build-system tinybuild",
+		 "a build requirement's own build requirement");
+	is_edges(&plan, "tinybuild", "", "a self-bootstrapping backend needs nothing");
 	k = pkg(&plan, "tinybuild");
 	ok(k && k->info.backend_path.n == 1 && !strcmp(k->info.backend_path.v[0], "."), "... it has backend-path");
-	free(s);
 	plan_release(&plan);
 
 	run("resolve", "bc-a", NULL, 0, NULL, &plan, &err);
@@ -488,23 +491,19 @@ static void test_plan_details(void)
 		size_t *order = plan_build_order(&plan, &err);
 
 		ok(order == NULL, "a build cycle: no build order");
-		is_str(err.s, "build cycle: bc-a 1.0 builds with bc-b 1.0; bc-b 1.0 builds with bc-a 1.0", "... naming it");
+		is_str(err.s, "build cycle: bc-a 1.0 builds with bc-b 1.0; bc-b 1.0 builds with bc-a 1.0",
+		       "... naming it");
 		free(order);
 	}
 	plan_release(&plan);
 
 	run("tree", "diamond-top\ncycle-a", NULL, 0, NULL, &plan, &err);
-	s = edges(&plan, "diamond-left", 1);
-	is_str(s, "diamond-bottom==1.1 install diamond-bottom>=1.0, tinybuild==1.0 build-system tinybuild",
-	       "diamond: the left side");
-	free(s);
-	s = edges(&plan, "diamond-right", 1);
-	is_str(s, "diamond-bottom==1.1 install diamond-bottom<2, tinybuild==1.0 build-system tinybuild",
-	       "diamond: the right side");
-	free(s);
-	s = edges(&plan, "cycle-c", 1);
-	is_str(s, "cycle-a==1.0 install cycle-a, tinybuild==1.0 build-system tinybuild", "install cycle: c -> a");
-	free(s);
+	is_edges(&plan, "diamond-left", "diamond-bottom==1.1 install diamond-bottom>=1.0, tinybuild==1.0 build-system "
+		 "tinybuild", "diamond: the left side");
+	is_edges(&plan, "diamond-right", "diamond-bottom==1.1 install diamond-bottom<2, tinybuild==1.0 build-system "
+		 "tinybuild", "diamond: the right side");
+	is_edges(&plan, "cycle-c", "cycle-a==1.0 install cycle-a, tinybuild==1.0 build-system tinybuild",
+		 "install cycle: c -> a");
 	{
 		size_t *order = plan_build_order(&plan, &err);
 
@@ -514,15 +513,11 @@ static void test_plan_details(void)
 	plan_release(&plan);
 
 	run("backtrack", "bt-top", NULL, 0, NULL, &plan, &err);
-	s = edges(&plan, "bt-a", 1);
-	is_str(s, "bt-c==1.5 install bt-c, tinybuild==1.0 build-system tinybuild", "revised: bt-a -> bt-c 1.5");
-	free(s);
-	s = edges(&plan, "bt-d", 1);
-	is_str(s, "bt-c==1.5 install bt-c<2, tinybuild==1.0 build-system tinybuild", "revised: bt-d -> bt-c 1.5");
-	free(s);
-	s = edges(&plan, "bt-c", 1);
-	is_str(s, "tinybuild==1.0 build-system tinybuild", "revised: bt-c 1.5 needs no bt-e");
-	free(s);
+	is_edges(&plan, "bt-a", "bt-c==1.5 install bt-c, tinybuild==1.0 build-system tinybuild",
+		 "revised: bt-a -> bt-c 1.5");
+	is_edges(&plan, "bt-d", "bt-c==1.5 install bt-c<2, tinybuild==1.0 build-system tinybuild",
+		 "revised: bt-d -> bt-c 1.5");
+	is_edges(&plan, "bt-c", "tinybuild==1.0 build-system tinybuild", "revised: bt-c 1.5 needs no bt-e");
 	plan_release(&plan);
 	run("backtrack", "ex-top", NULL, 0, NULL, &plan, &err);
 	k = pkg(&plan, "ex-lib");
@@ -546,26 +541,22 @@ static void test_discovered(void)
 	struct plan plan;
 	struct buf err = BUF_INIT;
 	size_t i;
-	char *s;
 
 	discovered_init(&d);
 	for (i = 0; i < ARRAY_SIZE(add); i++)
 		if (discovered_add(&d, add[i][0], add[i][1], add[i][2], add[i][3], &err) < 0)
 			BUG("%s", err.s);
-	ok(run("tree", "dyn-build\ndyn-deps\ncycle-a", NULL, 0, NULL, &plan, &err) == 0 && !pkg(&plan, "build-helper") &&
-	   !pkg(&plan, "lib-07"), "without what building found: neither build-helper nor lib-07");
+	ok(run("tree", "dyn-build\ndyn-deps\ncycle-a", NULL, 0, NULL, &plan, &err) == 0 &&
+	   !pkg(&plan, "build-helper") && !pkg(&plan, "lib-07"),
+	   "without what building found: neither build-helper nor lib-07");
 	plan_release(&plan);
 	if (!ok(run("tree", "dyn-build\ndyn-deps\ncycle-a", NULL, 0, &d, &plan, &err) == 0, "with it: resolves"))
 		diag("%s", err.s);
-	s = edges(&plan, "dyn-build", 1);
-	is_str(s, "build-helper==1.1 build-backend build-helper>=1, build-helper==1.1 build-sdist build-helper<9; "
-	       "python_version >= \"3\", lib-09==1.1 install lib-09, tinybuild==1.0 build-system tinybuild",
-	       "dynamic build requirements: build-backend and build-sdist edges");
-	free(s);
-	s = edges(&plan, "dyn-deps", 1);
-	is_str(s, "lib-07==1.1 install lib-07, tinybuild==1.0 build-system tinybuild",
-	       "dynamic install requirements, a false marker left out");
-	free(s);
+	is_edges(&plan, "dyn-build", "build-helper==1.1 build-backend build-helper>=1, build-helper==1.1 build-sdist "
+		 "build-helper<9; python_version >= \"3\", lib-09==1.1 install lib-09, tinybuild==1.0 build-system "
+		 "tinybuild", "dynamic build requirements: build-backend and build-sdist edges");
+	is_edges(&plan, "dyn-deps", "lib-07==1.1 install lib-07, tinybuild==1.0 build-system tinybuild",
+		 "dynamic install requirements, a false marker left out");
 	plan_release(&plan);
 	discovered_release(&d);
 	buf_release(&err);
