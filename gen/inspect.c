@@ -213,14 +213,19 @@ int sdist_inspect_in(const char *path, const char *build_dir, struct sdist_info 
 	struct metadata md;
 
 	metadata_init(&md);
-	/* fromager's build_dir: an absolute one is taken relative to the tree */
-	while (build_dir && *build_dir == '/')
-		build_dir++;
-	if (build_dir && *build_dir) {
-		buf_adds(&pp, build_dir);
-		while (pp.len && pp.s[pp.len - 1] == '/')
-			buf_setlen(&pp, pp.len - 1);
-		buf_adds(&pp, "/pyproject.toml");
+	/* fromager's build_dir, relative to the tree even when absolute; the archive names its members
+	 * without empty or "." segments */
+	while (build_dir && *build_dir) {
+		size_t n = strcspn(build_dir, "/");
+
+		if (n && !(n == 1 && build_dir[0] == '.')) {
+			buf_add(&pp, build_dir, n);
+			buf_addch(&pp, '/');
+		}
+		build_dir += n + (build_dir[n] == '/');
+	}
+	if (pp.len) {
+		buf_adds(&pp, "pyproject.toml");
 		names[1] = pp.s;
 	}
 	if (unpack_read_top_members(path, names, 2, out, found, &si->topdir, err) < 0)

@@ -49,7 +49,8 @@ void sdist_info_release(struct sdist_info *si);
  * archive, pyproject.toml or PKG-INFO that does not parse or has the wrong types). */
 int sdist_inspect(const char *path, struct sdist_info *si, struct buf *err);
 /* sdist_inspect with pyproject.toml read from the sub-directory build_dir of the tree (fromager's
- * build_dir setting; NULL or "": the root). PKG-INFO stays at the root. */
+ * build_dir setting; NULL, "" or ".": the root; empty and "." segments count for nothing). PKG-INFO
+ * stays at the root. */
 int sdist_inspect_in(const char *path, const char *build_dir, struct sdist_info *si, struct buf *err);
 /* Take the install requirements from core metadata text (a wheel's METADATA, PEP 658):
  * sets deps and deps_source = src when Requires-Dist is usable. Returns 0 or -1 with err. */

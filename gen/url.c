@@ -100,13 +100,17 @@ static void remove_dot_segments(struct buf *out, const char *path, size_t len)
 static char *resolve_fast(const char *base, const char *ref)
 {
 	size_t olen = http_origin_len(base), rlen;
-	const char *rq;
+	const char *rq, *frag;
 	struct buf b = BUF_INIT;
 
 	if (!plain(ref) || !plain(base))
 		return NULL;
 	rlen = strcspn(ref, "?#");
 	rq = ref + rlen;
+	frag = strchr(rq, '#');
+	/* libcurl drops an empty query or fragment ("x?", "x#"): left to it */
+	if ((rq[0] == '?' && (rq[1] == '\0' || rq[1] == '#')) || (frag && frag[1] == '\0'))
+		return NULL;
 	if (http_origin_len(ref)) {
 		size_t ro = http_origin_len(ref);
 

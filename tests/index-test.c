@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "index.h"
-#include "url.h"
 #include "tap.h"
 
 #define H64A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -135,70 +134,6 @@ static void test_html(void)
 	buf_release(&err);
 }
 
-static void test_url(void)
-{
-	static const struct {
-		const char *in, *want;
-	} red[] = {
-		{ "https://user:secret@host/simple/", "https://***@host/simple/" },
-		{ "https://token@host:8080/x?y", "https://***@host:8080/x?y" },
-		{ "https://host/a@b", "https://host/a@b" },
-		{ "https://u:p@ss@host/", "https://***@host/" },
-		{ "file:///tmp/x", "file:///tmp/x" },
-	};
-	size_t i;
-	char *s;
-
-	for (i = 0; i < ARRAY_SIZE(red); i++) {
-		s = url_redacted(red[i].in);
-		is_str(s, red[i].want, "redact '%s'", red[i].want);
-		free(s);
-	}
-	s = url_resolve("http://h/simple/foo/", "../bar/");
-	is_str(s, "http://h/simple/bar/", "resolve relative path");
-	free(s);
-	s = url_resolve("http://h/simple/foo/", "https://other/x.tar.gz#sha256=1");
-	is_str(s, "https://other/x.tar.gz#sha256=1", "resolve absolute url keeps fragment");
-	free(s);
-	s = url_resolve("not a url", "x");
-	is_str(s, NULL, "malformed base");
-	free(s);
-}
-
-/* The fast path of url_resolve must agree with libcurl's resolution on everything. */
-static void test_resolve_fast(void)
-{
-	static const char *const bases[] = {
-		"http://127.0.0.1:8080/simple/foo/", "https://pypi.example/simple/foo/index.html",
-		"http://h/simple/foo", "http://h/", "http://h/a/b/c/?q=1#f", "https://u:p@h:1/x/y/",
-		"file:///tmp/index/simple/foo/index.html", "http://h/a/./b/../c/",
-	};
-	static const char *const refs[] = {
-		"foo-1.0.tar.gz", "../../packages/foo-1.0.tar.gz#sha256=ab", "/packages/x.whl", "./x", "../x",
-		"../../../../x", "a/./b/../c", "a/b/..", "a/b/.", ".", "..", "x?y=1#z", "x#frag",
-		"https://files.example/packages/ab/cd/foo-1.0.tar.gz#sha256=0f",
-		"http://other:8080/a/../b", "HTTP://Other/x", "//cdn.example/x", "?q", "#f", "mailto:x",
-		"a:b/c", "x%20y.tar.gz", "a//b", "/", "/a/b/../../..", "https://h", "https://h/",
-		"foo bar.tar.gz", "..%2fx",
-	};
-	size_t i, j, n = 0, bad = 0;
-
-	for (i = 0; i < ARRAY_SIZE(bases); i++)
-		for (j = 0; j < ARRAY_SIZE(refs); j++) {
-			char *fast = url_resolve(bases[i], refs[j]), *slow = url_resolve_curl(bases[i], refs[j]);
-
-			n++;
-			if ((fast == NULL) != (slow == NULL) || (fast && strcmp(fast, slow) != 0)) {
-				bad++;
-				diag("'%s' + '%s': '%s' vs libcurl '%s'", bases[i], refs[j], fast ? fast : "NULL",
-				     slow ? slow : "NULL");
-			}
-			free(fast);
-			free(slow);
-		}
-	ok(bad == 0, "url_resolve agrees with libcurl on %zu base/reference pairs", n);
-}
-
 static void test_unescape(void)
 {
 	struct buf b = BUF_INIT;
@@ -209,9 +144,6 @@ static void test_unescape(void)
 		html_unescape_to(&b, in, strlen(in));
 	}
 	is_str(b.s, "&<>\"'A&unknown; & &#;", "html entities");
-	buf_reset(&b);
-	url_unescape_to(&b, "a%2Bb%zz%4", 10);
-	is_str(b.s, "a+b%zz%4", "percent decoding leaves bad escapes");
 	buf_release(&b);
 }
 
@@ -257,8 +189,6 @@ int main(void)
 	test_json();
 	test_json_errors();
 	test_html();
-	test_url();
-	test_resolve_fast();
 	test_unescape();
 	test_upload_time();
 	return done_testing();

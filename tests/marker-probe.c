@@ -8,6 +8,9 @@
  *   marker-probe eval     MARKER <tab> EXTRA <tab> 11 environment values (enum marker_var order)
  *                                     -> True | False
  * Any failure answers ERROR <tab> message.
+ * The lexical layer (gen/pep508.h), for tests/diff-pep508.py:
+ *   marker-probe string   SOURCE      -> OK <tab> value <tab> end | ERROR | NONE (no string at 0)
+ *   marker-probe ident    POS <tab> SOURCE -> end | NONE (no identifier at byte POS)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,7 @@
 
 #include "buf.h"
 #include "marker.h"
+#include "pep508.h"
 #include "requirement.h"
 
 static void unescape(struct buf *out, const char *s, size_t n)
@@ -163,13 +167,48 @@ static void do_eval(const char *line, struct buf *out)
 		buf_release(&field[i]);
 }
 
+static void do_string(const char *in, struct buf *out)
+{
+	struct buf v = BUF_INIT;
+	size_t end = 0;
+	int r = pep508_string(in, 0, &end, &v, NULL);
+
+	if (r > 0) {
+		buf_adds(out, "OK\t");
+		put_n(out, v.s, v.len);
+		buf_addf(out, "\t%zu", end);
+	} else {
+		buf_adds(out, r < 0 ? "ERROR" : "NONE");
+	}
+	buf_release(&v);
+}
+
+static void do_ident(const char *line, struct buf *out)
+{
+	const char *tab = strchr(line, '\t');
+	struct buf src = BUF_INIT;
+	size_t pos = 0, end;
+	const char *p;
+
+	for (p = line; tab && p < tab; p++)
+		pos = pos * 10 + (size_t)(*p - '0');
+	if (tab)
+		unescape(&src, tab + 1, strlen(tab + 1));
+	if (tab && pos <= src.len && pep508_identifier(src.s, pos, &end))
+		buf_addf(out, "%zu", end);
+	else
+		buf_adds(out, "NONE");
+	buf_release(&src);
+}
+
 int main(int argc, char **argv)
 {
 	struct buf line = BUF_INIT, in = BUF_INIT, out = BUF_INIT;
 	int c;
 
-	if (argc != 2 || (strcmp(argv[1], "req") && strcmp(argv[1], "marker") && strcmp(argv[1], "eval"))) {
-		fprintf(stderr, "usage: marker-probe req|marker|eval\n");
+	if (argc != 2 || (strcmp(argv[1], "req") && strcmp(argv[1], "marker") && strcmp(argv[1], "eval") &&
+			  strcmp(argv[1], "string") && strcmp(argv[1], "ident"))) {
+		fprintf(stderr, "usage: marker-probe req|marker|eval|string|ident\n");
 		return 2;
 	}
 	for (;;) {
@@ -184,10 +223,14 @@ int main(int argc, char **argv)
 		buf_reset(&out);
 		if (!strcmp(argv[1], "eval")) {
 			do_eval(line.s, &out);
+		} else if (!strcmp(argv[1], "ident")) {
+			do_ident(line.s, &out);
 		} else {
 			unescape(&in, line.s, line.len);
 			if (!strcmp(argv[1], "req"))
 				do_req(in.s, &out);
+			else if (!strcmp(argv[1], "string"))
+				do_string(in.s, &out);
 			else
 				do_marker(in.s, &out);
 		}

@@ -14,48 +14,18 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "fixture.h"
 #include "fsutil.h"
 #include "unpack/unpack.h"
 #include "tap.h"
 
-struct member {
-	const char *path;
-	const char *data; /* NULL: a directory */
-};
-
 static char tmpdir[] = "/tmp/wbgen-archive-test-XXXXXX";
 
-static char *write_archive(const char *name, int zip, int bz2, const struct member *m, size_t n)
+static char *write_archive(const char *name, const struct fixture_member *m, size_t n)
 {
 	char *path = xasprintf("%s/%s", tmpdir, name);
-	struct archive *a = archive_write_new();
-	size_t i;
 
-	if (zip) {
-		archive_write_set_format_zip(a);
-	} else {
-		archive_write_set_format_pax_restricted(a);
-		if (bz2)
-			archive_write_add_filter_bzip2(a);
-		else
-			archive_write_add_filter_gzip(a);
-	}
-	if (archive_write_open_filename(a, path) != ARCHIVE_OK)
-		BUG("cannot write %s: %s", path, archive_error_string(a));
-	for (i = 0; i < n; i++) {
-		struct archive_entry *e = archive_entry_new();
-
-		archive_entry_set_pathname(e, m[i].path);
-		archive_entry_set_filetype(e, m[i].data ? AE_IFREG : AE_IFDIR);
-		archive_entry_set_perm(e, m[i].data ? 0644 : 0755);
-		archive_entry_set_size(e, m[i].data ? (la_int64_t)strlen(m[i].data) : 0);
-		archive_write_header(a, e);
-		if (m[i].data)
-			archive_write_data(a, m[i].data, strlen(m[i].data));
-		archive_entry_free(e);
-	}
-	archive_write_close(a);
-	archive_write_free(a);
+	fixture_archive(path, m, n);
 	return path;
 }
 
@@ -89,35 +59,35 @@ static void check(const char *what, const char *path, int want_r, const char *wa
 
 static void test_read_top(void)
 {
-	static const struct member sdist[] = {
+	static const struct fixture_member sdist[] = {
 		{ "foo-1.0", NULL },
 		{ "foo-1.0/sub/PKG-INFO", "wrong one" },
 		{ "foo-1.0/PKG-INFO", "Metadata-Version: 2.2\nName: foo\n" },
 		{ "foo-1.0/pyproject.toml", "[build-system]\n" },
 		{ "other/setup.py", "outside the top directory" },
 	};
-	static const struct member dotted[] = {
+	static const struct fixture_member dotted[] = {
 		{ "./foo-2.0/PKG-INFO", "dotted" },
 	};
-	static const struct member none[] = {
+	static const struct fixture_member none[] = {
 		{ "foo-3.0/README", "x" },
 	};
 	char *p;
 	FILE *f;
 
-	p = write_archive("foo-1.0.tar.gz", 0, 0, sdist, ARRAY_SIZE(sdist));
+	p = write_archive("foo-1.0.tar.gz", sdist, ARRAY_SIZE(sdist));
 	check("tar.gz", p, 0, "foo-1.0", sdist[2].data, sdist[3].data, NULL);
 	free(p);
-	p = write_archive("foo-1.0.tar.bz2", 0, 1, sdist, ARRAY_SIZE(sdist));
+	p = write_archive("foo-1.0.tar.bz2", sdist, ARRAY_SIZE(sdist));
 	check("tar.bz2", p, 0, "foo-1.0", sdist[2].data, sdist[3].data, NULL);
 	free(p);
-	p = write_archive("foo-1.0.zip", 1, 0, sdist, ARRAY_SIZE(sdist));
+	p = write_archive("foo-1.0.zip", sdist, ARRAY_SIZE(sdist));
 	check("zip", p, 0, "foo-1.0", sdist[2].data, sdist[3].data, NULL);
 	free(p);
-	p = write_archive("foo-2.0.tar.gz", 0, 0, dotted, ARRAY_SIZE(dotted));
+	p = write_archive("foo-2.0.tar.gz", dotted, ARRAY_SIZE(dotted));
 	check("./ prefix", p, 0, "foo-2.0", "dotted", NULL, NULL);
 	free(p);
-	p = write_archive("foo-3.0.tar.gz", 0, 0, none, ARRAY_SIZE(none));
+	p = write_archive("foo-3.0.tar.gz", none, ARRAY_SIZE(none));
 	check("no metadata", p, 0, "foo-3.0", NULL, NULL, NULL);
 	free(p);
 	p = xasprintf("%s/garbage.tar.gz", tmpdir);
@@ -128,7 +98,7 @@ static void test_read_top(void)
 	free(p);
 	{
 		/* a gzip stream cut in the middle */
-		char *good = write_archive("cut.tar.gz", 0, 0, sdist, ARRAY_SIZE(sdist));
+		char *good = write_archive("cut.tar.gz", sdist, ARRAY_SIZE(sdist));
 
 		if (truncate(good, 60) < 0)
 			BUG("truncate");

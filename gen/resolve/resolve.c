@@ -97,6 +97,7 @@ static void proj_release(struct proj *p)
 	for (i = 0; i < p->nc; i++) {
 		version_release(&p->c[i].v);
 		free(p->c[i].vstr);
+		free(p->c[i].pkginfo_rp);
 	}
 	free(p->c);
 	resolve_proj_forget_inspection(p);

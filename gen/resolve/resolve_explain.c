@@ -68,7 +68,8 @@ static void list_versions(const struct resolver *r, const struct proj *p, const 
 		else if (!f)
 			buf_adds(out, "no sdist");
 		else if (!c->rp_ok)
-			buf_addf(out, "requires-python %s", f->requires_python ? f->requires_python : "?");
+			buf_addf(out, "requires-python %s",
+				 f->requires_python ? f->requires_python : c->pkginfo_rp ? c->pkginfo_rp : "?");
 		else if (f->yanked)
 			buf_addf(out, "yanked%s%s", *f->yanked_reason ? ": " : "", f->yanked_reason);
 		else if (!specset_contains(s, &c->v, 1))

@@ -31,6 +31,8 @@ struct cand {
 	int foreign_wheels;                 /* wheels of this version exist, none for the target */
 	int cooldown;                       /* files skipped by min_release_age: 1 too recent, 2 no upload time */
 	int rp_ok;                          /* requires-python admits the target */
+	char *pkginfo_rp;                   /* the sdist's PKG-INFO requires-python that excludes the target
+					     * when the index did not say it, or NULL */
 };
 
 /* What the package settings (gen/settings/settings.h) say about resolving a project; fromager's defaults

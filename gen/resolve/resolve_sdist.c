@@ -64,6 +64,8 @@ static int inspect_one(struct resolver *r, struct proj *p)
 		if (specset_parse(p->info.requires_python, &rp, &e) == 0 && !specset_contains(&rp, &r->pyver, 1)) {
 			/* the index did not say it; the sdist does: reject this version and choose again */
 			p->c[p->chosen].rp_ok = 0;
+			free(p->c[p->chosen].pkginfo_rp);
+			p->c[p->chosen].pkginfo_rp = xstrdup(p->info.requires_python);
 			specset_release(&rp);
 			resolve_proj_forget_inspection(p);
 			p->chosen = -1;
