@@ -33,6 +33,7 @@ test_verbose=
 test_immediate=
 test_trace=
 test_run=
+set -f
 # shellcheck disable=SC2086 # WBGEN_TEST_OPTS is a list of words
 for test_arg in ${WBGEN_TEST_OPTS:-} "$@"; do
 	case $test_arg in
@@ -63,6 +64,7 @@ for test_arg in ${WBGEN_TEST_OPTS:-} "$@"; do
 		;;
 	esac
 done
+set +f
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/wbgen-e2e.XXXXXX")
 wbgen_exit_hooks=
