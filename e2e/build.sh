@@ -365,8 +365,8 @@ JSON
 }
 ok "small tree: resolved, then discovered.json as a kill after its update leaves it" leftover
 ok "... make" mk "$TMP/leftover.log" "$K"
-ok "... the same mirror as the uninterrupted build (dbk-b and what it needs built)" \
-	sh -c '"$1" -B "$2" snapshot "$3" | diff - "$4"' - "$PY" "$TMP/h.py" "$K" "$TMP/kref.snap"
+test_expect_success "... the same mirror as the uninterrupted build (dbk-b and what it needs built)" \
+	'"$PY" -B "$TMP/h.py" snapshot "$K" | diff - "$TMP/kref.snap"'
 # trial I DELAY: from scratch, make -j8 in its own process group, kill -9 the group after DELAY seconds, then
 # make -j8 again: the same mirror, make -q 0
 trial() {

@@ -1,17 +1,17 @@
 # cli.sh: the command line surface: help, version, unknown commands and options.
 . "${WBGEN_SRCDIR:-.}/e2e/lib.sh"
 
-ok "--version prints the version" sh -c '"$WBGEN" --version | grep -q "^wbgen [0-9]"'
-ok "--help lists the commands" sh -c '"$WBGEN" --help | grep -q "^  help "'
-ok "help help shows usage" sh -c '"$WBGEN" help help | grep -q "^usage: wbgen help"'
-ok "help target shows usage" sh -c '"$WBGEN" help target | grep -q "^usage: wbgen target"'
+test_expect_success "--version prints the version" '"$WBGEN" --version | grep -q "^wbgen [0-9]"'
+test_expect_success "--help lists the commands" '"$WBGEN" --help | grep -q "^  help "'
+test_expect_success "help help shows usage" '"$WBGEN" help help | grep -q "^usage: wbgen help"'
+test_expect_success "help target shows usage" '"$WBGEN" help target | grep -q "^usage: wbgen target"'
 fails 2 "unknown command exits 2" "$WBGEN" frobnicate
-ok "unknown command error is one line naming it" sh -c \
+test_expect_success "unknown command error is one line naming it" \
 	'"$WBGEN" frobnicate 2>&1 | { read -r l; ! read -r _ && case $l in *"frobnicate"*) true;; *) false;; esac; }'
 fails 2 "unknown top-level option exits 2" "$WBGEN" --frobnicate
 fails 2 "help on an unknown command exits 2" "$WBGEN" help frobnicate
 fails 2 "no command at all exits 2" "$WBGEN"
-ok "stdout write errors are reported" sh -c '! "$WBGEN" --help >/dev/full 2>/dev/null'
+test_expect_success "stdout write errors are reported" '! "$WBGEN" --help >/dev/full 2>/dev/null'
 
 mancheck() {
 	"$WBGEN" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } /^$/ { if (on) exit }' >"$TMP/cmds"

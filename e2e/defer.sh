@@ -60,9 +60,9 @@ assert not miss and len(pk) == 17, (len(pk), miss)' "$1"
 
 C=$TMP/cold
 ok "small tree: resolve" resolve "$C"
-ok "... the plan does not know dbk-b yet" sh -c '! grep -q "\"dbk-b\"" "$1/plan.json"' - "$C"
-ok "... make -n shows dyn-app's build, whose backend is not discovered yet" \
-	sh -c 'make -C "$1" -n >"$2" 2>&1 && grep -q "step build dyn-app-1.0 dbk-c-1.0" "$2"' - "$C" "$TMP/n.log"
+test_expect_success "... the plan does not know dbk-b yet" '! grep -q "\"dbk-b\"" "$C/plan.json"'
+test_expect_success "... make -n shows dyn-app's build, whose backend is not discovered yet" \
+	'make -C "$C" -n >"$TMP/n.log" 2>&1 && grep -q "step build dyn-app-1.0 dbk-c-1.0" "$TMP/n.log"'
 ok "cold make -j4" mk cold "$C"
 # the output of the first inner make: up to the outer make's first "make again"
 sed '/^wbgen: the plan changed during the build/q' "$TMP/cold.log" >"$TMP/cold.first"
@@ -71,14 +71,14 @@ ok "... the first inner make deferred dbk-c for its new build requirement" grep 
 for p in tinybuild chain-b1 chain-b2 chain-b3 chain-rt chain-app dia-top dia-left dia-right dia-bottom lib-01 lib-02; do
 	ok "... and published $p in that same run" grep -Eq "^\[[0-9]+/[0-9]+\] publish +$p " "$TMP/cold.first"
 done
-ok "... but built neither dbk-c nor dyn-app, which needs it" \
-	sh -c '! grep -Eq "^\[[0-9]+/[0-9]+\] build +(dbk-c|dyn-app) " "$1"' - "$TMP/cold.first"
-ok "... the outer make ran the inner one again after each change of the plan" \
-	sh -c 'test "$2" -ge 2 && test "$(grep -c "^wbgen: the plan changed during the build" "$1")" -eq $(($2 - 1))' \
-	- "$TMP/cold.log" "$(runs cold)"
+test_expect_success "... but built neither dbk-c nor dyn-app, which needs it" \
+	'! grep -Eq "^\[[0-9]+/[0-9]+\] build +(dbk-c|dyn-app) " "$TMP/cold.first"'
+test_expect_success "... the outer make ran the inner one again after each change of the plan" \
+	'n=$(runs cold) && test "$n" -ge 2 &&
+	test "$(grep -c "^wbgen: the plan changed during the build" "$TMP/cold.log")" -eq $((n - 1))'
 ok "... every package of the final plan (dbk-b, dbk-a, dyn-helper discovered) is in the mirror" all_mirrored "$C"
 ok "... the summary says nothing failed" grep -q "^wbgen: .*failed 0$" "$TMP/cold.log"
-ok "... no makefile fragment was written" sh -c 'test -z "$(find "$1/work" -name "*.mk")"' - "$C"
+test_expect_success "... no makefile fragment was written" 'test -z "$(find "$C/work" -name "*.mk")"'
 ok "... make -q: up to date" make -q -C "$C"
 ok "a second make" mk again "$C"
 ok "... one inner make" test "$(runs again)" = 1
@@ -89,11 +89,11 @@ known() { mkdir -p "$K" && cp "$C/discovered.json" "$K/" && resolve "$K"; }
 ok "a fresh directory with the cold build's discovered.json: resolve" known
 ok "... make -j4" mk known "$K"
 ok "... one inner make: every backend requirement was known to the plan" test "$(runs known)" = 1
-ok "... nothing deferred" sh -c '! grep -q "deferred" "$1"' - "$TMP/known.log"
+test_expect_success "... nothing deferred" '! grep -q "deferred" "$TMP/known.log"'
 ok "... every package in the mirror" all_mirrored "$K"
 (cd "$C/wheels-repo/downloads" && sha256sum ./*.whl) >"$TMP/cold.sums"
-ok "... the same wheels as the cold build" sh -c 'cd "$1/wheels-repo/downloads" && sha256sum ./*.whl | diff - "$2"' \
-	- "$K" "$TMP/cold.sums"
+test_expect_success "... the same wheels as the cold build" \
+	'cd "$K/wheels-repo/downloads" && sha256sum ./*.whl | diff - "$TMP/cold.sums"'
 
 ok "the cold build's directory: resolve again" resolve "$C"
 ok "... make clean" make -C "$C" clean
@@ -106,8 +106,9 @@ G=$TMP/goal
 ok "small tree, fresh: resolve" resolve "$G"
 ok "... make dyn-app" mk goal "$G" dyn-app
 ok "... more than one inner make" test "$(runs goal)" -ge 2
-ok "... dyn-app and its discovered backends are in the mirror" sh -c 'for p in dyn-app-1.0 dbk-c-1.0 dbk-b-1.0 dbk-a-1.0; do
-	test -f "$1/mirror/$p.stamp" || exit 1; done' - "$G"
+test_expect_success "... dyn-app and its discovered backends are in the mirror" \
+	'for p in dyn-app-1.0 dbk-c-1.0 dbk-b-1.0 dbk-a-1.0; do
+	test -f "$G/mirror/$p.stamp" || exit 1; done'
 ok "... chain-app, which dyn-app does not need, is not" test ! -e "$G/mirror/chain-app-1.0.stamp"
 ok "... make -q dyn-app: up to date" make -q -C "$G" dyn-app
 
@@ -121,17 +122,18 @@ URL=$INDEX_URL
 ok "small tree, fail=lib-02: resolve" resolve "$F"
 fails 2 "... make -j1 without -k: fails" mk failstop "$F" -j1
 ok "... one inner make" test "$(runs failstop)" = 1
-ok "... in which dbk-c's discovery changed the plan" sh -c 'grep -q "deferred *dbk-c 1.0" "$1" &&
-	grep -q "\"dbk-b\"" "$2/plan.json"' - "$TMP/failstop.log" "$F"
+test_expect_success "... in which dbk-c's discovery changed the plan" \
+	'grep -q "deferred *dbk-c 1.0" "$TMP/failstop.log" &&
+	grep -q "\"dbk-b\"" "$F/plan.json"'
 ok "... the outer make says why it does not run make again" grep -q \
 	"^wbgen: the plan changed during the build ([0-9]* phases deferred), but make failed: not run again" \
 	"$TMP/failstop.log"
 ok "... and names the failure" grep -q "^wbgen: failed: build lib-02 1.1" "$TMP/failstop.log"
 fails 2 "make -k -j4 then: fails again (lib-02)" mk failgo "$F" -k
 ok "... more than one inner make" test "$(runs failgo)" -ge 2
-ok "... dyn-app and its discovered backends are in the mirror, lib-02 is not" sh -c '
-	for p in dyn-app-1.0 dbk-c-1.0 dbk-b-1.0 dbk-a-1.0; do test -f "$1/mirror/$p.stamp" || exit 1; done
-	test ! -e "$1/mirror/lib-02-1.1.stamp"' - "$F"
+test_expect_success "... dyn-app and its discovered backends are in the mirror, lib-02 is not" '
+	for p in dyn-app-1.0 dbk-c-1.0 dbk-b-1.0 dbk-a-1.0; do test -f "$F/mirror/$p.stamp" || exit 1; done
+	test ! -e "$F/mirror/lib-02-1.1.stamp"'
 ok "... lib-02 is the one failure" "$PY" -c 'import json, sys
 f = json.load(open(sys.argv[1] + "/failures.json"))["failures"]
 assert [(x["name"], x["phase"]) for x in f] == [("lib-02", "build")], f' "$F"

@@ -53,9 +53,10 @@ count() { index_count "$@" | tr -d ' '; }
 # ---- reset in the middle of the body
 ok "reset mid-body once: retried, the file verifies" probe "${B}packages/x/rb1.bin=$TMP/d1/f.bin=$SHA"
 ok "... counted as one retry" stat_is retries=1
-ok "... the server reset once and then answered" sh -c 'test "$1" -eq 1 && test "$2" -eq 1' - \
-	"$(count /packages/x/rb1.bin 0)" "$(count /packages/x/rb1.bin 200)"
-ok "... only the verified file is there" sh -c 'test "$(ls -A "$1")" = f.bin && cmp -s "$1/f.bin" "$2"' - "$TMP/d1" "$ROOT/packages/x/big.bin"
+test_expect_success "... the server reset once and then answered" \
+	'test "$(count /packages/x/rb1.bin 0)" -eq 1 && test "$(count /packages/x/rb1.bin 200)" -eq 1'
+test_expect_success "... only the verified file is there" \
+	'test "$(ls -A "$TMP/d1")" = f.bin && cmp -s "$TMP/d1/f.bin" "$ROOT/packages/x/big.bin"'
 fails 1 "reset mid-body every time: gives up" probe --attempts 3 "${B}packages/x/rb.bin=$TMP/d2/f.bin=$SHA"
 ok "... one line naming the URL and the attempts" out_has "^fail [0-9]+ ${B}packages/x/rb.bin: .*\\(gave up after 3 attempts\\)\$"
 ok "... three requests" test "$(count /packages/x/rb.bin)" -eq 3
@@ -64,7 +65,7 @@ ok "... nothing kept, no temporary file" empty "$TMP/d2"
 # ---- a stall: headers and half the body, then silence
 ok "a stall once: the low-speed limit cuts it, the retry succeeds" probe --low-speed-time 1 "${B}packages/x/st1.bin=$TMP/d3/f.bin=$SHA"
 ok "... counted as one retry" stat_is retries=1
-ok "... only the verified file is there" sh -c 'test "$(ls -A "$1")" = f.bin' - "$TMP/d3"
+test_expect_success "... only the verified file is there" 'test "$(ls -A "$TMP/d3")" = f.bin'
 fails 1 "a stall every time: gives up" probe --attempts 2 --low-speed-time 1 "${B}packages/x/st.bin=$TMP/d4/f.bin=$SHA"
 ok "... with a timeout error naming the URL" out_has "^fail [0-9]+ ${B}packages/x/st.bin: (Timeout was reached|Transferred a partial file).*\\(gave up after 2 attempts\\)\$"
 ok "... nothing kept" empty "$TMP/d4"
@@ -79,12 +80,13 @@ fails 1 "Content-Length longer than the body: a partial transfer, retried, then 
 ok "... the error says so" out_has "^fail [0-9]+ ${B}packages/x/long.bin: .*\\(gave up after 2 attempts\\)\$"
 ok "... nothing kept" empty "$TMP/d6"
 ok "Content-Length longer than the body once: the retry succeeds" probe "${B}packages/x/long1.bin=$TMP/d7/f.bin=$SHA"
-ok "... counted as one retry, the file verifies" sh -c 'grep -q "retries=1" "$1" && test "$(sha256sum <"$2" | cut -d" " -f1)" = "$3"' - \
-	"$TMP/last" "$TMP/d7/f.bin" "$SHA"
+test_expect_success "... counted as one retry, the file verifies" \
+	'grep -q "retries=1" "$TMP/last" && test "$(sha256sum <"$TMP/d7/f.bin" | cut -d" " -f1)" = "$SHA"'
 
 # ---- 503 with Retry-After
 ok "503 with Retry-After: 1, twice: waits, retries, succeeds" probe --attempts 5 "${B}packages/x/ra.bin=$TMP/d8/f.bin=$SHA"
-ok "... two retries, three requests" sh -c 'grep -q "retries=2" "$1" && test "$2" -eq 3' - "$TMP/last" "$(count /packages/x/ra.bin)"
+test_expect_success "... two retries, three requests" \
+	'grep -q "retries=2" "$TMP/last" && test "$(count /packages/x/ra.bin)" -eq 3'
 
 # ---- redirect loops
 fails 1 "a redirect to itself: fails" probe "${U}loop/"
@@ -110,22 +112,24 @@ nothing_kept() {
 index_serve "$idx" --fault '/packages/hv/*=reset-body,times=1' --fault '/packages/dep-a/*=wrong-length,delta=7,times=1' \
 	--fault '/simple/hv/=status,status=503,retry_after=1,times=1'
 ok "resolve: a reset mid-sdist, a short body and a 503 once each: resolves" res "$TMP/r1" --index-url "$INDEX_URL" hv dep-a
-ok "... the sdists verify against the index" sh -c 'cd "$1/sdists-repo/downloads" && for f in *; do
-	test "$(sha256sum <"$f" | cut -d" " -f1)" = "$("$2" -c "import json, sys
+test_expect_success "... the sdists verify against the index" 'cd "$TMP/r1/sdists-repo/downloads" && for f in *; do
+	test "$(sha256sum <"$f" | cut -d" " -f1)" = "$("$PY" -c "import json, sys
 m = json.load(open(sys.argv[1] + \"/manifest.json\"))
-print([f[\"sha256\"] for p in m[\"projects\"].values() for f in p[\"files\"] if f[\"filename\"] == sys.argv[2]][0])" "$3" "$f")" || exit 1; done' \
-	- "$TMP/r1" "$PY" "$idx"
+print([f[\"sha256\"] for p in m[\"projects\"].values() for f in p[\"files\"] if f[\"filename\"] == sys.argv[2]][0])" "$idx" "$f")" || exit 1; done'
 index_serve "$idx" --fault '/packages/hv/*=reset-body'
 fails 1 "resolve: an sdist reset mid-body every time: fails" res "$TMP/r2" --index-url "$INDEX_URL" hv
-ok "... one line naming the sdist's URL" sh -c 'test "$(wc -l <"$1")" -eq 1 && grep -q "packages/hv/hv-1.10.tar.gz.*gave up" "$1"' - "$TMP/r2.err"
+test_expect_success "... one line naming the sdist's URL" \
+	'test "$(wc -l <"$TMP/r2.err")" -eq 1 && grep -q "packages/hv/hv-1.10.tar.gz.*gave up" "$TMP/r2.err"'
 ok "... nothing kept" nothing_kept "$TMP/r2" hv
 index_serve "$idx" --fault '/packages/hv/*=wrong-length,delta=-3'
 fails 1 "resolve: an sdist cut short by its Content-Length: fails" res "$TMP/r3" --index-url "$INDEX_URL" hv
-ok "... one line: a sha256 mismatch" sh -c 'test "$(wc -l <"$1")" -eq 1 && grep -q "sha256 mismatch" "$1"' - "$TMP/r3.err"
+test_expect_success "... one line: a sha256 mismatch" \
+	'test "$(wc -l <"$TMP/r3.err")" -eq 1 && grep -q "sha256 mismatch" "$TMP/r3.err"'
 ok "... nothing kept" nothing_kept "$TMP/r3" hv
 index_serve "$idx" --fault '/simple/hv/=redirect,location=/simple/hv/'
 fails 1 "resolve: an index page that redirects to itself: fails" res "$TMP/r4" --index-url "$INDEX_URL" hv
-ok "... one line naming the page" sh -c 'test "$(wc -l <"$1")" -eq 1 && grep -q "/simple/hv/.*[Rr]edirects" "$1"' - "$TMP/r4.err"
+test_expect_success "... one line naming the page" \
+	'test "$(wc -l <"$TMP/r4.err")" -eq 1 && grep -q "/simple/hv/.*[Rr]edirects" "$TMP/r4.err"'
 
 # ---- TLS: verification is on; a self-signed certificate is refused, not retried; a CA the
 # user trusts (SSL_CERT_FILE, read by OpenSSL) is accepted
@@ -140,8 +144,8 @@ if command -v openssl >/dev/null && openssl req -x509 -newkey rsa:2048 -nodes -d
 	fails 1 "a download over https with a self-signed certificate: refused" probe "https://127.0.0.1:$INDEX_PORT/packages/hv/x=$TMP/tls/x"
 	ok "... nothing written" empty "$TMP/tls"
 	fails 1 "wbgen resolve against it: fails" res "$TMP/r5" --index-url "$TU" hv
-	ok "... one line naming the URL and the certificate problem" sh -c \
-		'test "$(wc -l <"$1")" -eq 1 && grep -q "https://127.0.0.1:[0-9]*/simple/hv/.*certificate" "$1"' - "$TMP/r5.err"
+	test_expect_success "... one line naming the URL and the certificate problem" \
+		'test "$(wc -l <"$TMP/r5.err")" -eq 1 && grep -q "https://127.0.0.1:[0-9]*/simple/hv/.*certificate" "$TMP/r5.err"'
 	ok "with the certificate trusted (SSL_CERT_FILE): the page is fetched" env SSL_CERT_FILE="$TMP/cert.pem" \
 		"$PROBE" "${TU}hv/"
 	ok "... and wbgen resolve succeeds" env SSL_CERT_FILE="$TMP/cert.pem" "$WBGEN" resolve --python "$PY" \
@@ -149,8 +153,7 @@ if command -v openssl >/dev/null && openssl req -x509 -newkey rsa:2048 -nodes -d
 else
 	echo "# skipped the TLS checks: openssl cannot make a certificate"
 fi
-ok "gen/fetch.c never turns TLS verification off" sh -c \
-	'! grep -nE "CURLOPT_SSL_VERIFY(PEER|HOST|STATUS)|CURLOPT_PROXY_SSL_VERIFY|CURLSSLOPT_NO_REVOKE|CURLOPT_SSL_OPTIONS" "$1"/gen/*.c' \
-	- "${WBGEN_SRCDIR:-.}"
+test_expect_success "gen/fetch.c never turns TLS verification off" \
+	'! grep -nE "CURLOPT_SSL_VERIFY(PEER|HOST|STATUS)|CURLOPT_PROXY_SSL_VERIFY|CURLSSLOPT_NO_REVOKE|CURLOPT_SSL_OPTIONS" "${WBGEN_SRCDIR:-.}"/gen/*.c'
 
 done_testing

@@ -34,25 +34,23 @@ tree=$(index_build tree) || true
 ok "basic builds" test -f "$basic/simple/foo-bar/index.json"
 ok "tree builds" test -f "$tree/simple/tree-root/index.html"
 ok "a second build is served from the cache" expect "$basic" index_build basic
-ok "tree has at least 30 projects" sh -c \
-	'test "$(ls "$1/simple" | grep -cv "^index")" -ge 30' sh "$tree"
-ok "the builder is deterministic" sh -c '
-	"$1" -B "$2/mkindex.py" "$2/scenarios/basic.json" "$3/a" &&
-	"$1" -B "$2/mkindex.py" "$2/scenarios/basic.json" "$3/b" && diff -r "$3/a" "$3/b"' \
-	sh "$PY" "$FX" "$TMP"
-ok "the generator makes a 50x2 index" sh -c '
-	"$1" -B "$2/mkindex.py" "$2/scenarios/big.py" "$3/big" --param n=50 --param m=2 &&
-	test "$(ls "$3/big/packages" | wc -l)" -eq 51' sh "$PY" "$FX" "$TMP"
-ok "sdist kinds: PEP 625, zip, bz2, dashed legacy" sh -c '
-	test -f "$1/packages/foo-bar/foo_bar-1.0.tar.gz" &&
-	test -f "$1/packages/zope-thing/zope.thing-4.0.zip" &&
-	test -f "$1/packages/win-only/win-only-0.1.tar.bz2" &&
-	test -f "$1/packages/zope-thing/zope-thing-4.1.tar.gz"' sh "$basic"
-ok "html-only project has no index.json" sh -c \
-	'test -f "$1/simple/legacy-page/index.html" && ! test -e "$1/simple/legacy-page/index.json"' sh "$basic"
-ok "PKG-INFO 2.2 lists Dynamic" sh -c \
-	'tar -xzOf "$1/packages/zope-thing/zope-thing-4.1.tar.gz" zope-thing-4.1/PKG-INFO | grep -qx "Dynamic: Requires-Dist"' \
-	sh "$basic"
+test_expect_success "tree has at least 30 projects" \
+	'test "$(ls "$tree/simple" | grep -cv "^index")" -ge 30'
+test_expect_success "the builder is deterministic" '
+	"$PY" -B "$FX/mkindex.py" "$FX/scenarios/basic.json" "$TMP/a" &&
+	"$PY" -B "$FX/mkindex.py" "$FX/scenarios/basic.json" "$TMP/b" && diff -r "$TMP/a" "$TMP/b"'
+test_expect_success "the generator makes a 50x2 index" '
+	"$PY" -B "$FX/mkindex.py" "$FX/scenarios/big.py" "$TMP/big" --param n=50 --param m=2 &&
+	test "$(ls "$TMP/big/packages" | wc -l)" -eq 51'
+test_expect_success "sdist kinds: PEP 625, zip, bz2, dashed legacy" '
+	test -f "$basic/packages/foo-bar/foo_bar-1.0.tar.gz" &&
+	test -f "$basic/packages/zope-thing/zope.thing-4.0.zip" &&
+	test -f "$basic/packages/win-only/win-only-0.1.tar.bz2" &&
+	test -f "$basic/packages/zope-thing/zope-thing-4.1.tar.gz"'
+test_expect_success "html-only project has no index.json" \
+	'test -f "$basic/simple/legacy-page/index.html" && ! test -e "$basic/simple/legacy-page/index.json"'
+test_expect_success "PKG-INFO 2.2 lists Dynamic" \
+	'tar -xzOf "$basic/packages/zope-thing/zope-thing-4.1.tar.gz" zope-thing-4.1/PKG-INFO | grep -qx "Dynamic: Requires-Dist"'
 
 # ---- serving: negotiation, hashes, caching
 index_serve "$tree"
@@ -82,7 +80,7 @@ ok "unknown project is 404" expect "404 text/plain" status_type "${U}no-such-thi
 ok "unknown file is 404" expect "404 text/plain" status_type "${INDEX_BASE}packages/foo-bar/nope.tar.gz"
 ok "non-canonical name redirects" expect "/simple/foo-bar/" header Location "${U}Foo_Bar/"
 ok "missing slash redirects" expect "/simple/foo-bar/" header Location "${U}foo-bar"
-ok "JSON page is PEP 691 v1.1" sh -c 'curl -sS -H "Accept: $2" "$1" | "$3" -c "
+test_expect_success "JSON page is PEP 691 v1.1" 'curl -sS -H "Accept: $JSON" "${U}foo-bar/" | "$PY" -c "
 import json, sys
 p = json.load(sys.stdin)
 assert p[\"meta\"][\"api-version\"] == \"1.1\" and p[\"name\"] == \"foo-bar\", p
@@ -92,16 +90,15 @@ assert f[\"foo_bar-1.2.tar.gz\"][\"yanked\"] == \"broken build\"
 assert f[\"foo_bar-1.0.tar.gz\"][\"yanked\"] is False
 assert f[\"foo_bar-1.1-py3-none-any.whl\"][\"core-metadata\"][\"sha256\"]
 assert all(\"upload-time\" in x and \"size\" in x and \"sha256\" in x[\"hashes\"] for x in p[\"files\"])
-"' sh "${U}foo-bar/" "$JSON" "$PY"
-ok "data-requires-python is HTML-escaped" sh -c \
-	'curl -sS "$1" | grep -q "data-requires-python=\"&lt;4,&gt;=3.7\""' sh "${U}legacy-page/"
-ok "data-yanked and metadata attributes" sh -c 'curl -sS "$1" > "$2/p" &&
-	grep -q "data-yanked=\"broken build\"" "$2/p" &&
-	grep -q "data-core-metadata=\"sha256=" "$2/p" && grep -q "data-dist-info-metadata=\"sha256=" "$2/p"' \
-	sh "${U}foo-bar/" "$TMP"
-ok "a file's bytes match the manifest" sh -c \
-	'test "$(curl -sS "$1" | sha256sum | cut -c1-64)" = "$2"' \
-	sh "${INDEX_BASE}packages/foo-bar/foo_bar-1.0.tar.gz" "$(index_sha256 "$basic" foo_bar-1.0.tar.gz)"
+"'
+test_expect_success "data-requires-python is HTML-escaped" \
+	'curl -sS "${U}legacy-page/" | grep -q "data-requires-python=\"&lt;4,&gt;=3.7\""'
+test_expect_success "data-yanked and metadata attributes" 'curl -sS "${U}foo-bar/" > "$TMP/p" &&
+	grep -q "data-yanked=\"broken build\"" "$TMP/p" &&
+	grep -q "data-core-metadata=\"sha256=" "$TMP/p" && grep -q "data-dist-info-metadata=\"sha256=" "$TMP/p"'
+test_expect_success "a file's bytes match the manifest" \
+	'test "$(curl -sS "${INDEX_BASE}packages/foo-bar/foo_bar-1.0.tar.gz" | sha256sum | cut -c1-64)" = \
+		"$(index_sha256 "$basic" foo_bar-1.0.tar.gz)"'
 
 etag=$(header ETag "${U}six-ish/")
 lastmod=$(header Last-Modified "${U}six-ish/")
@@ -113,18 +110,17 @@ ok "If-Modified-Since revalidates to 304" expect 304 \
 	curl -sS -o /dev/null -w '%{http_code}' -H "If-Modified-Since: $lastmod" "${U}six-ish/"
 ok "a stale ETag gets 200" expect 200 \
 	curl -sS -o /dev/null -w '%{http_code}' -H 'If-None-Match: "stale"' "${U}six-ish/"
-ok "the JSON form has its own ETag" sh -c \
-	'test "$(curl -sS -o /dev/null -D - -H "Accept: $2" "$1" | tr -d "\r" | sed -n "s/^ETag: //p")" != "$3"' \
-	sh "${U}six-ish/" "$JSON" "$etag"
-ok "files revalidate too" sh -c 'e=$(curl -sS -o /dev/null -D - "$1" | tr -d "\r" | sed -n "s/^ETag: //p") &&
-	test "$(curl -sS -o /dev/null -w "%{http_code}" -H "If-None-Match: $e" "$1")" = 304' \
-	sh "${INDEX_BASE}packages/speedup/speedup-2.0.tar.gz"
+test_expect_success "the JSON form has its own ETag" \
+	'test "$(curl -sS -o /dev/null -D - -H "Accept: $JSON" "${U}six-ish/" | tr -d "\r" | sed -n "s/^ETag: //p")" != "$etag"'
+test_expect_success "files revalidate too" \
+	'e=$(curl -sS -o /dev/null -D - "${INDEX_BASE}packages/speedup/speedup-2.0.tar.gz" | tr -d "\r" | sed -n "s/^ETag: //p") &&
+	test "$(curl -sS -o /dev/null -w "%{http_code}" -H "If-None-Match: $e" "${INDEX_BASE}packages/speedup/speedup-2.0.tar.gz")" = 304'
 ok "HEAD answers without a body" expect "200 0" \
 	curl -sS -I -o /dev/null -w '%{http_code} %{size_download}' "${U}six-ish/"
-ok "the log counts transfers and revalidations" eval \
+test_expect_success "the log counts transfers and revalidations" \
 	'test "$(index_count /simple/six-ish/ 200)" -ge 3 && test "$(index_count /simple/six-ish/ 304)" -eq 2'
-ok "the log records Accept and If-None-Match" sh -c \
-	'awk -F "\t" -v e="$1" "\$3 == 304 && \$5 == e" "$INDEX_LOG" | grep -q .' sh "$etag"
+test_expect_success "the log records Accept and If-None-Match" \
+	'awk -F "\t" -v e="$etag" "\$3 == 304 && \$5 == e" "$INDEX_LOG" | grep -q .'
 
 # ---- faults
 cat >"$TMP/faults.json" <<'EOF'
@@ -142,30 +138,28 @@ EOF
 index_serve "$basic" --faults "$TMP/faults.json" --fault '/simple/foo-bar/=status,status=500,times=1,method=HEAD'
 F=$INDEX_URL
 ok "fault: 503 with Retry-After" expect 3 header Retry-After "${F}speedup/"
-ok "fault: fails N times then succeeds" sh -c '
-	test "$(curl -sS -o /dev/null -w "%{http_code}" "$1")" = 503 &&
-	test "$(curl -sS -o /dev/null -w "%{http_code}" "$1")" = 200 &&
-	test "$(curl -sS -o /dev/null -w "%{http_code}" "$1")" = 200' sh "${F}speedup/"
+test_expect_success "fault: fails N times then succeeds" '
+	test "$(curl -sS -o /dev/null -w "%{http_code}" "${F}speedup/")" = 503 &&
+	test "$(curl -sS -o /dev/null -w "%{http_code}" "${F}speedup/")" = 200 &&
+	test "$(curl -sS -o /dev/null -w "%{http_code}" "${F}speedup/")" = 200'
 ok "fault: plain 500" expect 500 curl -sS -o /dev/null -w '%{http_code}' "${F}tinybuild/"
 fails 56 "fault: connection reset" curl -sS -o /dev/null "${F}win-only/"
 fails 28 "fault: slow response (delay 3s, client gives up after 1s)" \
 	curl -sS -o /dev/null --max-time 1 "${F}zope-thing/"
 fails 18 "fault: truncated body" curl -sS -o /dev/null "${INDEX_BASE}packages/six-ish/six_ish-1.0.tar.gz"
-ok "fault: garbage HTML has no usable link" sh -c '
-	test "$(curl -sS -o "$2/g" -w "%{content_type}" "$1")" = "text/html; charset=utf-8" &&
-	! grep -q "sha256=[0-9a-f]\{64\}" "$2/g"' sh "${F}six-ish/" "$TMP"
-ok "fault: invalid JSON" sh -c '
-	test "$(curl -sS -o "$2/j" -w "%{content_type}" -H "Accept: $3" "$1")" = "$3" &&
-	! "$4" -c "import json, sys; json.load(open(sys.argv[1]))" "$2/j" 2>/dev/null' \
-	sh "${F}legacy-page/" "$TMP" "$JSON" "$PY"
-ok "fault: wrong hash, same size" sh -c '
-	curl -sS -o "$2/w" "$1" && test "$(wc -c <"$2/w")" -eq "$(wc -c <"$3")" &&
-	test "$(sha256sum <"$2/w" | cut -c1-64)" != "$(sha256sum <"$3" | cut -c1-64)"' \
-	sh "${INDEX_BASE}packages/foo-bar/foo_bar-1.0.tar.gz" "$TMP" "$basic/packages/foo-bar/foo_bar-1.0.tar.gz"
-ok "fault: per-method rule hits HEAD only" sh -c '
-	test "$(curl -sS -I -o /dev/null -w "%{http_code}" "$1")" = 500 &&
-	test "$(curl -sS -o /dev/null -w "%{http_code}" "$1")" = 200' sh "${F}foo-bar/"
-ok "the log names faults; a reset logs status 0" eval '
+test_expect_success "fault: garbage HTML has no usable link" '
+	test "$(curl -sS -o "$TMP/g" -w "%{content_type}" "${F}six-ish/")" = "text/html; charset=utf-8" &&
+	! grep -q "sha256=[0-9a-f]\{64\}" "$TMP/g"'
+test_expect_success "fault: invalid JSON" '
+	test "$(curl -sS -o "$TMP/j" -w "%{content_type}" -H "Accept: $JSON" "${F}legacy-page/")" = "$JSON" &&
+	! "$PY" -c "import json, sys; json.load(open(sys.argv[1]))" "$TMP/j" 2>/dev/null'
+test_expect_success "fault: wrong hash, same size" '
+	curl -sS -o "$TMP/w" "${INDEX_BASE}packages/foo-bar/foo_bar-1.0.tar.gz" && test "$(wc -c <"$TMP/w")" -eq "$(wc -c <"$basic/packages/foo-bar/foo_bar-1.0.tar.gz")" &&
+	test "$(sha256sum <"$TMP/w" | cut -c1-64)" != "$(sha256sum <"$basic/packages/foo-bar/foo_bar-1.0.tar.gz" | cut -c1-64)"'
+test_expect_success "fault: per-method rule hits HEAD only" '
+	test "$(curl -sS -I -o /dev/null -w "%{http_code}" "${F}foo-bar/")" = 500 &&
+	test "$(curl -sS -o /dev/null -w "%{http_code}" "${F}foo-bar/")" = 200'
+test_expect_success "the log names faults; a reset logs status 0" '
 	test "$(awk -F "\t" "\$6 == \"status\"" "$INDEX_LOG" | wc -l)" -eq 4 &&
 	test "$(index_count /simple/win-only/ 0)" -eq 1'
 ok "a second server is independent" expect 200 \
@@ -191,32 +185,32 @@ build() {
 inst() {
 	"$V" -B "$FX/pep517.py" install "$B/$1" "$D/$2"
 }
-ok "tinybuild bootstraps itself (backend-path)" eval \
+test_expect_success "tinybuild bootstraps itself (backend-path)" \
 	'build tinybuild/tinybuild-1.0.tar.gz && inst tinybuild-1.0-py3-none-any.whl tb'
-ok "backend-b builds with tinybuild" eval \
+test_expect_success "backend-b builds with tinybuild" \
 	'build backend-b/backend_b-1.0.tar.gz tb && inst backend_b-1.0-py3-none-any.whl bb'
-ok "backend-c builds with backend-b" eval \
+test_expect_success "backend-c builds with backend-b" \
 	'build backend-c/backend_c-1.0.tar.gz bb && inst backend_c-1.0-py3-none-any.whl bc'
-ok "chain-app builds with backend-c (chain of 3 backends)" eval \
+test_expect_success "chain-app builds with backend-c (chain of 3 backends)" \
 	'build chain-app/chain_app-1.0.tar.gz bc && inst chain_app-1.0-py3-none-any.whl app'
-ok "dynamic build requirements come from get_requires_for_build_wheel" eval '
+test_expect_success "dynamic build requirements come from get_requires_for_build_wheel" '
 	build dyn-build/dyn_build-1.0.tar.gz tb && grep -q "\"requires\": \[\"build-helper>=1\"\]" "$TMP/build.json"'
-ok "dynamic dependencies land in the wheel METADATA" eval '
+test_expect_success "dynamic dependencies land in the wheel METADATA" '
 	build dyn-deps/dyn_deps-1.0.tar.gz tb && inst dyn_deps-1.0-py3-none-any.whl dd &&
 	grep -qx "Requires-Dist: lib-07" "$D/dd/dyn_deps-1.0.dist-info/METADATA"'
-ok "wheel (from Debian's python3-wheel) builds with tinybuild" eval \
+test_expect_success "wheel (from Debian's python3-wheel) builds with tinybuild" \
 	'build wheel/wheel-0.38.4.tar.gz tb && inst wheel-0.38.4-py3-none-any.whl wheel'
-ok "setuptools builds itself (backend-path = .) and asks for wheel" eval '
+test_expect_success "setuptools builds itself (backend-path = .) and asks for wheel" '
 	build setuptools/setuptools-66.1.1.tar.gz wheel 2>"$TMP/st.err" &&
 	grep -q "\"requires\": \[\"wheel\"\]" "$TMP/build.json" &&
 	inst setuptools-66.1.1-py3-none-any.whl st'
 ok "the rebuilt setuptools imports" expect 66.1.1 "$V" -c \
 	'import sys; sys.path.insert(0, sys.argv[1]); import setuptools; print(setuptools.__version__)' "$D/st"
-ok "a setup.cfg project builds with the rebuilt setuptools" eval \
+test_expect_success "a setup.cfg project builds with the rebuilt setuptools" \
 	'build st-cfg/st_cfg-1.0.tar.gz st wheel 2>/dev/null && inst st_cfg-1.0-py3-none-any.whl cfg'
-ok "a [project] setuptools project builds" eval \
+test_expect_success "a [project] setuptools project builds" \
 	'build st-pyproject/st_pyproject-2.0.tar.gz st wheel 2>/dev/null && inst st_pyproject-2.0-py3-none-any.whl pp'
-ok "a setup.py-only project builds (legacy backend)" eval \
+test_expect_success "a setup.py-only project builds (legacy backend)" \
 	'build st-legacy/st-legacy-0.5.tar.gz st wheel 2>/dev/null && inst st_legacy-0.5-py3-none-any.whl lg'
 ok "the built setup.cfg wheel has the extras" \
 	grep -qx "Provides-Extra: extra1" "$D/cfg/st_cfg-1.0.dist-info/METADATA"
@@ -231,18 +225,17 @@ for py in "$PY" python3; do
 done
 if [ -n "$PIPPY" ]; then
 	PIPENV="env PIP_CONFIG_FILE=/dev/null PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1"
-	ok "pip download picks the newest non-yanked final wheel" sh -c '
-		$1 "$2" -m pip download -q --no-deps --retries 0 --timeout 10 --index-url "$3" -d "$4/dl" foo.bar &&
-		test -f "$4/dl/foo_bar-1.1-py3-none-any.whl"' sh "$PIPENV" "$PIPPY" "$U" "$TMP"
-	ok "pip asked for JSON" sh -c \
-		'awk -F "\t" "\$2 == \"/simple/foo-bar/\" && \$4 ~ /vnd.pypi.simple.v1\+json/" "$1" | grep -q .' sh "$ULOG"
-	ok "pip download --no-binary builds metadata through the index (tinybuild via isolation)" sh -c '
-		$1 "$2" -m pip download -q --no-deps --no-binary :all: --retries 0 --timeout 10 \
-			--index-url "$3" -d "$4/dl" six_ish &&
-		test -f "$4/dl/six_ish-1.0.tar.gz"' sh "$PIPENV" "$PIPPY" "$U" "$TMP"
+	test_expect_success "pip download picks the newest non-yanked final wheel" '
+		$PIPENV "$PIPPY" -m pip download -q --no-deps --retries 0 --timeout 10 --index-url "$U" -d "$TMP/dl" foo.bar &&
+		test -f "$TMP/dl/foo_bar-1.1-py3-none-any.whl"'
+	test_expect_success "pip asked for JSON" \
+		'awk -F "\t" "\$2 == \"/simple/foo-bar/\" && \$4 ~ /vnd.pypi.simple.v1\+json/" "$ULOG" | grep -q .'
+	test_expect_success "pip download --no-binary builds metadata through the index (tinybuild via isolation)" '
+		$PIPENV "$PIPPY" -m pip download -q --no-deps --no-binary :all: --retries 0 --timeout 10 \
+			--index-url "$U" -d "$TMP/dl" six_ish &&
+		test -f "$TMP/dl/six_ish-1.0.tar.gz"'
 else
-	echo "ok $((tap_n + 1)) # SKIP pip download: neither $PY -m pip nor python3 -m pip is usable"
-	tap_n=$((tap_n + 1))
+	test_skip "pip download: neither $PY -m pip nor python3 -m pip is usable"
 fi
 
 # orphan_stops: a server whose parent shell has exited must go away by itself.
@@ -260,6 +253,6 @@ orphan_stops() {
 ok "a server outliving its test shell stops by itself" orphan_stops
 
 index_stop
-ok "servers are gone after index_stop" sh -c '! kill -0 "$1" 2>/dev/null' sh "$INDEX_PID"
+test_expect_success "servers are gone after index_stop" '! kill -0 "$INDEX_PID" 2>/dev/null'
 
 done_testing

@@ -57,8 +57,9 @@ printf '# the application\napp\ncyc-b\n' >"$TMP/requirements.txt"
 cat >"$TMP/o/discovered.json" <<'EOF'
 {"wbgen_discovered": 1, "requirements": [{"name": "cyc-b", "version": "1.0", "req_type": "build-backend", "req": "colors"}]}
 EOF
-ok "resolve the graph scenario" sh -c 'cd "$1" && "$WBGEN" resolve --python "$2" --cache-dir "$1/cache" -o o \
-	--index-url "file://$3/simple/" -r requirements.txt' - "$TMP" "$PY" "$idx"
+test_expect_success "resolve the graph scenario" \
+	'cd "$TMP" && "$WBGEN" resolve --python "$PY" --cache-dir "$TMP/cache" -o o \
+	--index-url "file://$idx/simple/" -r requirements.txt'
 ok "the plan has a build-backend edge (docs/file-formats.md)" "$PY" -c 'import json, sys
 p = json.load(open(sys.argv[1]))
 assert [e for k in p["packages"] for e in k["edges"] if e["req_type"] == "build-backend"] == \
@@ -94,8 +95,8 @@ colors 1.2 is needed through 7 paths:
   (toplevel) cyc-b 1.0  <- requirements.txt:3 "cyc-b"
     -[build-backend "colors"]-> colors 1.2
 EOF
-ok "why colors: every path, through install, build-system and build-backend requirements" \
-	same "$TMP/why-colors" sh -c 'cd "$1/o" && "$WBGEN" why colors --limit 0' - "$TMP"
+test_expect_success "why colors: every path, through install, build-system and build-backend requirements" \
+	'cd "$TMP/o" && same "$TMP/why-colors" "$WBGEN" why colors --limit 0'
 ok "... PLAN as the plan.json file, NAME in any spelling" \
 	same "$TMP/why-colors" "$WBGEN" why --limit=0 Colors "$TMP/o/plan.json"
 # the blocks of the full answer that pass a filter (awk's paragraph mode: a block a record)
@@ -137,8 +138,8 @@ printf 'app 1.0 is needed through 1 path:\n\n  (toplevel) app 1.0  <- requiremen
 ok "why a top-level package" same "$TMP/why-app" "$WBGEN" why app "$TMP/o"
 fails 1 "why a package that is not in the graph" "$WBGEN" why no_such.pkg "$TMP/o"
 cp "$TMP/err" "$TMP/unknown.err"
-ok "... says so in one line" sh -c 'test "$(cat "$1")" = "wbgen: why: '"'"'no-such-pkg'"'"' is not in the graph of '"'"'$2'"'"'"' \
-	- "$TMP/unknown.err" "$TMP/o"
+test_expect_success "... says so in one line" \
+	'test "$(cat "$TMP/unknown.err")" = "wbgen: why: ${SQ}no-such-pkg$SQ is not in the graph of $SQ$TMP/o$SQ"'
 fails 2 "why an unknown requirement type" "$WBGEN" why --requirement-type runtime colors "$TMP/o"
 fails 2 "why without NAME" "$WBGEN" why
 mkdir "$TMP/empty"
@@ -151,23 +152,23 @@ assert j == {"name": "cyc-a", "packages": [{"key": "cyc-a==1.0", "version": "1.0
     "paths": [[{"from": "", "to": "app==1.0", "req_type": "toplevel", "req": "app", "origin": "requirements.txt:2"},
                {"from": "app==1.0", "to": "cyc-a==1.0", "req_type": "install", "req": "cyc-a"}]]}]}, j
 ' "$WBGEN" "$TMP/o"
-ok "wbgen help why" sh -c '"$WBGEN" help why | grep -q "^usage: wbgen why "'
-ok "wbgen help graph" sh -c '"$WBGEN" help graph | grep -q "^usage: wbgen graph "'
+test_expect_success "wbgen help why" '"$WBGEN" help why | grep -q "^usage: wbgen why "'
+test_expect_success "wbgen help graph" '"$WBGEN" help graph | grep -q "^usage: wbgen graph "'
 
 ok "graph --format json is graph.json" same "$TMP/o/graph.json" "$WBGEN" graph --format json "$TMP/o"
 ok "... read from graph.json too" same "$TMP/o/graph.json" "$WBGEN" graph --format=json "$TMP/o/graph.json"
 ok "graph -o FILE" "$WBGEN" graph -o "$TMP/g.dot" "$TMP/o"
 ok "... is DOT with the plan's nodes and edges" dotcheck "$TMP/g.dot" "$TMP/o/graph.json"
 ok "... the same as on standard output" same "$TMP/g.dot" "$WBGEN" graph "$TMP/o"
-ok "... and no temporary file left" sh -c 'test "$(ls "$1" | grep -c "g\.dot")" = 1' - "$TMP"
+test_expect_success "... and no temporary file left" 'test "$(ls "$TMP" | grep -c "g\.dot")" = 1'
 ok "graph --subset tool: tool, what it needs and what needs it" "$PY" -c 'import json, subprocess, sys
 g = json.loads(subprocess.check_output([sys.argv[1], "graph", "--format", "json", "--subset", "tool", sys.argv[2]]))
 assert sorted(g) == ["", "app==1.0", "colors==1.2", "tinybuild==1.0", "tool==2.0"], sorted(g)
 assert [e["key"] for e in g[""]["edges"]] == ["app==1.0"], g[""]
 assert {e["key"] for e in g["app==1.0"]["edges"]} == {"tinybuild==1.0", "tool==2.0", "colors==1.2"}, g["app==1.0"]
 ' "$WBGEN" "$TMP/o"
-ok "graph --subset as DOT" sh -c '"$1" graph --subset tool "$2" >"$3/sub.dot" &&
-	"$1" graph --format json --subset tool "$2" >"$3/sub.json"' - "$WBGEN" "$TMP/o" "$TMP"
+test_expect_success "graph --subset as DOT" '"$WBGEN" graph --subset tool "$TMP/o" >"$TMP/sub.dot" &&
+	"$WBGEN" graph --format json --subset tool "$TMP/o" >"$TMP/sub.json"'
 ok "... matches the JSON subset" dotcheck "$TMP/sub.dot" "$TMP/sub.json"
 fails 1 "graph --subset of a package not in the graph" "$WBGEN" graph --subset nope "$TMP/o"
 fails 2 "graph --format svg" "$WBGEN" graph --format svg "$TMP/o"
@@ -177,11 +178,10 @@ ok "graph --format json of fromager's graph.json writes it back byte for byte" \
 	same "$FROMAGER" "$WBGEN" graph --format json "$FROMAGER"
 ok "graph of fromager's graph.json" "$WBGEN" graph -o "$TMP/f.dot" "$FROMAGER"
 ok "... is DOT with its nodes and edges" dotcheck "$TMP/f.dot" "$FROMAGER"
-ok "... pre-built, build-only and build-backend are told apart" sh -c '
-	grep -qx "	n11 \[label=\"flit-core==3.12.0\" shape=parallelogram style=dashed\];" "$1" &&
-	grep -qx "	n4 \[label=\"more-itertools==10.7.0\"\];" "$1" &&
-	grep -qx "	n6 -> n10 \[label=\"wheel\" class=\"build-backend\" style=dotted color=purple fontcolor=purple\];" "$1"' \
-	- "$TMP/f.dot"
+test_expect_success "... pre-built, build-only and build-backend are told apart" '
+	grep -qx "	n11 \[label=\"flit-core==3.12.0\" shape=parallelogram style=dashed\];" "$TMP/f.dot" &&
+	grep -qx "	n4 \[label=\"more-itertools==10.7.0\"\];" "$TMP/f.dot" &&
+	grep -qx "	n6 -> n10 \[label=\"wheel\" class=\"build-backend\" style=dotted color=purple fontcolor=purple\];" "$TMP/f.dot"'
 cat >"$TMP/why-mi" <<'EOF'
 more-itertools 10.7.0 is needed through 1 path:
 
@@ -203,8 +203,8 @@ ok "... through a build-backend edge" same "$TMP/why-wheel" "$WBGEN" why wheel "
 printf 'wheel 0.46.1: no path from the top-level requirements within --depth and --requirement-type\n' >"$TMP/why-wheel-2"
 ok "... none within --depth 2" same "$TMP/why-wheel-2" "$WBGEN" why --depth 2 wheel "$FROMAGER"
 printf 'flit-core 3.12.0 is needed through 8 paths:\n  ... and 7 more paths (--limit 0 shows them all)\n' >"$TMP/flit"
-ok "... all 8 paths to flit-core counted, one shown" same "$TMP/flit" sh -c \
-	'"$1" why --limit 1 flit-core "$2" >"$3/flit.out" && sed -n "1p;\$p" "$3/flit.out"' - "$WBGEN" "$FROMAGER" "$TMP"
+test_expect_success "... all 8 paths to flit-core counted, one shown" \
+	'"$WBGEN" why --limit 1 flit-core "$FROMAGER" >"$TMP/flit.out" && same "$TMP/flit" sed -n "1p;\$p" "$TMP/flit.out"'
 ok "graph --subset keyring on fromager's graph.json" "$PY" -c 'import json, subprocess, sys
 g = json.loads(subprocess.check_output([sys.argv[1], "graph", "--format", "json", "--subset", "keyring", sys.argv[2]]))
 assert sorted(g) == ["", "flit-core==3.12.0", "imapautofiler==1.14.0", "jaraco-classes==3.4.0", "keyring==25.6.0",
@@ -219,7 +219,7 @@ g["keyring==25.6.0"]["edges"][0]["req_type"] = "runtime"
 json.dump(g, open(sys.argv[2], "w"))' "$FROMAGER" "$TMP/bad.json"
 fails 1 "a graph.json with an unknown req_type" "$WBGEN" graph "$TMP/bad.json"
 cp "$TMP/err" "$TMP/bad.err"
-ok "... names the file, the node and the edge" sh -c 'test "$(cat "$1")" = "wbgen: $2: '"'"'keyring==25.6.0'"'"': edges[0]: unknown req_type '"'"'runtime'"'"'"' \
-	- "$TMP/bad.err" "$TMP/bad.json"
+test_expect_success "... names the file, the node and the edge" \
+	'test "$(cat "$TMP/bad.err")" = "wbgen: $TMP/bad.json: ${SQ}keyring==25.6.0$SQ: edges[0]: unknown req_type ${SQ}runtime$SQ"'
 
 done_testing

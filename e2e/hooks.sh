@@ -62,47 +62,53 @@ ok "hook get_requires_for_build_wheel with backend-path" "$WBGEN" hook --env "$T
 	--backend tinybuild --backend-path . get_requires_for_build_wheel "$TMP/r0.json"
 ok "its result is JSON with an empty list" "$PY" -c 'import json, sys
 d = json.load(open(sys.argv[1])); assert d == {"hook": "get_requires_for_build_wheel", "return": []}, d' "$TMP/r0.json"
-ok "build-wheel prints the wheel's filename" sh -c '"$WBGEN" build-wheel --env "$1" --src "$2" --backend tinybuild \
-	--backend-path . --out "$3" --log "$4" --expect tinybuild==1.0 >"$5" && test "$(cat "$5")" = tinybuild-1.0-py3-none-any.whl' \
-	- "$TMP/env0" "$S/tinybuild-1.0" "$W" "$TMP/logs/tinybuild/build.log" "$TMP/name"
-ok "the wheel is in WHEELDIR and nothing else is" sh -c 'test "$(ls -A "$1")" = tinybuild-1.0-py3-none-any.whl' - "$W"
-ok "the source tree has no bytecode (PYTHONDONTWRITEBYTECODE)" sh -c '! find "$1" -name __pycache__ | grep -q .' - "$S/tinybuild-1.0"
+test_expect_success "build-wheel prints the wheel's filename" \
+	'"$WBGEN" build-wheel --env "$TMP/env0" --src "$S/tinybuild-1.0" --backend tinybuild \
+	--backend-path . --out "$W" --log "$TMP/logs/tinybuild/build.log" --expect tinybuild==1.0 >"$TMP/name" && test "$(cat "$TMP/name")" = tinybuild-1.0-py3-none-any.whl'
+test_expect_success "the wheel is in WHEELDIR and nothing else is" \
+	'test "$(ls -A "$W")" = tinybuild-1.0-py3-none-any.whl'
+test_expect_success "the source tree has no bytecode (PYTHONDONTWRITEBYTECODE)" \
+	'! find "$S/tinybuild-1.0" -name __pycache__ | grep -q .'
 touch -d @1000000000 "$W/tinybuild-1.0-py3-none-any.whl"
 cp "$W/tinybuild-1.0-py3-none-any.whl" "$TMP/tb-first.whl"
-ok "an identical rebuild keeps the old file and its mtime" sh -c '"$WBGEN" build-wheel --env "$1" --src "$2" --backend tinybuild \
-	--backend-path . --out "$3" 2>"$4" && test "$(stat -c %Y "$3/tinybuild-1.0-py3-none-any.whl")" = 1000000000 &&
-	grep -q unchanged "$4"' - "$TMP/env0" "$S/tinybuild-1.0" "$W" "$TMP/e1"
-ok "another SOURCE_DATE_EPOCH gives other bytes, replaced with a note" sh -c '"$WBGEN" build-wheel --env "$1" --src "$2" \
-	--backend tinybuild --backend-path . --source-date-epoch 1500000000 --out "$3" 2>"$4" &&
-	grep -q "replaced" "$4" && ! cmp -s "$3/tinybuild-1.0-py3-none-any.whl" "$5"' - "$TMP/env0" "$S/tinybuild-1.0" "$W" "$TMP/e2" "$TMP/tb-first.whl"
-ok "the default SOURCE_DATE_EPOCH gives back the first bytes" sh -c '"$WBGEN" build-wheel --env "$1" --src "$2" \
-	--backend tinybuild --backend-path . --out "$3" 2>/dev/null && cmp "$3/tinybuild-1.0-py3-none-any.whl" "$4"' \
-	- "$TMP/env0" "$S/tinybuild-1.0" "$W" "$TMP/tb-first.whl"
+test_expect_success "an identical rebuild keeps the old file and its mtime" \
+	'"$WBGEN" build-wheel --env "$TMP/env0" --src "$S/tinybuild-1.0" --backend tinybuild \
+	--backend-path . --out "$W" 2>"$TMP/e1" && test "$(stat -c %Y "$W/tinybuild-1.0-py3-none-any.whl")" = 1000000000 &&
+	grep -q unchanged "$TMP/e1"'
+test_expect_success "another SOURCE_DATE_EPOCH gives other bytes, replaced with a note" \
+	'"$WBGEN" build-wheel --env "$TMP/env0" --src "$S/tinybuild-1.0" \
+	--backend tinybuild --backend-path . --source-date-epoch 1500000000 --out "$W" 2>"$TMP/e2" &&
+	grep -q "replaced" "$TMP/e2" && ! cmp -s "$W/tinybuild-1.0-py3-none-any.whl" "$TMP/tb-first.whl"'
+test_expect_success "the default SOURCE_DATE_EPOCH gives back the first bytes" \
+	'"$WBGEN" build-wheel --env "$TMP/env0" --src "$S/tinybuild-1.0" \
+	--backend tinybuild --backend-path . --out "$W" 2>/dev/null && cmp "$W/tinybuild-1.0-py3-none-any.whl" "$TMP/tb-first.whl"'
 fails_keep 1 "--expect with another version fails" "$WBGEN" build-wheel --env "$TMP/env0" --src "$S/tinybuild-1.0" \
 	--backend tinybuild --backend-path . --out "$TMP/w-expect" --expect tinybuild==2.0
-ok "... saying what was built and expected" sh -c 'grep -q "built .tinybuild 1.0. .*expected .tinybuild==2.0." "$1"' - "$TMP/last"
-ok "... and leaving no wheel behind" sh -c 'test -z "$(ls -A "$1")"' - "$TMP/w-expect"
+test_expect_success "... saying what was built and expected" \
+	'grep -q "built .tinybuild 1.0. .*expected .tinybuild==2.0." "$TMP/last"'
+test_expect_success "... and leaving no wheel behind" 'test -z "$(ls -A "$TMP/w-expect")"'
 ok "--expect compares normalised names and versions" "$WBGEN" build-wheel --env "$TMP/env0" --src "$S/tinybuild-1.0" \
 	--backend tinybuild --backend-path . --out "$TMP/w-expect" --expect TinyBuild==1.0.0
 fails_keep 2 "--expect without == is a usage error" "$WBGEN" build-wheel --env "$TMP/env0" --src "$S/tinybuild-1.0" \
 	--out "$TMP/w-expect" --expect tinybuild
 fails_keep 1 "a backend-path leaving the source tree is refused" "$WBGEN" hook --env "$TMP/env0" --src "$S/tinybuild-1.0" \
 	--backend tinybuild --backend-path ../dyn-1.0 get_requires_for_build_wheel "$TMP/r.json"
-ok "... with a one-line reason" sh -c 'grep -q "backend-path entry .\.\./dyn-1\.0. leaves the source root" "$1"' - "$TMP/last"
+test_expect_success "... with a one-line reason" \
+	'grep -q "backend-path entry .\.\./dyn-1\.0. leaves the source root" "$TMP/last"'
 fails_keep 1 "a backend not loaded from backend-path is refused" "$WBGEN" hook --env "$TMP/env0" --src "$S/tinybuild-1.0" \
 	--backend json --backend-path . get_requires_for_build_wheel "$TMP/r.json"
-ok "... saying so" sh -c 'grep -q "was not loaded from backend-path" "$1"' - "$TMP/last"
+test_expect_success "... saying so" 'grep -q "was not loaded from backend-path" "$TMP/last"'
 
 # ---- a user of the backend: dynamic build requirements, metadata
 mkenv "$TMP/env1" "$W/tinybuild-1.0-py3-none-any.whl"
-ok "dynamic build requirements come back from get_requires_for_build_wheel" sh -c '"$WBGEN" hook --env "$1" --src "$2" \
-	--backend tinybuild get_requires_for_build_wheel "$3" && "$4" -c "import json, sys
-d = json.load(open(sys.argv[1])); assert d[\"return\"] == [\"plain>=1.0\", \"extra-thing\"], d" "$3"' \
-	- "$TMP/env1" "$S/dyn-1.0" "$TMP/r1.json" "$PY"
-ok "prepare_metadata_for_build_wheel returns the dist-info directory" sh -c '"$WBGEN" hook --env "$1" --src "$2" \
-	--backend tinybuild --out-dir "$3" prepare_metadata_for_build_wheel "$4" &&
-	grep -q "\"return\": \"dyn-1.0.dist-info\"" "$4" && grep -q "^Name: dyn$" "$3/dyn-1.0.dist-info/METADATA"' \
-	- "$TMP/env1" "$S/dyn-1.0" "$TMP/md" "$TMP/r2.json"
+test_expect_success "dynamic build requirements come back from get_requires_for_build_wheel" \
+	'"$WBGEN" hook --env "$TMP/env1" --src "$S/dyn-1.0" \
+	--backend tinybuild get_requires_for_build_wheel "$TMP/r1.json" && "$PY" -c "import json, sys
+d = json.load(open(sys.argv[1])); assert d[\"return\"] == [\"plain>=1.0\", \"extra-thing\"], d" "$TMP/r1.json"'
+test_expect_success "prepare_metadata_for_build_wheel returns the dist-info directory" \
+	'"$WBGEN" hook --env "$TMP/env1" --src "$S/dyn-1.0" \
+	--backend tinybuild --out-dir "$TMP/md" prepare_metadata_for_build_wheel "$TMP/r2.json" &&
+	grep -q "\"return\": \"dyn-1.0.dist-info\"" "$TMP/r2.json" && grep -q "^Name: dyn$" "$TMP/md/dyn-1.0.dist-info/METADATA"'
 fails_keep 2 "prepare_metadata without --out-dir is a usage error" "$WBGEN" hook --env "$TMP/env1" --src "$S/dyn-1.0" \
 	prepare_metadata_for_build_wheel "$TMP/r.json"
 ok "build-wheel of the user, given the prepared metadata" "$WBGEN" build-wheel --env "$TMP/env1" --src "$S/dyn-1.0" \
@@ -111,18 +117,19 @@ ok "build-wheel of the user, given the prepared metadata" "$WBGEN" build-wheel -
 # ---- a deliberately failing build
 fails_keep 1 "a failing build exits 1" "$WBGEN" build-wheel --env "$TMP/env1" --src "$S/broken-1.0" --backend tinybuild \
 	--out "$TMP/w-broken" --log "$TMP/logs/broken/build.log"
-ok "... with one line naming the hook, the tree, the reason and the log" sh -c 'test "$(wc -l <"$1")" -eq 1 &&
-	grep -q "build_wheel hook failed in .*broken-1.0.*deliberate failure (log: .*broken/build.log)" "$1"' - "$TMP/last"
+test_expect_success "... with one line naming the hook, the tree, the reason and the log" \
+	'test "$(wc -l <"$TMP/last")" -eq 1 &&
+	grep -q "build_wheel hook failed in .*broken-1.0.*deliberate failure (log: .*broken/build.log)" "$TMP/last"'
 ok "... the traceback is in the log" grep -q "^Traceback" "$TMP/logs/broken/build.log"
-ok "... and WHEELDIR is left empty" sh -c 'test -z "$(ls -A "$1")"' - "$TMP/w-broken"
+test_expect_success "... and WHEELDIR is left empty" 'test -z "$(ls -A "$TMP/w-broken")"'
 
 # ---- setuptools building itself (backend-path), then setuptools users
 ok "build-wheel of wheel (tinybuild backend)" "$WBGEN" build-wheel --env "$TMP/env1" --src "$S/wheel-0.38.4" \
 	--backend tinybuild --out "$W" --log "$TMP/logs/wheel.log"
 mkenv "$TMP/env2" "$W/wheel-0.38.4-py3-none-any.whl"
-ok "setuptools asks for wheel through get_requires_for_build_wheel" sh -c '"$WBGEN" hook --env "$1" --src "$2" \
-	--backend setuptools.build_meta --backend-path . --log "$4" get_requires_for_build_wheel "$3" && grep -q "\"wheel\"" "$3"' \
-	- "$TMP/env2" "$S/setuptools-66.1.1" "$TMP/r3.json" "$TMP/logs/st.log"
+test_expect_success "setuptools asks for wheel through get_requires_for_build_wheel" \
+	'"$WBGEN" hook --env "$TMP/env2" --src "$S/setuptools-66.1.1" \
+	--backend setuptools.build_meta --backend-path . --log "$TMP/logs/st.log" get_requires_for_build_wheel "$TMP/r3.json" && grep -q "\"wheel\"" "$TMP/r3.json"'
 ok "setuptools builds itself from its tree (backend-path)" "$WBGEN" build-wheel --env "$TMP/env2" \
 	--src "$S/setuptools-66.1.1" --backend setuptools.build_meta --backend-path . --out "$W" \
 	--log "$TMP/logs/st.log" --expect setuptools==66.1.1
@@ -132,11 +139,12 @@ ok "a setup.cfg project builds with the legacy default backend" "$WBGEN" build-w
 	--src "$S/st_cfg-1.0" --out "$W" --log "$TMP/logs/st-cfg.log" --expect st-cfg==1.0
 ok "a pyproject project builds with setuptools.build_meta" "$WBGEN" build-wheel --env "$TMP/env3" \
 	--src "$S/st_pyproject-2.0" --backend setuptools.build_meta --out "$W" --expect st_pyproject==2.0
-ok "setuptools honours SOURCE_DATE_EPOCH: a second build is byte-identical" sh -c '"$WBGEN" build-wheel --env "$1" \
-	--src "$2" --out "$3" >/dev/null 2>&1 && cmp "$3/st_cfg-1.0-py3-none-any.whl" "$4/st_cfg-1.0-py3-none-any.whl"' \
-	- "$TMP/env3" "$S/st_cfg-1.0" "$TMP/w-again" "$W"
-ok "the wheels install and import" sh -c 'mkdir "$2/site" && for w in "$1"/*.whl; do "$3" -B "$4" install "$w" "$2/site" >/dev/null || exit 1; done &&
-	PYTHONPATH="$2/site" "$3" -c "import tinybuild, dyn, st_cfg, st_pyproject"' - "$W" "$TMP" "$PY" "$PEP517"
+test_expect_success "setuptools honours SOURCE_DATE_EPOCH: a second build is byte-identical" \
+	'"$WBGEN" build-wheel --env "$TMP/env3" \
+	--src "$S/st_cfg-1.0" --out "$TMP/w-again" >/dev/null 2>&1 && cmp "$TMP/w-again/st_cfg-1.0-py3-none-any.whl" "$W/st_cfg-1.0-py3-none-any.whl"'
+test_expect_success "the wheels install and import" \
+	'mkdir "$TMP/site" && for w in "$W"/*.whl; do "$PY" -B "$PEP517" install "$w" "$TMP/site" >/dev/null || exit 1; done &&
+	PYTHONPATH="$TMP/site" "$PY" -c "import tinybuild, dyn, st_cfg, st_pyproject"'
 
 # ---- --expect-requires: METADATA's Requires-Dist against the plan's install_requires
 # planreqs SRC OUT: install_requires as the plan has it (docs/file-formats.md): PKG-INFO's
@@ -159,8 +167,8 @@ planreqs "$S/rq_tb-1.0" "$TMP/rq-tb.json"
 planreqs "$S/rq_cfg-1.0" "$TMP/rq-cfg.json"
 planreqs "$S/rq_pp-1.0" "$TMP/rq-pp.json"
 planreqs "$S/rq_tbpp-1.0" "$TMP/rq-tbpp.json"
-ok "(the plan's requirements of the static PKG-INFO come from PKG-INFO, of [project] with extras)" sh -c \
-	'grep -q "extra ==" "$1" && ! grep -q "\"extra\":" "$1" && grep -q "\"extra\": \"Fast_Mode\"" "$2"' - "$TMP/rq-tb.json" "$TMP/rq-pp.json"
+test_expect_success "(the plan's requirements of the static PKG-INFO come from PKG-INFO, of [project] with extras)" \
+	'grep -q "extra ==" "$TMP/rq-tb.json" && ! grep -q "\"extra\":" "$TMP/rq-tb.json" && grep -q "\"extra\": \"Fast_Mode\"" "$TMP/rq-pp.json"'
 ok "tinybuild, static PKG-INFO: the wheel's requirements are the plan's" "$WBGEN" build-wheel --env "$TMP/env1" \
 	--src "$S/rq_tb-1.0" --backend tinybuild --out "$TMP/w-rq" --expect rq-tb==1.0 --expect-requires "$TMP/rq-tb.json"
 ok "tinybuild, [project] with optional-dependencies" "$WBGEN" build-wheel --env "$TMP/env1" \
@@ -170,18 +178,19 @@ ok "setuptools (setup.cfg), static PKG-INFO, extras written 'extra == \"fast_mod
 ok "setuptools, [project] with optional-dependencies (markers, an extra name to normalise)" "$WBGEN" build-wheel \
 	--env "$TMP/env3" --src "$S/rq_pp-1.0" --backend setuptools.build_meta --out "$TMP/w-rq" \
 	--log "$TMP/logs/rq-pp.log" --expect-requires "$TMP/rq-pp.json"
-ok "(setuptools wrote the extras its own way)" sh -c '"$2" -c "import glob, sys, zipfile; sys.stdout.write(zipfile.ZipFile(glob.glob(sys.argv[1] + \"/rq_pp-1.0-*.whl\")[0]).read(\"rq_pp-1.0.dist-info/METADATA\").decode())" "$1" |
-	grep -q "^Requires-Dist: speedy.*or os_name.*) and extra == .fast.mode.$"' - "$TMP/w-rq" "$PY"
+test_expect_success "(setuptools wrote the extras its own way)" \
+	'"$PY" -c "import glob, sys, zipfile; sys.stdout.write(zipfile.ZipFile(glob.glob(sys.argv[1] + \"/rq_pp-1.0-*.whl\")[0]).read(\"rq_pp-1.0.dist-info/METADATA\").decode())" "$TMP/w-rq" |
+	grep -q "^Requires-Dist: speedy.*or os_name.*) and extra == .fast.mode.$"'
 echo null >"$TMP/rq-null.json"
 ok "null (dynamic): nothing checked" "$WBGEN" build-wheel --env "$TMP/env1" --src "$S/dyn-1.0" --backend tinybuild \
 	--out "$TMP/w-rq" --expect-requires "$TMP/rq-null.json"
-ok "an equivalent spelling of the plan's requirements matches" sh -c '"$2" -c "import json, sys
+test_expect_success "an equivalent spelling of the plan's requirements matches" '"$PY" -c "import json, sys
 r = json.load(open(sys.argv[1]))
 r.reverse()
 for e in r:
     e[\"req\"] = e[\"req\"].replace(\"Other_Thing[B,a]\", \"other.thing [ a , b ]\").replace(\"<2,>=1.0\", \"<2, >=1.0\").replace(\"plain>=1.0,<2\", \"PLAIN <2,>=1.0\")
 r.append(r[0])
-json.dump(r, open(sys.argv[1], \"w\"))" "$1" && cat "$1"' - "$TMP/rq-tb.json" "$PY"
+json.dump(r, open(sys.argv[1], \"w\"))" "$TMP/rq-tb.json" && cat "$TMP/rq-tb.json"'
 ok "... order, case, spaces and duplicates ignored" "$WBGEN" build-wheel --env "$TMP/env1" \
 	--src "$S/rq_tb-1.0" --backend tinybuild --out "$TMP/w-rq" --expect-requires "$TMP/rq-tb.json"
 # forge: requirements missing from the wheel, requirements the plan lacks, and different ones
@@ -198,9 +207,9 @@ rqfail() {
 	case $_src in *_tb*) _b="--backend tinybuild" _env=$TMP/env1 ;; *) _b="--backend setuptools.build_meta" _env=$TMP/env3 ;; esac
 	fails_keep 1 "$_what" "$WBGEN" build-wheel --env "$_env" --src "$S/$_src" $_b --out "$TMP/w-forged" \
 		--log "$TMP/logs/forged.log" --expect-requires "$_json"
-	ok "... in one line naming the package and the difference" sh -c 'test "$(wc -l <"$1")" -eq 1 && grep -q -- "$2" "$1" || { cat "$1"; false; }' \
-		- "$TMP/last" "$_pat"
-	ok "... and no wheel is moved into WHEELDIR" sh -c 'test -z "$(ls -A "$1")"' - "$TMP/w-forged"
+	test_expect_success "... in one line naming the package and the difference" \
+		'test "$(wc -l <"$TMP/last")" -eq 1 && grep -q -- "$_pat" "$TMP/last" || { cat "$TMP/last"; false; }'
+	test_expect_success "... and no wheel is moved into WHEELDIR" 'test -z "$(ls -A "$TMP/w-forged")"'
 }
 rqforge "$TMP/rq-pp.json" "$TMP/f1.json" 'r.append({"req": "forged>=1"})'
 rqfail "a requirement of the plan missing from the wheel" "$TMP/f1.json" rq_pp-1.0 \
@@ -230,8 +239,9 @@ for bad in '{"req": "x"}' '[{"req": "x ~~ 1"}]' '[{"extra": "a"}]' '[{"req": "x"
 	printf '%s\n' "$bad" >"$TMP/bad.json"
 	fails_keep 2 "a bad --expect-requires file exits 2 before building: $bad" "$WBGEN" build-wheel --env "$TMP/env1" \
 		--src "$S/rq_tbpp-1.0" --backend tinybuild --out "$TMP/w-bad" --expect-requires "$TMP/bad.json"
-	ok "... in one line naming the file" sh -c 'test "$(wc -l <"$1")" -eq 1 && grep -q "expect-requires .*bad.json" "$1" &&
-		! test -e "$2"' - "$TMP/last" "$TMP/w-bad"
+	test_expect_success "... in one line naming the file" \
+		'test "$(wc -l <"$TMP/last")" -eq 1 && grep -q "expect-requires .*bad.json" "$TMP/last" &&
+		! test -e "$TMP/w-bad"'
 done
 
 # ---- a hand-written backend probing what the hook sees
@@ -277,10 +287,11 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
         _wheel(wheel_directory, "mini-1.0-1-py3-none-any.whl", "mini")
     return name
 PYEOF
-ok "hook with config settings, a log and make variables" sh -c 'echo data | MAKEFLAGS=" -j4 --jobserver-auth=fifo:/tmp/x" \
-	MAKELEVEL=1 PYTHONPATH=/nowhere MINE=kept WBGEN_PASSENV=MINE HOME=/root-ish "$WBGEN" hook --env "$1" --src "$2" \
+test_expect_success "hook with config settings, a log and make variables" \
+	'echo data | MAKEFLAGS=" -j4 --jobserver-auth=fifo:/tmp/x" \
+	MAKELEVEL=1 PYTHONPATH=/nowhere MINE=kept WBGEN_PASSENV=MINE HOME=/root-ish "$WBGEN" hook --env "$TMP/env0" --src "$M" \
 	--backend mini_backend --backend-path . --config-setting b=1 --config-setting a=x=y --config-setting b=2 \
-	--log "$3" get_requires_for_build_wheel "$4"' - "$TMP/env0" "$M" "$TMP/mini.log" "$TMP/r4.json"
+	--log "$TMP/mini.log" get_requires_for_build_wheel "$TMP/r4.json"'
 ok "what the hook saw" "$PY" -c 'import json, os, sys
 m, r, env = sys.argv[1:4]
 p = json.load(open(m + "/probe.json"))
@@ -298,20 +309,22 @@ for k in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "PYTHONPATH", "WBGEN_PKGDATADIR"):
 assert e["MINE"] == "kept", e
 assert os.path.realpath(p["prefix"]) == os.path.realpath(env), p["prefix"]' "$M" "$TMP/r4.json" "$TMP/env0"
 ok "the hook's stdout went to the log" grep -q "^mini: stdout line" "$TMP/mini.log"
-ok "--jobserver passes make's variables on" sh -c 'MAKEFLAGS=" -j4 --jobserver-auth=fifo:/tmp/x" MAKELEVEL=1 \
-	"$WBGEN" hook --env "$1" --src "$2" --backend mini_backend --backend-path . --jobserver \
-	get_requires_for_build_wheel "$3" && grep -q "\"MAKEFLAGS\": \" -j4 --jobserver-auth=fifo:/tmp/x\"" "$2/probe.json" &&
-	grep -q "\"MAKELEVEL\": \"1\"" "$2/probe.json"' - "$TMP/env0" "$M" "$TMP/r5.json"
-ok "the caller's SOURCE_DATE_EPOCH wins" sh -c 'SOURCE_DATE_EPOCH=1234 "$WBGEN" hook --env "$1" --src "$2" \
-	--backend mini_backend --backend-path . --source-date-epoch 99 get_requires_for_build_wheel "$3" &&
-	grep -q "\"SOURCE_DATE_EPOCH\": \"1234\"" "$2/probe.json"' - "$TMP/env0" "$M" "$TMP/r6.json"
-ok "a missing prepare_metadata hook: unsupported" sh -c '"$WBGEN" hook --env "$1" --src "$2" --backend mini_backend \
-	--backend-path . --out-dir "$3" prepare_metadata_for_build_wheel "$4" && "$5" -c "import json, sys
-d = json.load(open(sys.argv[1])); assert d == {\"hook\": \"prepare_metadata_for_build_wheel\", \"return\": None, \"unsupported\": True}, d" "$4"' \
-	- "$TMP/env0" "$M" "$TMP/md2" "$TMP/r7.json" "$PY"
-ok "a missing get_requires_for_build_sdist hook: [] by default" sh -c '"$WBGEN" hook --env "$1" --src "$2" \
-	--backend mini_backend --backend-path . get_requires_for_build_sdist "$3" && grep -q "\"default\": true" "$3"' \
-	- "$TMP/env0" "$M" "$TMP/r8.json"
+test_expect_success "--jobserver passes make's variables on" \
+	'MAKEFLAGS=" -j4 --jobserver-auth=fifo:/tmp/x" MAKELEVEL=1 \
+	"$WBGEN" hook --env "$TMP/env0" --src "$M" --backend mini_backend --backend-path . --jobserver \
+	get_requires_for_build_wheel "$TMP/r5.json" && grep -q "\"MAKEFLAGS\": \" -j4 --jobserver-auth=fifo:/tmp/x\"" "$M/probe.json" &&
+	grep -q "\"MAKELEVEL\": \"1\"" "$M/probe.json"'
+test_expect_success "the caller's SOURCE_DATE_EPOCH wins" \
+	'SOURCE_DATE_EPOCH=1234 "$WBGEN" hook --env "$TMP/env0" --src "$M" \
+	--backend mini_backend --backend-path . --source-date-epoch 99 get_requires_for_build_wheel "$TMP/r6.json" &&
+	grep -q "\"SOURCE_DATE_EPOCH\": \"1234\"" "$M/probe.json"'
+test_expect_success "a missing prepare_metadata hook: unsupported" \
+	'"$WBGEN" hook --env "$TMP/env0" --src "$M" --backend mini_backend \
+	--backend-path . --out-dir "$TMP/md2" prepare_metadata_for_build_wheel "$TMP/r7.json" && "$PY" -c "import json, sys
+d = json.load(open(sys.argv[1])); assert d == {\"hook\": \"prepare_metadata_for_build_wheel\", \"return\": None, \"unsupported\": True}, d" "$TMP/r7.json"'
+test_expect_success "a missing get_requires_for_build_sdist hook: [] by default" \
+	'"$WBGEN" hook --env "$TMP/env0" --src "$M" \
+	--backend mini_backend --backend-path . get_requires_for_build_sdist "$TMP/r8.json" && grep -q "\"default\": true" "$TMP/r8.json"'
 fails_keep 1 "a missing build_sdist hook fails" "$WBGEN" hook --env "$TMP/env0" --src "$M" --backend mini_backend \
 	--backend-path . --out-dir "$TMP/sd" build_sdist "$TMP/r9.json"
 ok "... saying so" grep -q "has no build_sdist hook" "$TMP/last"
@@ -324,13 +337,13 @@ ok "... saying so" grep -q "made 0 wheels" "$TMP/last"
 fails_keep 1 "a wheel whose METADATA names another project fails" "$WBGEN" build-wheel --env "$TMP/env0" --src "$M" \
 	--backend mini_backend --backend-path . --config-setting metaname=other --out "$TMP/w-mini"
 ok "... saying so" grep -q "holds METADATA for .other 1.0." "$TMP/last"
-ok "build_wheel gets metadata_directory from --metadata-dir, absolute" sh -c '"$WBGEN" build-wheel --env "$1" \
-	--src "$2" --backend mini_backend --backend-path . --metadata-dir "$3" --out "$4" >/dev/null &&
-	grep -q "\"metadata_directory\": \"$5/md/dyn-1.0.dist-info\"" "$2/build-args.json" && rm "$4"/*.whl' \
-	- "$TMP/env0" "$M" "$TMP/md/dyn-1.0.dist-info" "$TMP/w-mini" "$TMP"
-ok "... and None without it" sh -c '"$WBGEN" build-wheel --env "$1" --src "$2" --backend mini_backend --backend-path . \
-	--out "$3" >/dev/null && grep -q "\"metadata_directory\": null" "$2/build-args.json" && rm "$3"/*.whl' \
-	- "$TMP/env0" "$M" "$TMP/w-mini"
+test_expect_success "build_wheel gets metadata_directory from --metadata-dir, absolute" \
+	'"$WBGEN" build-wheel --env "$TMP/env0" \
+	--src "$M" --backend mini_backend --backend-path . --metadata-dir "$TMP/md/dyn-1.0.dist-info" --out "$TMP/w-mini" >/dev/null &&
+	grep -q "\"metadata_directory\": \"$TMP/md/dyn-1.0.dist-info\"" "$M/build-args.json" && rm "$TMP/w-mini"/*.whl'
+test_expect_success "... and None without it" \
+	'"$WBGEN" build-wheel --env "$TMP/env0" --src "$M" --backend mini_backend --backend-path . \
+	--out "$TMP/w-mini" >/dev/null && grep -q "\"metadata_directory\": null" "$M/build-args.json" && rm "$TMP/w-mini"/*.whl'
 # a live build holds a flock on its directory (PIDs are reused, so the name's PID proves nothing):
 # the one named after this shell but unlocked is stale, the locked one is live
 mkdir -p "$TMP/w-mini/.wbgen-build.999999999.abcdef/wheel" "$TMP/w-mini/.wbgen-build.$$.stale" \
@@ -340,12 +353,13 @@ holder=$!
 sleep 0.3
 fails_keep 1 "(a failing build into a WHEELDIR with stale private directories)" "$WBGEN" build-wheel --env "$TMP/env0" \
 	--src "$M" --backend mini_backend --backend-path . --config-setting count=0 --out "$TMP/w-mini"
-ok "killed runs' private directories are removed, a live one's kept" sh -c '! test -e "$1/.wbgen-build.999999999.abcdef" &&
-	! test -e "$1/.wbgen-build.$2.stale" && test -d "$1/.wbgen-build.1.keep"' - "$TMP/w-mini" "$$"
+test_expect_success "killed runs' private directories are removed, a live one's kept" \
+	'! test -e "$TMP/w-mini/.wbgen-build.999999999.abcdef" &&
+	! test -e "$TMP/w-mini/.wbgen-build.$$.stale" && test -d "$TMP/w-mini/.wbgen-build.1.keep"'
 kill "$holder" 2>/dev/null || :
 wait "$holder" 2>/dev/null || :
 rmdir "$TMP/w-mini/.wbgen-build.1.keep"
-ok "no leftovers in WHEELDIR after failures" sh -c 'test -z "$(ls -A "$1")"' - "$TMP/w-mini"
+test_expect_success "no leftovers in WHEELDIR after failures" 'test -z "$(ls -A "$TMP/w-mini")"'
 
 # make's jobserver reaches the hook only with --jobserver ('+' recipes, make -j2: both recipes
 # run with the jobserver's descriptors open in wbgen)
@@ -373,9 +387,9 @@ assert not fds & set(wo["fds"]), (fds, wo["fds"])' "$M"
 PY37=${WBGEN_TEST_PYTHON37:-}
 [ -n "$PY37" ] || PY37=$(ls "$HOME"/.pyenv/versions/3.7*/bin/python3.7 2>/dev/null | head -n 1) || true
 if [ -n "$PY37" ] && [ -x "$PY37" ] && "$PY37" -m venv --without-pip "$TMP/env37" 2>/dev/null; then
-	ok "the helper runs on Python 3.7" sh -c '"$WBGEN" hook --env "$1" --src "$2" --backend mini_backend --backend-path . \
-		--config-setting probe=py37.json get_requires_for_build_wheel "$3" && grep -q "\"version\": \[3, 7\]" "$2/py37.json"' \
-		- "$TMP/env37" "$M" "$TMP/r37.json"
+	test_expect_success "the helper runs on Python 3.7" \
+		'"$WBGEN" hook --env "$TMP/env37" --src "$M" --backend mini_backend --backend-path . \
+		--config-setting probe=py37.json get_requires_for_build_wheel "$TMP/r37.json" && grep -q "\"version\": \[3, 7\]" "$M/py37.json"'
 	ok "... and builds a wheel there" "$WBGEN" build-wheel --env "$TMP/env37" --src "$M" --backend mini_backend \
 		--backend-path . --out "$TMP/w37" --expect mini==1.0
 else
@@ -393,6 +407,7 @@ fails_keep 1 "an environment without python" "$WBGEN" hook --env "$TMP/nowhere" 
 ok "... named in the error" grep -q "no python in the environment" "$TMP/last"
 fails_keep 1 "a missing source tree" "$WBGEN" hook --env "$TMP/env0" --src "$TMP/nosrc" get_requires_for_build_wheel "$TMP/r.json"
 ok "... named in the error" grep -q "source tree .*nosrc. is not a directory" "$TMP/last"
-ok "help texts" sh -c '"$WBGEN" hook --help | grep -q "^usage: wbgen hook" && "$WBGEN" build-wheel --help | grep -q -- "--expect-requires FILE"'
+test_expect_success "help texts" \
+	'"$WBGEN" hook --help | grep -q "^usage: wbgen hook" && "$WBGEN" build-wheel --help | grep -q -- "--expect-requires FILE"'
 
 done_testing

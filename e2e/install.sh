@@ -143,12 +143,11 @@ for k in demo plat dos; do "$PY" "$TMP/mkwheel.py" "$TMP/w" $k; done
 # ---- wbgen venv against python -m venv
 ok "wbgen venv (Debian python3)" "$WBGEN" venv --python "$PY" "$TMP/ev"
 ok "python -m venv --without-pip" "$PY" -m venv --without-pip "$TMP/rv"
-ok "same layout, links and pyvenv.cfg as python -m venv" sh -c \
-	'sed -i "s|$2|ENV|" "$1/pyvenv.cfg" "$2/pyvenv.cfg"; "$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$1" "$2"; rc=$?;
-	 sed -i "s|ENV|$2|" "$2/pyvenv.cfg"; sed -i "s|ENV|$1|" "$1/pyvenv.cfg"; exit $rc' - "$TMP/ev" "$TMP/rv"
-ok "pyvenv.cfg keys in venv's order" sh -c \
-	'cut -d" " -f1 "$1/pyvenv.cfg" | tr "\n" " " | grep -qx "home include-system-site-packages version executable command "' \
-	- "$TMP/ev"
+test_expect_success "same layout, links and pyvenv.cfg as python -m venv" \
+	'sed -i "s|$TMP/rv|ENV|" "$TMP/ev/pyvenv.cfg" "$TMP/rv/pyvenv.cfg"; "$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$TMP/ev" "$TMP/rv"; rc=$?;
+	 sed -i "s|ENV|$TMP/rv|" "$TMP/rv/pyvenv.cfg"; sed -i "s|ENV|$TMP/ev|" "$TMP/ev/pyvenv.cfg"; exit $rc'
+test_expect_success "pyvenv.cfg keys in venv's order" \
+	'cut -d" " -f1 "$TMP/ev/pyvenv.cfg" | tr "\n" " " | grep -qx "home include-system-site-packages version executable command "'
 ok "the venv python: sys.prefix is the env, no base site-packages" "$TMP/ev/bin/python" -c '
 import sys, site
 assert sys.prefix == sys.argv[1], (sys.prefix, sys.argv[1])
@@ -156,9 +155,10 @@ assert sys.prefix != sys.base_prefix
 assert not any(p.endswith(("site-packages", "dist-packages")) and not p.startswith(sys.argv[1]) for p in sys.path), sys.path
 assert any(p.startswith(sys.argv[1]) and p.endswith("site-packages") for p in sys.path), sys.path' "$TMP/ev"
 fails 1 "an existing DIR is refused" "$WBGEN" venv --python "$PY" "$TMP/ev"
-ok "the refusal is one line naming DIR" sh -c '"$WBGEN" venv --python "$1" "$2" 2>&1 | { read -r l; ! read -r _ &&
-	case $l in *"$2"*"already exists"*) true;; *) false;; esac; }' - "$PY" "$TMP/ev"
-ok "no temporary directory left beside DIR" sh -c '! ls -a "$1" | grep -q wbgen-tmp' - "$TMP"
+test_expect_success "the refusal is one line naming DIR" \
+	'"$WBGEN" venv --python "$PY" "$TMP/ev" 2>&1 | { read -r l; ! read -r _ &&
+	case $l in *"$TMP/ev"*"already exists"*) true;; *) false;; esac; }'
+test_expect_success "no temporary directory left beside DIR" '! ls -a "$TMP" | grep -q wbgen-tmp'
 
 # pyenv interpreters: every Python 3 gets a working venv; 3.11 and later (whose venv writes
 # pyvenv.cfg's executable and command keys) must match python -m venv exactly
@@ -171,16 +171,16 @@ import sys
 assert sys.prefix == sys.argv[1], (sys.prefix, sys.argv[1])
 assert not any(p.endswith("site-packages") and not p.startswith(sys.argv[1]) for p in sys.path), sys.path' "$TMP/pe$v"
 	case $v in 3.[0-9].*|3.10.*) continue;; esac
-	ok "pyenv $v: same as python -m venv" sh -c '"$1" -m venv --without-pip "$3" &&
-		sed -i "s|$2|ENV|" "$2/pyvenv.cfg"; sed -i "s|$3|ENV|" "$3/pyvenv.cfg"; "$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$2" "$3"' \
-		- "$py" "$TMP/pe$v" "$TMP/pr$v"
-	ok "pyenv $v: wbgen install + console script" sh -c '"$WBGEN" install --env "$1" "$2"/demo-1.0-py3-none-any.whl &&
-		"$1/bin/demo-cli" | grep -qx demo-main' - "$TMP/pe$v" "$TMP/w"
+	test_expect_success "pyenv $v: same as python -m venv" '"$py" -m venv --without-pip "$TMP/pr$v" &&
+		sed -i "s|$TMP/pe$v|ENV|" "$TMP/pe$v/pyvenv.cfg"; sed -i "s|$TMP/pr$v|ENV|" "$TMP/pr$v/pyvenv.cfg"; "$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$TMP/pe$v" "$TMP/pr$v"'
+	test_expect_success "pyenv $v: wbgen install + console script" \
+		'"$WBGEN" install --env "$TMP/pe$v" "$TMP/w"/demo-1.0-py3-none-any.whl &&
+		"$TMP/pe$v/bin/demo-cli" | grep -qx demo-main'
 done
 if command -v python3 >/dev/null && head -c 2 "$(command -v python3)" | grep -q '#!'; then
-	ok "python3 on PATH is a wrapper: the env links to the real interpreter" sh -c \
-		'"$WBGEN" venv --python python3 "$1" && t=$(readlink -f "$1/bin/python") && head -c 4 "$t" | grep -q ELF &&
-		 "$1/bin/python" -c "import sys; assert sys.prefix == sys.argv[1]" "$1"' - "$TMP/shim"
+	test_expect_success "python3 on PATH is a wrapper: the env links to the real interpreter" \
+		'"$WBGEN" venv --python python3 "$TMP/shim" && t=$(readlink -f "$TMP/shim/bin/python") && head -c 4 "$t" | grep -q ELF &&
+		 "$TMP/shim/bin/python" -c "import sys; assert sys.prefix == sys.argv[1]" "$TMP/shim"'
 fi
 if [ -x /root/.pyenv/versions/2.7.18/bin/python ]; then
 	fails 1 "python 2.7 has no venv: refused" "$WBGEN" venv --python /root/.pyenv/versions/2.7.18/bin/python "$TMP/p27"
@@ -194,35 +194,39 @@ if [ -n "$PIPWHL" ] && [ -n "$STWHL" ]; then
 		--no-compile --env "$TMP/ev" "$@"
 	ok "pip install --no-deps --no-compile of the same wheels" \
 		"$TMP/rv/bin/python" "$PIPWHL/pip" install -q --no-deps --no-compile --no-index "$@"
-	ok "same files, contents and modes as pip" sh -c 'sed -i "s|$2|ENV|" "$1/pyvenv.cfg" "$2/pyvenv.cfg";
-		"$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$1" "$2"; rc=$?; sed -i "s|ENV|$2|" "$2/pyvenv.cfg"; sed -i "s|ENV|$1|" "$1/pyvenv.cfg"
-		exit $rc' - "$TMP/ev" "$TMP/rv"
+	test_expect_success "same files, contents and modes as pip" \
+		'sed -i "s|$TMP/rv|ENV|" "$TMP/ev/pyvenv.cfg" "$TMP/rv/pyvenv.cfg";
+		"$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$TMP/ev" "$TMP/rv"; rc=$?; sed -i "s|ENV|$TMP/rv|" "$TMP/rv/pyvenv.cfg"; sed -i "s|ENV|$TMP/ev|" "$TMP/ev/pyvenv.cfg"
+		exit $rc'
 	ok "installed packages import" "$TMP/ev/bin/python" -c 'import setuptools, pip, demo, demo_plat, platdemo, pkg_resources'
-	ok "console scripts run (pip)" sh -c '"$1/bin/pip" --version | grep -q "^pip "' - "$TMP/ev"
-	ok "pip sees the wbgen-installed distributions" sh -c \
-		'"$1/bin/python" -m pip list --format=freeze 2>/dev/null | grep -qx "demo==1.0"' - "$TMP/ev"
-	ok "pip check finds the RECORD usable (show -f)" sh -c \
-		'"$1/bin/python" -m pip show -f demo 2>/dev/null | grep -q "bin/demo-cli"' - "$TMP/ev"
+	test_expect_success "console scripts run (pip)" '"$TMP/ev/bin/pip" --version | grep -q "^pip "'
+	test_expect_success "pip sees the wbgen-installed distributions" \
+		'"$TMP/ev/bin/python" -m pip list --format=freeze 2>/dev/null | grep -qx "demo==1.0"'
+	test_expect_success "pip check finds the RECORD usable (show -f)" \
+		'"$TMP/ev/bin/python" -m pip show -f demo 2>/dev/null | grep -q "bin/demo-cli"'
 else
 	ok "wbgen install: demo, platdemo" "$WBGEN" install --env "$TMP/ev" "$TMP/w"/*.whl
 fi
-ok "console scripts (module:func, module:Cls.method, gui)" sh -c \
-	'"$1/bin/demo-cli" | grep -qx demo-main && "$1/bin/demo-run" | grep -qx demo-run && "$1/bin/demo-gui" | grep -qx demo-main' \
-	- "$TMP/ev"
-ok "#!python rewritten to the env's python" sh -c 'head -n 1 "$1/bin/demo-py" | grep -qx "#!$1/bin/python" &&
-	"$1/bin/demo-py" | grep -qx demo-main' - "$TMP/ev"
-ok "other scripts kept as they are" sh -c '"$1/bin/demo-sh" | grep -qx demo-sh' - "$TMP/ev"
-ok "a script not executable in the zip stays so (as pip does)" sh -c '! test -x "$1/bin/demo-noexec" &&
-	head -n 1 "$1/bin/demo-noexec" | grep -qx "#!$1/bin/python"' - "$TMP/ev"
-ok "the executable bit comes from the zip" sh -c 'test -x "$1"/lib/python3*/site-packages/demo/tool.sh &&
-	! test -x "$1"/lib/python3*/site-packages/demo/__init__.py' - "$TMP/ev"
-ok ".data: data, headers, platlib" sh -c 'test -f "$1/share/demo/readme.txt" && test -f "$1"/include/site/python3*/demo/demo.h &&
-	test -f "$1"/lib/python3*/site-packages/demo_plat.py' - "$TMP/ev"
-ok "INSTALLER says wbgen" sh -c 'grep -qx wbgen "$1"/lib/python3*/site-packages/demo-1.0.dist-info/INSTALLER' - "$TMP/ev"
-ok "RECORD lists the scripts with hashes, and itself without" sh -c \
-	'r=$(echo "$1"/lib/python3*/site-packages/demo-1.0.dist-info/RECORD);
+test_expect_success "console scripts (module:func, module:Cls.method, gui)" \
+	'"$TMP/ev/bin/demo-cli" | grep -qx demo-main && "$TMP/ev/bin/demo-run" | grep -qx demo-run && "$TMP/ev/bin/demo-gui" | grep -qx demo-main'
+test_expect_success "#!python rewritten to the env's python" \
+	'head -n 1 "$TMP/ev/bin/demo-py" | grep -qx "#!$TMP/ev/bin/python" &&
+	"$TMP/ev/bin/demo-py" | grep -qx demo-main'
+test_expect_success "other scripts kept as they are" '"$TMP/ev/bin/demo-sh" | grep -qx demo-sh'
+test_expect_success "a script not executable in the zip stays so (as pip does)" '! test -x "$TMP/ev/bin/demo-noexec" &&
+	head -n 1 "$TMP/ev/bin/demo-noexec" | grep -qx "#!$TMP/ev/bin/python"'
+test_expect_success "the executable bit comes from the zip" \
+	'test -x "$TMP/ev"/lib/python3*/site-packages/demo/tool.sh &&
+	! test -x "$TMP/ev"/lib/python3*/site-packages/demo/__init__.py'
+test_expect_success ".data: data, headers, platlib" \
+	'test -f "$TMP/ev/share/demo/readme.txt" && test -f "$TMP/ev"/include/site/python3*/demo/demo.h &&
+	test -f "$TMP/ev"/lib/python3*/site-packages/demo_plat.py'
+test_expect_success "INSTALLER says wbgen" \
+	'grep -qx wbgen "$TMP/ev"/lib/python3*/site-packages/demo-1.0.dist-info/INSTALLER'
+test_expect_success "RECORD lists the scripts with hashes, and itself without" \
+	'r=$(echo "$TMP/ev"/lib/python3*/site-packages/demo-1.0.dist-info/RECORD);
 	 grep -q "^../../../bin/demo-cli,sha256=" "$r" && grep -qx "demo-1.0.dist-info/RECORD,," "$r" &&
-	 grep -q "^../../../share/demo/readme.txt,sha256=" "$r"' - "$TMP/ev"
+	 grep -q "^../../../share/demo/readme.txt,sha256=" "$r"'
 ok "RECORD verifies against the installed files" "$TMP/ev/bin/python" -c '
 import base64, csv, hashlib, os, sys, glob
 sp = glob.glob(sys.argv[1] + "/lib/python3*/site-packages")[0]
@@ -233,7 +237,7 @@ for rec in glob.glob(sp + "/*.dist-info/RECORD"):
         if h:
             d = base64.urlsafe_b64encode(hashlib.sha256(open(p, "rb").read()).digest()).rstrip(b"=").decode()
             assert h == "sha256=" + d and int(size) == os.path.getsize(p), p' "$TMP/ev"
-ok "no staging directory left in the env" sh -c '! ls -a "$1" | grep -q wbgen-install' - "$TMP/ev"
+test_expect_success "no staging directory left in the env" '! ls -a "$TMP/ev" | grep -q wbgen-install'
 ok "a retry over an installed wheel succeeds" "$WBGEN" install --env "$TMP/ev" "$TMP/w/demo-1.0-py3-none-any.whl"
 # an install killed while moving files in: some files in place, no .dist-info, a staging directory left
 "$WBGEN" venv --python "$PY" "$TMP/iv"
@@ -244,14 +248,16 @@ rm -rf "$TMP"/iv/lib/python3*/site-packages/demo-1.0.dist-info "$TMP/iv/bin/demo
 echo partial >"$TMP/iv/bin/demo-py"
 mkdir -p "$TMP/iv/.wbgen-install-2147483646-abcdef/tree" "$TMP/iv/.wbgen-install-$$-abcdef/tree"
 ok "interrupted install: the retry succeeds" "$WBGEN" install --env "$TMP/iv" "$TMP/w/demo-1.0-py3-none-any.whl"
-ok "the staging directory of a dead process is removed, a live one's kept" sh -c \
-	'test ! -e "$1/.wbgen-install-2147483646-abcdef" && test -d "$1/.wbgen-install-$2-abcdef"' - "$TMP/iv" $$
+test_expect_success "the staging directory of a dead process is removed, a live one's kept" \
+	'test ! -e "$TMP/iv/.wbgen-install-2147483646-abcdef" && test -d "$TMP/iv/.wbgen-install-$$-abcdef"'
 rm -rf "$TMP/iv/.wbgen-install-$$-abcdef"
-ok "interrupted install: the env is then the same as a clean install" sh -c 'sed -i "s|$2|ENV|" "$1/pyvenv.cfg" "$2/pyvenv.cfg";
-	"$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$1" "$2"; rc=$?; sed -i "s|ENV|$2|" "$2/pyvenv.cfg"; sed -i "s|ENV|$1|" "$1/pyvenv.cfg"
-	exit $rc' - "$TMP/iv" "$TMP/fv"
-ok "--record-installer" sh -c '"$WBGEN" venv --python "$PY" "$1" && "$WBGEN" install --env "$1" --record-installer=pip "$2" &&
-	grep -qx pip "$1"/lib/python3*/site-packages/demo-1.0.dist-info/INSTALLER' - "$TMP/ri" "$TMP/w/demo-1.0-py3-none-any.whl"
+test_expect_success "interrupted install: the env is then the same as a clean install" \
+	'sed -i "s|$TMP/fv|ENV|" "$TMP/iv/pyvenv.cfg" "$TMP/fv/pyvenv.cfg";
+	"$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$TMP/iv" "$TMP/fv"; rc=$?; sed -i "s|ENV|$TMP/fv|" "$TMP/fv/pyvenv.cfg"; sed -i "s|ENV|$TMP/iv|" "$TMP/iv/pyvenv.cfg"
+	exit $rc'
+test_expect_success "--record-installer" \
+	'"$WBGEN" venv --python "$PY" "$TMP/ri" && "$WBGEN" install --env "$TMP/ri" --record-installer=pip "$TMP/w/demo-1.0-py3-none-any.whl" &&
+	grep -qx pip "$TMP/ri"/lib/python3*/site-packages/demo-1.0.dist-info/INSTALLER'
 
 # ---- byte-code: compiled at install as pip compiles (its default), or not at all with --no-compile
 "$WBGEN" venv --python "$PY" "$TMP/cw"
@@ -260,20 +266,22 @@ set -- "$TMP/w/demo-1.0-py3-none-any.whl" "$TMP/w/platdemo-2.0-py3-none-any.whl"
 [ -n "$STWHL" ] && set -- "$STWHL" "$@"
 ok "wbgen install compiles" "$WBGEN" install --env "$TMP/cw" "$@"
 ok "every .py has a valid .pyc, listed in RECORD" "$TMP/cw/bin/python" "$WBGEN_SRCDIR/e2e/fixtures/pycheck.py" "$TMP/cw"
-ok "the scripts are not compiled (as pip)" sh -c '! test -e "$1/bin/__pycache__"' - "$TMP/cw"
+test_expect_success "the scripts are not compiled (as pip)" '! test -e "$TMP/cw/bin/__pycache__"'
 if [ -n "$PIPWHL" ]; then
 	ok "pip install --no-deps (compiling) of the same wheels" \
 		"$TMP/cp/bin/python" "$PIPWHL/pip" install -q --no-deps --no-index "$@"
-	ok "compiled: same files, contents, byte-code and modes as pip" sh -c 'sed -i "s|$2|ENV|" "$1/pyvenv.cfg" "$2/pyvenv.cfg";
-		"$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$1" "$2"; rc=$?; sed -i "s|ENV|$2|" "$2/pyvenv.cfg";
-		sed -i "s|ENV|$1|" "$1/pyvenv.cfg"; exit $rc' - "$TMP/cw" "$TMP/cp"
+	test_expect_success "compiled: same files, contents, byte-code and modes as pip" \
+		'sed -i "s|$TMP/cp|ENV|" "$TMP/cw/pyvenv.cfg" "$TMP/cp/pyvenv.cfg";
+		"$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$TMP/cw" "$TMP/cp"; rc=$?; sed -i "s|ENV|$TMP/cp|" "$TMP/cp/pyvenv.cfg";
+		sed -i "s|ENV|$TMP/cw|" "$TMP/cw/pyvenv.cfg"; exit $rc'
 fi
 touch "$TMP/cw.mark"
-ok "the compiled packages import without writing byte-code" sh -c 'env -u PYTHONDONTWRITEBYTECODE "$1/bin/python" -c "import demo, demo_plat" &&
-	! find "$1" -name "*.pyc" -newer "$2" | grep -q .' - "$TMP/cw" "$TMP/cw.mark"
+test_expect_success "the compiled packages import without writing byte-code" \
+	'env -u PYTHONDONTWRITEBYTECODE "$TMP/cw/bin/python" -c "import demo, demo_plat" &&
+	! find "$TMP/cw" -name "*.pyc" -newer "$TMP/cw.mark" | grep -q .'
 "$WBGEN" venv --python "$PY" "$TMP/nw"
-ok "--no-compile writes no byte-code" sh -c '"$WBGEN" install --no-compile --env "$1" "$2" && ! find "$1" -name "*.pyc" | grep -q .' \
-	- "$TMP/nw" "$TMP/w/demo-1.0-py3-none-any.whl"
+test_expect_success "--no-compile writes no byte-code" \
+	'"$WBGEN" install --no-compile --env "$TMP/nw" "$TMP/w/demo-1.0-py3-none-any.whl" && ! find "$TMP/nw" -name "*.pyc" | grep -q .'
 fails 2 "--store with --no-compile: a usage error" "$WBGEN" install --no-compile --store "$TMP/st" --env "$TMP/nw" \
 	"$TMP/w/demo-1.0-py3-none-any.whl"
 
@@ -285,9 +293,10 @@ V2="$TMP/w/DEMO-2.0-py3-none-any.whl"
 "$PY" -m venv --without-pip "$TMP/up"
 same_as_pip() {
 	[ -n "$PIPWHL" ] || return 0
-	ok "$1: the same tree as pip --force-reinstall" sh -c 'sed -i "s|$2|ENV|" "$1/pyvenv.cfg" "$2/pyvenv.cfg";
-		"$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$1" "$2"; rc=$?; sed -i "s|ENV|$2|" "$2/pyvenv.cfg"; sed -i "s|ENV|$1|" "$1/pyvenv.cfg"
-		exit $rc' - "$TMP/uw" "$TMP/up"
+	test_expect_success "$1: the same tree as pip --force-reinstall" \
+		'sed -i "s|$TMP/up|ENV|" "$TMP/uw/pyvenv.cfg" "$TMP/up/pyvenv.cfg";
+		"$PY" "$WBGEN_SRCDIR/e2e/fixtures/envcompare.py" "$TMP/uw" "$TMP/up"; rc=$?; sed -i "s|ENV|$TMP/up|" "$TMP/up/pyvenv.cfg"; sed -i "s|ENV|$TMP/uw|" "$TMP/uw/pyvenv.cfg"
+		exit $rc'
 }
 step() {
 	ok "$1: wbgen install" "$WBGEN" install --no-compile --env "$TMP/uw" "$2"
@@ -317,20 +326,21 @@ compile_both() {
 }
 step "v1" "$V1"
 compile_both
-ok "v1: byte-code written" sh -c 'test -d "$1"/lib/python3*/site-packages/demo/__pycache__' - "$TMP/uw"
+test_expect_success "v1: byte-code written" 'test -d "$TMP/uw"/lib/python3*/site-packages/demo/__pycache__'
 step "v2 over v1 (a file gone, two new, __pycache__ of the old)" "$V2"
-ok "v2 over v1: the old files, their directories and byte-code are gone" sh -c 'sp=$(echo "$1"/lib/python3*/site-packages);
-	test ! -e "$sp/demo/tool.sh" && test ! -e "$1/share/demo" && test ! -e "$sp/demo-1.0.dist-info" &&
+test_expect_success "v2 over v1: the old files, their directories and byte-code are gone" \
+	'sp=$(echo "$TMP/uw"/lib/python3*/site-packages);
+	test ! -e "$sp/demo/tool.sh" && test ! -e "$TMP/uw/share/demo" && test ! -e "$sp/demo-1.0.dist-info" &&
 	test ! -e "$sp/demo/__pycache__" && test ! -e "$sp/__pycache__" && test -f "$sp/demo/sub/new.py" &&
-	test -f "$sp/DEMO-2.0.dist-info/RECORD" && "$1/bin/demo-cli" | grep -qx demo-main' - "$TMP/uw"
+	test -f "$sp/DEMO-2.0.dist-info/RECORD" && "$TMP/uw/bin/demo-cli" | grep -qx demo-main'
 step "v2 again" "$V2"
 compile_both
 step "v2 once more, over byte-code" "$V2"
 step "v1 over v2 (a downgrade)" "$V1"
-ok "v1 over v2: the new files are gone" sh -c 'sp=$(echo "$1"/lib/python3*/site-packages);
+test_expect_success "v1 over v2: the new files are gone" 'sp=$(echo "$TMP/uw"/lib/python3*/site-packages);
 	test ! -e "$sp/demo/sub" && test ! -e "$sp/demo/extra.py" && test ! -e "$sp/DEMO-2.0.dist-info" &&
-	test -f "$1/share/demo/readme.txt"' - "$TMP/uw"
-ok "no staging directory left" sh -c '! ls -a "$1" | grep -q wbgen-install' - "$TMP/uw"
+	test -f "$TMP/uw/share/demo/readme.txt"'
+test_expect_success "no staging directory left" '! ls -a "$TMP/uw" | grep -q wbgen-install'
 
 # a RECORD of the installed distribution pointing outside the environment: refused, nothing removed
 "$WBGEN" venv --python "$PY" "$TMP/ov"
@@ -350,14 +360,16 @@ for row in ../../../../outside.txt "$TMP/outside.txt" outlink/outside.txt ../../
 	osnap before
 	fails 1 "RECORD row '$row' leaving the env: refused" "$WBGEN" install --env "$TMP/ov" "$V2"
 	cp "$TMP/err" "$TMP/rerr"
-	ok "RECORD row '$row': one line naming it" sh -c 'test $(wc -l <"$1") = 1 && grep -qF "'"'"'$2'"'"'" "$1"' - "$TMP/rerr" "$row"
+	test_expect_success "RECORD row '$row': one line naming it" \
+		'test $(wc -l <"$TMP/rerr") = 1 && grep -qF "$SQ$row$SQ" "$TMP/rerr"'
 	osnap after
 	ok "RECORD row '$row': nothing removed or written" cmp "$TMP/osnap.before" "$TMP/osnap.after"
 done
 cp "$TMP/orec" "$OREC"
 ok "the same RECORD, back in order: replaced" "$WBGEN" install --env "$TMP/ov" "$V2"
-ok "the symbolic link and what it leads to are left alone" sh -c 'test -L "$1"/lib/python3*/site-packages/outlink &&
-	grep -qx outside "$2/outside.txt"' - "$TMP/ov" "$TMP"
+test_expect_success "the symbolic link and what it leads to are left alone" \
+	'test -L "$TMP/ov"/lib/python3*/site-packages/outlink &&
+	grep -qx outside "$TMP/outside.txt"'
 rm -f "$TMP"/ov/lib/python3*/site-packages/DEMO-2.0.dist-info/RECORD
 fails 1 "an installed distribution without RECORD: refused" "$WBGEN" install --env "$TMP/ov" "$V1"
 cp "$TMP/err" "$TMP/rerr"
@@ -374,8 +386,9 @@ hostile() {
 	"$PY" "$TMP/mkwheel.py" "$TMP/bad" "$kind" "${3:-}"
 	snapshot before
 	fails 1 "hostile $kind: refused" "$WBGEN" install --env "$TMP/hv" "$TMP"/bad/*.whl
-	ok "hostile $kind: one line saying '$msg'" sh -c '"$WBGEN" install --env "$1" "$2"/bad/*.whl 2>&1 |
-		{ read -r l; ! read -r _ && case $l in "wbgen: "*"$3"*) true;; *) echo "$l"; false;; esac; }' - "$TMP/hv" "$TMP" "$msg"
+	test_expect_success "hostile $kind: one line saying '$msg'" \
+		'"$WBGEN" install --env "$TMP/hv" "$TMP"/bad/*.whl 2>&1 |
+		{ read -r l; ! read -r _ && case $l in "wbgen: "*"$msg"*) true;; *) echo "$l"; false;; esac; }'
 	snapshot after
 	ok "hostile $kind: nothing written" cmp "$TMP/snap.before" "$TMP/snap.after"
 }
@@ -395,34 +408,37 @@ hostile badentry "unsafe script name '../x'"
 "$WBGEN" venv --python "$PY" "$TMP/mv"
 for k in setuid special case many; do "$PY" "$TMP/mkwheel.py" "$TMP/w" $k; done
 ok "a wheel with setuid, setgid and world-writable modes installs" "$WBGEN" install --env "$TMP/mv" "$TMP/w/modes-1.0-py3-none-any.whl"
-ok "... with none of those bits (the executable bit kept)" sh -c 'sp=$(echo "$1"/lib/python3*/site-packages);
-	test -z "$(find "$1" ! -type l -perm /7022 -printf "%m %p\n")" && test -x "$sp/modes/suid" && test -x "$1/bin/suid-script" &&
-	! test -x "$sp/modes/ww"' - "$TMP/mv"
+test_expect_success "... with none of those bits (the executable bit kept)" \
+	'sp=$(echo "$TMP/mv"/lib/python3*/site-packages);
+	test -z "$(find "$TMP/mv" ! -type l -perm /7022 -printf "%m %p\n")" && test -x "$sp/modes/suid" && test -x "$TMP/mv/bin/suid-script" &&
+	! test -x "$sp/modes/ww"'
 snapshot() { (cd "$TMP" && find hv | sort; ls -a "$TMP" | grep -v "^snap\.") >"$TMP/snap.$1"; }
 "$WBGEN" install --env "$TMP/mv" "$TMP/w/special-1.0-py3-none-any.whl" 2>"$TMP/special.err" || true
-ok "FIFO and device mode bits in a wheel never make a FIFO or a device" sh -c \
-	'! find "$1" -type p -o -type c -o -type b | grep -q .' - "$TMP/mv"
-ok "names differing only in case: both installed, as pip does on Linux" sh -c '"$WBGEN" install --env "$1" "$2" &&
-	sp=$(echo "$1"/lib/python3*/site-packages) && test "$(cat "$sp/casey/README")" = a && test "$(cat "$sp/casey/readme")" = b' \
-	- "$TMP/mv" "$TMP/w/casey-1.0-py3-none-any.whl"
+test_expect_success "FIFO and device mode bits in a wheel never make a FIFO or a device" \
+	'! find "$TMP/mv" -type p -o -type c -o -type b | grep -q .'
+test_expect_success "names differing only in case: both installed, as pip does on Linux" \
+	'"$WBGEN" install --env "$TMP/mv" "$TMP/w/casey-1.0-py3-none-any.whl" &&
+	sp=$(echo "$TMP/mv"/lib/python3*/site-packages) && test "$(cat "$sp/casey/README")" = a && test "$(cat "$sp/casey/readme")" = b'
 ok "a wheel of 3,000 files installs" "$WBGEN" install --env "$TMP/mv" "$TMP/w/many-1.0-py3-none-any.whl"
-ok "... every file listed in its RECORD" sh -c 'test "$(grep -c "^many/m[0-9]*.py,sha256=" "$1"/lib/python3*/site-packages/many-1.0.dist-info/RECORD)" -eq 3000' - "$TMP/mv"
+test_expect_success "... every file listed in its RECORD" \
+	'test "$(grep -c "^many/m[0-9]*.py,sha256=" "$TMP/mv"/lib/python3*/site-packages/many-1.0.dist-info/RECORD)" -eq 3000'
 # limits (those of sdists, gen/unpack/unpack.h; WBGEN_UNPACK_LIMITS overrides them)
 "$PY" "$TMP/mkwheel.py" "$TMP/w" bomb
 "$WBGEN" venv --python "$PY" "$TMP/lv"
 (cd "$TMP" && find lv | sort) >"$TMP/lv.before"
 fails 1 "a decompression bomb (80 MiB of zeros in 80 KiB): refused" "$WBGEN" install --env "$TMP/lv" "$TMP/w/bomb-1.0-py3-none-any.whl"
 cp "$TMP/err" "$TMP/bomb.err"
-ok "... one line saying so" sh -c 'test "$(wc -l <"$1")" -eq 1 && grep -q "decompression bomb" "$1"' - "$TMP/bomb.err"
-ok "... nothing written" sh -c 'cd "$1" && find lv | sort | cmp -s - "$1/lv.before"' - "$TMP"
+test_expect_success "... one line saying so" \
+	'test "$(wc -l <"$TMP/bomb.err")" -eq 1 && grep -q "decompression bomb" "$TMP/bomb.err"'
+test_expect_success "... nothing written" 'cd "$TMP" && find lv | sort | cmp -s - "$TMP/lv.before"'
 fails 1 "WBGEN_UNPACK_LIMITS=files=2000: a wheel of 3,001 files is refused" env WBGEN_UNPACK_LIMITS=files=2000 \
 	"$WBGEN" install --env "$TMP/lv" "$TMP/w/many-1.0-py3-none-any.whl"
 cp "$TMP/err" "$TMP/lim.err"
 ok "... saying so" grep -q "more than 2000 files (WBGEN_UNPACK_LIMITS files)" "$TMP/lim.err"
 fails 1 "WBGEN_UNPACK_LIMITS=file-size=10: a larger file is refused" env WBGEN_UNPACK_LIMITS=file-size=10 \
 	"$WBGEN" install --env "$TMP/lv" "$TMP/w/demo-1.0-py3-none-any.whl"
-ok "WBGEN_UNPACK_LIMITS=ratio=0: the bomb installs" sh -c 'WBGEN_UNPACK_LIMITS="ratio=0 bogus" "$1" install --env "$2" "$3" 2>"$2.err"' \
-	- "$WBGEN" "$TMP/lv" "$TMP/w/bomb-1.0-py3-none-any.whl"
+test_expect_success "WBGEN_UNPACK_LIMITS=ratio=0: the bomb installs" \
+	'WBGEN_UNPACK_LIMITS="ratio=0 bogus" "$WBGEN" install --env "$TMP/lv" "$TMP/w/bomb-1.0-py3-none-any.whl" 2>"$TMP/lv.err"'
 ok "... a bad item is ignored with a warning" grep -q "ignoring 'bogus' in WBGEN_UNPACK_LIMITS" "$TMP/lv.err"
 rm -rf "$TMP/lv"
 "$PY" "$TMP/mkwheel.py" "$TMP/w" conflict
@@ -443,7 +459,7 @@ cp "$TMP/w/demo-1.0-py3-none-any.whl" "$TMP/w/demo.zip"
 fails 1 "a file not named like a wheel" "$WBGEN" install --env "$TMP/hv" "$TMP/w/demo.zip"
 fails 2 "venv without DIR" "$WBGEN" venv
 fails 2 "venv with an unknown option" "$WBGEN" venv --frobnicate x
-ok "install --help" sh -c '"$WBGEN" install --help | grep -q "^usage: wbgen install"'
-ok "venv --help" sh -c '"$WBGEN" venv --help | grep -q "^usage: wbgen venv"'
+test_expect_success "install --help" '"$WBGEN" install --help | grep -q "^usage: wbgen install"'
+test_expect_success "venv --help" '"$WBGEN" venv --help | grep -q "^usage: wbgen venv"'
 
 done_testing

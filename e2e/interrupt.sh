@@ -109,14 +109,14 @@ while read -r kind sig delay; do
 			ok "$t: .wbgen-resolved only next to a complete plan" cmp -s "$TMP/ref.resolve" "$TMP/killed.resolve"
 		fi
 		if ! res 2>"$TMP/rerun.err"; then
-			ok "$t: the rerun completes" sh -c 'cat "$1"; false' - "$TMP/rerun.err"
+			test_expect_success "$t: the rerun completes" 'cat "$TMP/rerun.err"; false'
 			continue
 		fi
 		resolve_state >"$TMP/got.resolve" 2>&1 || true
-		ok "$t: rerun completes, same plan, Makefile and sdists" sh -c \
-			'cmp "$1" "$2" || { diff "$1" "$2" | head -20; false; }' - "$TMP/ref.resolve" "$TMP/got.resolve"
-		ok "$t: ... no temporary file or .wbgen-resolving mark left in OUTDIR" sh -c \
-			'! find "$1" -name "*.tmp.*" -o -name .wbgen-resolving | grep .' - "$O"
+		test_expect_success "$t: rerun completes, same plan, Makefile and sdists" \
+			'cmp "$TMP/ref.resolve" "$TMP/got.resolve" || { diff "$TMP/ref.resolve" "$TMP/got.resolve" | head -20; false; }'
+		test_expect_success "$t: ... no temporary file or .wbgen-resolving mark left in OUTDIR" \
+			'! find "$O" -name "*.tmp.*" -o -name .wbgen-resolving | grep .'
 		# every fifth resolve trial also builds, from the state the killed resolve left
 		if [ $((n % 5)) -eq 0 ]; then
 			mk >"$TMP/mk.out" 2>&1 || true
@@ -126,12 +126,11 @@ while read -r kind sig delay; do
 	else
 		res >/dev/null 2>&1 || true
 		interrupt "$sig" "$delay" make -C "$O" --no-print-directory -j8 || ok "$t: the killed process group ends" false
-		mk >"$TMP/mk.out" 2>&1 || { ok "$t: the rerun completes" sh -c 'tail -20 "$1"; false' - "$TMP/mk.out"; continue; }
+		mk >"$TMP/mk.out" 2>&1 || { test_expect_success "$t: the rerun completes" 'tail -20 "$TMP/mk.out"; false'; continue; }
 		build_state >"$TMP/got.build" 2>&1 || true
-		ok "$t: rerun completes, same mirror, wheels, plan and graph" sh -c \
-			'cmp "$1" "$2" || { diff "$1" "$2" | head -20; false; }' - "$TMP/ref.build" "$TMP/got.build"
-		ok "$t: ... no temporary file left, make -q answers 0" sh -c 'clean_dirs() { ! find "$1/wheels-repo" "$1/sdists-repo" "$1/mirror" \
-			-name "*.tmp*" -o -name ".*tmp*" 2>/dev/null | grep -q .; }; clean_dirs "$1" && make -C "$1" -q' - "$O"
+		test_expect_success "$t: rerun completes, same mirror, wheels, plan and graph" \
+			'cmp "$TMP/ref.build" "$TMP/got.build" || { diff "$TMP/ref.build" "$TMP/got.build" | head -20; false; }'
+		test_expect_success "$t: ... no temporary file left, make -q answers 0" 'clean_dirs && make -C "$O" -q'
 	fi
 done <"$TMP/trials"
 ok "$n trials ($NMAKE of make, $NRES of resolve), at least 50" test "$n" -ge 50

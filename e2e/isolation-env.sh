@@ -11,12 +11,8 @@
 PY=/usr/bin/python3
 unset WBGEN_BUILD_NETWORK
 
-skip() {
-	tap_n=$((tap_n + 1))
-	echo "ok $tap_n # SKIP $1"
-}
 if ! unshare -m true 2>/dev/null && ! unshare -U -r -m true 2>/dev/null; then
-	skip "this system allows no mount namespace (unshare fails): builds run with a writable environment"
+	test_skip "this system allows no mount namespace (unshare fails): builds run with a writable environment"
 	done_testing
 	exit
 fi
@@ -83,14 +79,13 @@ ok "... its writes into site-packages failed with EROFS, the source tree and TMP
 ok "build_wheel builds the wheel" hook bw build_wheel "$TMP/whl"
 ok "... its writes into site-packages failed with EROFS, the source tree and TMPDIR were written" \
 	attempts "$TMP/bw.log" build_wheel
-ok "... the wheel says so too" sh -c '"$1" -c "import sys, zipfile
+test_expect_success "... the wheel says so too" '"$PY" -c "import sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
-sys.stdout.write(z.read(\"rocheck-1.0.dist-info/robackend-attempts.txt\").decode())" "$2" | grep -qx "robackend: build_wheel write-existing errno=30"' \
-	- "$PY" "$TMP/whl/rocheck-1.0-py3-none-any.whl"
+sys.stdout.write(z.read(\"rocheck-1.0.dist-info/robackend-attempts.txt\").decode())" "$TMP/whl/rocheck-1.0-py3-none-any.whl" | grep -qx "robackend: build_wheel write-existing errno=30"'
 ok "... the source tree holds the backend's file" grep -qx "written by build_wheel" "$S/ro-src-probe.txt"
 snap "$TMP/env" >"$TMP/env.after"
 ok "the environment is unchanged, byte for byte" cmp "$TMP/env.before" "$TMP/env.after"
-ok "... and no mount is left behind" sh -c '! grep -F " $1/" /proc/self/mountinfo' - "$TMP"
+test_expect_success "... and no mount is left behind" '! grep -F " $TMP/" /proc/self/mountinfo'
 
 ok "WBGEN_BUILD_NETWORK=1: build_wheel builds" env WBGEN_BUILD_NETWORK=1 "$WBGEN" hook --env "$TMP/env" --src "$S" \
 	--backend robackend --log "$TMP/net.log" --out-dir "$TMP/netwhl" build_wheel "$TMP/net.json"
@@ -120,7 +115,7 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && asnobody test -x "$W
 		ok "... and is unchanged" cmp "$TMP/nobody.before" "$TMP/nobody.after"
 	done
 else
-	skip "as an unprivileged user: needs root, setpriv, a wbgen that nobody can run, and user namespaces"
+	test_skip "as an unprivileged user: needs root, setpriv, a wbgen that nobody can run, and user namespaces"
 fi
 
 # the same through make: an index with both sdists; rocheck's build environment gets robackend's
@@ -146,7 +141,7 @@ ok "... the wheel is published" test -f "$M/wheels-repo/simple/rocheck/rocheck-1
 ok "... its build could not write its environment" attempts "$M/logs/rocheck-1.0/build.log" build_wheel
 MSP=$(echo "$M"/work/rocheck-1.0/env/lib/python3*/site-packages)
 ok "... the environment's robackend is the one from the sdist" cmp "$MSP/robackend.py" "$R/robackend.py"
-ok "... its RECORD is there, no new file" sh -c 'test -f "$1"/robackend-1.0.dist-info/RECORD &&
-	test ! -e "$1"/robackend-was-here.txt' - "$MSP"
+test_expect_success "... its RECORD is there, no new file" 'test -f "$MSP"/robackend-1.0.dist-info/RECORD &&
+	test ! -e "$MSP"/robackend-was-here.txt'
 
 done_testing

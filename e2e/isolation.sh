@@ -9,12 +9,8 @@
 PY=/usr/bin/python3
 unset WBGEN_BUILD_NETWORK
 
-skip() {
-	tap_n=$((tap_n + 1))
-	echo "ok $tap_n # SKIP $1"
-}
 if ! unshare -n true 2>/dev/null && ! unshare -U -n -r true 2>/dev/null; then
-	skip "this system allows no network namespace (unshare fails): builds run with the network"
+	test_skip "this system allows no network namespace (unshare fails): builds run with the network"
 	done_testing
 	exit
 fi
@@ -42,16 +38,16 @@ bw() { "$WBGEN" build-wheel --env "$TMP/env" --src "$S" --backend netbackend --b
 ok "the index is reachable from here" "$PY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5).close()' "$INDEX_PORT"
 fails 1 "by default, a build that connects to the index fails" bw iso
 ok "... the backend could not connect" grep -q "netbackend: cannot connect to 127.0.0.1:$INDEX_PORT" "$TMP/iso.log"
-ok "... no wheel" sh -c '! ls "$1"/*.whl 2>/dev/null' - "$TMP/iso"
-ok "... no isolation warning in the log" sh -c '! grep -q "cannot isolate" "$1"' - "$TMP/iso.log"
+test_expect_success "... no wheel" '! ls "$TMP/iso"/*.whl 2>/dev/null'
+test_expect_success "... no isolation warning in the log" '! grep -q "cannot isolate" "$TMP/iso.log"'
 ok "... the loopback of its own namespace works" grep -q "netbackend: loopback ok" "$TMP/iso.log"
-ok "WBGEN_BUILD_NETWORK=1: the same build succeeds" env WBGEN_BUILD_NETWORK=1 sh -c \
-	'"$1" build-wheel --env "$2/env" --src "$3" --backend netbackend --backend-path . --log "$2/net.log" --out "$2/net"' \
-	- "$WBGEN" "$TMP" "$S"
+test_expect_success "WBGEN_BUILD_NETWORK=1: the same build succeeds" 'WBGEN_BUILD_NETWORK=1 "$WBGEN" build-wheel \
+	--env "$TMP/env" --src "$S" --backend netbackend --backend-path . --log "$TMP/net.log" --out "$TMP/net"'
 ok "... it reached the index" grep -q "netbackend: connected" "$TMP/net.log"
 ok "... and built its wheel" test -f "$TMP/net/netcheck-1.0-py3-none-any.whl"
-ok "WBGEN_BUILD_NETWORK=0 is not an opt-out" sh -c '! WBGEN_BUILD_NETWORK=0 "$1" build-wheel --env "$2/env" --src "$3" \
-	--backend netbackend --backend-path . --log "$2/zero.log" --out "$2/zero" 2>/dev/null' - "$WBGEN" "$TMP" "$S"
+test_expect_success "WBGEN_BUILD_NETWORK=0 is not an opt-out" \
+	'! WBGEN_BUILD_NETWORK=0 "$WBGEN" build-wheel --env "$TMP/env" --src "$S" \
+	--backend netbackend --backend-path . --log "$TMP/zero.log" --out "$TMP/zero" 2>/dev/null'
 
 # as an unprivileged user (nobody): the hook gets a user namespace too, with its uid mapped
 NR=$TMP/nobody
@@ -63,16 +59,16 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && asnobody test -x "$W
 	chown -R 65534:65534 "$NR"
 	chmod 755 "$TMP"
 	ok "as nobody: a venv" asnobody "$WBGEN" venv --python "$PY" "$NR/env"
-	ok "as nobody: the build that connects to the index fails" sh -c '! "$@"' - setpriv --reuid=65534 --regid=65534 \
-		--clear-groups env HOME="$NR" "$WBGEN" build-wheel --env "$NR/env" --src "$NR/src" --backend netbackend \
-		--backend-path . --log "$NR/iso.log" --out "$NR/iso"
-	ok "... it could not connect, its loopback works, no warning" sh -c 'grep -q "netbackend: cannot connect" "$1" &&
-		grep -q "netbackend: loopback ok" "$1" && ! grep -q "warning" "$1"' - "$NR/iso.log"
+	test_expect_success "as nobody: the build that connects to the index fails" '! asnobody "$WBGEN" build-wheel \
+		--env "$NR/env" --src "$NR/src" --backend netbackend --backend-path . --log "$NR/iso.log" --out "$NR/iso"'
+	test_expect_success "... it could not connect, its loopback works, no warning" \
+		'grep -q "netbackend: cannot connect" "$NR/iso.log" &&
+		grep -q "netbackend: loopback ok" "$NR/iso.log" && ! grep -q "warning" "$NR/iso.log"'
 	ok "as nobody with WBGEN_BUILD_NETWORK=1: built" asnobody env WBGEN_BUILD_NETWORK=1 "$WBGEN" build-wheel \
 		--env "$NR/env" --src "$NR/src" --backend netbackend --backend-path . --log "$NR/net.log" --out "$NR/net"
 	ok "... it reached the index" grep -q "netbackend: connected" "$NR/net.log"
 else
-	skip "as an unprivileged user: needs root, setpriv, a wbgen that nobody can run, and user namespaces"
+	test_skip "as an unprivileged user: needs root, setpriv, a wbgen that nobody can run, and user namespaces"
 fi
 
 # the same through make: an index whose netcheck sdist is built by that backend

@@ -37,18 +37,18 @@ want = set((p["name"], strip(p["version"])) for p in json.load(open(sys.argv[1] 
 assert got == want, (got ^ want)' "$O"
 ok "... make -q: built" mk -q
 
-ok "make clean, make: the plan knows every answer" sh -c 'make -C "$1" clean >/dev/null' - "$O"
+test_expect_success "make clean, make: the plan knows every answer" 'make -C "$O" clean >/dev/null'
 ok "... builds" mk -j2
 ok "... no get_requires hook process" test "$(hooks)" = 0
 ok "... each of the 8 builds asked the backend in its own process" test "$(checked)/$(builds)" = 8/8
 wheels >"$TMP/now"
 ok "... the same wheels, byte for byte" cmp "$TMP/now" "$TMP/cold"
-ok "... nothing deferred" sh -c '! grep -q deferred "$1"' - "$TMP/mout"
+test_expect_success "... nothing deferred" '! grep -q deferred "$TMP/mout"'
 ok "... make -q: built" mk -q
 mk -j2
 ok "... a second make runs nothing" test "$(builds)" = 0
 
-ok "make clean, make WBGEN_HOOK_PROCESSES=2: two processes" sh -c 'make -C "$1" clean >/dev/null' - "$O"
+test_expect_success "make clean, make WBGEN_HOOK_PROCESSES=2: two processes" 'make -C "$O" clean >/dev/null'
 ok "... builds" mk -j2 WBGEN_HOOK_PROCESSES=2
 ok "... a get_requires hook process per package, no checked build" test "$(hooks)/$(checked)" = 8/0
 wheels >"$TMP/now"
@@ -62,7 +62,8 @@ d["requirements"] = [r for r in d["requirements"] if not (r["name"] == "colors" 
 json.dump(d, open(sys.argv[1], "w"), indent=2)
 EOF
 ok "a wrong answer in discovered.json: resolve" res
-ok "... colors' build environment lacks wheel" sh -c '! grep -q "^colors-1.2.backend := .*wheel" "$1/Makefile"' - "$O"
+test_expect_success "... colors' build environment lacks wheel" \
+	'! grep -q "^colors-1.2.backend := .*wheel" "$O/Makefile"'
 make -C "$O" clean >/dev/null
 ok "... make clean, make" mk -j2
 ok "... the build found it, deferred, resolved again" grep -q "deferred *colors 1.2" "$TMP/mout"

@@ -13,10 +13,6 @@ mkdir -p "$HOME"
 unset NETRC WBGEN_INDEX_URL http_proxy https_proxy all_proxy
 idx=$(index_build interrupt)
 
-skip() {
-	tap_n=$((tap_n + 1))
-	echo "ok $tap_n # SKIP $1"
-}
 res() {
 	_o=$1
 	shift
@@ -65,9 +61,10 @@ wait "$a" || ra=$?
 wait "$b" || rb=$?
 ok "two resolves at once: both succeed" test "$ra" -eq 0 -a "$rb" -eq 0
 ok "... the second says it waits for the first" grep -q "^wbgen: waiting for another wbgen resolve in $O" "$TMP/b.err"
-ok "... the first did not wait" sh -c '! grep -q waiting "$1"' - "$TMP/a.err"
+test_expect_success "... the first did not wait" '! grep -q waiting "$TMP/a.err"'
 resolve_state "$O" >"$TMP/two.got"
-ok "... the files are those of a single resolve" sh -c 'cmp "$1" "$2" || { diff "$1" "$2" | head; false; }' - "$TMP/two.ref" "$TMP/two.got"
+test_expect_success "... the files are those of a single resolve" \
+	'cmp "$TMP/two.ref" "$TMP/two.got" || { diff "$TMP/two.ref" "$TMP/two.got" | head; false; }'
 ok "... no temporary file left" no_temps "$O"
 index_serve "$idx"
 
@@ -93,8 +90,7 @@ one_line_enospc() { test "$(wc -l <"$1")" -eq 1 && grep -q "No space left on dev
 if [ "$full" = 1 ]; then
 	# reference build outside the tmpfs
 	R=$TMP/ref
-	ok "reference resolve and build" sh -c 'res() { "$1" resolve --python "$2" --cache-dir "$3.cache" -o "$3" --index-url "$4" top; };
-		res "$@" && make -C "$3" --no-print-directory -j8 >/dev/null' - "$WBGEN" "$PY" "$R" "$INDEX_URL"
+	test_expect_success "reference resolve and build" 'res "$R" && make -C "$R" --no-print-directory -j8 >/dev/null'
 	build_state "$R" >"$TMP/ref.build"
 
 	# resolve with 0, 8 KiB, 32 KiB free in OUTDIR
@@ -104,9 +100,8 @@ if [ "$full" = 1 ]; then
 		fails 1 "resolve with ${free} bytes free: fails" res "$F/o" --cache-dir "$TMP/c-$free"
 		cp "$TMP/err" "$TMP/full.err"
 		ok "... one line: no space left on device" one_line_enospc "$TMP/full.err"
-		ok "... no plan file, no temporary file, every sdist kept verifies" sh -c \
-			'no_plan() { for f in plan.json graph.json build-order.json constraints.txt; do test ! -e "$1/$f" || return 1; done; };
-			 no_plan "$1" && ! find "$1" -name "*.tmp.*" | grep -q .' - "$F/o"
+		test_expect_success "... no plan file, no temporary file, every sdist kept verifies" \
+			'no_plan "$F/o" && no_temps "$F/o"'
 		ok "... every sdist kept verifies" sdists_verify "$F/o"
 	done
 	rm -f "$F/filler"
@@ -149,10 +144,10 @@ PYEOF
 	CACHE=$F/cache res "$TMP/cfull" 2>"$TMP/cfull.err" || rc=$?
 	ok "a full cache directory: resolve succeeds" test "$rc" -eq 0
 	ok "... warning that cache entries cannot be written" grep -q "^wbgen: warning: cannot write the cache entry .*No space left on device" "$TMP/cfull.err"
-	ok "... no half-written cache entry" sh -c '! find "$1" -name "*.tmp*" | grep -q .' - "$F"
+	test_expect_success "... no half-written cache entry" '! find "$F" -name "*.tmp*" | grep -q .'
 	rm -f "$F/filler"
 else
-	skip "a full disk: no tmpfs"
+	test_skip "a full disk: no tmpfs"
 fi
 
 # ---- credentials: in the index URL and in netrc; never in OUTDIR, logs or output
@@ -161,32 +156,33 @@ P=$INDEX_PORT
 printf 'machine 127.0.0.1\nlogin wbuser\npassword s3cr3t-pw\n' >"$TMP/netrc"
 NETRC=$TMP/netrc
 export NETRC
-ok "credentials in the URL (and netrc for the build's re-resolve): resolve" sh -c \
-	'"$1" resolve --python "$2" --cache-dir "$3.cache" -o "$3" --index-url "http://wbuser:s3cr3t-pw@127.0.0.1:$4/simple/" top \
-	>"$3.out" 2>&1' - "$WBGEN" "$PY" "$TMP/cred1" "$P"
-ok "... and make" sh -c 'make -C "$1" --no-print-directory -j8 V=1 >>"$1.out" 2>&1' - "$TMP/cred1"
-ok "... the index saw the user" sh -c 'grep -q "wbuser:\*\*\*" "$1"' - "$INDEX_LOG"
+test_expect_success "credentials in the URL (and netrc for the build's re-resolve): resolve" \
+	'"$WBGEN" resolve --python "$PY" --cache-dir "$TMP/cred1.cache" -o "$TMP/cred1" --index-url "http://wbuser:s3cr3t-pw@127.0.0.1:$P/simple/" top \
+	>"$TMP/cred1.out" 2>&1'
+test_expect_success "... and make" 'make -C "$TMP/cred1" --no-print-directory -j8 V=1 >>"$TMP/cred1.out" 2>&1'
+test_expect_success "... the index saw the user" 'grep -q "wbuser:\*\*\*" "$INDEX_LOG"'
 URL="http://127.0.0.1:$P/simple/"
-ok "credentials from netrc only: resolve" sh -c 'URL=$2; "$1" resolve --python "$3" --cache-dir "$4.cache" -o "$4" --index-url "$2" -v top \
-	>"$4.out" 2>&1' - "$WBGEN" "$URL" "$PY" "$TMP/cred2"
-ok "... and make" sh -c 'make -C "$1" --no-print-directory -j8 V=1 >>"$1.out" 2>&1' - "$TMP/cred2"
+test_expect_success "credentials from netrc only: resolve" \
+	'"$WBGEN" resolve --python "$PY" --cache-dir "$TMP/cred2.cache" -o "$TMP/cred2" --index-url "$URL" -v top \
+	>"$TMP/cred2.out" 2>&1'
+test_expect_success "... and make" 'make -C "$TMP/cred2" --no-print-directory -j8 V=1 >>"$TMP/cred2.out" 2>&1'
 for d in cred1 cred2; do
 	ok "$d: every wheel built" test "$(ls "$TMP/$d/wheels-repo/downloads" | wc -l)" -eq 13
-	ok "$d: the password is in no file of OUTDIR (logs, plan files, graph.json, resolve-args.json, Makefile...)" sh -c \
-		'! grep -rl "s3cr3t" "$1"' - "$TMP/$d"
-	ok "$d: nor in the cache" sh -c '! grep -rl "s3cr3t" "$1.cache"' - "$TMP/$d"
-	ok "$d: nor in the output of resolve and make" sh -c '! grep -n "s3cr3t" "$1.out"' - "$TMP/$d"
-	ok "$d: the user name is not written in the plan files either" sh -c \
-		'! grep -l "wbuser" "$1"/plan.json "$1"/graph.json "$1"/build-order.json "$1"/resolve-args.json "$1"/Makefile' - "$TMP/$d"
+	test_expect_success "$d: the password is in no file of OUTDIR (logs, plan files, graph.json, resolve-args.json, Makefile...)" \
+		'! grep -rl "s3cr3t" "$TMP/$d"'
+	test_expect_success "$d: nor in the cache" '! grep -rl "s3cr3t" "$TMP/$d.cache"'
+	test_expect_success "$d: nor in the output of resolve and make" '! grep -n "s3cr3t" "$TMP/$d.out"'
+	test_expect_success "$d: the user name is not written in the plan files either" \
+		'! grep -l "wbuser" "$TMP/$d"/plan.json "$TMP/$d"/graph.json "$TMP/$d"/build-order.json "$TMP/$d"/resolve-args.json "$TMP/$d"/Makefile'
 done
 unset NETRC
 rm -rf "$TMP/cred3" "$TMP/cred3.cache"
-ok "credentials in the URL without netrc: resolve" sh -c \
-	'"$1" resolve --python "$2" --cache-dir "$3.cache" -o "$3" --index-url "http://wbuser:s3cr3t-pw@127.0.0.1:$4/simple/" top \
-	>"$3.out" 2>&1' - "$WBGEN" "$PY" "$TMP/cred3" "$P"
+test_expect_success "credentials in the URL without netrc: resolve" \
+	'"$WBGEN" resolve --python "$PY" --cache-dir "$TMP/cred3.cache" -o "$TMP/cred3" --index-url "http://wbuser:s3cr3t-pw@127.0.0.1:$P/simple/" top \
+	>"$TMP/cred3.out" 2>&1'
 rc=0
 make -C "$TMP/cred3" --no-print-directory -j8 >>"$TMP/cred3.out" 2>&1 || rc=$?
-ok "... make: whatever happens to the re-resolve, no password anywhere" sh -c \
-	'! grep -rl "s3cr3t" "$1" "$1.out"' - "$TMP/cred3"
+test_expect_success "... make: whatever happens to the re-resolve, no password anywhere" \
+	'! grep -rl "s3cr3t" "$TMP/cred3" "$TMP/cred3.out"'
 
 done_testing

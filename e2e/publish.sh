@@ -100,38 +100,39 @@ ok "publish some wheels" "$WBGEN" publish --mirror "$MIR" "$TMP/w"/*.whl
 ok "the mirror is complete and correct" check_mirror "$MIR" foo-bar==1.0 foo-bar==2.0 zope-thing==4.1 plain==0.1
 ok "one directory per canonical name" test -f "$MIR/simple/zope-thing/zope_thing-4.1-py3-none-any.whl"
 ok "requires-python is escaped in the page" grep -q 'data-requires-python="&lt;4,&gt;=3.7"' "$MIR/simple/plain/index.html"
-ok "pip downloads from it" sh -c '"$1" -m pip download --no-deps --no-cache-dir --disable-pip-version-check \
-	--index-url "file://$2/simple/" -d "$3/dl" "foo.bar>=2" "zope-thing" && ls "$3/dl" | sort | tr "\n" " " |
-	grep -q "^foo_bar-2.0-py3-none-any.whl zope_thing-4.1-py3-none-any.whl $"' - "$PY" "$MIR" "$TMP"
-ok "pip installs from it" sh -c '"$1" -m pip install --no-deps --no-cache-dir --disable-pip-version-check \
-	--index-url "file://$2/simple/" --target "$3/site" "foo-bar==1.0" plain >/dev/null &&
-	PYTHONPATH="$3/site" "$1" -c "import foo_bar, plain; assert foo_bar.VALUE == \"1.0\""' - "$PY" "$MIR" "$TMP"
+test_expect_success "pip downloads from it" \
+	'"$PY" -m pip download --no-deps --no-cache-dir --disable-pip-version-check \
+	--index-url "file://$MIR/simple/" -d "$TMP/dl" "foo.bar>=2" "zope-thing" && ls "$TMP/dl" | sort | tr "\n" " " |
+	grep -q "^foo_bar-2.0-py3-none-any.whl zope_thing-4.1-py3-none-any.whl $"'
+test_expect_success "pip installs from it" '"$PY" -m pip install --no-deps --no-cache-dir --disable-pip-version-check \
+	--index-url "file://$MIR/simple/" --target "$TMP/site" "foo-bar==1.0" plain >/dev/null &&
+	PYTHONPATH="$TMP/site" "$PY" -c "import foo_bar, plain; assert foo_bar.VALUE == \"1.0\""'
 
 P=$TMP/pep658
-ok "publish --pep658 extracts METADATA and announces it" sh -c '"$WBGEN" publish --mirror "$1" --pep658 "$2"/*.whl &&
-	test -f "$1/simple/plain/plain-0.1-py3-none-any.whl.metadata" &&
-	grep -q "data-core-metadata=\"sha256=" "$1/simple/plain/index.html"' - "$P" "$TMP/w"
+test_expect_success "publish --pep658 extracts METADATA and announces it" \
+	'"$WBGEN" publish --mirror "$P" --pep658 "$TMP/w"/*.whl &&
+	test -f "$P/simple/plain/plain-0.1-py3-none-any.whl.metadata" &&
+	grep -q "data-core-metadata=\"sha256=" "$P/simple/plain/index.html"'
 ok "... correctly" check_mirror "$P" foo-bar==1.0 foo-bar==2.0 zope-thing==4.1 plain==0.1
-ok "pip uses the .metadata files (name spelt as in METADATA)" sh -c '"$1" -m pip download --no-deps --no-cache-dir \
-	--disable-pip-version-check --index-url "file://$2/simple/" -d "$3/dl2" "zope.thing" >"$3/pip.out" &&
-	grep -q "zope_thing-4.1-py3-none-any.whl.metadata" "$3/pip.out" && ls "$3/dl2/zope_thing-4.1-py3-none-any.whl"' \
-	- "$PY" "$P" "$TMP"
+test_expect_success "pip uses the .metadata files (name spelt as in METADATA)" \
+	'"$PY" -m pip download --no-deps --no-cache-dir \
+	--disable-pip-version-check --index-url "file://$P/simple/" -d "$TMP/dl2" "zope.thing" >"$TMP/pip.out" &&
+	grep -q "zope_thing-4.1-py3-none-any.whl.metadata" "$TMP/pip.out" && ls "$TMP/dl2/zope_thing-4.1-py3-none-any.whl"'
 
 stamp "$MIR" >"$TMP/before"
 ok "re-publishing identical wheels succeeds" "$WBGEN" publish --mirror "$MIR" "$TMP/w"/*.whl
-ok "... and changes nothing, mtimes included" sh -c 'stamp() { find "$1" -printf "%p %T@ %s %i\n" | sort; }
-	stamp "$1" | diff "$2" -' - "$MIR" "$TMP/before"
+test_expect_success "... and changes nothing, mtimes included" 'stamp "$MIR" | diff "$TMP/before" -'
 
 mkwheels "$TMP/w2" foo-bar:1.0::rebuilt
-ok "a different wheel of the same name replaces the old one" sh -c '"$WBGEN" publish --mirror "$1" "$2" 2>"$3" &&
-	grep -q "replaced" "$3" && cmp "$2" "$1/simple/foo-bar/foo_bar-1.0-py3-none-any.whl"' \
-	- "$MIR" "$TMP/w2/foo_bar-1.0-py3-none-any.whl" "$TMP/note"
+test_expect_success "a different wheel of the same name replaces the old one" \
+	'"$WBGEN" publish --mirror "$MIR" "$TMP/w2/foo_bar-1.0-py3-none-any.whl" 2>"$TMP/note" &&
+	grep -q "replaced" "$TMP/note" && cmp "$TMP/w2/foo_bar-1.0-py3-none-any.whl" "$MIR/simple/foo-bar/foo_bar-1.0-py3-none-any.whl"'
 ok "... and the page has its new hash" check_mirror "$MIR" foo-bar==1.0 foo-bar==2.0
 
 # ---- errors
 printf 'not a zip' >"$TMP/bad-1.0-py3-none-any.whl"
 fails 1 "a file that is not a zip is refused" "$WBGEN" publish --mirror "$MIR" "$TMP/bad-1.0-py3-none-any.whl"
-ok "... and not listed" sh -c '! test -e "$1/simple/bad" || ! grep -q bad- "$1/simple/bad/index.html"' - "$MIR"
+test_expect_success "... and not listed" '! test -e "$MIR/simple/bad" || ! grep -q bad- "$MIR/simple/bad/index.html"'
 cp "$TMP/w/plain-0.1-py3-none-any.whl" "$TMP/notawheelname.whl"
 fails 1 "a bad wheel filename is refused" "$WBGEN" publish --mirror "$MIR" "$TMP/notawheelname.whl"
 cp "$TMP/w/plain-0.1-py3-none-any.whl" "$TMP/other-0.1-py3-none-any.whl"
@@ -167,9 +168,9 @@ ok "concurrent publishes all succeed" test "$conc_failed" -eq 0
 all=$(for a; do echo "${a%%:*}==${a#*:}"; done)
 # shellcheck disable=SC2086 # one NAME==VERSION per word
 ok "concurrent publishes leave a complete, correct mirror" check_mirror "$C" $all
-ok "... with 36 wheels in 6 projects" sh -c 'test "$(ls "$1"/simple/*/*.whl | wc -l)" -eq 36 &&
-	test "$(grep -c "<a href" "$1/simple/index.html")" -eq 6' - "$C"
-ok "... and no temporary files" sh -c '! find "$1" -name "*.tmp*" | grep -q .' - "$C"
+test_expect_success "... with 36 wheels in 6 projects" 'test "$(ls "$C"/simple/*/*.whl | wc -l)" -eq 36 &&
+	test "$(grep -c "<a href" "$C/simple/index.html")" -eq 6'
+test_expect_success "... and no temporary files" '! find "$C" -name "*.tmp*" | grep -q .'
 
 # ---- a publish killed at various moments never leaves a broken page
 K=$TMP/killed
@@ -206,6 +207,6 @@ ok "killed publishes (10 trials) never left a broken page" test "$kill_ok" -eq 0
 ok "publishing again completes the mirror" "$WBGEN" publish --mirror "$K" "$TMP/many"/*.whl
 # shellcheck disable=SC2086
 ok "... correctly" check_mirror "$K" $all
-ok "help text" sh -c '"$WBGEN" publish --help | grep -q "^usage: wbgen publish"'
+test_expect_success "help text" '"$WBGEN" publish --help | grep -q "^usage: wbgen publish"'
 
 done_testing

@@ -82,26 +82,27 @@ U=
 index_serve "$TMP/idx" --fault '/packages/hv/*=wrong-hash'
 U=$INDEX_URL
 ok "an sdist whose sha256 does not match" bad "hv.*(sha256|hash)" hv
-ok "... is not kept" sh -c '! ls "$1"/sdists-repo/downloads/ 2>/dev/null | grep -q "^hv"' - "$TMP/o$k"
+test_expect_success "... is not kept" '! ls "$TMP/o$k"/sdists-repo/downloads/ 2>/dev/null | grep -q "^hv"'
 U=
 index_serve "$TMP/idx" --fault '/packages/src-wheel/*.metadata=wrong-hash'
-ok "PEP 658 metadata whose hash does not match: the package stays dynamic" sh -c '
-	"$1" resolve --python "$2" --cache-dir "$3/cm" -o "$3/m" --index-url "$4" src-wheel 2>"$3/m.err" &&
-	grep -q "src-wheel 1.0: cannot get the wheel metadata.*sha256" "$3/m.err" &&
-	"$2" -c "import json, sys; k = {p[\"name\"]: p for p in json.load(open(sys.argv[1]))[\"packages\"]}
-assert k[\"src-wheel\"][\"install_requires_source\"] == \"dynamic\" and \"dep-c\" not in k, k" "$3/m/plan.json"' \
-	- "$WBGEN" "$PY" "$TMP" "$INDEX_URL"
+test_expect_success "PEP 658 metadata whose hash does not match: the package stays dynamic" '
+	"$WBGEN" resolve --python "$PY" --cache-dir "$TMP/cm" -o "$TMP/m" --index-url "$INDEX_URL" src-wheel 2>"$TMP/m.err" &&
+	grep -q "src-wheel 1.0: cannot get the wheel metadata.*sha256" "$TMP/m.err" &&
+	"$PY" -c "import json, sys; k = {p[\"name\"]: p for p in json.load(open(sys.argv[1]))[\"packages\"]}
+assert k[\"src-wheel\"][\"install_requires_source\"] == \"dynamic\" and \"dep-c\" not in k, k" "$TMP/m/plan.json"'
 index_serve "$TMP/idx" --fault '/simple/hv/=status,status=503,retry_after=0,times=2' \
 	--fault '/simple/dep-a/=reset,times=1' --fault '/packages/hv/*=truncate,times=1'
 ok "transient 503s, a reset and a truncated sdist: resolves" "$WBGEN" resolve --python "$PY" --cache-dir "$TMP/ct" \
 	-o "$TMP/t" --index-url "$INDEX_URL" hv dep-a
-ok "... to the same versions" sh -c 'test "$(cat "$1")" = "$(printf "dep-a==1.0\nhv==1.10")"' - "$TMP/t/constraints.txt"
+test_expect_success "... to the same versions" \
+	'test "$(cat "$TMP/t/constraints.txt")" = "$(printf "dep-a==1.0\nhv==1.10")"'
 
 # a failed run after a good one removes the old plan
 ok "a good run" "$WBGEN" resolve --python "$PY" --cache-dir "$TMP/cg" -o "$TMP/g" --index-url "$URL" hv
 fails 1 "then a failing run into the same directory" "$WBGEN" resolve --python "$PY" --cache-dir "$TMP/cg" -o "$TMP/g" \
 	--index-url "$URL" hv no-such-thing
-ok "... leaves no plan behind" sh -c '! ls "$1" | grep -Eq "plan.json|graph.json|build-order.json|constraints.txt"' - "$TMP/g"
+test_expect_success "... leaves no plan behind" \
+	'! ls "$TMP/g" | grep -Eq "plan.json|graph.json|build-order.json|constraints.txt"'
 ok "... but keeps the verified sdist" test -f "$TMP/g/sdists-repo/downloads/hv-1.10.tar.gz"
 ok "a good run again" "$WBGEN" resolve --python "$PY" --cache-dir "$TMP/cg" -o "$TMP/g" --index-url "$URL" hv
 fails 1 "then a run with a malformed requirements file" "$WBGEN" resolve --python "$PY" --cache-dir "$TMP/cg" \

@@ -105,7 +105,7 @@ ok "a pre-release when it is the only match" chk hv4 "hv==2.0b1" 'hv>1.10'
 ok "2.0b1 is below 2: nothing matches >=2" err hv4b "no version of 'hv' satisfies 'hv>=2'" 'hv>=2'
 ok "only pre-releases exist: the highest" chk op "only-pre==1.0b2" only-pre
 ok "--pre allows pre-releases everywhere" chk hv5 "hv==2.0b1" --pre hv
-ok "--pre in a requirements file" sh -c 'printf -- "--pre\nhv\n" >"$1/pre.txt"' - "$TMP"
+test_expect_success "--pre in a requirements file" 'printf -- "--pre\nhv\n" >"$TMP/pre.txt"'
 ok "... is honoured" chk hv6 "hv==2.0b1" -r "$TMP/pre.txt"
 ok "a dependency naming a pre-release gets it" chk pu "pre-user==1.0 hv==2.0b1" pre-user
 ok "a top-level pre-release requirement and another on the same project" chk pu2 "hv==2.0b1" pre-user 'hv>=1'
@@ -196,10 +196,11 @@ ok "build-system edges" eq '[["dep-a==1.0", "build-system"], ["tinybuild==1.0", 
 	q bs 'sorted([e["key"], e["req_type"]] for e in k["bs-nobackend"]["edges"])'
 ok "a self-bootstrapping backend has backend-path" eq '[["."], []]' \
 	q bs '[k["tinybuild"]["build_system"]["backend_path"], k["tinybuild"]["build_system"]["requires"]]'
-ok "build requirements are not install requirements" sh -c '! grep -q "^setuptools==" "$1/bs/constraints.txt" && grep -q "^bs-setup-py==1.0$" "$1/bs/constraints.txt"' - "$TMP"
-ok "build-order: backends first" sh -c 'test "$("$1" -c "import json, sys
+test_expect_success "build requirements are not install requirements" \
+	'! grep -q "^setuptools==" "$TMP/bs/constraints.txt" && grep -q "^bs-setup-py==1.0$" "$TMP/bs/constraints.txt"'
+test_expect_success "build-order: backends first" 'test "$("$PY" -c "import json, sys
 o = [x[\"dist\"] for x in json.load(open(sys.argv[1]))]
-print(o.index(\"tinybuild\") < o.index(\"setuptools\") < o.index(\"bs-setup-py\"), o.index(\"dep-a\") < o.index(\"bs-nobackend\"))" "$2/bs/build-order.json")" = "True True"' - "$PY" "$TMP"
+print(o.index(\"tinybuild\") < o.index(\"setuptools\") < o.index(\"bs-setup-py\"), o.index(\"dep-a\") < o.index(\"bs-nobackend\"))" "$TMP/bs/build-order.json")" = "True True"'
 
 # ---- one version per project, conflicts, nothing matching, unknown projects
 ok "one version per project: both requirements met by one" chk one "hv==1.2" 'hv>=1' 'hv<1.5' 'hv!=1.0'
@@ -286,8 +287,8 @@ netrc_ok() {
 		--index-url "$AURL" foo.bar 2>"$TMP/nr.err" && has nr foo-bar==1.1
 }
 ok "a private index with credentials from \$NETRC" netrc_ok
-ok "... which appear in no output, cache or message" sh -c '! grep -rq n3tr3cpw "$1" "$2" "$3"' - "$TMP/nr" \
-	"$TMP/nrcache" "$TMP/nr.err"
+test_expect_success "... which appear in no output, cache or message" \
+	'! grep -rq n3tr3cpw "$TMP/nr" "$TMP/nrcache" "$TMP/nr.err"'
 IDX=$AURL
 ok "... without them: a one-line error naming the URL and the status" err nr2 "index page of 'six-ish': .*HTTP 401" \
 	six-ish
@@ -296,7 +297,8 @@ IDX=$BURL
 IDX=$(echo "$BURL" | sed 's|^http://|http://someone:s3cr3t@|')
 cred() { res cred -v foo.bar 2>"$TMP/cred.err" && cat "$TMP/cred.err" && has cred foo-bar==1.1; }
 ok "credentials in the index URL" cred
-ok "... appear in none of the files nor in the messages" sh -c '! grep -rq s3cr3t "$1" "$2"' - "$TMP/cred" "$TMP/cred.err"
+test_expect_success "... appear in none of the files nor in the messages" \
+	'! grep -rq s3cr3t "$TMP/cred" "$TMP/cred.err"'
 ok "... (which name the index)" grep -q "127.0.0.1" "$TMP/cred/graph.json"
 IDX=
 

@@ -68,7 +68,8 @@ ok "build order: after its build requirements and their install closure" eq '[]'
  for m in closure(e["key"].split("==")[0]) if o.index(m) > o.index(n)]'
 ok "install cycle: a -> b -> c -> a, all in the plan" eq '["cycle-b==1.0", "cycle-c==1.0", "cycle-a==1.0"]' \
 	q a '[e["key"] for n in ("cycle-a", "cycle-b", "cycle-c") for e in k[n]["edges"] if e["req_type"] == "install"]'
-ok "install cycle: in constraints.txt" sh -c 'grep -c "^cycle-[abc]==1.0$" "$1" | grep -qx 3' - "$TMP/a/constraints.txt"
+test_expect_success "install cycle: in constraints.txt" \
+	'grep -c "^cycle-[abc]==1.0$" "$TMP/a/constraints.txt" | grep -qx 3'
 ok "setuptools users get the PEP 517 default or their [build-system]" eq \
 	'[["setuptools>=40.8.0"], "setuptools.build_meta:__legacy__", "setuptools.build_meta"]' \
 	q a '[k["st-legacy"]["build_system"]["requires"], k["st-legacy"]["build_system"]["build_backend"], k["st-cfg"]["build_system"]["build_backend"]]'
@@ -91,7 +92,7 @@ for x in json.load(open(d + "/plan.json"))["packages"]:
     assert s["sha256"] == want[s["filename"]], s
     assert hashlib.sha256(open(d + "/" + s["path"], "rb").read()).hexdigest() == s["sha256"], s
 ' "$TMP/a" "$tree"
-ok "nothing else in sdists-repo/downloads" eq "$(q a 'len(k)')" sh -c 'ls "$1" | wc -l' - "$TMP/a/sdists-repo/downloads"
+ok "nothing else in sdists-repo/downloads" eq "$(q a 'len(k)')" eval 'ls "$TMP/a/sdists-repo/downloads" | wc -l'
 
 # ---- determinism
 ok "a second cold run" res b c2 "$URL" tree-root
@@ -101,8 +102,8 @@ ok "... gives byte-identical files" same a j1 "$PORT1"
 n_before=$(wc -l <"$LOG1")
 ok "a warm run (same cache, fresh output)" res c c1 "$URL" tree-root
 ok "... gives byte-identical files" same a c "$PORT1"
-ok "... takes the sdists from the cache (no download)" eq 0 sh -c \
-	'tail -n +$(($2 + 1)) "$1" | grep -c "^GET	/packages/" || true' - "$LOG1" "$n_before"
+ok "... takes the sdists from the cache (no download)" eq 0 eval \
+	'tail -n +$((n_before + 1)) "$LOG1" | grep -c "^GET	/packages/" || true'
 # each sdist in sdists-repo is a hard link of the cache's verified copy, named by its digest
 ok "... each sdist a hard link of the cache's copy" "$PY" - "$TMP/c" "$TMP/c1" <<'PYEOF'
 import hashlib, os, sys
@@ -115,25 +116,23 @@ for n in names:
     c = os.path.join(cache, "files", "sha256", h[:2], h[2:])
     assert os.path.samefile(os.path.join(d, n), c), (n, c)
 PYEOF
-ok "... revalidates pages instead of transferring them" sh -c \
-	'tail -n +$(($2 + 1)) "$1" | awk -F "\t" "\$2 ~ /^\/simple\// { n++; if (\$3 == 304) m++ } END { exit !(n > 0 && m == n) }"' \
-	- "$LOG1" "$n_before"
+test_expect_success "... revalidates pages instead of transferring them" \
+	'tail -n +$((n_before + 1)) "$LOG1" | awk -F "\t" "\$2 ~ /^\/simple\// { n++; if (\$3 == 304) m++ } END { exit !(n > 0 && m == n) }"'
 n_before=$(wc -l <"$LOG1")
 # every file of OUTDIR with its inode, mtime and size: an unchanged plan rewrites nothing (the
 # directories change: the lock files and the .wbgen-resolving mark come and go)
 outstamp() { (cd "$1" && find . -path ./.wbgen-make.lock -prune -o -type f -printf "%p %i %T@ %s\n" | sort); }
 outstamp "$TMP/a" >"$TMP/a.stamp"
 ok "a run into the same output" res a c1 "$URL" tree-root
-ok "... rewrites no file (same inodes, mtimes and sizes)" sh -c \
-	'outstamp() { (cd "$1" && find . -path ./.wbgen-make.lock -prune -o -type f -printf "%p %i %T@ %s\n" | sort); }
-	outstamp "$1" | cmp -s - "$2" || { outstamp "$1" | diff "$2" - | head; false; }' - "$TMP/a" "$TMP/a.stamp"
+test_expect_success "... rewrites no file (same inodes, mtimes and sizes)" \
+	'outstamp "$TMP/a" | cmp -s - "$TMP/a.stamp" || { outstamp "$TMP/a" | diff "$TMP/a.stamp" - | head; false; }'
 ok "... and leaves no .wbgen-resolving mark" test ! -e "$TMP/a/.wbgen-resolving"
-ok "... reuses the verified sdists (no download)" eq 0 sh -c \
-	'tail -n +$(($2 + 1)) "$1" | grep -c "^GET	/packages/" || true' - "$LOG1" "$n_before"
+ok "... reuses the verified sdists (no download)" eq 0 eval \
+	'tail -n +$((n_before + 1)) "$LOG1" | grep -c "^GET	/packages/" || true'
 ok "... and writes the same files" same a c "$PORT1"
-ok "... asks for every page in one wave (the previous plan names them)" eq 1 sh -c \
-	'"$WBGEN" resolve -v --python "$3" --cache-dir "$1/c1" -o "$1/a" --index-url "$2" tree-root 2>&1 |
-	grep -c "fetching .* index page"' - "$TMP" "$URL" "$PY"
+ok "... asks for every page in one wave (the previous plan names them)" eq 1 eval \
+	'"$WBGEN" resolve -v --python "$PY" --cache-dir "$TMP/c1" -o "$TMP/a" --index-url "$URL" tree-root 2>&1 |
+	grep -c "fetching .* index page"'
 ok "... and still writes the same files" same a c "$PORT1"
 cp -R "$TMP/a" "$TMP/stale"
 "$PY" - "$TMP/stale/plan.json" <<'PYEOF'
@@ -154,7 +153,8 @@ cp -R "$TMP/c1" "$TMP/c1-nofiles"
 rm -rf "$TMP/c1-nofiles/files"
 fails 1 "--offline without the sdists, in OUTDIR or the cache" res off c1-nofiles "$URL" --offline tree-root
 cp "$TMP/err" "$TMP/off.err"
-ok "... says which one is missing" sh -c 'grep -q "sdists-repo/downloads/.*not downloaded yet.*--offline" "$1" && test "$(wc -l <"$1")" -eq 1' - "$TMP/off.err"
+test_expect_success "... says which one is missing" \
+	'grep -q "sdists-repo/downloads/.*not downloaded yet.*--offline" "$TMP/off.err" && test "$(wc -l <"$TMP/off.err")" -eq 1'
 
 # delays on different pages and files: the order of arrivals changes, the files do not
 for spec in '/simple/lib-0*=delay,seconds=0.3' '/simple/diamond-*=delay,seconds=0.3 /packages/backend-b/*=delay,seconds=0.4' \
@@ -184,11 +184,11 @@ INDEX_LOG=$LOG1
 n_before=$(wc -l <"$LOG1")
 ok "a corrupt sdist, a missing one, and one missing from OUTDIR and the cache" res a c1 "$URL" tree-root
 ok "... the corrupt one and the one not in the cache are downloaded again, and only them" \
-	eq "$(printf '%s\n' "/packages/lib-07/$f" "/packages/lib-08/$g" | sort | tr '\n' ' ' | sed 's/ $//')" sh -c \
-	'tail -n +$(($2 + 1)) "$1" | awk -F "\t" "\$2 ~ /^\/packages\// { print \$2 }" | sort | tr "\n" " " | sed "s/ \$//"' - "$LOG1" "$n_before"
-ok "... verified" eq "$(index_sha256 "$tree" "$f")" sh -c 'sha256sum "$1" | cut -c1-64' - "$TMP/a/sdists-repo/downloads/$f"
-ok "... the missing one verified (from the cache)" eq "$(index_sha256 "$tree" diamond_top-1.0.tar.gz)" sh -c \
-	'sha256sum "$1" | cut -c1-64' - "$TMP/a/sdists-repo/downloads/diamond_top-1.0.tar.gz"
+	eq "$(printf '%s\n' "/packages/lib-07/$f" "/packages/lib-08/$g" | sort | tr '\n' ' ' | sed 's/ $//')" eval \
+	'tail -n +$((n_before + 1)) "$LOG1" | awk -F "\t" "\$2 ~ /^\/packages\// { print \$2 }" | sort | tr "\n" " " | sed "s/ \$//"'
+ok "... verified" eq "$(index_sha256 "$tree" "$f")" eval 'sha256sum "$TMP/a/sdists-repo/downloads/$f" | cut -c1-64'
+ok "... the missing one verified (from the cache)" eq "$(index_sha256 "$tree" diamond_top-1.0.tar.gz)" eval \
+	'sha256sum "$TMP/a/sdists-repo/downloads/diamond_top-1.0.tar.gz" | cut -c1-64'
 ok "... the cache's copies are whole again" "$PY" - "$TMP/c1" <<'PYEOF'
 import hashlib, os, sys
 for d, _, files in os.walk(sys.argv[1] + "/files/sha256"):
@@ -203,9 +203,8 @@ p1=$!
 ( res par2 cpar "$URL" tree-root >"$TMP/par2.out" 2>&1; echo $? >"$TMP/par2.rc" ) &
 p2=$!
 wait "$p1" "$p2"
-ok "two resolves sharing a cache at once: both succeed" sh -c \
-	'test "$(cat "$1")" = 0 && test "$(cat "$2")" = 0 || { cat "$3" "$4"; false; }' - \
-	"$TMP/par1.rc" "$TMP/par2.rc" "$TMP/par1.out" "$TMP/par2.out"
+test_expect_success "two resolves sharing a cache at once: both succeed" \
+	'test "$(cat "$TMP/par1.rc")" = 0 && test "$(cat "$TMP/par2.rc")" = 0 || { cat "$TMP/par1.out" "$TMP/par2.out"; false; }'
 ok "... with the same files" same par1 par2 "$PORT1"
 ok "... as a run alone" same a par1 "$PORT1"
 
@@ -227,6 +226,6 @@ for n in names:
     assert open(c, "rb").read() == open(p, "rb").read(), n
     assert os.stat(p).st_mode & 0o777 == 0o644, (n, oct(os.stat(p).st_mode))
 PYEOF
-ok "no temporary files left behind" eq "" sh -c 'find "$1" -name "*.tmp*" -o -name ".*tmp*"' - "$TMP/a"
+ok "no temporary files left behind" eq "" eval 'find "$TMP/a" -name "*.tmp*" -o -name ".*tmp*"'
 
 done_testing

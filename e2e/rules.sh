@@ -16,7 +16,8 @@ R=${WBGEN_SRCDIR:-.}/examples
 "$WBGEN" resolve --python "$PY" --cache-dir "$TMP/cache" -o "$O" --index-url "file://$idx/simple/" \
 	-r "$R/requirements.txt" -c "$R/constraints.txt" 2>"$TMP/res.err" || { cat "$TMP/res.err" >&2; exit 1; }
 # built, so that discovery put setuptools' backend requirement (wheel) into the plan
-ok "the example builds" sh -c 'make -C "$1" --no-print-directory -j3 >"$1.make" 2>&1 || { tail "$1.make"; exit 1; }' - "$O"
+test_expect_success "the example builds" \
+	'make -C "$O" --no-print-directory -j3 >"$O.make" 2>&1 || { tail "$O.make"; exit 1; }'
 
 # block OUTDIR P: P's block (from its "# ---- NAME VERSION" line to the blank line after it)
 block() { awk -v h="# ---- $(echo "$2" | sed 's/-\([^-]*\)$/ \1/') " \
@@ -36,10 +37,11 @@ db() { make -C "$1" --no-print-directory -pq WBGEN_INNER=1 2>/dev/null | "$PY" -
 # rules_of: block_rules, phase targets only
 rules_of() { block_rules | grep -e "^work/" -e "^mirror/" | grep -v "/pkg.json: "; }
 
-ok "searching colors finds its block" sh -c 'grep -n "^# ---- colors 1.2 -" "$1/Makefile"' - "$O"
+test_expect_success "searching colors finds its block" 'grep -n "^# ---- colors 1.2 -" "$O/Makefile"'
 block "$O" colors-1.2 >"$TMP/colors.block"
-ok "... which holds its variables and its targets" sh -c 'grep -qx "colors-1.2.sys := setuptools-66.1.1" "$1" &&
-	grep -q "^work/colors-1.2/wheel.stamp: " "$1" && grep -q "^mirror/colors-1.2.stamp: " "$1"' - "$TMP/colors.block"
+test_expect_success "... which holds its variables and its targets" \
+	'grep -qx "colors-1.2.sys := setuptools-66.1.1" "$TMP/colors.block" &&
+	grep -q "^work/colors-1.2/wheel.stamp: " "$TMP/colors.block" && grep -q "^mirror/colors-1.2.stamp: " "$TMP/colors.block"'
 block_rules <"$TMP/colors.block" >"$TMP/colors.rules"
 ok "... its prerequisites: backend.stamp waits for wheel's, and for its mirror stamp (order-only)" grep -qx \
 	"work/colors-1.2/backend.stamp: work/colors-1.2/discover.stamp work/colors-1.2/build-system.stamp work/wheel-0.38.4/wheel.stamp | mirror/wheel-0.38.4.stamp" \
@@ -48,14 +50,14 @@ ok "... and, setuptools being dynamic, its deps stamp" \
 	grep -q 'work/setuptools-66.1.1/deps.stamp' "$TMP/colors.block"
 
 db "$O" >"$TMP/db"
-ok "make's database has a rule per phase (WBGEN_NPHASES)" sh -c '
-	test "$(wc -l <"$1")" = "$(sed -n "s/^WBGEN_NPHASES := //p" "$2/Makefile")"' - "$TMP/db" "$O"
+test_expect_success "make's database has a rule per phase (WBGEN_NPHASES)" '
+	test "$(wc -l <"$TMP/db")" = "$(sed -n "s/^WBGEN_NPHASES := //p" "$O/Makefile")"'
 : >"$TMP/differ"
 for p in $(sed -n 's/^\([^ ]*\)\.name := .*/\1/p' "$O/Makefile"); do
 	block "$O" "$p" | rules_of >"$TMP/b"
 	grep -e "^work/$p/" -e "^mirror/$p.stamp:" "$TMP/db" | diff - "$TMP/b" >>"$TMP/differ" || echo "$p" >>"$TMP/differ"
 done
-ok "each package's block lists exactly the rules make has for its targets" sh -c '! grep . "$1"' - "$TMP/differ"
+test_expect_success "each package's block lists exactly the rules make has for its targets" '! grep . "$TMP/differ"'
 rules_of <"$O/Makefile" >"$TMP/all"
 ok "... and the blocks together are every rule of a phase target" diff "$TMP/db" "$TMP/all"
 
@@ -103,15 +105,15 @@ EOF
 "$PY" -B "$TMP/expect.py" "$O" >"$TMP/expect"
 ok "the Makefile's edges are the plan's (graph.json)" diff "$TMP/expect" "$TMP/all"
 
-ok "make -n -B colors prints its recipes" sh -c 'make -C "$1" --no-print-directory -nB colors >"$1.n"' - "$O"
-ok "... the unpack, the environments with their wheels, the build and the publish" sh -c '
-	grep -q "step unpack colors-1.2$" "$1" && grep -q "step build-system colors-1.2 setuptools-66.1.1$" "$1" &&
-	grep -q "step backend colors-1.2 setuptools-66.1.1 wheel-0.38.4$" "$1" &&
-	grep -q "step build colors-1.2 setuptools-66.1.1 wheel-0.38.4$" "$1" && grep -q "step publish colors-1.2$" "$1" &&
-	grep -q "step deps setuptools-66.1.1$" "$1" && ! grep -q "hello-app" "$1"' - "$O.n"
-ok "the make you type does not read the rules" sh -c '
-	make -C "$1" --no-print-directory -p help 2>/dev/null | "$2" -B "$3/make_rules.py" work/ mirror/ >"$1.outer" &&
-	! grep -q . "$1.outer"' - "$O" "$PY" "$FIX"
+test_expect_success "make -n -B colors prints its recipes" 'make -C "$O" --no-print-directory -nB colors >"$O.n"'
+test_expect_success "... the unpack, the environments with their wheels, the build and the publish" '
+	grep -q "step unpack colors-1.2$" "$O.n" && grep -q "step build-system colors-1.2 setuptools-66.1.1$" "$O.n" &&
+	grep -q "step backend colors-1.2 setuptools-66.1.1 wheel-0.38.4$" "$O.n" &&
+	grep -q "step build colors-1.2 setuptools-66.1.1 wheel-0.38.4$" "$O.n" && grep -q "step publish colors-1.2$" "$O.n" &&
+	grep -q "step deps setuptools-66.1.1$" "$O.n" && ! grep -q "hello-app" "$O.n"'
+test_expect_success "the make you type does not read the rules" '
+	make -C "$O" --no-print-directory -p help 2>/dev/null | "$PY" -B "$FIX/make_rules.py" work/ mirror/ >"$O.outer" &&
+	! grep -q . "$O.outer"'
 
 # pre-built packages and settings: e2e/fixtures/scenarios/settings.json (e2e/settings-resolve.sh)
 S=$TMP/s
@@ -123,16 +125,16 @@ ok "resolve with settings and a pre-built package" "$WBGEN" resolve --python "$P
 	-o "$S/out" --index-url "file://$idx2/simple/" --settings-file "$S/settings.yaml" --settings-dir "$S/settings" \
 	--patches-dir "$S/patches" st-pre st-br
 block "$S/out" st-pre-1.0 >"$TMP/pre.block"
-ok "a pre-built package's block: its wheel and its publish" sh -c '
-	test "$(grep -c "^[^#]*: " "$1")" = 2 &&
-	grep -qx "work/st-pre-1.0/wheel.stamp: prebuilt/st_pre-1.0-py3-none-any.whl work/st-pre-1.0/pkg.json" "$1" &&
-	grep -qx "mirror/st-pre-1.0.stamp: work/st-pre-1.0/wheel.stamp" "$1"' - "$TMP/pre.block"
-ok "... with the prebuilt recipe" sh -c 'make -C "$1" --no-print-directory -nB mirror/st-pre-1.0.stamp | grep -q "step prebuilt st-pre-1.0$"' - "$S/out"
+test_expect_success "a pre-built package's block: its wheel and its publish" '
+	test "$(grep -c "^[^#]*: " "$TMP/pre.block")" = 2 &&
+	grep -qx "work/st-pre-1.0/wheel.stamp: prebuilt/st_pre-1.0-py3-none-any.whl work/st-pre-1.0/pkg.json" "$TMP/pre.block" &&
+	grep -qx "mirror/st-pre-1.0.stamp: work/st-pre-1.0/wheel.stamp" "$TMP/pre.block"'
+test_expect_success "... with the prebuilt recipe" \
+	'make -C "$S/out" --no-print-directory -nB mirror/st-pre-1.0.stamp | grep -q "step prebuilt st-pre-1.0$"'
 ok "a built package's pkg.json depends on its settings files" \
 	grep -qx 'work/st-br-1.0/pkg.json: $(call wbgen-settings-files,st-br-1.0,st_br)' "$S/out/Makefile"
-ok "... make finds them" sh -c 'make -C "$1/out" --no-print-directory -pq WBGEN_INNER=1 2>/dev/null |
-	"$2" -B "$3/make_rules.py" work/st-br-1.0/pkg.json | grep -qx "work/st-br-1.0/pkg.json: $1/settings/St_BR.yaml $1/settings | "' \
-	- "$S" "$PY" "$FIX"
+test_expect_success "... make finds them" 'make -C "$S/out" --no-print-directory -pq WBGEN_INNER=1 2>/dev/null |
+	"$PY" -B "$FIX/make_rules.py" work/st-br-1.0/pkg.json | grep -qx "work/st-br-1.0/pkg.json: $S/settings/St_BR.yaml $S/settings | "'
 db "$S/out" >"$TMP/db2"
 rules_of <"$S/out/Makefile" >"$TMP/all2"
 ok "... and the blocks are what make has" diff "$TMP/db2" "$TMP/all2"

@@ -173,11 +173,12 @@ ok "... plan.json: the URL it came from" eq "${BASE}packages/st-src-alt/st_src_a
 	q dl1 plan.json 'k["st-src"]["sdist"]["url"]'
 ok "... the file name from destination_filename" eq "sdists-repo/downloads/st_src-1.0.tar.gz" \
 	q dl1 plan.json 'k["st-src"]["sdist"]["path"]'
-ok "... the sha256 of what was downloaded" sh -c '[ "$("$1" -c "import json,sys; print({x[\"name\"]: x for x in json.load(open(sys.argv[1]))[\"packages\"]}[\"st-src\"][\"sdist\"][\"sha256\"])" "$2/plan.json")" = "$(sha256sum "$2/sdists-repo/downloads/st_src-1.0.tar.gz" | cut -c1-64)" ]' - "$PY" "$TMP/dl1/out"
+test_expect_success "... the sha256 of what was downloaded" \
+	'[ "$("$PY" -c "import json,sys; print({x[\"name\"]: x for x in json.load(open(sys.argv[1]))[\"packages\"]}[\"st-src\"][\"sdist\"][\"sha256\"])" "$TMP/dl1/out/plan.json")" = "$(sha256sum "$TMP/dl1/out/sdists-repo/downloads/st_src-1.0.tar.gz" | cut -c1-64)" ]'
 ok "... build-order.json: source_url_type override" eq override q dl1 build-order.json 'b["st-src"]["source_url_type"]'
-ok "... source_url: the index file it was resolved from, as fromager writes it" \
-	sh -c 'case $1 in "$2"packages/st-src/st_src-1.0.tar.gz#sha256=*) ;; *) echo "$1"; exit 1 ;; esac' - \
-	"$(q dl1 build-order.json 'b["st-src"]["source_url"]')" "$BASE"
+test_expect_success "... source_url: the index file it was resolved from, as fromager writes it" \
+	'u=$(q dl1 build-order.json "b[\"st-src\"][\"source_url\"]") &&
+	case $u in "$BASE"packages/st-src/st_src-1.0.tar.gz#sha256=*) ;; *) echo "$u"; exit 1 ;; esac'
 ok "... pkg.json points the build at it" eq "sdists-repo/downloads/st_src-1.0.tar.gz" \
 	"$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["sdist"])' "$TMP/dl1/out/work/st-src-1.0/pkg.json"
 set_ dl2 st-src <<Y
@@ -219,7 +220,8 @@ ok "pre_built: st-pre is taken as a wheel" res pb1 st-pre
 ok "... plan.json: its wheel, no sdist, no build system" \
 	eq '[null, "st_pre-1.0-py3-none-any.whl", "prebuilt/st_pre-1.0-py3-none-any.whl", null, true, "prebuilt"]' \
 	q pb1 plan.json '[k["st-pre"]["sdist"], k["st-pre"]["wheel"]["filename"], k["st-pre"]["wheel"]["path"], k["st-pre"]["build_system"], k["st-pre"]["pre_built"], k["st-pre"]["source_url_type"]]'
-ok "... downloaded and verified: the plan's sha256 is the file's" sh -c '[ "$("$1" -c "import json,sys; print({x[\"name\"]: x for x in json.load(open(sys.argv[1]))[\"packages\"]}[\"st-pre\"][\"wheel\"][\"sha256\"])" "$2/plan.json")" = "$(sha256sum "$2/prebuilt/st_pre-1.0-py3-none-any.whl" | cut -c1-64)" ]' - "$PY" "$TMP/pb1/out"
+test_expect_success "... downloaded and verified: the plan's sha256 is the file's" \
+	'[ "$("$PY" -c "import json,sys; print({x[\"name\"]: x for x in json.load(open(sys.argv[1]))[\"packages\"]}[\"st-pre\"][\"wheel\"][\"sha256\"])" "$TMP/pb1/out/plan.json")" = "$(sha256sum "$TMP/pb1/out/prebuilt/st_pre-1.0-py3-none-any.whl" | cut -c1-64)" ]'
 ok "... install requirements from the wheel's METADATA" eq '[{"req": "st-lib"}]' q pb1 plan.json 'k["st-pre"]["install_requires"]'
 ok "... its build requirements are not in the plan (st-extra)" eq '["st-lib", "st-pre", "tinybuild"]' \
 	q pb1 plan.json 'sorted(k)'
@@ -228,11 +230,11 @@ ok "... graph.json marks it pre_built, download_url the wheel" \
 	q pb1 graph.json '[j["st-pre==1.0"]["pre_built"], j["st-pre==1.0"]["download_url"]]'
 ok "... graph.json: no edges but its install requirement" eq '[["st-lib==2.0", "install"]]' \
 	q pb1 graph.json '[[e["key"], e["req_type"]] for e in j["st-pre==1.0"]["edges"]]'
-ok "... build-order.json: prebuilt, source_url_type prebuilt, source_url the wheel" \
-	sh -c 'case $1 in "true prebuilt $2"packages/st-pre/st_pre-1.0-py3-none-any.whl#sha256=*) ;; *) echo "$1"; exit 1 ;; esac' - \
-	"$(q pb1 build-order.json '" ".join([str(b["st-pre"]["prebuilt"]).lower(), b["st-pre"]["source_url_type"], b["st-pre"]["source_url"]])')" "$BASE"
-ok "... the Makefile: a prebuilt package, no sdist, two phases" \
-	sh -c 'grep -qx "st-pre-1.0.prebuilt := prebuilt/st_pre-1.0-py3-none-any.whl" "$1/Makefile" && ! grep -q "^st-pre-1.0.sdist" "$1/Makefile"' - "$TMP/pb1/out"
+test_expect_success "... build-order.json: prebuilt, source_url_type prebuilt, source_url the wheel" \
+	'u=$(q pb1 build-order.json "\" \".join([str(b[\"st-pre\"][\"prebuilt\"]).lower(), b[\"st-pre\"][\"source_url_type\"], b[\"st-pre\"][\"source_url\"]])") &&
+	case $u in "true prebuilt $BASE"packages/st-pre/st_pre-1.0-py3-none-any.whl#sha256=*) ;; *) echo "$u"; exit 1 ;; esac'
+test_expect_success "... the Makefile: a prebuilt package, no sdist, two phases" \
+	'grep -qx "st-pre-1.0.prebuilt := prebuilt/st_pre-1.0-py3-none-any.whl" "$TMP/pb1/out/Makefile" && ! grep -q "^st-pre-1.0.sdist" "$TMP/pb1/out/Makefile"'
 ok "another variant builds it from source" res pb2 --variant rocm st-pre
 ok "... from its sdist, with its build requirements" eq '["st_pre-1.0.tar.gz", false, true]' \
 	q pb2 plan.json '[k["st-pre"]["sdist"]["filename"], k["st-pre"]["pre_built"], "st-extra" in k]'
@@ -252,8 +254,8 @@ Y
 ok "a pre-built package with no wheel for the target: the error names it and why" err pb4 \
 	"no version of 'st-foreign' satisfies 'st-foreign' \(from command line:1\); available: 1\.0 \(pre-built: no wheel for the target's tags\)" \
 	st-foreign
-ok "make: st-lib built from source, st-pre published as downloaded" \
-	sh -c 'make -C "$1" --no-print-directory -j2 >"$1/../make.out" 2>&1 || { cat "$1/../make.out"; exit 1; }' - "$TMP/pb1/out"
+test_expect_success "make: st-lib built from source, st-pre published as downloaded" \
+	'make -C "$TMP/pb1/out" --no-print-directory -j2 >"$TMP/pb1/make.out" 2>&1 || { cat "$TMP/pb1/make.out"; exit 1; }'
 ok "... the mirror holds the downloaded wheel, byte for byte" \
 	cmp "$TMP/pb1/out/prebuilt/st_pre-1.0-py3-none-any.whl" "$TMP/pb1/out/wheels-repo/simple/st-pre/st_pre-1.0-py3-none-any.whl"
 ok "... and st-lib's wheel" test -f "$TMP/pb1/out/wheels-repo/simple/st-lib/st_lib-2.0-py3-none-any.whl"
@@ -265,10 +267,10 @@ variants:
     pre_built: true
 Y
 ok "a pre-built package in another's build environment" res pb5 st-br
-ok "... make builds st-br with the pre-built st-extra installed" \
-	sh -c 'make -C "$1" --no-print-directory -j2 st-br >"$1/../make.out" 2>&1 || { cat "$1/../make.out"; exit 1; }' - "$TMP/pb5/out"
-ok "... st-br's build environment holds that wheel" \
-	sh -c 'ls "$1"/work/st-br-1.0/env/lib/python3*/site-packages/st_extra-1.0.dist-info/METADATA' - "$TMP/pb5/out"
+test_expect_success "... make builds st-br with the pre-built st-extra installed" \
+	'make -C "$TMP/pb5/out" --no-print-directory -j2 st-br >"$TMP/pb5/make.out" 2>&1 || { cat "$TMP/pb5/make.out"; exit 1; }'
+test_expect_success "... st-br's build environment holds that wheel" \
+	'ls "$TMP/pb5/out"/work/st-br-1.0/env/lib/python3*/site-packages/st_extra-1.0.dist-info/METADATA'
 ok "... and the mirror, byte for byte" \
 	cmp "$TMP/pb5/out/prebuilt/st_extra-1.0-py3-none-any.whl" "$TMP/pb5/out/wheels-repo/simple/st-extra/st_extra-1.0-py3-none-any.whl"
 set_ pb6 st-lib <<Y
@@ -310,10 +312,10 @@ ok "a changelog entry for the version and one in the global file" res bt1 st-app
 ok "... plan.json: st-lib's build tag 2, st-app's 1 (the global entry)" eq '[2, 1]' \
 	q bt1 plan.json '[k["st-lib"]["build_tag"], k["st-app"]["build_tag"]]'
 ok "... fromager writes no build tag into graph.json or build-order.json; neither does wbgen" eq '[]' \
-	sh -c '"$1" -c "import json, sys
+	eval '"$PY" -c "import json, sys
 g = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
 print(json.dumps(sorted(({k for n in g.values() for k in n} | {k for e in b for k in e}) & {\"build_tag\", \"changelog\"})))" \
-		"$2/graph.json" "$2/build-order.json"' - "$PY" "$TMP/bt1/out"
+		"$TMP/bt1/out/graph.json" "$TMP/bt1/out/build-order.json"'
 set_ bt2 st-pre <<'Y'
 changelog:
   "1.0": ["x"]

@@ -113,8 +113,8 @@ assert [x["file"] for x in s["patches"]] == ["01-first.patch", "10-second.patch"
 ok "sub's pkg.json has build_dir" grep -q '"build_dir": "python"' "$OUT/work/sub-1.0/pkg.json"
 ok "sub's backend was read from python/pyproject.toml at resolve time" \
 	grep -q '"build_backend": "tinybuild"' "$OUT/work/sub-1.0/pkg.json"
-ok "the Makefile lists alpha's settings files" sh -c \
-	'sed -n "/^alpha-1.0.settings :=/,/[^\\\\]\$/p" "$1" | grep -q "/settings/alpha.yaml"' - "$OUT/Makefile"
+test_expect_success "the Makefile lists alpha's settings files" \
+	'sed -n "/^alpha-1.0.settings :=/,/[^\\\\]\$/p" "$OUT/Makefile" | grep -q "/settings/alpha.yaml"'
 ok "make builds everything" mk "$TMP/make1.log" V=1
 
 ok "alpha's env was expanded (version, earlier keys, MAX_JOBS) and config_settings passed" "$PY" -c '
@@ -166,7 +166,7 @@ fails 1 "make -q: not after the edit" make -C "$OUT" -q
 ok "after an env edit, make" mk "$TMP/make3.log"
 ok "only alpha's build and publish ran (it asks its backend itself)" exactly "$TMP/make3.log" \
 	"build alpha" "publish alpha"
-ok "with the new value" sh -c 'echo "$1" | grep -q "\"ALPHA_A\": \"A-1.0\""' - "$(record alpha)"
+test_expect_success "with the new value" 'record alpha | grep -q "\"ALPHA_A\": \"A-1.0\""'
 
 # a resolver-only key (and an annotation) rebuilds nothing
 cat >>"$O/settings/alpha.yaml" <<'YAML'
@@ -185,7 +185,7 @@ sed -i 's/^+SECOND = 2$/+SECOND = 22/' "$O/patches/alpha-1.0/cpu/10-second.patch
 ok "after a patch edit, make" mk "$TMP/make5.log"
 ok "only alpha's unpack, build and publish ran" exactly "$TMP/make5.log" \
 	"unpack alpha" "build alpha" "publish alpha"
-ok "the wheel has the new patch" sh -c 'echo "$1" | grep -q "^SECOND = 22$"' - "$(member alpha alpha/__init__.py)"
+test_expect_success "the wheel has the new patch" 'member alpha alpha/__init__.py | grep -q "^SECOND = 22$"'
 
 # a global setting reaching every package (the variant's changelog would; env cannot): beta's own file
 sleep 1
@@ -212,7 +212,7 @@ r = json.loads(sys.argv[1])
 assert r["lock"] == "exclusive", r
 assert r["env"]["MAX_JOBS"] == "1" and r["env"]["MAKEFLAGS"] == "-j1", r
 ' "$(record alpha)"
-ok "beta's build took the lock shared" sh -c 'echo "$1" | grep -q "\"lock\": \"shared\""' - "$(record beta)"
+test_expect_success "beta's build took the lock shared" 'record beta | grep -q "\"lock\": \"shared\""'
 
 # a changelog entry: the next build tag, in the wheel's name, its WHEEL file and the mirror
 sleep 1
@@ -220,10 +220,10 @@ printf 'changelog:\n  "1.0":\n    - "first fix"\n' >>"$O/settings/alpha.yaml"
 ok "after a changelog entry, make" mk "$TMP/make6c.log"
 ok "only alpha's build and publish ran (it asks its backend itself)" exactly "$TMP/make6c.log" \
 	"build alpha" "publish alpha"
-ok "the wheel is alpha-1.0-1-py3-none-any.whl, the old one gone" sh -c \
-	'cd "$1/wheels-repo/downloads" && ls alpha-* | tr "\n" " " | grep -qx "alpha-1.0-1-py3-none-any.whl "' - "$OUT"
-ok "the mirror has it, and only it" sh -c \
-	'ls "$1/wheels-repo/simple/alpha/" | grep -v "index" | tr "\n" " " | grep -qx "alpha-1.0-1-py3-none-any.whl "' - "$OUT"
+test_expect_success "the wheel is alpha-1.0-1-py3-none-any.whl, the old one gone" \
+	'cd "$OUT/wheels-repo/downloads" && ls alpha-* | tr "\n" " " | grep -qx "alpha-1.0-1-py3-none-any.whl "'
+test_expect_success "the mirror has it, and only it" \
+	'ls "$OUT/wheels-repo/simple/alpha/" | grep -v "index" | tr "\n" " " | grep -qx "alpha-1.0-1-py3-none-any.whl "'
 ok "the mirror's page links it" grep -q 'href="alpha-1.0-1-py3-none-any.whl#sha256=' \
 	"$OUT/wheels-repo/simple/alpha/index.html"
 ok "WHEEL says Build: 1, RECORD matches every member, the build is recorded as fromager records it" \
@@ -256,8 +256,8 @@ ok "... patched" "$TMP/venv/bin/python" -c 'import alpha, beta; assert alpha.SEC
 sleep 1
 printf 'changelog:\n  cpu:\n    - "rebuilt everything"\n' >"$O/settings.yaml"
 ok "after a global changelog entry, make" mk "$TMP/make6d.log"
-ok "every package rebuilt with the next tag" sh -c \
-	'cd "$1/wheels-repo/downloads" && ls *.whl | tr "\n" " " | grep -qx "alpha-1.0-2-py3-none-any.whl beta-1.0-1-py3-none-any.whl sub-1.0-1-py3-none-any.whl tinybuild-1.0-1-py3-none-any.whl "' - "$OUT"
+test_expect_success "every package rebuilt with the next tag" \
+	'cd "$OUT/wheels-repo/downloads" && ls *.whl | tr "\n" " " | grep -qx "alpha-1.0-2-py3-none-any.whl beta-1.0-1-py3-none-any.whl sub-1.0-1-py3-none-any.whl tinybuild-1.0-1-py3-none-any.whl "'
 rm -f "$O/settings.yaml"
 
 # errors

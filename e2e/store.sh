@@ -28,29 +28,35 @@ sp() { echo "$1"/lib/python3*/site-packages; }
 # ---- two environments from the store: one entry per wheel, files hard-linked to it
 newenv "$TMP/a"; newenv "$TMP/b"; newenv "$TMP/p"
 ok "install into a from an empty store" "$WBGEN" install --store "$S" --env "$TMP/a" "$ST" "$PIPW"
-ok "one entry per wheel, named by its sha256" sh -c 'test "$(find "$1" -mindepth 2 -maxdepth 2 -type d ! -name ".*" | wc -l)" = 2 &&
-	test -d "$1"/*/"$(sha256sum "$2" | cut -c1-64)"' - "$S" "$ST"
-ok "install into b: the same entries" sh -c '"$WBGEN" install --store "$1" --env "$2" "$3" "$4" && test "$(find "$1" -mindepth 2 -maxdepth 2 -type d ! -name ".*" | wc -l)" = 2' \
-	- "$S" "$TMP/b" "$ST" "$PIPW"
-ok "a's and b's files are one inode, the entry's" sh -c 'f=setuptools/__init__.py; e=$(echo "$1"/*/"$(sha256sum "$4" | cut -c1-64)"/tree/lib/python3*/site-packages/$f);
-	i=$(stat -c %i "$e"); test "$(stat -c %i "$2"/lib/python3*/site-packages/$f)" = "$i" &&
-	test "$(stat -c %i "$3"/lib/python3*/site-packages/$f)" = "$i" && test "$(stat -c %h "$e")" -ge 3' - "$S" "$TMP/a" "$TMP/b" "$ST"
-ok "the byte-code is linked too" sh -c 'test "$(stat -c %h "$1"/lib/python3*/site-packages/setuptools/__pycache__/__init__.cpython-*.pyc)" -ge 3' - "$TMP/a"
+test_expect_success "one entry per wheel, named by its sha256" \
+	'test "$(find "$S" -mindepth 2 -maxdepth 2 -type d ! -name ".*" | wc -l)" = 2 &&
+	test -d "$S"/*/"$(sha256sum "$ST" | cut -c1-64)"'
+test_expect_success "install into b: the same entries" \
+	'"$WBGEN" install --store "$S" --env "$TMP/b" "$ST" "$PIPW" && test "$(find "$S" -mindepth 2 -maxdepth 2 -type d ! -name ".*" | wc -l)" = 2'
+test_expect_success "a's and b's files are one inode, the entry's" \
+	'f=setuptools/__init__.py; e=$(echo "$S"/*/"$(sha256sum "$ST" | cut -c1-64)"/tree/lib/python3*/site-packages/$f);
+	i=$(stat -c %i "$e"); test "$(stat -c %i "$TMP/a"/lib/python3*/site-packages/$f)" = "$i" &&
+	test "$(stat -c %i "$TMP/b"/lib/python3*/site-packages/$f)" = "$i" && test "$(stat -c %h "$e")" -ge 3'
+test_expect_success "the byte-code is linked too" \
+	'test "$(stat -c %h "$TMP/a"/lib/python3*/site-packages/setuptools/__pycache__/__init__.cpython-*.pyc)" -ge 3'
 ok "every .py has a valid .pyc, listed in RECORD" "$TMP/b/bin/python" "$FIX/pycheck.py" "$TMP/b"
-ok "scripts are each environment's own (not linked)" sh -c 'head -n 1 "$1/bin/pip" | grep -qx "#!$1/bin/python" &&
-	head -n 1 "$2/bin/pip" | grep -qx "#!$2/bin/python" && test "$(stat -c %h "$2/bin/pip")" = 1' - "$TMP/a" "$TMP/b"
+test_expect_success "scripts are each environment's own (not linked)" \
+	'head -n 1 "$TMP/a/bin/pip" | grep -qx "#!$TMP/a/bin/python" &&
+	head -n 1 "$TMP/b/bin/pip" | grep -qx "#!$TMP/b/bin/python" && test "$(stat -c %h "$TMP/b/bin/pip")" = 1'
 "$WBGEN" install --env "$TMP/p" "$ST" "$PIPW"
 ok "the same tree as a plain wbgen install" same_tree "$TMP/b" "$TMP/p"
-ok "the environment works: pip runs, setuptools.build_meta imports" sh -c '"$1/bin/pip" --version >/dev/null &&
-	"$1/bin/python" -c "import setuptools.build_meta"' - "$TMP/b"
-ok "imports write no byte-code into the store's directories" sh -c 'touch "$2.mark"; env -u PYTHONDONTWRITEBYTECODE "$1/bin/python" -c "import setuptools, pip._internal" &&
-	! find "$2" -newer "$2.mark" | grep -q .' - "$TMP/b" "$S"
-ok "no temporary directory left in the store" sh -c '! find "$1" -name ".tmp-*" | grep -q .' - "$S"
+test_expect_success "the environment works: pip runs, setuptools.build_meta imports" \
+	'"$TMP/b/bin/pip" --version >/dev/null &&
+	"$TMP/b/bin/python" -c "import setuptools.build_meta"'
+test_expect_success "imports write no byte-code into the store's directories" \
+	'touch "$S.mark"; env -u PYTHONDONTWRITEBYTECODE "$TMP/b/bin/python" -c "import setuptools, pip._internal" &&
+	! find "$S" -newer "$S.mark" | grep -q .'
+test_expect_success "no temporary directory left in the store" '! find "$S" -name ".tmp-*" | grep -q .'
 
 # ---- --copy: the same tree, no shared inode, the byte-code still valid (mtimes kept)
 newenv "$TMP/c"
 ok "--copy" "$WBGEN" install --store "$S" --copy --env "$TMP/c" "$ST"
-ok "--copy: nothing linked" sh -c '! find "$1/lib" -type f -links +1 | grep -q .' - "$TMP/c"
+test_expect_success "--copy: nothing linked" '! find "$TMP/c/lib" -type f -links +1 | grep -q .'
 ok "--copy: every .pyc valid" "$TMP/c/bin/python" "$FIX/pycheck.py" "$TMP/c"
 
 # ---- damaged entries are never used: found, reported, made again
@@ -67,14 +73,15 @@ for how in changed missing truncated nomanifest; do
 	# a fresh entry for each case (the last one made it again)
 	newenv "$TMP/d-$how"
 	damage $how
-	ok "damaged entry ($how): the install succeeds" sh -c '"$1" install --store "$2" --env "$3" "$4" 2>"$3.err"' \
-		- "$WBGEN" "$S" "$TMP/d-$how" "$ST"
-	ok "damaged entry ($how): one warning naming the entry" sh -c 'test "$(grep -c "damaged" "$1.err")" = 1 &&
-		grep -q "$2" "$1.err"' - "$TMP/d-$how" "$E"
+	test_expect_success "damaged entry ($how): the install succeeds" \
+		'"$WBGEN" install --store "$S" --env "$TMP/d-$how" "$ST" 2>"$TMP/d-$how.err"'
+	test_expect_success "damaged entry ($how): one warning naming the entry" \
+		'test "$(grep -c "damaged" "$TMP/d-$how.err")" = 1 &&
+		grep -q "$E" "$TMP/d-$how.err"'
 	ok "damaged entry ($how): made again, the environment is right" same_tree "$TMP/d-$how" "$TMP/c"
 	ok "damaged entry ($how): its byte-code is valid" "$TMP/d-$how/bin/python" "$FIX/pycheck.py" "$TMP/d-$how"
 done
-ok "damaged entries leave nothing behind" sh -c '! find "$1" -maxdepth 2 -name ".damaged-*" | grep -q .' - "$S"
+test_expect_success "damaged entries leave nothing behind" '! find "$S" -maxdepth 2 -name ".damaged-*" | grep -q .'
 
 # ---- concurrent installs sharing an empty store: one entry per wheel, every environment right
 S2="$TMP/store2"
@@ -87,8 +94,9 @@ done
 rc=0
 for p in $pids; do wait "$p" || rc=1; done
 ok "six installs at once into an empty store: all succeed" test $rc = 0
-ok "... two entries, no temporary directory left" sh -c 'test "$(find "$1" -mindepth 2 -maxdepth 2 ! -name ".*" | wc -l)" = 2 &&
-	! find "$1" -mindepth 2 -maxdepth 2 -name ".*" ! -name ".lock-*" | grep -q .' - "$S2"
+test_expect_success "... two entries, no temporary directory left" \
+	'test "$(find "$S2" -mindepth 2 -maxdepth 2 ! -name ".*" | wc -l)" = 2 &&
+	! find "$S2" -mindepth 2 -maxdepth 2 -name ".*" ! -name ".lock-*" | grep -q .'
 # the same again under strace: each entry is compiled by one install, the others wait for its lock
 if command -v strace >/dev/null; then
 	S4="$TMP/store4"
@@ -102,7 +110,8 @@ fi
 for i in 1 6; do
 	ok "... environment k$i is right" same_tree "$TMP/k$i" "$TMP/p"
 done
-ok "... all six share the entry's inodes" sh -c 'test "$(stat -c %h "$1"/lib/python3*/site-packages/setuptools/__init__.py)" -ge 7' - "$TMP/k1"
+test_expect_success "... all six share the entry's inodes" \
+	'test "$(stat -c %h "$TMP/k1"/lib/python3*/site-packages/setuptools/__init__.py)" -ge 7'
 
 # ---- killed while an entry is made: no entry appears half-made; the next install finishes the job
 S3="$TMP/store3"
@@ -113,17 +122,19 @@ for delay in 0.05 0.2 0.5 1; do
 	sleep "$delay"
 	kill -9 "$p" 2>/dev/null || true
 	wait "$p" 2>/dev/null || true
-	ok "killed after ${delay}s: every named entry is whole" sh -c 'for e in $(find "$1" -mindepth 2 -maxdepth 2 -type d ! -name ".*"); do
-		tail -n 1 "$e/MANIFEST" | grep -qx end || exit 1; done' - "$S3"
+	test_expect_success "killed after ${delay}s: every named entry is whole" \
+		'for e in $(find "$S3" -mindepth 2 -maxdepth 2 -type d ! -name ".*"); do
+		tail -n 1 "$e/MANIFEST" | grep -qx end || exit 1; done'
 done
 newenv "$TMP/xr"
 ok "killed installs: the next one succeeds" "$WBGEN" install --store "$S3" --env "$TMP/xr" "$PIPW"
-ok "... and removed the killed ones' temporary directories" sh -c '! find "$1" -name ".tmp-*" | grep -q .' - "$S3"
+test_expect_success "... and removed the killed ones' temporary directories" '! find "$S3" -name ".tmp-*" | grep -q .'
 ok "... the environment is right" "$TMP/xr/bin/python" "$FIX/pycheck.py" "$TMP/xr"
 
 # ---- errors
 fails 2 "--store without a directory" "$WBGEN" install --store "" --env "$TMP/a" "$ST"
-ok "a store that cannot be made: one line naming it" sh -c 'touch "$1/file"; "$2" install --store "$1/file/s" --env "$3" "$4" 2>&1 |
-	{ read -r l; ! read -r _ && case $l in *"$1/file/s"*) true;; *) false;; esac; }' - "$TMP" "$WBGEN" "$TMP/a" "$ST"
+test_expect_success "a store that cannot be made: one line naming it" \
+	'touch "$TMP/file"; "$WBGEN" install --store "$TMP/file/s" --env "$TMP/a" "$ST" 2>&1 |
+	{ read -r l; ! read -r _ && case $l in *"$TMP/file/s"*) true;; *) false;; esac; }'
 
 done_testing

@@ -25,15 +25,17 @@ ok "make -j3 builds the tree, discovering a build requirement" mk -j3
 ok "... the plan changed during the build" grep -q "the plan changed during the build" "$TMP/mout"
 ok "the trace: every line a record, every phase that began ended, with times, CPU and memory" chk trace "$O"
 cp "$TMP/out" "$TMP/outcomes"
-ok "... the outcomes are the summary's counts" sh -c 'b=$(sed -n "s/.*\"built\": \([0-9]*\).*/\1/p" "$1")
-	u=$(sed -n "s/.*\"up-to-date\": \([0-9]*\).*/\1/p" "$1")
-	grep -q "^wbgen: [0-9]* phases run in [0-9.]* s: built $b, up to date ${u:-0}, failed 0$" "$2"' - \
-	"$TMP/outcomes" "$TMP/mout"
+test_expect_success "... the outcomes are the summary's counts" \
+	'b=$(sed -n "s/.*\"built\": \([0-9]*\).*/\1/p" "$TMP/outcomes")
+	u=$(sed -n "s/.*\"up-to-date\": \([0-9]*\).*/\1/p" "$TMP/outcomes")
+	grep -q "^wbgen: [0-9]* phases run in [0-9.]* s: built $b, up to date ${u:-0}, failed 0$" "$TMP/mout"'
 ok "... the deferred phase is recorded as deferred" grep -q '"outcome":"deferred"' "$O/logs/trace.jsonl"
-ok "... one run, its start and end recorded, -j3" sh -c 'test "$(grep -c "^{\"ev\":\"run\",.*\"jobs\":3,\"goals\":\"all\"}$" "$1")" = 1 &&
-	test "$(grep -c "^{\"ev\":\"run-end\",.*\"status\":0}$" "$1")" = 1' - "$O/logs/trace.jsonl"
-ok "... two inner makes (passes), each phase naming its pass" sh -c 'grep -q "^{\"ev\":\"pass\",.*\"pass\":2," "$1" &&
-	grep -q "\"pass\":2,\"id\":" "$1" && ! grep -q "\"pass\":0," "$1"' - "$O/logs/trace.jsonl"
+test_expect_success "... one run, its start and end recorded, -j3" \
+	'test "$(grep -c "^{\"ev\":\"run\",.*\"jobs\":3,\"goals\":\"all\"}$" "$O/logs/trace.jsonl")" = 1 &&
+	test "$(grep -c "^{\"ev\":\"run-end\",.*\"status\":0}$" "$O/logs/trace.jsonl")" = 1'
+test_expect_success "... two inner makes (passes), each phase naming its pass" \
+	'grep -q "^{\"ev\":\"pass\",.*\"pass\":2," "$O/logs/trace.jsonl" &&
+	grep -q "\"pass\":2,\"id\":" "$O/logs/trace.jsonl" && ! grep -q "\"pass\":0," "$O/logs/trace.jsonl"'
 ok "... the environment phases name the wheels they install" grep -q '"phase":"build-system".*"deps":\["backend-b-1.0"\]' "$O/logs/trace.jsonl"
 ok "... phases ran at the same time" chk overlap "$O"
 ok "the [k/T] count never goes backwards, nor past T" chk progress "$TMP/mout"
@@ -44,31 +46,35 @@ line = [l for l in open(sys.argv[2]) if l.startswith("wbgen: slowest: ")][0]
 got = [float(v) for v in re.findall(r" ([0-9.]+) s(?:,|$)", line.strip())]
 assert got == sorted(got, reverse=True) and len(got) == 3, line
 assert all(abs(g - w) <= 0.051 for g, w in zip(got, d[:3])), (got, d[:3])' "$O/logs/trace.jsonl" "$TMP/mout"
-ok "... and the wall time, as the trace has it" sh -c 'w=$(sed -n "s/^wbgen: [0-9]* phases run in \([0-9.]*\) s:.*/\1/p" "$2")
-	"$3" -c "import json, sys
+test_expect_success "... and the wall time, as the trace has it" \
+	'w=$(sed -n "s/^wbgen: [0-9]* phases run in \([0-9.]*\) s:.*/\1/p" "$TMP/mout")
+	"$PY" -c "import json, sys
 r = [json.loads(l) for l in open(sys.argv[1])]
 t = [x[\"end\"] for x in r if x[\"ev\"] == \"run-end\"][0] - [x[\"start\"] for x in r if x[\"ev\"] == \"run\"][0]
-assert abs(t - float(sys.argv[2])) < 0.2, (t, sys.argv[2])" "$1" "$w"' - "$O/logs/trace.jsonl" "$TMP/mout" "$PY"
+assert abs(t - float(sys.argv[2])) < 0.2, (t, sys.argv[2])" "$O/logs/trace.jsonl" "$w"'
 
 ok "make report writes report.html" mk report
 ok "... well-formed, its figures and bars the trace's, the critical path a chain" chk report "$O" "$O/report.html"
-ok "... the critical path runs through builds" sh -c 'grep -A200 "id=\"critical-path\"" "$1" | grep -q "<td>build [a-z-]* 1.0</td>"' - "$O/report.html"
+test_expect_success "... the critical path runs through builds" \
+	'grep -A200 "id=\"critical-path\"" "$O/report.html" | grep -q "<td>build [a-z-]* 1.0</td>"'
 ok "... -j3: three slots" test "$(fig "$O/report.html" slots)" = 3
 ok "wbgen report --format svg: the picture alone" "$WBGEN" report -C "$O" --format svg -o "$TMP/r.svg"
 ok "... an SVG document" "$PY" -c 'import sys, xml.etree.ElementTree as ET
 assert ET.parse(sys.argv[1]).getroot().tag == "{http://www.w3.org/2000/svg}svg"' "$TMP/r.svg"
 ok "wbgen report --format chrome: trace events equal to the trace" "$WBGEN" report -C "$O" --format chrome
 ok "... in OUTDIR/trace.json" chk chrome "$O" "$O/trace.json"
-ok "wbgen report -o -: to stdout" sh -c '"$1" report -C "$2" -o - | grep -q "^<!DOCTYPE html>"' - "$WBGEN" "$O"
+test_expect_success "wbgen report -o -: to stdout" '"$WBGEN" report -C "$O" -o - | grep -q "^<!DOCTYPE html>"'
 cp "$O/report.html" "$TMP/report.1"
 
 ok "a second make runs nothing" mk -j3
 ok "... and is a run of its own in the trace" test "$(nrec "$O" run)" = 2
 ok "... whose summary still gives its wall time" grep -q "^wbgen: 0 phases run in [0-9.]* s: built 0" "$TMP/mout"
-ok "... report still shows the run that built" sh -c '"$1" report -C "$2" && test "$(sed -n "s/.*id=\"phases\" data-value=\"\([0-9]*\).*/\1/p" "$2/report.html")" = \
-	"$(sed -n "s/.*id=\"phases\" data-value=\"\([0-9]*\).*/\1/p" "$3")"' - "$WBGEN" "$O" "$TMP/report.1"
-ok "report --list lists both runs" sh -c '"$1" report -C "$2" --list >"$3" && test "$(wc -l <"$3")" = 2 &&
-	grep -q "  -j3  status 0$" "$3"' - "$WBGEN" "$O" "$TMP/list"
+test_expect_success "... report still shows the run that built" \
+	'"$WBGEN" report -C "$O" && test "$(sed -n "s/.*id=\"phases\" data-value=\"\([0-9]*\).*/\1/p" "$O/report.html")" = \
+	"$(sed -n "s/.*id=\"phases\" data-value=\"\([0-9]*\).*/\1/p" "$TMP/report.1")"'
+test_expect_success "report --list lists both runs" \
+	'"$WBGEN" report -C "$O" --list >"$TMP/list" && test "$(wc -l <"$TMP/list")" = 2 &&
+	grep -q "  -j3  status 0$" "$TMP/list"'
 
 # a make killed (the whole process group, as kill -9 of a CI job) while a slow build runs
 mk clean
@@ -83,7 +89,7 @@ kill -KILL -"$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 ok "kill -9 of make during a build: the trace is whole lines, the killed phases only began" chk trace "$O" --killed
 run=$(sed -n 's/^{"ev":"run","run":"\([^"]*\)".*/\1/p' "$O/logs/trace.jsonl" | tail -1)
-ok "... the run is listed as killed" sh -c '"$1" report -C "$2" --list | grep -q "^$3 .* killed$"' - "$WBGEN" "$O" "$run"
+test_expect_success "... the run is listed as killed" '"$WBGEN" report -C "$O" --list | grep -q "^$run .* killed$"'
 ok "... its report shows the phases killed" "$WBGEN" report -C "$O" --run "$run" -o "$TMP/killed.html"
 ok "... with the trace's figures" chk report "$O" "$TMP/killed.html" "$run"
 ok "... at least one phase killed" test "$(fig "$TMP/killed.html" phases-killed)" -ge 1

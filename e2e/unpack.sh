@@ -144,7 +144,7 @@ mk() { "$PY" "$TMP/mk.py" "$1" "$2" "$O"; }
 for k in good good-bz2 good-xz; do mk "$k" "$A/$k.tar"; done
 mk good-zip "$A/good.zip"
 
-# fails, keeping the command's stderr in $E (ok overwrites $TMP/err)
+# fails, keeping the command's stderr in $E (the next assertion replaces $TMP/err)
 E=$TMP/last.err
 export E
 refused() {
@@ -161,22 +161,31 @@ no_temp() { ! ls -A "$W" | grep -q 'unpack-'; }
 # ---- good archives
 ok "tar.gz unpacks" "$WBGEN" unpack "$A/good.tar" "$W/gz/src"
 ok "the content lands in DESTDIR" test -f "$W/gz/src/setup.py" -a -f "$W/gz/src/foo/__init__.py"
-ok "no temporary directory is left" sh -c '! ls -A "$1" | grep -q unpack-' - "$W/gz"
-ok "file modes: 0755 for owner-exec (setuid dropped), 0644 otherwise" sh -c \
-	'test "$(stat -c %a "$1/setup.py") = 755" && test "$(stat -c %a "$1/PKG-INFO") = 644" && test "$(stat -c %a "$1/foo/__init__.py") = 644"' - "$W/gz/src"
-ok "directory modes are 0755" sh -c 'test "$(stat -c %a "$1") = 755" && test "$(stat -c %a "$1/foo/data") = 755"' - "$W/gz/src"
-ok "files keep the archive's mtime" sh -c 'test "$(stat -c %Y "$1/setup.py")" = 1000000000' - "$W/gz/src"
-ok "listed directories keep the archive's mtime" sh -c 'test "$(stat -c %Y "$1/foo/data")" = 1000000000' - "$W/gz/src"
-ok "DESTDIR itself is newer than the sdist" sh -c 'test "$1" -nt "$2"' - "$W/gz/src" "$A/good.tar"
-ok "an in-tree symlink is kept" sh -c 'test "$(readlink "$1/foo/data/LICENSE")" = ../../LICENSE && test "$(cat "$1/foo/data/LICENSE")" = MIT' - "$W/gz/src"
-ok "a hard link to an earlier file is kept" sh -c 'test "$(stat -c %i "$1/COPYING")" = "$(stat -c %i "$1/LICENSE")"' - "$W/gz/src"
-ok "a repeated file: the last one wins" sh -c 'test "$(cat "$1/docs/readme.txt")" = second' - "$W/gz/src"
-ok "tar.bz2 unpacks the same tree" sh -c '"$WBGEN" unpack "$1" "$2/bz2" && diff -r "$2/gz/src" "$2/bz2"' - "$A/good-bz2.tar" "$W"
-ok "tar.xz unpacks the same tree" sh -c '"$WBGEN" unpack "$1" "$2/xz" && diff -r "$2/gz/src" "$2/xz"' - "$A/good-xz.tar" "$W"
-ok "zip unpacks" sh -c '"$WBGEN" unpack "$1" "$2/zip" && test "$(stat -c %a "$2/zip/setup.py")" = 755 &&
-	test "$(stat -c %a "$2/zip/PKG-INFO")" = 644 && test "$(cat "$2/zip/foo/__init__.py")" = "value = 1"' - "$A/good.zip" "$W"
-ok "a DESTDIR with a trailing slash" sh -c '"$WBGEN" unpack "$1" "$2/slash/" && test -f "$2/slash/setup.py"' - "$A/good.tar" "$W"
-ok "a relative DESTDIR in the current directory" sh -c 'cd "$2" && "$WBGEN" unpack "$1" rel && test -f rel/setup.py' - "$A/good.tar" "$W"
+test_expect_success "no temporary directory is left" '! ls -A "$W/gz" | grep -q unpack-'
+test_expect_success "file modes: 0755 for owner-exec (setuid dropped), 0644 otherwise" \
+	'test "$(stat -c %a "$W/gz/src/setup.py") = 755" && test "$(stat -c %a "$W/gz/src/PKG-INFO") = 644" && test "$(stat -c %a "$W/gz/src/foo/__init__.py") = 644"'
+test_expect_success "directory modes are 0755" \
+	'test "$(stat -c %a "$W/gz/src") = 755" && test "$(stat -c %a "$W/gz/src/foo/data") = 755"'
+test_expect_success "files keep the archive's mtime" 'test "$(stat -c %Y "$W/gz/src/setup.py")" = 1000000000'
+test_expect_success "listed directories keep the archive's mtime" \
+	'test "$(stat -c %Y "$W/gz/src/foo/data")" = 1000000000'
+test_expect_success "DESTDIR itself is newer than the sdist" 'test "$W/gz/src" -nt "$A/good.tar"'
+test_expect_success "an in-tree symlink is kept" \
+	'test "$(readlink "$W/gz/src/foo/data/LICENSE")" = ../../LICENSE && test "$(cat "$W/gz/src/foo/data/LICENSE")" = MIT'
+test_expect_success "a hard link to an earlier file is kept" \
+	'test "$(stat -c %i "$W/gz/src/COPYING")" = "$(stat -c %i "$W/gz/src/LICENSE")"'
+test_expect_success "a repeated file: the last one wins" 'test "$(cat "$W/gz/src/docs/readme.txt")" = second'
+test_expect_success "tar.bz2 unpacks the same tree" \
+	'"$WBGEN" unpack "$A/good-bz2.tar" "$W/bz2" && diff -r "$W/gz/src" "$W/bz2"'
+test_expect_success "tar.xz unpacks the same tree" \
+	'"$WBGEN" unpack "$A/good-xz.tar" "$W/xz" && diff -r "$W/gz/src" "$W/xz"'
+test_expect_success "zip unpacks" \
+	'"$WBGEN" unpack "$A/good.zip" "$W/zip" && test "$(stat -c %a "$W/zip/setup.py")" = 755 &&
+	test "$(stat -c %a "$W/zip/PKG-INFO")" = 644 && test "$(cat "$W/zip/foo/__init__.py")" = "value = 1"'
+test_expect_success "a DESTDIR with a trailing slash" \
+	'"$WBGEN" unpack "$A/good.tar" "$W/slash/" && test -f "$W/slash/setup.py"'
+test_expect_success "a relative DESTDIR in the current directory" \
+	'cd "$W" && "$WBGEN" unpack "$A/good.tar" rel && test -f rel/setup.py'
 
 # ---- the sdists of the project's fixture index: the same files as Python's tarfile and zipfile extract
 . "${WBGEN_SRCDIR:-.}/e2e/index.sh"
@@ -184,31 +193,33 @@ IDX=$(index_build basic)
 n=0
 for sd in $(find "$IDX/packages" -name '*.tar.gz' -o -name '*.tar.bz2' -o -name '*.zip' | sort); do
 	n=$((n + 1))
-	ok "fixture $(basename "$sd") unpacks as Python extracts it" sh -c '
-		"$WBGEN" unpack "$1" "$2/fx-$3/ours" && "$4" -c "
+	test_expect_success "fixture $(basename "$sd") unpacks as Python extracts it" '
+		"$WBGEN" unpack "$sd" "$TMP/fx-$n/ours" && "$PY" -c "
 import sys, tarfile, zipfile
 f, d = sys.argv[1], sys.argv[2]
-(zipfile.ZipFile(f) if f.endswith(\".zip\") else tarfile.open(f)).extractall(d)" "$1" "$2/fx-$3/ref" &&
-		diff -r "$2/fx-$3/ref"/* "$2/fx-$3/ours"' - "$sd" "$TMP" "$n" "$PY"
+(zipfile.ZipFile(f) if f.endswith(\".zip\") else tarfile.open(f)).extractall(d)" "$sd" "$TMP/fx-$n/ref" &&
+		diff -r "$TMP/fx-$n/ref"/* "$TMP/fx-$n/ours"'
 done
 ok "the fixture index has sdists" test "$n" -gt 5
 
 # ---- an existing DESTDIR, --force
 before=$(snap gz/src)
 refused 1 "an existing DESTDIR is refused" "$WBGEN" unpack "$A/good-xz.tar" "$W/gz/src"
-ok "the refusal says so and suggests --force" sh -c 'grep -q "already exists (use --force" "$E"' - "$TMP"
+test_expect_success "the refusal says so and suggests --force" 'grep -q "already exists (use --force" "$E"'
 after=$(snap gz/src)
 ok "the existing tree is untouched" test "$after" = "$before"
 echo stale >"$W/gz/src/stale"
 ok "--force replaces the tree" "$WBGEN" unpack --force "$A/good.tar" "$W/gz/src"
-ok "the old tree is gone, the new one in place" sh -c '! test -e "$1/stale" && test -f "$1/setup.py"' - "$W/gz/src"
-ok "no temporary directory is left after --force" sh -c '! ls -A "$1" | grep -q unpack-' - "$W/gz"
+test_expect_success "the old tree is gone, the new one in place" \
+	'! test -e "$W/gz/src/stale" && test -f "$W/gz/src/setup.py"'
+test_expect_success "no temporary directory is left after --force" '! ls -A "$W/gz" | grep -q unpack-'
 ln -s "$O" "$W/victim"
 before=$(snap victim)
 refused 1 "a DESTDIR that is a symlink is refused without --force" "$WBGEN" unpack "$A/good.tar" "$W/victim"
 ok "--force replaces the symlink itself" "$WBGEN" unpack --force "$A/good.tar" "$W/victim"
-ok "... and not its target" sh -c '! test -L "$1/victim" && test -f "$1/victim/setup.py" && ! test -e "$2/setup.py" &&
-	test "$(cat "$2/precious")" = precious' - "$W" "$O"
+test_expect_success "... and not its target" \
+	'! test -L "$W/victim" && test -f "$W/victim/setup.py" && ! test -e "$O/setup.py" &&
+	test "$(cat "$O/precious")" = precious'
 
 # ---- hostile archives: refused, naming the member, nothing written outside DESTDIR
 hostile() {
@@ -218,10 +229,11 @@ hostile() {
 	mk "$kind" "$A/$kind.tar"
 	before=$(snap "h-$kind")
 	refused 1 "hostile '$kind' is refused" "$WBGEN" unpack "$@" "$A/$kind.tar" "$W/h-$kind"
-	ok "hostile '$kind': the error says '$want'" sh -c 'test "$(wc -l <"$E")" -eq 1 && grep -q -e "$2" "$E"' - "$TMP" "$want"
+	test_expect_success "hostile '$kind': the error says '$want'" \
+		'test "$(wc -l <"$E")" -eq 1 && grep -q -e "$want" "$E"'
 	after=$(snap "h-$kind")
-	ok "hostile '$kind': nothing changed outside, DESTDIR not made, no temporary left" sh -c \
-		'test "$1" = "$2" && ! test -e "$3/h-$4" && ! ls -A "$3" | grep -q unpack-' - "$after" "$before" "$W" "$kind"
+	test_expect_success "hostile '$kind': nothing changed outside, DESTDIR not made, no temporary left" \
+		'test "$after" = "$before" && ! test -e "$W/h-$kind" && ! ls -A "$W" | grep -q unpack-'
 }
 hostile absolute "absolute name"
 ok "nothing was written at the absolute path" test ! -e /tmp/wbgen-absolute-evil
@@ -252,24 +264,26 @@ hostile zip-symlink-abs "an absolute link target"
 # libarchive reads a zip member with FIFO mode bits as a regular file: whatever it is, never a FIFO
 mk zip-fifo "$A/zip-fifo.tar"
 "$WBGEN" unpack "$A/zip-fifo.tar" "$W/zfifo" 2>/dev/null || true
-ok "a zip member with FIFO mode bits never makes a FIFO" sh -c '! find "$1" -type p | grep -q .' - "$W"
+test_expect_success "a zip member with FIFO mode bits never makes a FIFO" '! find "$W" -type p | grep -q .'
 rm -rf "$W/zfifo"
 hostile zip-device "a device file"
 hostile zip-case "differs only in case from 'README'"
 hostile zip-bomb "decompression bomb"
 hostile zip-many "more than 2000 members" --max-files 2000
-ok "thousands of files within the limit unpack (zip)" sh -c '"$WBGEN" unpack "$1" "$2/zmany" && test "$(ls "$2/zmany" | wc -l)" -eq 3000' - "$A/zip-many.tar" "$W"
+test_expect_success "thousands of files within the limit unpack (zip)" \
+	'"$WBGEN" unpack "$A/zip-many.tar" "$W/zmany" && test "$(ls "$W/zmany" | wc -l)" -eq 3000'
 rm -rf "$W/zmany"
 # setuid, setgid, sticky and world-writable modes are never restored
 for k in modes zip-modes; do
 	mk "$k" "$A/$k.tar"
 	ok "$k: unpacks" "$WBGEN" unpack "$A/$k.tar" "$W/$k"
-	ok "$k: no setuid, setgid, sticky or group/world-writable mode anywhere" sh -c \
-		'test -z "$(find "$1" -perm /7022 -printf "%m %p\n")"' - "$W/$k"
-	ok "$k: the executable bit survives as 0755" sh -c 'test "$(stat -c %a "$1/suid")" = 755' - "$W/$k"
+	test_expect_success "$k: no setuid, setgid, sticky or group/world-writable mode anywhere" \
+		'test -z "$(find "$W/$k" -perm /7022 -printf "%m %p\n")"'
+	test_expect_success "$k: the executable bit survives as 0755" 'test "$(stat -c %a "$W/$k/suid")" = 755'
 done
-ok "modes: directories are 0755" sh -c 'test "$(stat -c %a "$1/sgid")" = 755 && test "$(stat -c %a "$1/sticky")" = 755 &&
-	test "$(stat -c %a "$1/sgid/run")" = 755' - "$W/modes"
+test_expect_success "modes: directories are 0755" \
+	'test "$(stat -c %a "$W/modes/sgid")" = 755 && test "$(stat -c %a "$W/modes/sticky")" = 755 &&
+	test "$(stat -c %a "$W/modes/sgid/run")" = 755'
 mk good "$A/limits.tar"
 for lim in "--max-file-size 10:larger than 10 bytes" "--max-size=20:more than 20 bytes" \
 	"--max-ratio=1:more than 1 times"; do
@@ -287,12 +301,15 @@ refused 1 "WBGEN_UNPACK_LIMITS=files=2000 lowers the default" env WBGEN_UNPACK_L
 ok "... saying so" grep -q "more than 2000 members" "$E"
 ok "... and an option overrides it" env WBGEN_UNPACK_LIMITS="files=2000" "$WBGEN" unpack --max-files 5000 "$A/many.tar" "$W/envlim"
 rm -rf "$W/envlim"
-ok "0 disables a limit: 3000 files unpack with --max-files 0" sh -c '"$WBGEN" unpack --max-files 0 "$1" "$2/many" &&
-	test "$(ls "$2/many" | wc -l)" -eq 3000' - "$A/many.tar" "$W"
-ok "--max-ratio 0 lets the bomb through" sh -c '"$WBGEN" unpack --max-ratio 0 "$1" "$2/bomb" && test "$(stat -c %s "$2/bomb/zeros")" -eq 83886080' - "$A/bomb.tar" "$W"
+test_expect_success "0 disables a limit: 3000 files unpack with --max-files 0" \
+	'"$WBGEN" unpack --max-files 0 "$A/many.tar" "$W/many" &&
+	test "$(ls "$W/many" | wc -l)" -eq 3000'
+test_expect_success "--max-ratio 0 lets the bomb through" \
+	'"$WBGEN" unpack --max-ratio 0 "$A/bomb.tar" "$W/bomb" && test "$(stat -c %s "$W/bomb/zeros")" -eq 83886080'
 rm -rf "$W/bomb" "$W/many"
-refused 1 "a corrupt archive is refused" sh -c 'head -c 300 "$1" >"$2/cut.tar.gz" && "$WBGEN" unpack "$2/cut.tar.gz" "$3/cut"' - "$A/good.tar" "$TMP" "$W"
-ok "... and leaves nothing" sh -c '! test -e "$1/cut" && ! ls -A "$1" | grep -q unpack-' - "$W"
+head -c 300 "$A/good.tar" >"$TMP/cut.tar.gz"
+refused 1 "a corrupt archive is refused" "$WBGEN" unpack "$TMP/cut.tar.gz" "$W/cut"
+test_expect_success "... and leaves nothing" '! test -e "$W/cut" && ! ls -A "$W" | grep -q unpack-'
 refused 1 "a missing archive is refused" "$WBGEN" unpack "$A/nope.tar.gz" "$W/nope"
 
 # ---- patches
@@ -321,28 +338,32 @@ cat >"$P/bad.patch" <<'PEOF'
 +neither is this one
 PEOF
 ok "two patches apply in order" "$WBGEN" unpack --patch "$P/1-value.patch" --patch="$P/2-value.patch" "$A/good.tar" "$W/p"
-ok "both changes are there" sh -c 'test "$(cat "$1/foo/__init__.py")" = "value = 3
-patched = True"' - "$W/p"
-ok "no .orig or .rej files are left" sh -c '! find "$1" -name "*.orig" -o -name "*.rej" | grep -q .' - "$W/p"
-ok "relative patch paths are taken from the current directory" sh -c 'cd "$1" && "$WBGEN" unpack --patch 1-value.patch "$2" "$3/prel" &&
-	grep -q "value = 2" "$3/prel/foo/__init__.py"' - "$P" "$A/good.tar" "$W"
+test_expect_success "both changes are there" 'test "$(cat "$W/p/foo/__init__.py")" = "value = 3
+patched = True"'
+test_expect_success "no .orig or .rej files are left" '! find "$W/p" -name "*.orig" -o -name "*.rej" | grep -q .'
+test_expect_success "relative patch paths are taken from the current directory" \
+	'cd "$P" && "$WBGEN" unpack --patch 1-value.patch "$A/good.tar" "$W/prel" &&
+	grep -q "value = 2" "$W/prel/foo/__init__.py"'
 before=$(snap p-rev)
 refused 1 "patches in the wrong order fail" "$WBGEN" unpack --patch "$P/2-value.patch" --patch "$P/1-value.patch" "$A/good.tar" "$W/p-rev"
 ok "the failure names the failing patch file" grep -q "^wbgen: patch '$P/2-value.patch' does not apply to '$A/good.tar'" "$E"
 ok "the failure shows patch's output" grep -q "^  .*FAILED" "$E"
 after=$(snap p-rev)
-ok "a failed patch leaves no DESTDIR and no temporary" sh -c 'test "$1" = "$3" && ! test -e "$2/p-rev" && ! ls -A "$2" | grep -q unpack-' - "$before" "$W" "$after"
+test_expect_success "a failed patch leaves no DESTDIR and no temporary" \
+	'test "$before" = "$after" && ! test -e "$W/p-rev" && ! ls -A "$W" | grep -q unpack-'
 refused 1 "a patch that does not apply fails" "$WBGEN" unpack --patch "$P/1-value.patch" --patch "$P/bad.patch" "$A/good.tar" "$W/p-bad"
 ok "... naming it" grep -q "patch '$P/bad.patch' does not apply" "$E"
 refused 1 "an already applied patch fails (--forward)" "$WBGEN" unpack --patch "$P/1-value.patch" --patch "$P/1-value.patch" "$A/good.tar" "$W/p-twice"
 ok "... saying it was previously applied" grep -q "previously applied" "$E"
 refused 1 "--log: a failing patch" "$WBGEN" unpack --log "$TMP/patch.log" --patch "$P/bad.patch" "$A/good.tar" "$W/p-log"
-ok "--log: the error is one line naming the log" sh -c 'test "$(wc -l <"$E")" -eq 1 && grep -q "see .$1/patch.log." "$E"' - "$TMP"
+test_expect_success "--log: the error is one line naming the log" \
+	'test "$(wc -l <"$E")" -eq 1 && grep -q "see .$TMP/patch.log." "$E"'
 ok "--log: the log holds patch's output" grep -q "FAILED" "$TMP/patch.log"
 refused 1 "a missing patch file fails before unpacking" "$WBGEN" unpack --patch "$P/nope.patch" "$A/good.tar" "$W/p-missing"
-ok "... naming it" sh -c 'grep -q "cannot read patch .$1/nope.patch." "$E" && ! test -e "$3/p-missing"' - "$P" "$TMP" "$W"
-ok "--force with patches replaces a patched tree" sh -c '"$WBGEN" unpack --force --patch "$1/1-value.patch" "$2" "$3/p" &&
-	test "$(cat "$3/p/foo/__init__.py")" = "value = 2"' - "$P" "$A/good.tar" "$W"
+test_expect_success "... naming it" 'grep -q "cannot read patch .$P/nope.patch." "$E" && ! test -e "$W/p-missing"'
+test_expect_success "--force with patches replaces a patched tree" \
+	'"$WBGEN" unpack --force --patch "$P/1-value.patch" "$A/good.tar" "$W/p" &&
+	test "$(cat "$W/p/foo/__init__.py")" = "value = 2"'
 
 # ---- SIGTERM while a patch runs (a fake patch that waits): the temporary directory goes, the
 # command dies of the signal, as make expects
@@ -366,8 +387,8 @@ set -e
 after=$(snap intr)
 ok "SIGTERM during a patch: the command dies of SIGTERM" test "$rc" -eq 143
 ok "... saying it was interrupted" grep -q "interrupted while applying patch" "$TMP/intr.err"
-ok "... leaving no DESTDIR and no temporary" sh -c 'test "$1" = "$2" && ! test -e "$3/intr" && ! ls -A "$3" | grep -q unpack-' - \
-	"$before" "$after" "$W"
+test_expect_success "... leaving no DESTDIR and no temporary" \
+	'test "$before" = "$after" && ! test -e "$W/intr" && ! ls -A "$W" | grep -q unpack-'
 
 # ---- usage
 refused 2 "no arguments" "$WBGEN" unpack
@@ -377,7 +398,8 @@ refused 2 "unknown option" "$WBGEN" unpack --frob "$A/good.tar" "$W/x"
 refused 2 "--patch without a value" "$WBGEN" unpack "$A/good.tar" "$W/x" --patch
 refused 2 "a bad limit" "$WBGEN" unpack --max-files lots "$A/good.tar" "$W/x"
 ok "a bad limit names the option" grep -q "bad value 'lots' for --max-files" "$E"
-ok "--help shows usage" sh -c '"$WBGEN" unpack --help | grep -q "^usage: wbgen unpack"'
-ok "nothing was ever written outside the work area" sh -c 'test "$(ls -A "$1")" = precious && test "$(cat "$1/precious")" = precious' - "$O"
+test_expect_success "--help shows usage" '"$WBGEN" unpack --help | grep -q "^usage: wbgen unpack"'
+test_expect_success "nothing was ever written outside the work area" \
+	'test "$(ls -A "$O")" = precious && test "$(cat "$O/precious")" = precious'
 
 done_testing
