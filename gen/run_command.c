@@ -245,7 +245,7 @@ int pipe_command(struct child_process *cp, struct buf *out, struct buf *err)
 {
 	struct pollfd pfd[2];
 	struct buf *to[2] = { out, err };
-	int i, open_fds = 0, read_errno = 0, r;
+	int i, open_fds = 0;
 
 	if (out)
 		cp->out = -1;
@@ -265,7 +265,6 @@ int pipe_command(struct child_process *cp, struct buf *out, struct buf *err)
 				on_eintr(cp);
 				continue;
 			}
-			read_errno = errno;
 			break;
 		}
 		for (i = 0; i < 2; i++) {
@@ -279,8 +278,6 @@ int pipe_command(struct child_process *cp, struct buf *out, struct buf *err)
 				on_eintr(cp);
 				continue;
 			}
-			if (n < 0)
-				read_errno = errno;
 			if (n <= 0) {
 				close(pfd[i].fd);
 				pfd[i].fd = -1;
@@ -293,10 +290,5 @@ int pipe_command(struct child_process *cp, struct buf *out, struct buf *err)
 	for (i = 0; i < 2; i++)
 		if (pfd[i].fd >= 0)
 			close(pfd[i].fd);
-	r = finish_command(cp);
-	if (r >= 0 && read_errno) {
-		errno = read_errno;
-		return -1;
-	}
-	return r;
+	return finish_command(cp);
 }

@@ -55,7 +55,8 @@ struct child_process {
 	                             * outside the process group the signal reached) */
 
 	/* results */
-	pid_t pid;                  /* the child, while it runs (-1 otherwise) */
+	pid_t pid;                  /* the child, while it runs (-1 before, after, and when the start
+	                             * failed; still set when waiting for it failed) */
 	int status;                 /* its wait status (WIFEXITED, WTERMSIG ...) */
 	struct rusage ru;           /* its resource usage (and its waited-for children's), from wait4 */
 
@@ -75,8 +76,8 @@ int finish_command(struct child_process *cp);
 /* start_command, then finish_command: what finish_command returns, or -1 with errno. */
 int run_command(struct child_process *cp);
 /* Run cp with its stdout appended to out and its stderr to err, read together (either may be
- * NULL: that stream is redirected as cp says). What finish_command returns; -1 with errno when the
- * start failed or reading failed (the child is waited for all the same). */
+ * NULL: that stream is redirected as cp says; a stream that cannot be read is read no further).
+ * What run_command returns. */
 int pipe_command(struct child_process *cp, struct buf *out, struct buf *err);
 
 #endif
