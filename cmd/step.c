@@ -24,6 +24,7 @@
 #include "mirror.h"
 #include "sha256.h"
 #include "step_settings.h"
+#include "step_stamp.h"
 #include "step_state.h"
 #include "step_trace.h"
 #include "strlist.h"
@@ -313,55 +314,11 @@ out:
 	return r;
 }
 
-/* sha256 hex of the concatenation of the given strings, each followed by a NUL. */
-static void fingerprint(struct buf *out, const char *const *parts)
-{
-	struct sha256 c;
-	unsigned char d[SHA256_DIGEST_SIZE];
-
-	sha256_init(&c);
-	for (; *parts; parts++)
-		sha256_update(&c, *parts, strlen(*parts) + 1);
-	sha256_final(&c, d);
-	buf_setlen(out, 0);
-	sha256_hex(d, out);
-}
-
-static char *read_text(const char *path)
-{
-	struct buf b = BUF_INIT;
-
-	if (buf_read_file(&b, path) < 0) {
-		buf_release(&b);
-		return xstrdup("");
-	}
-	return buf_detach(&b, NULL);
-}
-
-/* Write target: "fingerprint FP\n" then extra. Atomic always; flushed to disk (sync) only when a
- * torn copy after a power loss would not simply make its phase run again: wheel.stamp, which the
- * phases of other packages read. */
-static void write_stamp(const char *target, const char *fp, const char *extra, int sync)
-{
-	struct buf b = BUF_INIT;
-
-	buf_addf(&b, "fingerprint %s\n%s", fp, extra ? extra : "");
-	if (write_file(target, b.s, b.len, sync ? 0 : WRITE_NOSYNC) < 0)
-		die("cannot write '%s':", target);
-	buf_release(&b);
-}
-
 /* Non-zero when target records fingerprint fp: then it is touched and the phase is up to date. */
 static int up_to_date(struct step *s, const char *target, const char *fp)
 {
-	char *old = NULL;
-	int same = step_stamp_get(target, "fingerprint", &old) == 0 && strcmp(old, fp) == 0;
-
-	free(old);
-	if (!same)
+	if (!step_stamp_fresh(target, fp))
 		return 0;
-	if (utimensat(AT_FDCWD, target, NULL, 0) < 0)
-		die("cannot touch '%s':", target);
 	step_progress(s->phase, s->name, s->version, STEP_UP_TO_DATE);
 	return 1;
 }
@@ -401,19 +358,6 @@ static int extract_source(struct step *s)
 	return r;
 }
 
-/* Non-zero when a is newer than b (or b is missing). */
-static int newer(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	if (stat(b, &sb) < 0)
-		return 1;
-	if (stat(a, &sa) < 0)
-		return 0;
-	return sa.st_mtim.tv_sec > sb.st_mtim.tv_sec ||
-	       (sa.st_mtim.tv_sec == sb.st_mtim.tv_sec && sa.st_mtim.tv_nsec > sb.st_mtim.tv_nsec);
-}
-
 /* The last "wbgen: patch '...' ..." line of the log (a patch that does not apply), into out. */
 static void patch_failure(const struct step *s, struct buf *out)
 {
@@ -439,7 +383,7 @@ static int phase_unpack(struct step *s)
 	/* the tree is what the sdist and the patches make: a settings change elsewhere keeps it; a
 	 * touched sdist and make -B still unpack again (a way to force a rebuild) */
 	step_unpack_fingerprint(s->pkg, &fp);
-	if (path_exists(src) && !step_make_flag('B') && !newer(pkg_str(s, "sdist"), stamp) &&
+	if (path_exists(src) && !step_make_flag('B') && !step_newer(pkg_str(s, "sdist"), stamp) &&
 	    up_to_date(s, stamp, fp.s))
 		goto out;
 	start(s);
@@ -462,7 +406,7 @@ static int phase_unpack(struct step *s)
 		buf_setlen(&b, 0);
 		buf_addf(&b, "sdist_sha256 %s\nunpacked %lld.%09ld.%ld\n", pkg_str(s, "sdist_sha256"),
 			 (long long)ts.tv_sec, ts.tv_nsec, (long)getpid());
-		write_stamp(stamp, fp.s, b.s, 0);
+		step_stamp_write(stamp, fp.s, b.s, 0);
 		step_progress(s->phase, s->name, s->version, STEP_DONE);
 	}
 out:
@@ -493,7 +437,7 @@ static int phase_install(struct step *s, const char *target_name)
 	parts[0] = pkg_str(s, "python");
 	parts[1] = lines.s;
 	parts[2] = NULL;
-	fingerprint(&fp, parts);
+	step_fingerprint(&fp, parts);
 	/* build-system.stamp holds for an env later extended by the backend phase; the backend
 	 * phase's stamp holds only while the env is exactly its set */
 	if (backend && (buf_read_file(&have, statef) < 0 || strcmp(have.s, lines.s) != 0)) {
@@ -505,7 +449,7 @@ static int phase_install(struct step *s, const char *target_name)
 	buf_setlen(&lines, 0);
 	if ((r = env_ensure(s, s->deps, s->ndeps, &lines)) != 0)
 		goto out;
-	write_stamp(target, fp.s, lines.s, 0);
+	step_stamp_write(target, fp.s, lines.s, 0);
 	step_progress(s->phase, s->name, s->version, STEP_DONE);
 out:
 	buf_release(&lines);
@@ -627,13 +571,13 @@ static int phase_discover(struct step *s)
 		r = EXIT_FAILURE_USER;
 		goto out;
 	}
-	srctext = read_text(srcstamp);
-	pkgtext = read_text(pkgf);
+	srctext = step_read_text(srcstamp);
+	pkgtext = step_read_text(pkgf);
 	parts[0] = srctext;
 	parts[1] = lines.s;
 	parts[2] = pkgtext;
 	parts[3] = NULL;
-	fingerprint(&fp, parts);
+	step_fingerprint(&fp, parts);
 	if (up_to_date(s, target, fp.s))
 		goto out;
 	/* deferred by an earlier run with the same inputs: its answer is reused, the hook not run again */
@@ -643,7 +587,7 @@ static int phase_discover(struct step *s)
 		buf_adds(&frag, "unchecked 1\n");
 		for (i = 0; i < reqs.n; i++)
 			buf_addf(&frag, "requires %s\n", reqs.v[i]);
-		write_stamp(target, fp.s, frag.s, 0);
+		step_stamp_write(target, fp.s, frag.s, 0);
 		unlink(pending);
 		step_progress(s->phase, s->name, s->version, STEP_UP_TO_DATE);
 		goto out;
@@ -674,14 +618,14 @@ static int phase_discover(struct step *s)
 		goto out;
 	}
 	if (r > 0) {
-		write_stamp(pending, fp.s, NULL, 0);
+		step_stamp_write(pending, fp.s, NULL, 0);
 		defer_new(s, target, "build requirement", &news, !reused);
 		r = 0;
 		goto out;
 	}
 	for (i = 0; i < reqs.n; i++)
 		buf_addf(&frag, "requires %s\n", reqs.v[i]);
-	write_stamp(target, fp.s, frag.s, 0);
+	step_stamp_write(target, fp.s, frag.s, 0);
 	unlink(pending);
 	step_progress(s->phase, s->name, s->version, reused ? STEP_UP_TO_DATE : STEP_DONE);
 out:
@@ -719,32 +663,6 @@ static int pristine_source(struct step *s)
 		die("cannot write '%s':", used);
 	free(used);
 	return r;
-}
-
-/* The NAME-VERSION ids of the "ID FILE SHA256" lines of stamp, as "NAME==VERSION" lines. */
-static void stamp_pins(const char *stamp, const struct strlist *not, struct strlist *out)
-{
-	struct buf b = BUF_INIT;
-	char *line, *next;
-
-	if (buf_read_file(&b, stamp) < 0)
-		return;
-	for (line = b.s; line && *line; line = next) {
-		char *sp = strchr(line, ' '), *dash;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (!sp || starts_with(line, "fingerprint ") || !strchr(sp + 1, ' '))
-			continue;
-		*sp = '\0';
-		dash = strrchr(line, '-');
-		if (!dash || (not && strlist_find(not, line) >= 0))
-			continue;
-		strlist_add_owned(out, xasprintf("%.*s==%s", (int)(dash - line), line, dash + 1));
-	}
-	strlist_sort(out);
-	buf_release(&b);
 }
 
 static void write_lines(const char *path, const struct strlist *l)
@@ -792,7 +710,7 @@ static int record_args(struct step *s, struct strlist *args)
 		free(f);
 	}
 	/* the build system's wheels, then what the backend phase added */
-	stamp_pins(bs, NULL, &sys);
+	step_stamp_pins(bs, NULL, &sys);
 	{
 		struct buf b = BUF_INIT;
 		char *line, *next;
@@ -806,7 +724,7 @@ static int record_args(struct step *s, struct strlist *args)
 			}
 		buf_release(&b);
 	}
-	stamp_pins(bk, &ids, &backend);
+	step_stamp_pins(bk, &ids, &backend);
 	for (i = 0; i < 2; i++) {
 		const char *name = i ? "fromager-build-backend-requirements.txt" : "fromager-build-system-requirements.txt";
 
@@ -890,7 +808,7 @@ static int answer_differs(struct step *s)
 		/* the next run installs what it asked for, then builds without asking again */
 		for (i = 0; i < reqs.n; i++)
 			buf_addf(&frag, "requires %s\n", reqs.v[i]);
-		write_stamp(stamp, fp, frag.s, 0);
+		step_stamp_write(stamp, fp, frag.s, 0);
 	}
 out:
 	json_decref(res);
@@ -910,7 +828,7 @@ static int phase_build(struct step *s)
 	char *target = wpath(s, "wheel.stamp"), *src = wpath(s, "src"), *env = wpath(s, "env");
 	char *srcstamp = wpath(s, "src.stamp"), *pkgf = wpath(s, "pkg.json"), *outf = wpath(s, "build.out");
 	char *expf = wpath(s, "expect-requires.json"), *expect = xasprintf("%s==%s", s->name, s->version);
-	char *srctext = read_text(srcstamp), *pkgtext = read_text(pkgf), *old = NULL, *oldsha = NULL, *wheel = NULL;
+	char *srctext = step_read_text(srcstamp), *pkgtext = step_read_text(pkgf), *old = NULL, *oldsha = NULL, *wheel = NULL;
 	static const char *const own[] = { "src.stamp", "backend.stamp", NULL };
 	const char *parts[4], **argv = NULL;
 	struct strlist args = STRLIST_INIT;
@@ -926,7 +844,7 @@ static int phase_build(struct step *s)
 	parts[1] = lines.s;
 	parts[2] = pkgtext;
 	parts[3] = NULL;
-	fingerprint(&fp, parts);
+	step_fingerprint(&fp, parts);
 	if (step_stamp_get(target, "wheel", &old) == 0 && step_stamp_get(target, "sha256", &oldsha) == 0) {
 		char *p = xasprintf("wheels-repo/downloads/%s", old);
 
@@ -1001,7 +919,7 @@ static int phase_build(struct step *s)
 	/* its install requirements are known once its deps phase ran: deferred() checks */
 	if (json_is_null(json_object_get(s->pkg, "install_requires")))
 		buf_adds(&extra, "dynamic 1\n");
-	write_stamp(target, fp.s, extra.s, 1);
+	step_stamp_write(target, fp.s, extra.s, 1);
 	unlink(outf);
 	step_progress(s->phase, s->name, s->version, STEP_DONE);
 out:
@@ -1075,7 +993,7 @@ static int phase_deps(struct step *s)
 	}
 	for (i = 0; i < reqs.n; i++)
 		buf_addf(&frag, "requires %s\n", reqs.v[i]);
-	write_stamp(target, sha, frag.s, 0);
+	step_stamp_write(target, sha, frag.s, 0);
 	step_progress(s->phase, s->name, s->version, STEP_DONE);
 out:
 	free(all);
@@ -1126,7 +1044,7 @@ static int phase_publish(struct step *s)
 		goto out;
 	}
 	buf_addf(&extra, "wheel %s\n", file);
-	write_stamp(target, sha, extra.s, 0);
+	step_stamp_write(target, sha, extra.s, 0);
 	step_progress(s->phase, s->name, s->version, STEP_DONE);
 out:
 	buf_release(&err);
@@ -1163,7 +1081,7 @@ static int phase_prebuilt(struct step *s)
 	if (mkdir_parents(dst) < 0 || write_file(dst, data.s, data.len, 0) < 0)
 		die("cannot write '%s':", dst);
 	buf_addf(&extra, "wheel %s\nsha256 %s\n", file, want);
-	write_stamp(target, want, extra.s, 1);
+	step_stamp_write(target, want, extra.s, 1);
 	step_progress(s->phase, s->name, s->version, STEP_DONE);
 out:
 	buf_release(&sha);

@@ -649,38 +649,6 @@ void step_tail(const char *path, int n, struct buf *out)
 	buf_release(&b);
 }
 
-int step_stamp_get(const char *path, const char *key, char **value)
-{
-	struct buf b = BUF_INIT;
-	size_t klen = strlen(key);
-	char *p;
-
-	*value = NULL;
-	if (buf_read_file(&b, path) < 0) {
-		buf_release(&b);
-		return -1;
-	}
-	for (p = b.s; *p; ) {
-		char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-
-		/* "key value", or "# key value" in a makefile fragment */
-		if (p[0] == '#' && p[1] == ' ') {
-			p += 2;
-			len -= 2;
-		}
-		if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == ' ') {
-			*value = xstrndup(p + klen + 1, len - klen - 1);
-			break;
-		}
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-	buf_release(&b);
-	return *value ? 0 : -1;
-}
-
 /* Run `wbgen resolve` again, as resolve-args.json says, its output appended to log. */
 static int resolve_again(const char *log, struct buf *err)
 {

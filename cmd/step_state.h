@@ -39,9 +39,6 @@ void step_record_failure(const char *name, const char *version, const char *phas
 int step_failed_in_run(const char *name, const char *phase);
 /* The last n lines of the file at path, each indented by four spaces, into out. */
 void step_tail(const char *path, int n, struct buf *out);
-/* The value of the "key value" line of the stamp file at path (newly allocated). -1 when the
- * file or the key is missing. */
-int step_stamp_get(const char *path, const char *key, char **value);
 /* 1 when discovered.json records name==version's req_type answer and the plan was made from it
  * (reqs then gets the answer's requirement texts, sorted), else 0. Under OUTDIR/.wbgen.lock. */
 int step_discovered_known(const char *name, const char *version, const char *req_type, struct strlist *reqs);
