@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,8 +20,10 @@
 #include "hook.h"
 #include "metadata.h"
 #include "mirror.h"
+#include "run_command.h"
 #include "sha256.h"
 #include "step_settings.h"
+#include "step_stamp.h"
 #include "step_state.h"
 #include "step_trace.h"
 #include "strlist.h"
@@ -77,7 +77,18 @@ struct step {
 	json_t *pkg;
 	const char *name, *version;
 	char *dir, *log;
+	char *target;        /* the phase's target (NULL for settings) */
 	int verbose;
+};
+
+/* A phase of the recipes (rules/wbgen.mk): its name, what it needs made first, its function. */
+struct phase {
+	const char *name;
+	int (*run)(struct step *s);
+	const char *target;        /* its target in work/ID/ (NULL: none) */
+	const char *const *needs;  /* files of work/ID/ the phases before it make */
+	int needs_deps;            /* the DEP wheels (and a dynamic DEP's install requirements) */
+	int mirror;                /* its target is mirror/ID.stamp instead */
 };
 
 static const char *pkg_str(const struct step *s, const char *key)
@@ -96,10 +107,12 @@ static char *wpath(const struct step *s, const char *file)
 
 /* make ran the phase that makes each prerequisite: one that is missing was deferred (it needed
  * what the plan lacked), and so is this phase. Its target is removed, so that what depends on it
- * is deferred too and the next make does it. own: files of the package's work directory; deps:
- * the DEP wheels, and for a dynamic DEP its install requirements (deps.stamp). */
-static int deferred(struct step *s, const char *target, const char *const *own, int deps)
+ * is deferred too and the next make does it. What the phase needs: files of the package's work
+ * directory; the DEP wheels, and for a dynamic DEP its install requirements (deps.stamp). */
+static int deferred(struct step *s, const struct phase *ph)
 {
+	const char *const *own = ph->needs;
+	int deps = ph->needs_deps;
 	char *why = NULL;
 	size_t i;
 
@@ -127,31 +140,46 @@ static int deferred(struct step *s, const char *target, const char *const *own, 
 	}
 	if (!why)
 		return 0;
-	if (unlink(target) < 0 && errno != ENOENT)
-		die("cannot remove '%s':", target);
+	if (unlink(s->target) < 0 && errno != ENOENT)
+		die("cannot remove '%s':", s->target);
 	step_deferred(s->phase, s->name, s->version, why, 0);
 	free(why);
 	return 1;
 }
 
+/* A wbgen command run in a child of run_child. */
+struct child_cmd {
+	const struct command *c;
+	int argc;
+	const char **argv;
+};
+
+static int child_cmd_run(void *data)
+{
+	const struct child_cmd *cc = data;
+
+	return cc->c->fn(cc->argc, (char **)cc->argv);
+}
+
 /* Run wbgen command argv[0] in a child: stdin /dev/null, stderr (and stdout, unless outfile)
- * appended to the step's log. Returns the exit status (128+N for a signal). */
+ * appended to the step's log. Returns the exit status (128+N for a signal; 127 when the log or
+ * outfile cannot be opened). */
 static int run_child(const struct step *s, const char *outfile, const char **argv)
 {
-	const struct command *c = command_find(argv[0]);
-	int argc = 0, status;
-	pid_t pid;
+	struct child_cmd cc = { command_find(argv[0]), 0, argv };
+	struct child_process cp;
+	int log, out, r;
 
-	while (argv[argc])
-		argc++;
-	if (!c)
+	while (argv[cc.argc])
+		cc.argc++;
+	if (!cc.c)
 		BUG("no command '%s'", argv[0]);
 	if (s->verbose) {
 		struct buf line = BUF_INIT;
 		int i;
 
 		buf_adds(&line, "wbgen");
-		for (i = 0; i < argc; i++) {
+		for (i = 0; i < cc.argc; i++) {
 			const char *ch;
 
 			buf_addch(&line, ' ');
@@ -165,25 +193,29 @@ static int run_child(const struct step *s, const char *outfile, const char **arg
 		printf("%s\n", line.s);
 		buf_release(&line);
 	}
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		die("fork:");
-	if (pid == 0) {
-		int in = open("/dev/null", O_RDONLY), fd = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-		int out = outfile ? open(outfile, O_WRONLY | O_CREAT | O_TRUNC, 0644) : fd;
-
-		if (in < 0 || fd < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(fd, 2) < 0)
-			_exit(127);
-		exit(c->fn(argc, (char **)argv));
+	log = open(s->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	out = outfile && log >= 0 ? open(outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : log;
+	if (log < 0 || out < 0) {
+		if (log >= 0)
+			close(log);
+		return 127;
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			die("waitpid:");
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	child_process_init(&cp);
+	cp.argv = argv;
+	cp.fn = child_cmd_run;
+	cp.data = &cc;
+	cp.no_stdin = 1;
+	cp.out = out;
+	cp.err = log;
+	if (start_command(&cp) < 0)
+		die("cannot run 'wbgen %s':", argv[0]);
+	r = finish_command(&cp);
+	if (r < 0)
+		die("waitpid:");
+	if (out != log)
+		close(out);
+	close(log);
+	return r;
 }
 
 /* The failure report: phase, package, log and its last lines; recorded in failures.json. */
@@ -313,55 +345,11 @@ out:
 	return r;
 }
 
-/* sha256 hex of the concatenation of the given strings, each followed by a NUL. */
-static void fingerprint(struct buf *out, const char *const *parts)
-{
-	struct sha256 c;
-	unsigned char d[SHA256_DIGEST_SIZE];
-
-	sha256_init(&c);
-	for (; *parts; parts++)
-		sha256_update(&c, *parts, strlen(*parts) + 1);
-	sha256_final(&c, d);
-	buf_setlen(out, 0);
-	sha256_hex(d, out);
-}
-
-static char *read_text(const char *path)
-{
-	struct buf b = BUF_INIT;
-
-	if (buf_read_file(&b, path) < 0) {
-		buf_release(&b);
-		return xstrdup("");
-	}
-	return buf_detach(&b, NULL);
-}
-
-/* Write target: "fingerprint FP\n" then extra. Atomic always; flushed to disk (sync) only when a
- * torn copy after a power loss would not simply make its phase run again: wheel.stamp, which the
- * phases of other packages read. */
-static void write_stamp(const char *target, const char *fp, const char *extra, int sync)
-{
-	struct buf b = BUF_INIT;
-
-	buf_addf(&b, "fingerprint %s\n%s", fp, extra ? extra : "");
-	if (write_file(target, b.s, b.len, sync ? 0 : WRITE_NOSYNC) < 0)
-		die("cannot write '%s':", target);
-	buf_release(&b);
-}
-
 /* Non-zero when target records fingerprint fp: then it is touched and the phase is up to date. */
 static int up_to_date(struct step *s, const char *target, const char *fp)
 {
-	char *old = NULL;
-	int same = step_stamp_get(target, "fingerprint", &old) == 0 && strcmp(old, fp) == 0;
-
-	free(old);
-	if (!same)
+	if (!step_stamp_fresh(target, fp))
 		return 0;
-	if (utimensat(AT_FDCWD, target, NULL, 0) < 0)
-		die("cannot touch '%s':", target);
 	step_progress(s->phase, s->name, s->version, STEP_UP_TO_DATE);
 	return 1;
 }
@@ -401,19 +389,6 @@ static int extract_source(struct step *s)
 	return r;
 }
 
-/* Non-zero when a is newer than b (or b is missing). */
-static int newer(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	if (stat(b, &sb) < 0)
-		return 1;
-	if (stat(a, &sa) < 0)
-		return 0;
-	return sa.st_mtim.tv_sec > sb.st_mtim.tv_sec ||
-	       (sa.st_mtim.tv_sec == sb.st_mtim.tv_sec && sa.st_mtim.tv_nsec > sb.st_mtim.tv_nsec);
-}
-
 /* The last "wbgen: patch '...' ..." line of the log (a patch that does not apply), into out. */
 static void patch_failure(const struct step *s, struct buf *out)
 {
@@ -431,7 +406,8 @@ static void patch_failure(const struct step *s, struct buf *out)
 
 static int phase_unpack(struct step *s)
 {
-	char *stamp = wpath(s, "src.stamp"), *used = wpath(s, "src.used"), *src = wpath(s, "src");
+	const char *stamp = s->target;
+	char *used = wpath(s, "src.used"), *src = wpath(s, "src");
 	struct buf b = BUF_INIT, fp = BUF_INIT;
 	struct timespec ts;
 	int r = 0;
@@ -439,7 +415,7 @@ static int phase_unpack(struct step *s)
 	/* the tree is what the sdist and the patches make: a settings change elsewhere keeps it; a
 	 * touched sdist and make -B still unpack again (a way to force a rebuild) */
 	step_unpack_fingerprint(s->pkg, &fp);
-	if (path_exists(src) && !step_make_flag('B') && !newer(pkg_str(s, "sdist"), stamp) &&
+	if (path_exists(src) && !step_make_flag('B') && !step_newer(pkg_str(s, "sdist"), stamp) &&
 	    up_to_date(s, stamp, fp.s))
 		goto out;
 	start(s);
@@ -462,11 +438,10 @@ static int phase_unpack(struct step *s)
 		buf_setlen(&b, 0);
 		buf_addf(&b, "sdist_sha256 %s\nunpacked %lld.%09ld.%ld\n", pkg_str(s, "sdist_sha256"),
 			 (long long)ts.tv_sec, ts.tv_nsec, (long)getpid());
-		write_stamp(stamp, fp.s, b.s, 0);
+		step_stamp_write(stamp, fp.s, b.s, 0);
 		step_progress(s->phase, s->name, s->version, STEP_DONE);
 	}
 out:
-	free(stamp);
 	free(used);
 	free(src);
 	buf_release(&b);
@@ -475,17 +450,15 @@ out:
 }
 
 /* build-system and backend: the env holds the DEP wheels; the stamp lists them. */
-static int phase_install(struct step *s, const char *target_name)
+static int phase_install(struct step *s)
 {
 	struct buf lines = BUF_INIT, fp = BUF_INIT, have = BUF_INIT;
-	char *target = wpath(s, target_name), *statef = wpath(s, "env.state");
-	static const char *const own[] = { "discover.stamp", "build-system.stamp", NULL };
-	int backend = strcmp(target_name, "backend.stamp") == 0;
+	const char *target = s->target;
+	char *statef = wpath(s, "env.state");
+	int backend = strcmp(s->phase, "backend") == 0;
 	const char *parts[3];
 	int r = 0;
 
-	if (deferred(s, target, backend ? own : NULL, 1))
-		goto out;
 	if (wheel_lines(s, s->deps, s->ndeps, &lines, NULL)) {
 		r = EXIT_FAILURE_USER;
 		goto out;
@@ -493,7 +466,7 @@ static int phase_install(struct step *s, const char *target_name)
 	parts[0] = pkg_str(s, "python");
 	parts[1] = lines.s;
 	parts[2] = NULL;
-	fingerprint(&fp, parts);
+	step_fingerprint(&fp, parts);
 	/* build-system.stamp holds for an env later extended by the backend phase; the backend
 	 * phase's stamp holds only while the env is exactly its set */
 	if (backend && (buf_read_file(&have, statef) < 0 || strcmp(have.s, lines.s) != 0)) {
@@ -505,13 +478,12 @@ static int phase_install(struct step *s, const char *target_name)
 	buf_setlen(&lines, 0);
 	if ((r = env_ensure(s, s->deps, s->ndeps, &lines)) != 0)
 		goto out;
-	write_stamp(target, fp.s, lines.s, 0);
+	step_stamp_write(target, fp.s, lines.s, 0);
 	step_progress(s->phase, s->name, s->version, STEP_DONE);
 out:
 	buf_release(&lines);
 	buf_release(&fp);
 	buf_release(&have);
-	free(target);
 	free(statef);
 	return r;
 }
@@ -610,9 +582,9 @@ static int one_process(void)
 
 static int phase_discover(struct step *s)
 {
-	static const char *const own[] = { "src.stamp", "build-system.stamp", NULL };
 	struct buf lines = BUF_INIT, fp = BUF_INIT, frag = BUF_INIT, err = BUF_INIT, news = BUF_INIT;
-	char *target = wpath(s, "discover.stamp"), *src = wpath(s, "src"), *env = wpath(s, "env");
+	const char *target = s->target;
+	char *src = wpath(s, "src"), *env = wpath(s, "env");
 	char *out = wpath(s, "get_requires.json"), *srcstamp = wpath(s, "src.stamp"), *pkgf = wpath(s, "pkg.json");
 	char *pending = wpath(s, "discover.pending");
 	char *srctext = NULL, *pkgtext = NULL, *old = NULL;
@@ -621,19 +593,17 @@ static int phase_discover(struct step *s)
 	size_t i;
 	int r = 0, reused;
 
-	if (deferred(s, target, own, 1))
-		goto out;
 	if (wheel_lines(s, s->deps, s->ndeps, &lines, NULL)) {
 		r = EXIT_FAILURE_USER;
 		goto out;
 	}
-	srctext = read_text(srcstamp);
-	pkgtext = read_text(pkgf);
+	srctext = step_read_text(srcstamp);
+	pkgtext = step_read_text(pkgf);
 	parts[0] = srctext;
 	parts[1] = lines.s;
 	parts[2] = pkgtext;
 	parts[3] = NULL;
-	fingerprint(&fp, parts);
+	step_fingerprint(&fp, parts);
 	if (up_to_date(s, target, fp.s))
 		goto out;
 	/* deferred by an earlier run with the same inputs: its answer is reused, the hook not run again */
@@ -643,7 +613,7 @@ static int phase_discover(struct step *s)
 		buf_adds(&frag, "unchecked 1\n");
 		for (i = 0; i < reqs.n; i++)
 			buf_addf(&frag, "requires %s\n", reqs.v[i]);
-		write_stamp(target, fp.s, frag.s, 0);
+		step_stamp_write(target, fp.s, frag.s, 0);
 		unlink(pending);
 		step_progress(s->phase, s->name, s->version, STEP_UP_TO_DATE);
 		goto out;
@@ -674,14 +644,14 @@ static int phase_discover(struct step *s)
 		goto out;
 	}
 	if (r > 0) {
-		write_stamp(pending, fp.s, NULL, 0);
+		step_stamp_write(pending, fp.s, NULL, 0);
 		defer_new(s, target, "build requirement", &news, !reused);
 		r = 0;
 		goto out;
 	}
 	for (i = 0; i < reqs.n; i++)
 		buf_addf(&frag, "requires %s\n", reqs.v[i]);
-	write_stamp(target, fp.s, frag.s, 0);
+	step_stamp_write(target, fp.s, frag.s, 0);
 	unlink(pending);
 	step_progress(s->phase, s->name, s->version, reused ? STEP_UP_TO_DATE : STEP_DONE);
 out:
@@ -693,7 +663,6 @@ out:
 	buf_release(&frag);
 	buf_release(&err);
 	buf_release(&news);
-	free(target);
 	free(src);
 	free(env);
 	free(out);
@@ -719,32 +688,6 @@ static int pristine_source(struct step *s)
 		die("cannot write '%s':", used);
 	free(used);
 	return r;
-}
-
-/* The NAME-VERSION ids of the "ID FILE SHA256" lines of stamp, as "NAME==VERSION" lines. */
-static void stamp_pins(const char *stamp, const struct strlist *not, struct strlist *out)
-{
-	struct buf b = BUF_INIT;
-	char *line, *next;
-
-	if (buf_read_file(&b, stamp) < 0)
-		return;
-	for (line = b.s; line && *line; line = next) {
-		char *sp = strchr(line, ' '), *dash;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (!sp || starts_with(line, "fingerprint ") || !strchr(sp + 1, ' '))
-			continue;
-		*sp = '\0';
-		dash = strrchr(line, '-');
-		if (!dash || (not && strlist_find(not, line) >= 0))
-			continue;
-		strlist_add_owned(out, xasprintf("%.*s==%s", (int)(dash - line), line, dash + 1));
-	}
-	strlist_sort(out);
-	buf_release(&b);
 }
 
 static void write_lines(const char *path, const struct strlist *l)
@@ -792,7 +735,7 @@ static int record_args(struct step *s, struct strlist *args)
 		free(f);
 	}
 	/* the build system's wheels, then what the backend phase added */
-	stamp_pins(bs, NULL, &sys);
+	step_stamp_pins(bs, NULL, &sys);
 	{
 		struct buf b = BUF_INIT;
 		char *line, *next;
@@ -806,7 +749,7 @@ static int record_args(struct step *s, struct strlist *args)
 			}
 		buf_release(&b);
 	}
-	stamp_pins(bk, &ids, &backend);
+	step_stamp_pins(bk, &ids, &backend);
 	for (i = 0; i < 2; i++) {
 		const char *name = i ? "fromager-build-backend-requirements.txt" : "fromager-build-system-requirements.txt";
 
@@ -890,7 +833,7 @@ static int answer_differs(struct step *s)
 		/* the next run installs what it asked for, then builds without asking again */
 		for (i = 0; i < reqs.n; i++)
 			buf_addf(&frag, "requires %s\n", reqs.v[i]);
-		write_stamp(stamp, fp, frag.s, 0);
+		step_stamp_write(stamp, fp, frag.s, 0);
 	}
 out:
 	json_decref(res);
@@ -907,17 +850,15 @@ out:
 static int phase_build(struct step *s)
 {
 	struct buf lines = BUF_INIT, fp = BUF_INIT, name = BUF_INIT, sha = BUF_INIT, extra = BUF_INIT, news = BUF_INIT;
-	char *target = wpath(s, "wheel.stamp"), *src = wpath(s, "src"), *env = wpath(s, "env");
+	const char *target = s->target;
+	char *src = wpath(s, "src"), *env = wpath(s, "env");
 	char *srcstamp = wpath(s, "src.stamp"), *pkgf = wpath(s, "pkg.json"), *outf = wpath(s, "build.out");
 	char *expf = wpath(s, "expect-requires.json"), *expect = xasprintf("%s==%s", s->name, s->version);
-	char *srctext = read_text(srcstamp), *pkgtext = read_text(pkgf), *old = NULL, *oldsha = NULL, *wheel = NULL;
-	static const char *const own[] = { "src.stamp", "backend.stamp", NULL };
+	char *srctext = step_read_text(srcstamp), *pkgtext = step_read_text(pkgf), *old = NULL, *oldsha = NULL, *wheel = NULL;
 	const char *parts[4], **argv = NULL;
 	struct strlist args = STRLIST_INIT;
 	int r = 0, lock = -1, checked = 0;
 
-	if (deferred(s, target, own, 1))
-		goto out;
 	if (wheel_lines(s, s->deps, s->ndeps, &lines, NULL)) {
 		r = EXIT_FAILURE_USER;
 		goto out;
@@ -926,7 +867,7 @@ static int phase_build(struct step *s)
 	parts[1] = lines.s;
 	parts[2] = pkgtext;
 	parts[3] = NULL;
-	fingerprint(&fp, parts);
+	step_fingerprint(&fp, parts);
 	if (step_stamp_get(target, "wheel", &old) == 0 && step_stamp_get(target, "sha256", &oldsha) == 0) {
 		char *p = xasprintf("wheels-repo/downloads/%s", old);
 
@@ -1001,7 +942,7 @@ static int phase_build(struct step *s)
 	/* its install requirements are known once its deps phase ran: deferred() checks */
 	if (json_is_null(json_object_get(s->pkg, "install_requires")))
 		buf_adds(&extra, "dynamic 1\n");
-	write_stamp(target, fp.s, extra.s, 1);
+	step_stamp_write(target, fp.s, extra.s, 1);
 	unlink(outf);
 	step_progress(s->phase, s->name, s->version, STEP_DONE);
 out:
@@ -1013,7 +954,6 @@ out:
 	buf_release(&sha);
 	buf_release(&extra);
 	buf_release(&news);
-	free(target);
 	free(src);
 	free(env);
 	free(srcstamp);
@@ -1040,8 +980,8 @@ static int wheel_of(struct step *s, char **file, char **sha)
 
 static int phase_deps(struct step *s)
 {
-	static const char *const own[] = { "wheel.stamp", NULL };
-	char *file = NULL, *sha = NULL, *target = wpath(s, "deps.stamp"), *wheel = NULL;
+	const char *target = s->target;
+	char *file = NULL, *sha = NULL, *wheel = NULL;
 	struct buf md = BUF_INIT, err = BUF_INIT, frag = BUF_INIT, news = BUF_INIT;
 	struct strlist reqs = STRLIST_INIT;
 	struct metadata m;
@@ -1050,7 +990,7 @@ static int phase_deps(struct step *s)
 	int r = 0;
 
 	metadata_init(&m);
-	if (deferred(s, target, own, 0) || (r = wheel_of(s, &file, &sha)) != 0)
+	if ((r = wheel_of(s, &file, &sha)) != 0)
 		goto out;
 	if (up_to_date(s, target, sha))
 		goto out;
@@ -1075,7 +1015,7 @@ static int phase_deps(struct step *s)
 	}
 	for (i = 0; i < reqs.n; i++)
 		buf_addf(&frag, "requires %s\n", reqs.v[i]);
-	write_stamp(target, sha, frag.s, 0);
+	step_stamp_write(target, sha, frag.s, 0);
 	step_progress(s->phase, s->name, s->version, STEP_DONE);
 out:
 	free(all);
@@ -1087,20 +1027,19 @@ out:
 	buf_release(&news);
 	free(file);
 	free(sha);
-	free(target);
 	free(wheel);
 	return r;
 }
 
 static int phase_publish(struct step *s)
 {
-	char *file = NULL, *sha = NULL, *target = xasprintf("mirror/%s.stamp", s->id), *wheel = NULL, *pub = NULL;
+	const char *target = s->target;
+	char *file = NULL, *sha = NULL, *wheel = NULL, *pub = NULL;
 	struct buf err = BUF_INIT, extra = BUF_INIT;
-	static const char *const own[] = { "wheel.stamp", NULL };
 	enum mirror_action action;
 	int r = 0;
 
-	if (deferred(s, target, own, 0) || (r = wheel_of(s, &file, &sha)) != 0)
+	if ((r = wheel_of(s, &file, &sha)) != 0)
 		goto out;
 	pub = xasprintf("wheels-repo/simple/%s/%s", s->name, file);
 	if (path_exists(pub) && up_to_date(s, target, sha))
@@ -1126,14 +1065,13 @@ static int phase_publish(struct step *s)
 		goto out;
 	}
 	buf_addf(&extra, "wheel %s\n", file);
-	write_stamp(target, sha, extra.s, 0);
+	step_stamp_write(target, sha, extra.s, 0);
 	step_progress(s->phase, s->name, s->version, STEP_DONE);
 out:
 	buf_release(&err);
 	buf_release(&extra);
 	free(file);
 	free(sha);
-	free(target);
 	free(wheel);
 	free(pub);
 	return r;
@@ -1145,7 +1083,8 @@ static int phase_prebuilt(struct step *s)
 {
 	const char *src = pkg_str(s, "wheel"), *want = pkg_str(s, "wheel_sha256");
 	const char *file = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
-	char *target = wpath(s, "wheel.stamp"), *dst = xasprintf("wheels-repo/downloads/%s", file);
+	const char *target = s->target;
+	char *dst = xasprintf("wheels-repo/downloads/%s", file);
 	struct buf sha = BUF_INIT, data = BUF_INIT, extra = BUF_INIT;
 	int r = 0;
 
@@ -1163,13 +1102,12 @@ static int phase_prebuilt(struct step *s)
 	if (mkdir_parents(dst) < 0 || write_file(dst, data.s, data.len, 0) < 0)
 		die("cannot write '%s':", dst);
 	buf_addf(&extra, "wheel %s\nsha256 %s\n", file, want);
-	write_stamp(target, want, extra.s, 1);
+	step_stamp_write(target, want, extra.s, 1);
 	step_progress(s->phase, s->name, s->version, STEP_DONE);
 out:
 	buf_release(&sha);
 	buf_release(&data);
 	buf_release(&extra);
-	free(target);
 	free(dst);
 	return r;
 }
@@ -1189,9 +1127,38 @@ static int phase_settings(struct step *s)
 	return r;
 }
 
+static const char *const after_unpack_and_system[] = { "src.stamp", "build-system.stamp", NULL };
+static const char *const after_discover[] = { "discover.stamp", "build-system.stamp", NULL };
+static const char *const after_backend[] = { "src.stamp", "backend.stamp", NULL };
+static const char *const after_build[] = { "wheel.stamp", NULL };
+
+/* In the order of a package's build (docs/makefile.md); usage_step describes them. */
+static const struct phase phases[] = {
+	{ "settings", phase_settings, NULL, NULL, 0, 0 },
+	{ "unpack", phase_unpack, "src.stamp", NULL, 0, 0 },
+	{ "build-system", phase_install, "build-system.stamp", NULL, 1, 0 },
+	{ "discover", phase_discover, "discover.stamp", after_unpack_and_system, 1, 0 },
+	{ "backend", phase_install, "backend.stamp", after_discover, 1, 0 },
+	{ "build", phase_build, "wheel.stamp", after_backend, 1, 0 },
+	{ "deps", phase_deps, "deps.stamp", after_build, 0, 0 },
+	{ "publish", phase_publish, NULL, after_build, 0, 1 },
+	{ "prebuilt", phase_prebuilt, "wheel.stamp", NULL, 0, 0 },
+};
+
+static const struct phase *phase_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(phases); i++)
+		if (strcmp(phases[i].name, name) == 0)
+			return &phases[i];
+	return NULL;
+}
+
 int cmd_step(int argc, char **argv)
 {
 	const struct command *self = command_find("step");
+	const struct phase *ph;
 	struct step s;
 	char *pkgf;
 	json_error_t je;
@@ -1243,31 +1210,21 @@ int cmd_step(int argc, char **argv)
 		return EXIT_FAILURE_USER;
 	}
 	step_trace_begin(s.id, s.name, s.version, s.phase, s.deps, s.ndeps);
-	if (strcmp(s.phase, "settings") == 0)
-		r = phase_settings(&s);
-	else if (strcmp(s.phase, "unpack") == 0)
-		r = phase_unpack(&s);
-	else if (strcmp(s.phase, "build-system") == 0)
-		r = phase_install(&s, "build-system.stamp");
-	else if (strcmp(s.phase, "discover") == 0)
-		r = phase_discover(&s);
-	else if (strcmp(s.phase, "backend") == 0)
-		r = phase_install(&s, "backend.stamp");
-	else if (strcmp(s.phase, "build") == 0)
-		r = phase_build(&s);
-	else if (strcmp(s.phase, "deps") == 0)
-		r = phase_deps(&s);
-	else if (strcmp(s.phase, "publish") == 0)
-		r = phase_publish(&s);
-	else if (strcmp(s.phase, "prebuilt") == 0)
-		r = phase_prebuilt(&s);
-	else {
+	ph = phase_find(s.phase);
+	if (!ph) {
 		error("step: unknown phase '%s' (see 'wbgen help step')", s.phase);
 		r = EXIT_USAGE;
+	} else {
+		if (ph->mirror)
+			s.target = xasprintf("mirror/%s.stamp", s.id);
+		else if (ph->target)
+			s.target = wpath(&s, ph->target);
+		r = deferred(&s, ph) ? 0 : ph->run(&s);
 	}
 	step_trace_end(r);
 	json_decref(s.pkg);
 	free(s.dir);
 	free(s.log);
+	free(s.target);
 	return r;
 }

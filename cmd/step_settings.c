@@ -67,23 +67,6 @@ out:
 	return r;
 }
 
-void step_unpack_fingerprint(json_t *pkg, struct buf *out)
-{
-	const char *sdist = json_string_value(json_object_get(pkg, "sdist_sha256"));
-	char *patches = json_dumps(json_object_get(pkg, "patches"), JSON_COMPACT | JSON_ENCODE_ANY);
-	unsigned char d[SHA256_DIGEST_SIZE];
-	struct sha256 c;
-
-	sha256_init(&c);
-	sha256_update(&c, sdist ? sdist : "", strlen(sdist ? sdist : "") + 1);
-	if (patches)
-		sha256_update(&c, patches, strlen(patches) + 1);
-	sha256_final(&c, d);
-	buf_setlen(out, 0);
-	sha256_hex(d, out);
-	free(patches);
-}
-
 int step_patches_check(json_t *pkg, struct buf *err)
 {
 	json_t *patches = json_object_get(pkg, "patches"), *p;

@@ -13,8 +13,6 @@
  * (--settings-file F --settings-dir D --patches-dir P --variant V) and rewrite pkgf when they
  * changed, else touch it (make saw a settings file newer than it). 0, or -1 with err. */
 int step_settings_refresh(const char *pkgf, json_t *pkg, char **args, size_t nargs, struct buf *err);
-/* The fingerprint of what the unpack phase makes: the sdist's sha256 and the patches (hex). */
-void step_unpack_fingerprint(json_t *pkg, struct buf *out);
 /* Check that every patch of pkg still has the sha256 pkg.json records. 0, or -1 with err naming it. */
 int step_patches_check(json_t *pkg, struct buf *err);
 /* The directory the hooks run in: src, or src/BUILD_DIR (newly allocated); NULL with err when

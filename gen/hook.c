@@ -22,6 +22,7 @@
 #include "datadir.h"
 #include "fsutil.h"
 #include "hook.h"
+#include "run_command.h"
 #include "strlist.h"
 #include "util.h"
 
@@ -409,14 +410,36 @@ static void child_protect_env(const char *env, unsigned long keep, int *in_usern
 	child_say(strerror(errno), "); the build may write into it\n", NULL);
 }
 
+/* What the children of hook_env_protected and hook_run do before they go on (child_protect). */
+struct protect_args {
+	const char *dir;             /* the directory made read-only */
+	unsigned long keep;          /* its mount's flags to keep (env_keep_flags) */
+	const char *uid_map, *gid_map;
+	int isolate;                 /* hook_run: the network namespace first (child_isolate) */
+};
+
+/* The probe: the directory (empty) made read-only, and a file that cannot be made in it. */
+static int probe_child(void *data)
+{
+	const struct protect_args *a = data;
+	const char *step;
+	int in_userns = 0, fd;
+
+	if (child_protect(a->dir, a->keep, &in_userns, a->uid_map, a->gid_map, &step) < 0)
+		return 1;
+	fd = openat(AT_FDCWD, a->dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0 || openat(fd, "probe", O_WRONLY | O_CREAT | O_EXCL, 0600) >= 0 || errno != EROFS)
+		return 1;
+	return 0;
+}
+
 int hook_env_protected(void)
 {
 	static int cached = -1;
 	const char *tmproot = getenv("TMPDIR");
-	char *dir, *uid_map, *gid_map;
-	unsigned long keep;
-	int status;
-	pid_t pid;
+	struct protect_args a = { NULL, 0, NULL, NULL, 0 };
+	struct child_process cp;
+	char *dir;
 
 	if (cached >= 0)
 		return cached;
@@ -426,43 +449,42 @@ int hook_env_protected(void)
 		free(dir);
 		return cached;
 	}
-	keep = env_keep_flags(dir);
-	uid_map = xasprintf("%ld %ld 1\n", (long)getuid(), (long)getuid());
-	gid_map = xasprintf("%ld %ld 1\n", (long)getgid(), (long)getgid());
-	pid = fork();
-	if (pid == 0) {
-		const char *step;
-		int in_userns = 0, fd = open("/dev/null", O_WRONLY);
-
-		if (fd < 0 || dup2(fd, 2) < 0 || child_protect(dir, keep, &in_userns, uid_map, gid_map, &step) < 0)
-			_exit(1);
-		/* the directory is empty: a file made in it is the test */
-		fd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY);
-		if (fd < 0 || openat(fd, "probe", O_WRONLY | O_CREAT | O_EXCL, 0600) >= 0 || errno != EROFS)
-			_exit(1);
-		_exit(0);
-	}
-	if (pid > 0) {
-		pid_t w;
-
-		while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-			;
-		cached = w == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-	}
+	a.dir = dir;
+	a.keep = env_keep_flags(dir);
+	a.uid_map = xasprintf("%ld %ld 1\n", (long)getuid(), (long)getuid());
+	a.gid_map = xasprintf("%ld %ld 1\n", (long)getgid(), (long)getgid());
+	child_process_init(&cp);
+	cp.fn = probe_child;
+	cp.data = &a;
+	cp.no_stderr = 1;
+	cached = run_command(&cp) == 0;
 	if (remove_tree(dir) < 0)
 		warn("cannot remove '%s':", dir);
 	free(dir);
-	free(uid_map);
-	free(gid_map);
+	free((char *)a.uid_map);
+	free((char *)a.gid_map);
 	return cached;
+}
+
+/* The hook's child, in its source tree with its output redirected: the network and the
+ * environment's writes taken away (warnings in the log where the kernel refuses). */
+static int hook_child_setup(void *data)
+{
+	const struct protect_args *a = data;
+	int in_userns = 0;
+
+	if (a->isolate)
+		child_isolate(a->uid_map, a->gid_map, &in_userns);
+	child_protect_env(a->dir, a->keep, &in_userns, a->uid_map, a->gid_map);
+	return 0;
 }
 
 int hook_run(const struct hook_opts *o, const char *name, const char *outfile, struct buf *err)
 {
 	struct strlist argv = STRLIST_INIT;
 	char *uid_map = NULL, *gid_map = NULL;
-	int isolate, errpipe[2];
-	unsigned long keep;
+	struct protect_args pa = { NULL, 0, NULL, NULL, 0 };
+	struct child_process cp;
 	char *env_abs = NULL, *python = NULL, *helper = NULL, *out_abs = NULL;
 	char *outdir_abs = NULL, *mddir_abs = NULL, *check_abs = NULL, *scratch = NULL, *home = NULL, *tmp = NULL, **env = NULL, **args;
 	const char *tmproot = getenv("TMPDIR");
@@ -470,7 +492,6 @@ int hook_run(const struct hook_opts *o, const char *name, const char *outfile, s
 	off_t log_start = 0;
 	int ret = -1, status, fds[2], logfd = -1;
 	size_t i;
-	pid_t pid;
 
 	buf_reset(err);
 	if (!hook_name_valid(name)) {
@@ -576,70 +597,36 @@ int hook_run(const struct hook_opts *o, const char *name, const char *outfile, s
 	args[argv.n] = NULL;
 	if (o->jobserver || hook_jobserver_fds(getenv("MAKEFLAGS"), fds) < 0)
 		fds[0] = fds[1] = -1;
-	isolate = !hook_network_allowed();
-	keep = env_keep_flags(env_abs);
+	pa.dir = env_abs;
+	pa.isolate = !hook_network_allowed();
+	pa.keep = env_keep_flags(env_abs);
 	uid_map = xasprintf("%ld %ld 1\n", (long)getuid(), (long)getuid());
 	gid_map = xasprintf("%ld %ld 1\n", (long)getgid(), (long)getgid());
-	/* the child reports a failed exec through this pipe (closed by a successful exec) */
-	if (pipe2(errpipe, O_CLOEXEC) < 0) {
-		buf_addf(err, "cannot make a pipe: %s", strerror(errno));
+	pa.uid_map = uid_map;
+	pa.gid_map = gid_map;
+	child_process_init(&cp);
+	cp.argv = (const char *const *)args;
+	cp.envp = env;
+	cp.dir = o->src;
+	cp.no_stdin = 1;
+	cp.out = logfd >= 0 ? logfd : 2;
+	cp.err = logfd >= 0 ? logfd : 0;
+	/* make's jobserver descriptors, when open: not ours */
+	cp.close_fds = fds;
+	cp.nr_close_fds = 2;
+	cp.setup = hook_child_setup;
+	cp.data = &pa;
+	if (start_command(&cp) < 0) {
+		buf_addf(err, "cannot run '%s': %s", python, strerror(errno));
 		free(args);
 		goto out;
 	}
-	pid = fork();
-	if (pid == 0) {
-		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC), e;
-
-		if (fd < 0 || dup2(fd, 0) < 0 || dup2(logfd >= 0 ? logfd : 2, 1) < 0 ||
-		    (logfd >= 0 && dup2(logfd, 2) < 0))
-			goto child_fail;
-		/* make's jobserver descriptors, when open: not ours (a number MAKEFLAGS names may be free
-		 * in this process and reused by the log or the pipe) */
-		for (i = 0; i < 2; i++)
-			if (fds[i] > 2 && fds[i] != errpipe[1] && fds[i] != logfd)
-				close(fds[i]);
-		if (chdir(o->src) < 0)
-			goto child_fail;
-		{
-			int in_userns = 0;
-
-			if (isolate)
-				child_isolate(uid_map, gid_map, &in_userns);
-			child_protect_env(env_abs, keep, &in_userns, uid_map, gid_map);
-		}
-		execve(python, args, env);
-child_fail:
-		e = errno;
-		e = write(errpipe[1], &e, sizeof(e)) < 0;
-		_exit(127);
-	}
 	free(args);
-	close(errpipe[1]);
-	if (pid < 0) {
-		buf_addf(err, "cannot run '%s': %s", python, strerror(errno));
-		close(errpipe[0]);
+	if (finish_command(&cp) < 0) {
+		buf_addf(err, "waiting for the %s hook: %s", name, strerror(errno));
 		goto out;
 	}
-	{
-		int child_errno = 0;
-		ssize_t n;
-
-		while ((n = read(errpipe[0], &child_errno, sizeof(child_errno))) < 0 && errno == EINTR)
-			;
-		close(errpipe[0]);
-		if (n == (ssize_t)sizeof(child_errno)) {
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-			buf_addf(err, "cannot run '%s': %s", python, strerror(child_errno));
-			goto out;
-		}
-	}
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			buf_addf(err, "waiting for the %s hook: %s", name, strerror(errno));
-			goto out;
-		}
-	}
+	status = cp.status;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		if (!path_exists(out_abs)) {
 			buf_addf(err, "%s hook in '%s' wrote no result '%s'", name, o->src, outfile);

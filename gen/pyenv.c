@@ -2,9 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +13,7 @@
 
 #include "config.h"
 #include "pyenv.h"
-
-extern char **environ;
+#include "run_command.h"
 
 /* Printed as one JSON line by the interpreter. It mirrors packaging 23.0's
  * markers.default_environment() and gathers what tags.sys_tags() looks at; it runs on
@@ -307,86 +303,23 @@ int pyenv_find(const char *python, struct buf *out, struct buf *err)
 
 /* ---- running the query */
 
-static void set_cloexec_pipe(int fd[2])
-{
-	fcntl(fd[0], F_SETFD, FD_CLOEXEC);
-	fcntl(fd[1], F_SETFD, FD_CLOEXEC);
-}
-
-/* Run path with args, collecting stdout and stderr; *status is the waitpid status. */
+/* Run path with args, collecting stdout and stderr; *status is the wait status. */
 static int run_capture(const char *path, char *const argv[], struct buf *out, struct buf *errout, int *status,
 		       struct buf *err)
 {
-	posix_spawn_file_actions_t fa;
-	int po[2], pe[2], rc, open_fds = 2;
-	struct pollfd pfd[2];
-	pid_t pid;
+	struct child_process cp;
 
-	if (pipe(po) != 0) {
-		buf_addf(err, "cannot create a pipe: %s", strerror(errno));
-		return -1;
-	}
-	if (pipe(pe) != 0) {
-		buf_addf(err, "cannot create a pipe: %s", strerror(errno));
-		close(po[0]);
-		close(po[1]);
-		return -1;
-	}
-	set_cloexec_pipe(po);
-	set_cloexec_pipe(pe);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, po[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
-	rc = posix_spawn(&pid, path, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(po[1]);
-	close(pe[1]);
-	if (rc != 0) {
-		close(po[0]);
-		close(pe[0]);
-		buf_addf(err, "cannot run python interpreter '%s': %s", path, strerror(rc));
-		return -1;
-	}
-	pfd[0].fd = po[0];
-	pfd[1].fd = pe[0];
-	pfd[0].events = pfd[1].events = POLLIN;
-	while (open_fds) {
-		int i;
-
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (i = 0; i < 2; i++) {
-			char chunk[8192];
-			ssize_t n;
-
-			if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			n = read(pfd[i].fd, chunk, sizeof(chunk));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				close(pfd[i].fd);
-				pfd[i].fd = -1;
-				open_fds--;
-				continue;
-			}
-			buf_add(i ? errout : out, chunk, n);
-		}
-	}
-	if (pfd[0].fd >= 0)
-		close(pfd[0].fd);
-	if (pfd[1].fd >= 0)
-		close(pfd[1].fd);
-	while (waitpid(pid, status, 0) < 0) {
-		if (errno != EINTR) {
+	child_process_init(&cp);
+	cp.argv = (const char *const *)argv;
+	cp.no_stdin = 1;
+	if (pipe_command(&cp, out, errout) < 0) {
+		if (cp.pid < 0)
+			buf_addf(err, "cannot run python interpreter '%s': %s", path, strerror(errno));
+		else
 			buf_addf(err, "cannot wait for python interpreter '%s': %s", path, strerror(errno));
-			return -1;
-		}
+		return -1;
 	}
+	*status = cp.status;
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "run_command.h"
 #include "strlist.h"
 #include "unpack/unpack.h"
 
@@ -74,73 +75,42 @@ int unpack_remove_tree(const char *path)
 	return remove_at(AT_FDCWD, path);
 }
 
-/* Run patch on one file in the tree open as treefd; its merged stdout and stderr go to out. */
-static int run_patch(int treefd, const char *patch, struct buf *out, int *status, struct buf *err)
+/* Run patch on one file in the tree open as treefd; its merged stdout and stderr go to out. The
+ * exit status, 128+N when signal N killed it (*sig = N, else 0), 127 when it cannot run (why in
+ * out); -1 with err when it could not be waited for or we were interrupted. */
+static int run_patch(int treefd, const char *patch, struct buf *out, int *sig, struct buf *err)
 {
 	const char *argv[] = { "patch", "-p1", "--batch", "--forward", "--no-backup-if-mismatch", "-i", patch, NULL };
-	int p[2], killed = 0;
-	pid_t pid;
+	/* patch's behaviour must not depend on the caller's environment */
+	static const char *const env[] = { "POSIXLY_CORRECT", "VERSION_CONTROL", "PATCH_VERSION_CONTROL",
+					   "SIMPLE_BACKUP_SUFFIX", "PATCH_GET", NULL };
+	struct child_process cp;
+	int r;
 
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		buf_addf(err, "cannot create a pipe: %s", strerror(errno));
+	child_process_init(&cp);
+	cp.argv = argv;
+	cp.env = env;
+	cp.dir_fd = treefd;
+	cp.no_stdin = 1;
+	cp.stderr_to_stdout = 1;
+	/* interrupted: stop patch, whose group may not have had the signal */
+	cp.interrupted = &unpack_interrupted;
+	*sig = 0;
+	r = pipe_command(&cp, out, NULL);
+	if (r < 0 && cp.pid < 0) {
+		buf_addf(out, "cannot run 'patch': %s\n", strerror(errno));
+		r = 127;
+	} else if (r < 0) {
+		buf_addf(err, "cannot wait for patch: %s", strerror(errno));
 		return -1;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		buf_addf(err, "cannot fork: %s", strerror(errno));
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0 || fchdir(treefd) < 0)
-			_exit(126);
-		/* patch's behaviour must not depend on the caller's environment */
-		unsetenv("POSIXLY_CORRECT");
-		unsetenv("VERSION_CONTROL");
-		unsetenv("PATCH_VERSION_CONTROL");
-		unsetenv("SIMPLE_BACKUP_SUFFIX");
-		unsetenv("PATCH_GET");
-		execvp(argv[0], (char *const *)argv);
-		dprintf(2, "cannot run 'patch': %s\n", strerror(errno));
-		_exit(127);
-	}
-	close(p[1]);
-	for (;;) {
-		ssize_t n;
-
-		buf_grow(out, 8192);
-		n = read(p[0], out->s + out->len, out->alloc - out->len - 1);
-		if (n < 0 && errno == EINTR) {
-			/* interrupted: stop patch, whose group may not have had the signal */
-			if (unpack_interrupted && !killed)
-				killed = kill(pid, SIGTERM) == 0;
-			continue;
-		}
-		if (n < 0)
-			buf_addf(out, "(cannot read patch's output: %s)\n", strerror(errno));
-		if (n <= 0)
-			break;
-		out->len += (size_t)n;
-		out->s[out->len] = '\0';
-	}
-	close(p[0]);
-	while (waitpid(pid, status, 0) < 0) {
-		if (errno != EINTR) {
-			buf_addf(err, "cannot wait for patch: %s", strerror(errno));
-			return -1;
-		}
-		if (unpack_interrupted && !killed)
-			killed = kill(pid, SIGTERM) == 0;
 	}
 	if (unpack_interrupted) {
 		buf_addf(err, "interrupted while applying patch '%s'", patch);
 		return -1;
 	}
-	return 0;
+	if (WIFSIGNALED(cp.status))
+		*sig = WTERMSIG(cp.status);
+	return r;
 }
 
 /* Apply o's patches in order to the tree open as treefd. */
@@ -151,28 +121,28 @@ static int apply_patches(const char *sdist, int treefd, const struct unpack_opti
 	int r = 0;
 
 	for (i = 0; i < o->npatches && r == 0; i++) {
-		int status;
+		int status, sig;
 
 		buf_reset(&out);
-		if (run_patch(treefd, abs[i], &out, &status, err) < 0) {
+		if ((status = run_patch(treefd, abs[i], &out, &sig, err)) < 0) {
 			r = -1;
 			break;
 		}
 		buf_addf(&log, "== patch -p1 --batch --forward --no-backup-if-mismatch -i %s\n", abs[i]);
 		buf_add(&log, out.s, out.len);
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		if (status == 0)
 			continue;
 		r = -1;
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		if (status == 127 && !sig) {
 			buf_rtrim(&out);
 			buf_addf(err, "cannot apply patch '%s': %s", o->patches[i], out.s);
 			break;
 		}
 		buf_addf(err, "patch '%s' does not apply to '%s' (", o->patches[i], sdist);
-		if (WIFEXITED(status))
-			buf_addf(err, "exit status %d)", WEXITSTATUS(status));
+		if (!sig)
+			buf_addf(err, "exit status %d)", status);
 		else
-			buf_addf(err, "killed by signal %d)", WTERMSIG(status));
+			buf_addf(err, "killed by signal %d)", sig);
 		if (o->log) {
 			buf_addf(err, ", see '%s'", o->log);
 		} else {

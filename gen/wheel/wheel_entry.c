@@ -24,15 +24,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "run_command.h"
 #include "wheel/wheel_int.h"
 #include "util.h"
 
@@ -136,42 +132,26 @@ static const char compile_py[] =
 static int run_python(const char *python, const char *in, const char *out, struct buf *err)
 {
 	const char *argv[] = { python, "-E", "-s", "-S", "-c", compile_py, in, out, NULL };
-	int status;
-	pid_t pid, parent = getpid();
+	struct child_process cp;
+	int r;
 
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		buf_addf(err, "cannot fork: %s", strerror(errno));
+	child_process_init(&cp);
+	cp.argv = argv;
+	cp.no_stdin = 1;
+	cp.no_stdout = 1;
+	/* killed with us: a killed install leaves no compiler writing into the store */
+	cp.die_with_parent = 1;
+	if (start_command(&cp) < 0) {
+		buf_addf(err, "cannot run '%s': %s", python, strerror(errno));
 		return -1;
 	}
-	if (pid == 0) {
-		int fd = open("/dev/null", O_RDWR);
-
-#ifdef __linux__
-		/* killed with us: a killed install leaves no compiler writing into the store */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-			_exit(127);
-#else
-		(void)parent;
-#endif
-
-		if (fd >= 0) {
-			dup2(fd, 0);
-			dup2(fd, 1);
-		}
-		execv(python, (char *const *)argv);
-		_exit(127);
+	r = finish_command(&cp);
+	if (r < 0) {
+		buf_addf(err, "waiting for '%s': %s", python, strerror(errno));
+		return -1;
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			buf_addf(err, "waiting for '%s': %s", python, strerror(errno));
-			return -1;
-		}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		buf_addf(err, "byte-compiling with '%s' failed (status %d)", python,
-			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	if (r != 0) {
+		buf_addf(err, "byte-compiling with '%s' failed (status %d)", python, r);
 		return -1;
 	}
 	return 0;
