@@ -78,3 +78,18 @@ bench_realistic_index() {
 	"$PY" -B "$top/bench/shapes.py" --requirements shape=realistic n="$1" >"$dir.requirements.txt"
 	echo "$dir"
 }
+
+# bench_base REV: wbgen at commit REV, built once from `git archive` into $W/base-REV (needs W);
+# sets base_rev (its short hash) and B (the build: $B/wbgen, $B/wbgen-step, $B/rules).
+bench_base() {
+	base_rev=$(git -C "$top" rev-parse --short "$1") || die "no commit '$1'"
+	B=$W/base-$base_rev
+	if [ ! -x "$B/wbgen" ] || [ ! -x "$B/wbgen-step" ]; then
+		say "building wbgen $base_rev into $B"
+		rm -rf "$B"
+		mkdir -p "$B"
+		git -C "$top" archive "$base_rev" | tar -x -C "$B"
+		(cd "$B" && autoreconf -fi >/dev/null 2>&1 && ./configure -q && make -j"$(nproc)" wbgen wbgen-step >/dev/null) ||
+			die "cannot build $base_rev in $B"
+	fi
+}

@@ -56,17 +56,7 @@ new_rules=$(dirname "$WBGEN")/rules
 [ -f "$new_rules/wbgen.mk" ] || new_rules=$top/rules
 
 # ---- the base: built once from its sources
-base_rev=$(git -C "$top" rev-parse --short "$base") || die "no commit '$base'"
-B=$W/base-$base_rev
-if [ ! -x "$B/wbgen" ]; then
-	say "building wbgen $base_rev into $B"
-	rm -rf "$B"
-	mkdir -p "$B"
-	git -C "$top" archive "$base_rev" | tar -x -C "$B"
-	(cd "$B" && autoreconf -fi >/dev/null 2>&1 && ./configure -q && make -j"$(nproc)" wbgen wbgen-step >/dev/null) ||
-		die "cannot build $base_rev in $B"
-fi
-
+bench_base "$base"
 index=$(bench_realistic_index "$size")
 res() { # res LABEL WBGEN RULES: resolve into $W/out-LABEL and fake the build
 	local out=$W/out-$1
