@@ -15,18 +15,20 @@
 #include "cmds.h"
 #include "fsutil.h"
 #include "hook.h"
+#include "hook_args.h"
 #include "marker.h"
 #include "metadata.h"
 #include "mirror.h"
 #include "specifier.h"
 #include "names.h"
+#include "parse_options.h"
 #include "requirement.h"
 #include "strlist.h"
 #include "util.h"
 #include "version.h"
 #include "wheel/wheel.h"
 
-const char usage_build_wheel[] =
+static const char usage[] =
 	"usage: wbgen build-wheel --env DIR --src SRCDIR [--backend B] [--backend-path P]...\n"
 	"                         [--config-setting K=V]... [--log FILE] [--expect NAME==VERSION]\n"
 	"                         [--expect-requires FILE] [--metadata-dir DIR]\n"
@@ -41,30 +43,29 @@ const char usage_build_wheel[] =
 	"mtime, so make sees nothing new); different bytes replace it atomically, with a note on stderr.\n"
 	"The private directory is WHEELDIR/.wbgen-build.PID.*, locked (flock) while in use; one left by a\n"
 	"killed run is removed by the next build-wheel into WHEELDIR.\n"
-	"\n"
-	"  --out WHEELDIR         where the wheel goes (created if missing)\n"
-	"  --expect NAME==VERSION fail unless METADATA's Name and Version are these (compared\n"
-	"                         normalised)\n"
-	"  --expect-requires FILE fail unless METADATA's Requires-Dist lines are, as a set, the\n"
-	"                         requirements in FILE: JSON, one package's install_requires from\n"
-	"                         plan.json (null: nothing checked). Compared after parsing: name,\n"
-	"                         extras, specifiers, URL, marker; an entry with \"extra\": E matches\n"
-	"                         '(M) and extra == \"E\"', 'extra == \"E\" and (M)', or 'M and\n"
-	"                         extra == \"E\"' when M has no 'or' (extras compared normalised).\n"
-	"                         A bad FILE exits 2 before anything is built\n"
-	"  --check-requires FILE  one process for both hooks: get_requires_for_build_wheel first, then\n"
-	"                         build_wheel only when its answer is the JSON list of requirement\n"
-	"                         strings in FILE (what the environment holds); else nothing is built\n"
-	"                         and the exit status is 3\n"
-	"  --requires-out FILE    with --check-requires: get_requires_for_build_wheel's answer, as a\n"
-	"                         JSON list, into FILE\n"
-	"  --metadata-dir DIR     the .dist-info directory made by prepare_metadata_for_build_wheel,\n"
-	"                         passed to build_wheel as metadata_directory\n"
-	"  --build-tag N          give the wheel build tag N (digits): NAME-VERSION-N-TAGS.whl, and\n"
-	"                         'Build: N' in its WHEEL file (RECORD updated)\n"
-	"  --dist-info-file NAME=FILE  put FILE's content in the wheel's .dist-info as NAME\n"
-	"                         (repeatable; RECORD updated)\n"
-	HOOK_OPTIONS_HELP;
+	"\n";
+
+/* The options of build-wheel besides the hook's. */
+struct build_args {
+	const char *out, *expect, *expect_requires, *requires_out, *build_tag;
+	struct opt_list dist_files;
+};
+
+static int check_build_tag(const struct option *opt, const char *arg)
+{
+	if (!*arg || arg[strspn(arg, "0123456789")])
+		return error("build-wheel: --build-tag '%s' is not a number", arg);
+	return 0;
+}
+
+static int check_dist_info_file(const struct option *opt, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg || memchr(arg, '/', (size_t)(eq - arg)) || !eq[1])
+		return error("build-wheel: --dist-info-file '%s' is not NAME=FILE", arg);
+	return 0;
+}
 
 /* One install requirement of the plan: the keys (see req_key) a Requires-Dist line may have for it. */
 struct expected_req {
@@ -457,97 +458,120 @@ static int fsync_path(const char *path, int flags)
 	return r;
 }
 
+/* Give the built wheel the build tag and the .dist-info files (NAME=FILE): the amended wheel, made
+ * in scratch, replaces *built and its filename *name. Returns 0, or -1 after a message. */
+static int amend(const char *scratch, const char *build_tag, const struct opt_list *files, char **built,
+		 char **name)
+{
+	struct wheel_addition *adds = xcalloc(files->n + 1, sizeof(*adds));
+	struct buf *texts = xcalloc(files->n + 1, sizeof(*texts)), err = BUF_INIT;
+	char *newname = wheel_name_with_build(*name, build_tag), *amended;
+	size_t k;
+	int bad = !newname;
+
+	for (k = 0; k < files->n && !bad; k++) {
+		const char *eq = strchr(files->v[k], '=');
+
+		if (buf_read_file(&texts[k], eq + 1) < 0) {
+			error("build-wheel: cannot read '%s':", eq + 1);
+			bad = 1;
+		}
+		adds[k].name = xstrndup(files->v[k], (size_t)(eq - files->v[k]));
+		adds[k].data = texts[k].s ? texts[k].s : "";
+		adds[k].len = texts[k].len;
+	}
+	amended = newname ? xasprintf("%s/%s", scratch, newname) : NULL;
+	if (!bad && wheel_amend(*built, amended, build_tag, adds, files->n, &err) < 0) {
+		error("build-wheel: %s", err.s);
+		bad = 1;
+	}
+	for (k = 0; k < files->n; k++) {
+		free((char *)adds[k].name);
+		buf_release(&texts[k]);
+	}
+	free(texts);
+	free(adds);
+	buf_release(&err);
+	if (bad) {
+		free(newname);
+		free(amended);
+		return -1;
+	}
+	free(*built);
+	*built = amended;
+	free(*name);
+	*name = newname;
+	return 0;
+}
+
 int cmd_build_wheel(int argc, char **argv)
 {
-	const struct command *self = command_find("build-wheel");
-	const char *out = NULL, *expect = NULL, *expect_requires = NULL, *v, *returned = NULL, *build_tag = NULL;
-	const char *requires_out = NULL;
-	struct strlist dist_files = STRLIST_INIT;
+	struct build_args ba = { NULL, NULL, NULL, NULL, NULL, OPT_LIST_INIT };
+	struct hook_args ha;
+	struct hook_opts *o = &ha.o;
+	struct option options[] = {
+		OPT_STRING(0, "out", &ba.out, "WHEELDIR", "where the wheel goes (created if missing)"),
+		OPT_STRING(0, "expect", &ba.expect, "NAME==VERSION",
+			   "fail unless METADATA's Name and Version are these (compared\n"
+			   "normalised)"),
+		OPT_STRING(0, "expect-requires", &ba.expect_requires, "FILE",
+			   "fail unless METADATA's Requires-Dist lines are, as a set, the\n"
+			   "requirements in FILE: JSON, one package's install_requires from\n"
+			   "plan.json (null: nothing checked). Compared after parsing: name,\n"
+			   "extras, specifiers, URL, marker; an entry with \"extra\": E matches\n"
+			   "'(M) and extra == \"E\"', 'extra == \"E\" and (M)', or 'M and\n"
+			   "extra == \"E\"' when M has no 'or' (extras compared normalised).\n"
+			   "A bad FILE exits 2 before anything is built"),
+		OPT_STRING(0, "check-requires", &o->check_requires, "FILE",
+			   "one process for both hooks: get_requires_for_build_wheel first, then\n"
+			   "build_wheel only when its answer is the JSON list of requirement\n"
+			   "strings in FILE (what the environment holds); else nothing is built\n"
+			   "and the exit status is 3"),
+		OPT_STRING(0, "requires-out", &ba.requires_out, "FILE",
+			   "with --check-requires: get_requires_for_build_wheel's answer, as a\n"
+			   "JSON list, into FILE"),
+		OPT_STRING(0, "metadata-dir", &o->metadata_dir, "DIR",
+			   "the .dist-info directory made by prepare_metadata_for_build_wheel,\n"
+			   "passed to build_wheel as metadata_directory"),
+		OPT_STRING_CHECK(0, "build-tag", &ba.build_tag, "N",
+				 "give the wheel build tag N (digits): NAME-VERSION-N-TAGS.whl, and\n"
+				 "'Build: N' in its WHEEL file (RECORD updated)", check_build_tag),
+		OPT_LIST_CHECK(0, "dist-info-file", &ba.dist_files, "NAME=FILE",
+			       "put FILE's content in the wheel's .dist-info as NAME\n"
+			       "(repeatable; RECORD updated)", check_dist_info_file),
+		OPT_HOOK_ARGS(&ha),
+		OPT_END(),
+	};
+	const char *out, *returned = NULL;
 	struct expected_reqs reqs = { 0 };
-	struct hook_opts o;
 	struct buf err = BUF_INIT, res = BUF_INIT;
 	struct strlist wheels = STRLIST_INIT;
 	char *scratch = NULL, *wdir = NULL, *result = NULL, *built = NULL, *dst = NULL;
 	int scratch_fd = -1;
-	size_t abp = 0, acs = 0;
-	int i, missing = 0, r, ret = EXIT_FAILURE_USER;
+	int ret = EXIT_FAILURE_USER;
 	json_t *j = NULL;
 	DIR *d;
 	struct dirent *de;
 
-	hook_opts_init(&o);
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			command_usage(self, 0);
-			hook_opts_free(&o);
-			return EXIT_OK;
-		}
-		r = hook_option(argc, argv, &i, &o, &abp, &acs, &missing);
-		if (r < 0) {
-			hook_opts_free(&o);
-			return EXIT_USAGE;
-		}
-		if (r)
-			continue;
-		if ((v = option_value(argc, argv, &i, "--out", &missing)) != NULL) {
-			out = v;
-		} else if ((v = option_value(argc, argv, &i, "--check-requires", &missing)) != NULL) {
-			o.check_requires = v;
-		} else if ((v = option_value(argc, argv, &i, "--requires-out", &missing)) != NULL) {
-			requires_out = v;
-		} else if ((v = option_value(argc, argv, &i, "--metadata-dir", &missing)) != NULL) {
-			o.metadata_dir = v;
-		} else if ((v = option_value(argc, argv, &i, "--expect", &missing)) != NULL) {
-			expect = v;
-		} else if ((v = option_value(argc, argv, &i, "--expect-requires", &missing)) != NULL) {
-			expect_requires = v;
-		} else if ((v = option_value(argc, argv, &i, "--build-tag", &missing)) != NULL) {
-			if (!*v || v[strspn(v, "0123456789")]) {
-				error("build-wheel: --build-tag '%s' is not a number", v);
-				hook_opts_free(&o);
-				return EXIT_USAGE;
-			}
-			build_tag = v;
-		} else if ((v = option_value(argc, argv, &i, "--dist-info-file", &missing)) != NULL) {
-			const char *eq = strchr(v, '=');
-
-			if (!eq || eq == v || memchr(v, '/', (size_t)(eq - v)) || !eq[1]) {
-				error("build-wheel: --dist-info-file '%s' is not NAME=FILE", v);
-				strlist_release(&dist_files);
-				hook_opts_free(&o);
-				return EXIT_USAGE;
-			}
-			strlist_add(&dist_files, v);
-		} else if (missing) {
-			error("build-wheel: option '%s' needs a value", argv[i]);
-			hook_opts_free(&o);
-			return EXIT_USAGE;
-		} else if (argv[i][0] == '-') {
-			hook_opts_free(&o);
-			return command_bad_option(self, argv[i]);
-		} else {
-			error("build-wheel: unexpected argument '%s' (see 'wbgen help build-wheel')", argv[i]);
-			hook_opts_free(&o);
-			return EXIT_USAGE;
-		}
-	}
-	if (!o.env || !o.src || !out) {
+	hook_args_init(&ha);
+	if (parse_options(argc, argv, usage, options, 0, &ret) < 0)
+		return ret;
+	hook_args_finish(&ha);
+	out = ba.out;
+	ret = EXIT_USAGE;
+	if (!o->env || !o->src || !out) {
 		error("build-wheel: --env, --src and --out are required (see 'wbgen help build-wheel')");
-		hook_opts_free(&o);
-		return EXIT_USAGE;
+		goto out;
 	}
-	if (expect && !strstr(expect, "==")) {
-		error("build-wheel: --expect '%s' is not NAME==VERSION", expect);
-		hook_opts_free(&o);
-		return EXIT_USAGE;
+	if (ba.expect && !strstr(ba.expect, "==")) {
+		error("build-wheel: --expect '%s' is not NAME==VERSION", ba.expect);
+		goto out;
 	}
-	if (expect_requires && expected_reqs_load(&reqs, expect_requires, &err) < 0) {
+	if (ba.expect_requires && expected_reqs_load(&reqs, ba.expect_requires, &err) < 0) {
 		error("build-wheel: %s", err.s);
-		buf_release(&err);
-		expected_reqs_release(&reqs);
-		hook_opts_free(&o);
-		return EXIT_USAGE;
+		goto out;
 	}
+	ret = EXIT_FAILURE_USER;
 	if (mkdir_p(out, 0755) < 0) {
 		error("build-wheel: cannot make '%s':", out);
 		goto out;
@@ -585,8 +609,8 @@ int cmd_build_wheel(int argc, char **argv)
 		error("build-wheel: cannot make '%s':", wdir);
 		goto out;
 	}
-	o.out_dir = wdir;
-	if (hook_run(&o, "build_wheel", result, &err) < 0) {
+	o->out_dir = wdir;
+	if (hook_run(o, "build_wheel", result, &err) < 0) {
 		error("%s", err.s);
 		goto out;
 	}
@@ -595,11 +619,11 @@ int cmd_build_wheel(int argc, char **argv)
 		goto out;
 	}
 	j = json_loadb(res.s, res.len, 0, NULL);
-	if (requires_out && json_is_array(json_object_get(j, "requires"))) {
+	if (ba.requires_out && json_is_array(json_object_get(j, "requires"))) {
 		char *t = json_dumps(json_object_get(j, "requires"), 0);
 
-		if (!t || write_file(requires_out, t, strlen(t), WRITE_NOSYNC) < 0) {
-			error("build-wheel: cannot write '%s':", requires_out);
+		if (!t || write_file(ba.requires_out, t, strlen(t), WRITE_NOSYNC) < 0) {
+			error("build-wheel: cannot write '%s':", ba.requires_out);
 			free(t);
 			goto out;
 		}
@@ -607,13 +631,13 @@ int cmd_build_wheel(int argc, char **argv)
 	}
 	if (json_is_true(json_object_get(j, "mismatch"))) {
 		error("build-wheel: get_requires_for_build_wheel in '%s' asked for other requirements than %s: "
-		      "nothing built", o.src, o.check_requires);
+		      "nothing built", o->src, o->check_requires);
 		ret = EXIT_MISMATCH;
 		goto out;
 	}
 	returned = j ? json_string_value(json_object_get(j, "return")) : NULL;
 	if (!returned) {
-		error("build-wheel: the build_wheel hook in '%s' returned no filename", o.src);
+		error("build-wheel: the build_wheel hook in '%s' returned no filename", o->src);
 		goto out;
 	}
 	d = opendir(wdir);
@@ -627,57 +651,21 @@ int cmd_build_wheel(int argc, char **argv)
 	closedir(d);
 	strlist_sort(&wheels);
 	if (wheels.n != 1) {
-		error("build-wheel: build_wheel in '%s' made %zu wheels, expected exactly one%s%s", o.src,
+		error("build-wheel: build_wheel in '%s' made %zu wheels, expected exactly one%s%s", o->src,
 		      wheels.n, wheels.n ? ": " : "", wheels.n ? wheels.v[0] : "");
 		goto out;
 	}
 	if (strcmp(wheels.v[0], returned) != 0) {
-		error("build-wheel: build_wheel in '%s' returned '%s' but made '%s'", o.src, returned, wheels.v[0]);
+		error("build-wheel: build_wheel in '%s' returned '%s' but made '%s'", o->src, returned, wheels.v[0]);
 		goto out;
 	}
 	built = xasprintf("%s/%s", wdir, wheels.v[0]);
-	if (check_wheel(built, wheels.v[0], expect, &reqs, &err) < 0) {
+	if (check_wheel(built, wheels.v[0], ba.expect, &reqs, &err) < 0) {
 		error("build-wheel: %s", err.s);
 		goto out;
 	}
-	if (build_tag || dist_files.n) {
-		struct wheel_addition *adds = xcalloc(dist_files.n + 1, sizeof(*adds));
-		struct buf *texts = xcalloc(dist_files.n + 1, sizeof(*texts));
-		char *name = wheel_name_with_build(wheels.v[0], build_tag), *amended;
-		size_t k;
-		int bad = 0;
-
-		for (k = 0; k < dist_files.n && !bad; k++) {
-			char *eq = strchr(dist_files.v[k], '=');
-
-			*eq = '\0';
-			if (buf_read_file(&texts[k], eq + 1) < 0) {
-				error("build-wheel: cannot read '%s':", eq + 1);
-				bad = 1;
-			}
-			adds[k].name = dist_files.v[k];
-			adds[k].data = texts[k].s ? texts[k].s : "";
-			adds[k].len = texts[k].len;
-		}
-		amended = name ? xasprintf("%s/%s", scratch, name) : NULL;
-		if (!bad && amended && wheel_amend(built, amended, build_tag, adds, dist_files.n, &err) < 0) {
-			error("build-wheel: %s", err.s);
-			bad = 1;
-		}
-		for (k = 0; k < dist_files.n; k++)
-			buf_release(&texts[k]);
-		free(texts);
-		free(adds);
-		if (bad || !name) {
-			free(name);
-			free(amended);
-			goto out;
-		}
-		free(built);
-		built = amended;
-		free(wheels.v[0]);
-		wheels.v[0] = name;
-	}
+	if ((ba.build_tag || ba.dist_files.n) && amend(scratch, ba.build_tag, &ba.dist_files, &built, &wheels.v[0]) < 0)
+		goto out;
 	dst = xasprintf("%s/%s", out, wheels.v[0]);
 	if (files_identical(built, dst)) {
 		fprintf(stderr, "wbgen: build-wheel: '%s' is unchanged, keeping the existing file\n", dst);
@@ -702,7 +690,6 @@ out:
 	if (j)
 		json_decref(j);
 	strlist_release(&wheels);
-	strlist_release(&dist_files);
 	buf_release(&err);
 	buf_release(&res);
 	free(scratch);
@@ -711,6 +698,6 @@ out:
 	free(built);
 	free(dst);
 	expected_reqs_release(&reqs);
-	hook_opts_free(&o);
+	parse_options_release(options);
 	return ret;
 }

@@ -10,14 +10,16 @@
 #include "fsutil.h"
 #include "jsonw.h"
 #include "names.h"
+#include "parse_options.h"
 #include "util.h"
 
 #define PLAN_HELP \
+	"\n" \
 	"PLAN is a plan.json written by 'wbgen resolve', a graph.json (wbgen's or fromager's), or\n" \
 	"a directory holding one: DIR/plan.json, else DIR/graph.json (default: the current\n" \
 	"directory). Only plan.json knows where a top-level requirement came from (FILE:LINE).\n"
 
-const char usage_why[] =
+static const char usage_why[] =
 	"usage: wbgen why [--json] [--limit N] [--depth N] [--requirement-type TYPE]... NAME [PLAN]\n"
 	"\n"
 	"Show why package NAME is in the graph: every chain of requirements from a top-level\n"
@@ -37,32 +39,13 @@ const char usage_why[] =
 	"a package twice (install requirements may form cycles).\n"
 	"NAME is compared after PEP 503 normalisation; a graph holding several versions of it\n"
 	"gets one section per version. Exit status 1 when NAME is not in the graph.\n"
-	"\n"
-	"  --json                   print one JSON object (docs/wbgen.1) instead of text\n"
-	"  --limit N                show at most N chains per version, count the others\n"
-	"                           (default 10; 0: all)\n"
-	"  --depth N                only chains with at most N requirements below the top-level one\n"
-	"  --requirement-type TYPE  only follow requirements of this type below the top-level one\n"
-	"                           (repeatable)\n"
-	"\n" PLAN_HELP;
+	"\n";
 
-const char usage_graph[] =
+static const char usage_graph[] =
 	"usage: wbgen graph [--format dot|json] [--subset NAME] [-o FILE] [PLAN]\n"
 	"\n"
 	"Print the dependency graph of the plan.\n"
-	"\n"
-	"  --format dot       Graphviz (default): a node \"name==version\" per package and one for\n"
-	"                     the top-level requirements; an edge per requirement, labelled with\n"
-	"                     the requirement and styled by type: toplevel bold, install solid,\n"
-	"                     build-system dashed blue, build-backend dotted purple, build-sdist\n"
-	"                     dotted orange (each edge's class attribute is its type). Packages\n"
-	"                     that are not installed (only built with) are dashed, pre-built ones\n"
-	"                     parallelograms. Render with: dot -Tsvg -o graph.svg\n"
-	"  --format json      fromager's graph.json format (docs/file-formats.md)\n"
-	"  --subset NAME      only NAME, everything it needs and everything that needs it (each\n"
-	"                     transitively, every requirement type), as `fromager graph subset`\n"
-	"  -o, --output FILE  write FILE (atomically) instead of standard output\n"
-	"\n" PLAN_HELP;
+	"\n";
 
 /* Load the graph named by the optional PLAN argument; dies on failure. */
 static void load(struct depgraph *g, const char *plan)
@@ -150,62 +133,54 @@ static json_t *why_json(const struct depgraph *g, size_t target, const struct de
 			 "paths", paths, "total", (json_int_t)w->total, "complete", !w->incomplete);
 }
 
+/* --requirement-type TYPE: one more type to follow (a bit of depgraph_why_opts.types). */
+static int why_type(const struct option *opt, const char *arg)
+{
+	int t = req_type_from_name(arg);
+
+	if (t < 0)
+		return error("why: unknown requirement type '%s' (toplevel, install, build-system, "
+			     "build-backend, build-sdist)", arg);
+	*(unsigned *)opt->value |= 1u << t;
+	return 0;
+}
+
 int cmd_why(int argc, char **argv)
 {
-	const struct command *self = command_find("why");
 	struct depgraph_why_opts o = { 0, -1, 10 };
-	const char *name = NULL, *plan = NULL, *v;
+	struct opt_list args = OPT_LIST_INIT;
+	long limit = 10;
+	int json = 0, ret;
+	struct option options[] = {
+		OPT_BOOL(0, "json", &json, "print one JSON object (docs/wbgen.1) instead of text"),
+		OPT_INTEGER(0, "limit", &limit, "N", 0, LONG_MAX,
+			    "show at most N chains per version, count the others\n"
+			    "(default 10; 0: all)"),
+		OPT_INTEGER(0, "depth", &o.max_depth, "N", 0, LONG_MAX,
+			    "only chains with at most N requirements below the top-level one"),
+		OPT_CALLBACK(0, "requirement-type", &o.types, "TYPE",
+			     "only follow requirements of this type below the top-level one\n"
+			     "(repeatable)", why_type),
+		OPT_ARGUMENTS(&args, 2, NULL, NULL),
+		OPT_TEXT(PLAN_HELP),
+		OPT_END(),
+	};
+	const char *name, *plan;
 	struct buf out = BUF_INIT;
 	struct depgraph g;
 	json_t *doc = NULL, *list = NULL;
 	size_t *targets, n, j;
-	int i, json = 0, missing = 0;
-	long num;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			command_usage(self, 0);
-			return EXIT_OK;
-		} else if (strcmp(argv[i], "--json") == 0) {
-			json = 1;
-		} else if ((v = option_value(argc, argv, &i, "--limit", &missing)) != NULL) {
-			if (parse_int_range(v, 0, LONG_MAX, &num) < 0) {
-				error("why: --limit wants a number, not '%s'", v);
-				return EXIT_USAGE;
-			}
-			o.limit = (size_t)num;
-		} else if ((v = option_value(argc, argv, &i, "--depth", &missing)) != NULL) {
-			if (parse_int_range(v, 0, LONG_MAX, &o.max_depth) < 0) {
-				error("why: --depth wants a number, not '%s'", v);
-				return EXIT_USAGE;
-			}
-		} else if ((v = option_value(argc, argv, &i, "--requirement-type", &missing)) != NULL) {
-			int t = req_type_from_name(v);
-
-			if (t < 0) {
-				error("why: unknown requirement type '%s' (toplevel, install, build-system, "
-				      "build-backend, build-sdist)", v);
-				return EXIT_USAGE;
-			}
-			o.types |= 1u << t;
-		} else if (missing) {
-			error("why: option '%s' needs a value", argv[i]);
-			return EXIT_USAGE;
-		} else if (argv[i][0] == '-') {
-			return command_bad_option(self, argv[i]);
-		} else if (!name) {
-			name = argv[i];
-		} else if (!plan) {
-			plan = argv[i];
-		} else {
-			error("why: unexpected argument '%s' (see 'wbgen help why')", argv[i]);
-			return EXIT_USAGE;
-		}
-	}
-	if (!name) {
+	if (parse_options(argc, argv, usage_why, options, 0, &ret) < 0)
+		return ret;
+	if (!args.n) {
 		error("why: which package? (see 'wbgen help why')");
+		parse_options_release(options);
 		return EXIT_USAGE;
 	}
+	o.limit = (size_t)limit;
+	name = args.v[0];
+	plan = args.n > 1 ? args.v[1] : NULL;
 	load(&g, plan);
 	n = find(&g, "why", name, plan, &targets);
 	if (json) {
@@ -234,6 +209,7 @@ int cmd_why(int argc, char **argv)
 	buf_release(&out);
 	free(targets);
 	depgraph_release(&g);
+	parse_options_release(options);
 	return EXIT_OK;
 }
 
@@ -241,38 +217,37 @@ int cmd_why(int argc, char **argv)
 
 int cmd_graph(int argc, char **argv)
 {
-	const struct command *self = command_find("graph");
-	const char *format = "dot", *subset = NULL, *output = NULL, *plan = NULL, *v;
+	const char *format = "dot", *subset = NULL, *output = NULL, *plan;
+	struct opt_list args = OPT_LIST_INIT;
+	struct option options[] = {
+		OPT_STRING(0, "format", &format, "dot|json",
+			   "dot: Graphviz (the default): a node \"name==version\" per package and\n"
+			   "one for the top-level requirements; an edge per requirement, labelled\n"
+			   "with the requirement and styled by type: toplevel bold, install solid,\n"
+			   "build-system dashed blue, build-backend dotted purple, build-sdist\n"
+			   "dotted orange (each edge's class attribute is its type). Packages\n"
+			   "that are not installed (only built with) are dashed, pre-built ones\n"
+			   "parallelograms. Render with: dot -Tsvg -o graph.svg\n"
+			   "json: fromager's graph.json format (docs/file-formats.md)"),
+		OPT_STRING(0, "subset", &subset, "NAME",
+			   "only NAME, everything it needs and everything that needs it (each\n"
+			   "transitively, every requirement type), as `fromager graph subset`"),
+		OPT_STRING('o', "output", &output, "FILE", "write FILE (atomically) instead of standard output"),
+		OPT_ARGUMENTS(&args, 1, NULL, NULL),
+		OPT_TEXT(PLAN_HELP),
+		OPT_END(),
+	};
 	unsigned char *keep = NULL;
 	struct buf out = BUF_INIT;
 	struct depgraph g;
-	int i, missing = 0, ret = EXIT_OK;
+	int ret = EXIT_OK;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			command_usage(self, 0);
-			return EXIT_OK;
-		} else if ((v = option_value(argc, argv, &i, "--format", &missing)) != NULL) {
-			format = v;
-		} else if ((v = option_value(argc, argv, &i, "--subset", &missing)) != NULL) {
-			subset = v;
-		} else if ((v = option_value(argc, argv, &i, "-o", &missing)) != NULL ||
-			   (v = option_value(argc, argv, &i, "--output", &missing)) != NULL) {
-			output = v;
-		} else if (missing) {
-			error("graph: option '%s' needs a value", argv[i]);
-			return EXIT_USAGE;
-		} else if (argv[i][0] == '-') {
-			return command_bad_option(self, argv[i]);
-		} else if (!plan) {
-			plan = argv[i];
-		} else {
-			error("graph: unexpected argument '%s' (see 'wbgen help graph')", argv[i]);
-			return EXIT_USAGE;
-		}
-	}
+	if (parse_options(argc, argv, usage_graph, options, 0, &ret) < 0)
+		return ret;
+	plan = args.n ? args.v[0] : NULL;
 	if (strcmp(format, "dot") != 0 && strcmp(format, "json") != 0) {
 		error("graph: unknown format '%s' (dot or json)", format);
+		parse_options_release(options);
 		return EXIT_USAGE;
 	}
 	load(&g, plan);
@@ -301,5 +276,6 @@ int cmd_graph(int argc, char **argv)
 	buf_release(&out);
 	free(keep);
 	depgraph_release(&g);
+	parse_options_release(options);
 	return ret;
 }

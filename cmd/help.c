@@ -5,23 +5,13 @@
 
 #include "config.h"
 #include "cmds.h"
+#include "parse_options.h"
 #include "util.h"
 
-const char usage_help[] =
+static const char usage_help[] =
 	"usage: wbgen help [COMMAND]\n"
 	"\n"
 	"Show the list of commands, or the usage of COMMAND.\n";
-
-void command_usage(const struct command *cmd, int to_stderr)
-{
-	fputs(cmd->usage, to_stderr ? stderr : stdout);
-}
-
-int command_bad_option(const struct command *cmd, const char *opt)
-{
-	error("%s: unknown option '%s' (see 'wbgen help %s')", cmd->name, opt, cmd->name);
-	return EXIT_USAGE;
-}
 
 static void usage_top(FILE *f)
 {
@@ -41,45 +31,32 @@ static void usage_top(FILE *f)
 
 int cmd_help(int argc, char **argv)
 {
-	const struct command *c;
+	struct opt_list args = OPT_LIST_INIT;
+	struct option options[] = {
+		OPT_ARGUMENTS(&args, 1, NULL, NULL),
+		OPT_END(),
+	};
+	const struct command *c = NULL;
+	int ret = EXIT_OK;
 
-	if (argc < 2) {
+	if (parse_options(argc, argv, usage_help, options, 0, &ret) < 0)
+		return ret;
+	if (args.n)
+		c = command_find(args.v[0]);
+	if (!args.n)
 		usage_top(stdout);
-		return EXIT_OK;
+	else if (!c) {
+		error("help: '%s' is not a wbgen command (see 'wbgen --help')", args.v[0]);
+		ret = EXIT_USAGE;
 	}
-	if (argc > 2) {
-		error("help: too many arguments");
-		return EXIT_USAGE;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(usage_help, stdout);
-		return EXIT_OK;
-	}
-	c = command_find(argv[1]);
-	if (!c) {
-		error("help: '%s' is not a wbgen command (see 'wbgen --help')", argv[1]);
-		return EXIT_USAGE;
-	}
-	command_usage(c, 0);
-	return EXIT_OK;
-}
+	parse_options_release(options);
+	if (c) {
+		/* the usage comes from the command's own table */
+		const char *av[] = { c->name, "--help", NULL };
 
-/* The value of option 'name' given as "--name VALUE" or "--name=VALUE"; NULL when argv[*i] is not it. */
-const char *option_value(int argc, char **argv, int *i, const char *name, int *missing)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n])
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = 1;
-		return NULL;
+		ret = c->fn(2, (char **)av);
 	}
-	return argv[++*i];
+	return ret;
 }
 
 const struct command *command_find(const char *name)

@@ -1,13 +1,16 @@
-/* hook.c: `wbgen hook`: run one PEP 517 hook in the environment's python. */
+/* hook.c: `wbgen hook`: run one PEP 517 hook in the environment's python; the options it shares
+ * with `wbgen build-wheel` (hook_args.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmds.h"
 #include "hook.h"
+#include "hook_args.h"
+#include "parse_options.h"
 #include "util.h"
 
-const char usage_hook[] =
+static const char usage[] =
 	"usage: wbgen hook --env DIR --src SRCDIR [--backend B] [--backend-path P]...\n"
 	"                  [--config-setting K=V]... [--out-dir DIR] [--log FILE] HOOK OUTFILE\n"
 	"\n"
@@ -16,127 +19,81 @@ const char usage_hook[] =
 	"its result to OUTFILE (atomically) as JSON: {\"hook\": HOOK, \"return\": VALUE}, plus\n"
 	"\"default\": true when the backend lacks an optional get_requires_* hook (VALUE is []) or\n"
 	"\"unsupported\": true when it lacks prepare_metadata_* (VALUE is null).\n"
-	"\n"
-	"  --out-dir DIR          the directory argument of build_* and prepare_metadata_* hooks\n"
-	HOOK_OPTIONS_HELP;
+	"\n";
 
-static void push(const char ***arr, size_t *nr, size_t *alloc, const char *v)
+void hook_args_init(struct hook_args *a)
 {
-	GROW(*arr, *alloc, *nr + 1);
-	(*arr)[(*nr)++] = v;
+	struct opt_list empty = OPT_LIST_INIT;
+
+	hook_opts_init(&a->o);
+	a->backend_path = a->config = a->setenv = empty;
 }
 
-int hook_option(int argc, char **argv, int *i, struct hook_opts *o, size_t *alloc_bp, size_t *alloc_cs,
-		int *missing)
+void hook_args_finish(struct hook_args *a)
 {
-	const char *v;
-
-	*missing = 0;
-	if ((v = option_value(argc, argv, i, "--env", missing)) != NULL)
-		o->env = v;
-	else if ((v = option_value(argc, argv, i, "--src", missing)) != NULL)
-		o->src = v;
-	else if ((v = option_value(argc, argv, i, "--backend", missing)) != NULL)
-		o->backend = v;
-	else if ((v = option_value(argc, argv, i, "--backend-path", missing)) != NULL)
-		push(&o->backend_path, &o->nr_backend_path, alloc_bp, v);
-	else if ((v = option_value(argc, argv, i, "--config-setting", missing)) != NULL) {
-		if (!strchr(v, '=') || v[0] == '=') {
-			error("config setting '%s' is not KEY=VALUE", v);
-			return -1;
-		}
-		push(&o->config, &o->nr_config, alloc_cs, v);
-	} else if ((v = option_value(argc, argv, i, "--setenv", missing)) != NULL) {
-		if (!strchr(v, '=') || v[0] == '=') {
-			error("--setenv '%s' is not NAME=VALUE", v);
-			return -1;
-		}
-		o->setenv = xreallocarray((void *)o->setenv, o->nr_setenv + 1, sizeof(*o->setenv));
-		o->setenv[o->nr_setenv++] = v;
-	} else if ((v = option_value(argc, argv, i, "--log", missing)) != NULL)
-		o->log = v;
-	else if ((v = option_value(argc, argv, i, "--source-date-epoch", missing)) != NULL) {
-		uint64_t n;
-
-		if (parse_u64(v, &n) < 0) {
-			error("--source-date-epoch '%s' is not a number of seconds", v);
-			return -1;
-		}
-		o->source_date_epoch = v;
-	} else if (strcmp(argv[*i], "--jobserver") == 0)
-		o->jobserver = 1;
-	else
-		return 0;
-	return 1;
+	a->o.backend_path = a->backend_path.v;
+	a->o.nr_backend_path = a->backend_path.n;
+	a->o.config = a->config.v;
+	a->o.nr_config = a->config.n;
+	a->o.setenv = a->setenv.v;
+	a->o.nr_setenv = a->setenv.n;
 }
 
-void hook_opts_free(struct hook_opts *o)
+int hook_check_config(const struct option *opt, const char *arg)
 {
-	free(o->backend_path);
-	free(o->config);
-	free((void *)o->setenv);
+	if (!strchr(arg, '=') || arg[0] == '=')
+		return error("--config-setting '%s' is not KEY=VALUE", arg);
+	return 0;
+}
+
+int hook_check_setenv(const struct option *opt, const char *arg)
+{
+	if (!strchr(arg, '=') || arg[0] == '=')
+		return error("--setenv '%s' is not NAME=VALUE", arg);
+	return 0;
+}
+
+int hook_check_epoch(const struct option *opt, const char *arg)
+{
+	uint64_t n;
+
+	if (parse_u64(arg, &n) < 0)
+		return error("--source-date-epoch '%s' is not a number of seconds", arg);
+	return 0;
 }
 
 int cmd_hook(int argc, char **argv)
 {
-	const struct command *self = command_find("hook");
-	const char *args[2], *v;
-	struct hook_opts o;
+	struct hook_args a;
+	struct opt_list args = OPT_LIST_INIT;
+	struct option options[] = {
+		OPT_STRING(0, "out-dir", &a.o.out_dir, "DIR",
+			   "the directory argument of build_* and prepare_metadata_* hooks"),
+		OPT_HOOK_ARGS(&a),
+		OPT_ARGUMENTS(&args, 2, NULL, NULL),
+		OPT_END(),
+	};
 	struct buf err = BUF_INIT;
-	size_t abp = 0, acs = 0;
-	int i, nargs = 0, missing = 0, r, ret = EXIT_OK;
+	int ret = EXIT_OK;
 
-	hook_opts_init(&o);
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			command_usage(self, 0);
-			hook_opts_free(&o);
-			return EXIT_OK;
-		}
-		r = hook_option(argc, argv, &i, &o, &abp, &acs, &missing);
-		if (r < 0) {
-			hook_opts_free(&o);
-			return EXIT_USAGE;
-		}
-		if (r)
-			continue;
-		if ((v = option_value(argc, argv, &i, "--out-dir", &missing)) != NULL) {
-			o.out_dir = v;
-		} else if (missing) {
-			error("hook: option '%s' needs a value", argv[i]);
-			hook_opts_free(&o);
-			return EXIT_USAGE;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			hook_opts_free(&o);
-			return command_bad_option(self, argv[i]);
-		} else if (nargs < 2) {
-			args[nargs++] = argv[i];
-		} else {
-			error("hook: unexpected argument '%s' (see 'wbgen help hook')", argv[i]);
-			hook_opts_free(&o);
-			return EXIT_USAGE;
-		}
-	}
-	if (nargs != 2 || !o.env || !o.src) {
+	hook_args_init(&a);
+	if (parse_options(argc, argv, usage, options, 0, &ret) < 0)
+		return ret;
+	hook_args_finish(&a);
+	if (args.n != 2 || !a.o.env || !a.o.src) {
 		error("hook: --env, --src, HOOK and OUTFILE are required (see 'wbgen help hook')");
-		hook_opts_free(&o);
-		return EXIT_USAGE;
-	}
-	if (!hook_name_valid(args[0])) {
-		error("hook: unknown PEP 517 hook '%s'", args[0]);
-		hook_opts_free(&o);
-		return EXIT_USAGE;
-	}
-	if (!o.out_dir && (starts_with(args[0], "build_") || starts_with(args[0], "prepare_metadata_"))) {
-		error("hook: %s needs --out-dir", args[0]);
-		hook_opts_free(&o);
-		return EXIT_USAGE;
-	}
-	if (hook_run(&o, args[0], args[1], &err) < 0) {
+		ret = EXIT_USAGE;
+	} else if (!hook_name_valid(args.v[0])) {
+		error("hook: unknown PEP 517 hook '%s'", args.v[0]);
+		ret = EXIT_USAGE;
+	} else if (!a.o.out_dir && (starts_with(args.v[0], "build_") || starts_with(args.v[0], "prepare_metadata_"))) {
+		error("hook: %s needs --out-dir", args.v[0]);
+		ret = EXIT_USAGE;
+	} else if (hook_run(&a.o, args.v[0], args.v[1], &err) < 0) {
 		error("%s", err.s);
 		ret = EXIT_FAILURE_USER;
 	}
 	buf_release(&err);
-	hook_opts_free(&o);
+	parse_options_release(options);
 	return ret;
 }

@@ -6,12 +6,13 @@
 #include "config.h"
 #include "cmds.h"
 #include "fsutil.h"
+#include "parse_options.h"
 #include "pyenv.h"
 #include "venv.h"
 #include "wheel/wheel.h"
 #include "util.h"
 
-const char usage_install[] =
+static const char usage[] =
 	"usage: wbgen install --env DIR [--store DIR [--copy]] [--no-compile] [--record-installer NAME]\n"
 	"                     [--cache-dir DIR] [--no-cache] WHEEL...\n"
 	"\n"
@@ -25,64 +26,36 @@ const char usage_install[] =
 	"replaced as by `pip install --no-deps --force-reinstall`: the files its RECORD\n"
 	"lists are removed (a RECORD path leading outside DIR refuses the install). The\n"
 	"environment's layout comes from one (cached) query of DIR/bin/python.\n"
-	"\n"
-	"  --env DIR                the environment (made by `wbgen venv` or `python -m venv`)\n"
-	"  --store DIR              a wheel store: each wheel is extracted, checked and compiled once,\n"
-	"                           in DIR/KEY/SHA256/ (KEY: the interpreter's kind and layout), and its\n"
-	"                           files are hard-linked into the environment (docs/file-formats.md)\n"
-	"  --copy                   with --store: copy the files instead of linking them\n"
-	"  --no-compile             write no .pyc files (not with --store)\n"
-	"  --record-installer NAME  the INSTALLER file's content (default: wbgen)\n"
-	"  --cache-dir DIR          where interpreter answers are cached\n"
-	"                           (default: $XDG_CACHE_HOME/wbgen or ~/.cache/wbgen)\n"
-	"  --no-cache               ask the interpreter even if an answer is cached; cache nothing\n";
+	"\n";
 
 int cmd_install(int argc, char **argv)
 {
-	const struct command *self = command_find("install");
-	const char *envdir = NULL, *installer = "wbgen", *cache_dir = NULL, *v;
-	const char **wheels = xcalloc((size_t)argc, sizeof(*wheels));
-	struct buf err = BUF_INIT, dflt = BUF_INIT, py = BUF_INIT;
-	const char *store = NULL;
+	const char *envdir = NULL, *installer = "wbgen", *cache_dir = NULL, *store = NULL;
 	struct wheel_install_opts o = { NULL, NULL, 0 };
+	struct opt_list wheels = OPT_LIST_INIT;
+	int no_cache = 0, no_compile = 0, ret = EXIT_FAILURE_USER;
+	struct option options[] = {
+		OPT_STRING(0, "env", &envdir, "DIR", "the environment (made by `wbgen venv` or `python -m venv`)"),
+		OPT_STRING(0, "store", &store, "DIR",
+			   "a wheel store: each wheel is extracted, checked and compiled once,\n"
+			   "in DIR/KEY/SHA256/ (KEY: the interpreter's kind and layout), and its\n"
+			   "files are hard-linked into the environment (docs/file-formats.md)"),
+		OPT_BOOL(0, "copy", &o.copy, "with --store: copy the files instead of linking them"),
+		OPT_BOOL(0, "no-compile", &no_compile, "write no .pyc files (not with --store)"),
+		OPT_STRING(0, "record-installer", &installer, "NAME", "the INSTALLER file's content (default: wbgen)"),
+		OPT_PYENV_CACHE(&cache_dir, &no_cache),
+		OPT_ARGUMENTS(&wheels, 0, NULL, NULL),
+		OPT_END(),
+	};
+	struct buf err = BUF_INIT, dflt = BUF_INIT, py = BUF_INIT;
 	char *store_dir = NULL;
-	int no_cache = 0, no_compile = 0, i, missing = 0, ret = EXIT_FAILURE_USER;
-	size_t n = 0;
 	struct venv_facts f;
 	struct wheel_env env;
 	struct pyenv pe;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			command_usage(self, 0);
-			ret = EXIT_OK;
-			goto out;
-		} else if ((v = option_value(argc, argv, &i, "--env", &missing)) != NULL) {
-			envdir = v;
-		} else if ((v = option_value(argc, argv, &i, "--record-installer", &missing)) != NULL) {
-			installer = v;
-		} else if ((v = option_value(argc, argv, &i, "--cache-dir", &missing)) != NULL) {
-			cache_dir = v;
-		} else if ((v = option_value(argc, argv, &i, "--store", &missing)) != NULL) {
-			store = v;
-		} else if (strcmp(argv[i], "--copy") == 0) {
-			o.copy = 1;
-		} else if (strcmp(argv[i], "--no-compile") == 0) {
-			no_compile = 1;
-		} else if (strcmp(argv[i], "--no-cache") == 0) {
-			no_cache = 1;
-		} else if (missing) {
-			error("install: option '%s' needs a value", argv[i]);
-			ret = EXIT_USAGE;
-			goto out;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			ret = command_bad_option(self, argv[i]);
-			goto out;
-		} else {
-			wheels[n++] = argv[i];
-		}
-	}
-	if (!envdir || !n) {
+	if (parse_options(argc, argv, usage, options, 0, &ret) < 0)
+		return ret;
+	if (!envdir || !wheels.n) {
 		error("install: %s (see 'wbgen help install')", envdir ? "no wheel given" : "--env DIR is required");
 		ret = EXIT_USAGE;
 		goto out;
@@ -126,7 +99,7 @@ int cmd_install(int argc, char **argv)
 		free(abs);
 		buf_release(&key);
 	}
-	if (wheel_install(&env, wheels, n, &o, &err))
+	if (wheel_install(&env, wheels.v, wheels.n, &o, &err))
 		error("install: %s", err.s);
 	else
 		ret = EXIT_OK;
@@ -134,7 +107,7 @@ int cmd_install(int argc, char **argv)
 	pyenv_release(&pe);
 out:
 	free(store_dir);
-	free(wheels);
+	parse_options_release(options);
 	buf_release(&err);
 	buf_release(&dflt);
 	buf_release(&py);

@@ -9,22 +9,12 @@
 #include "util.h"
 
 const struct command commands[] = {
-	{ "help", cmd_help, "show help for wbgen or one of its commands", usage_help },
-	{ "resolve", cmd_resolve, "resolve requirements into a plan, downloading and inspecting the sdists", usage_resolve },
-	{ "why", cmd_why, "show every chain of requirements that brings a package into the plan", usage_why },
-	{ "graph", cmd_graph, "print the plan's dependency graph (Graphviz DOT, graph.json, a subset)", usage_graph },
-	{ "report", cmd_report, "draw a make run's timeline from the build's trace (HTML, SVG, Chrome trace)", usage_report },
-	{ "target", cmd_target, "describe the target Python interpreter (markers, tags)", usage_target },
-	{ "venv", cmd_venv, "create a virtual environment for the target interpreter (no pip)", usage_venv },
-	{ "unpack", cmd_unpack, "extract an sdist safely into a new directory and apply patches", usage_unpack },
-	{ "install", cmd_install, "install wheel files into a virtual environment (no dependencies)", usage_install },
-	{ "hook", cmd_hook, "run one PEP 517 hook in a build environment", usage_hook },
-	{ "build-wheel", cmd_build_wheel, "build one wheel from a source tree into a wheel directory", usage_build_wheel },
-	{ "publish", cmd_publish, "add wheels to a static PEP 503 mirror", usage_publish },
-	{ "step", cmd_step, "run one phase of the generated Makefile (its recipes)", usage_step },
-	{ NULL, NULL, NULL, NULL },
+#define COMMAND_WBGEN COMMAND_ENTRY
+#define COMMAND_BOTH COMMAND_ENTRY
+#define COMMAND(id, name, programs, summary) COMMAND_##programs(id, name, summary)
+#include "commands.def"
+	{ NULL, NULL, NULL },
 };
-
 
 int main(int argc, char **argv)
 {

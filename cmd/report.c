@@ -8,12 +8,13 @@
 
 #include "cmds.h"
 #include "fsutil.h"
+#include "parse_options.h"
 #include "report.h"
 #include "timeline.h"
 #include "trace.h"
 #include "util.h"
 
-const char usage_report[] =
+static const char usage[] =
 	"usage: wbgen report [-C OUTDIR] [--format html|svg|chrome] [-o FILE] [--run RUN | --list]\n"
 	"\n"
 	"Show a make run of the build in OUTDIR (default: the current directory) from its trace,\n"
@@ -22,14 +23,7 @@ const char usage_report[] =
 	"of the critical path and the work divided by -j), the idle slot time, the slowest packages and\n"
 	"phases. The run is the last one that ran a phase, unless --run names another. `make report` in\n"
 	"OUTDIR runs this command.\n"
-	"\n"
-	"  -C OUTDIR        the build's output directory\n"
-	"  --format F       html (default: the picture inline with the figures and tables), svg (the\n"
-	"                   picture alone), chrome (Chrome trace events, for Perfetto or chrome://tracing)\n"
-	"  -o FILE          where to write (- for stdout); default OUTDIR/report.html, report.svg or\n"
-	"                   trace.json\n"
-	"  --run RUN        the run named RUN (as --list shows them)\n"
-	"  --list           list the runs of the trace: name, start (UTC), wall time, phases run, -j, status\n";
+	"\n";
 
 enum format { FMT_HTML, FMT_SVG, FMT_CHROME };
 
@@ -39,49 +33,18 @@ struct report_opts {
 	int list;
 };
 
-static int parse_opts(int argc, char **argv, struct report_opts *o)
+/* --format F: the enum format named F. */
+static int parse_format(const struct option *opt, const char *arg)
 {
-	const struct command *self = command_find("report");
-	const char *v;
-	int i, missing = 0;
+	static const char *const names[] = { "html", "svg", "chrome" };
+	size_t i;
 
-	memset(o, 0, sizeof(*o));
-	o->dir = ".";
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			command_usage(self, 0);
-			return EXIT_OK;
-		} else if ((v = option_value(argc, argv, &i, "-C", &missing)) != NULL) {
-			o->dir = v;
-		} else if ((v = option_value(argc, argv, &i, "-o", &missing)) != NULL) {
-			o->out = v;
-		} else if ((v = option_value(argc, argv, &i, "--run", &missing)) != NULL) {
-			o->run = v;
-		} else if ((v = option_value(argc, argv, &i, "--format", &missing)) != NULL) {
-			if (strcmp(v, "html") == 0)
-				o->format = FMT_HTML;
-			else if (strcmp(v, "svg") == 0)
-				o->format = FMT_SVG;
-			else if (strcmp(v, "chrome") == 0)
-				o->format = FMT_CHROME;
-			else {
-				error("report: unknown format '%s' (html, svg or chrome)", v);
-				return EXIT_USAGE;
-			}
-		} else if (strcmp(argv[i], "--list") == 0) {
-			o->list = 1;
-		} else if (missing) {
-			error("report: option '%s' needs a value", argv[i]);
-			return EXIT_USAGE;
-		} else {
-			return command_bad_option(self, argv[i]);
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(arg, names[i]) == 0) {
+			*(enum format *)opt->value = (enum format)i;
+			return 0;
 		}
-	}
-	if (o->list && o->run) {
-		error("report: --list and --run do not go together");
-		return EXIT_USAGE;
-	}
-	return -1;
+	return error("report: unknown format '%s' (html, svg or chrome)", arg);
 }
 
 static size_t run_phases(const struct trace *t, const char *run)
@@ -146,16 +109,34 @@ static int write_out(const char *path, const struct buf *b)
 int cmd_report(int argc, char **argv)
 {
 	static const char *const names[] = { "report.html", "report.svg", "trace.json" };
-	struct report_opts o;
+	struct report_opts o = { ".", NULL, NULL, FMT_HTML, 0 };
+	struct option options[] = {
+		OPT_STRING('C', NULL, &o.dir, "OUTDIR", "the build's output directory"),
+		OPT_CALLBACK(0, "format", &o.format, "F",
+			     "html (default: the picture inline with the figures and tables), svg (the\n"
+			     "picture alone), chrome (Chrome trace events, for Perfetto or chrome://tracing)",
+			     parse_format),
+		OPT_STRING('o', NULL, &o.out, "FILE",
+			   "where to write (- for stdout); default OUTDIR/report.html, report.svg or\n"
+			   "trace.json"),
+		OPT_STRING(0, "run", &o.run, "RUN", "the run named RUN (as --list shows them)"),
+		OPT_BOOL(0, "list", &o.list,
+			 "list the runs of the trace: name, start (UTC), wall time, phases run, -j, status"),
+		OPT_END(),
+	};
 	struct trace t;
 	struct timeline tl;
 	struct buf err = BUF_INIT, out = BUF_INIT;
 	const struct trace_run *r;
 	char *path, *dest, *title;
-	int ret = parse_opts(argc, argv, &o);
+	int ret;
 
-	if (ret >= 0)
+	if (parse_options(argc, argv, usage, options, 0, &ret) < 0)
 		return ret;
+	if (o.list && o.run) {
+		error("report: --list and --run do not go together");
+		return EXIT_USAGE;
+	}
 	path = xasprintf("%s/%s", o.dir, TRACE_FILE);
 	trace_init(&t);
 	if (trace_load(&t, path, 0, &err) < 0) {

@@ -20,6 +20,7 @@
 #include "fsutil.h"
 #include "datadir.h"
 #include "makefile.h"
+#include "parse_options.h"
 #include "plan.h"
 #include "pyenv.h"
 #include "reqfile/reqfile.h"
@@ -32,7 +33,7 @@
 
 #define DEFAULT_INDEX_URL "https://pypi.org/simple/"
 
-const char usage_resolve[] =
+static const char usage[] =
 	"usage: wbgen resolve [REQ...] [-r FILE]... [-c FILE]... [--index-url URL]\n"
 	"                     [--extra-index-url URL]... [--python PATH] [-o OUTDIR]\n"
 	"                     [--cache-dir DIR] [--jobs N] [--pre] [--offline] [-v]\n"
@@ -44,28 +45,9 @@ const char usage_resolve[] =
 	"constraints.txt, sdists-repo/downloads/, and the build: OUTDIR/Makefile (run make -jN in\n"
 	"OUTDIR), work/NAME-VERSION/pkg.json and resolve-args.json (the arguments of this run, used\n"
 	"when the build discovers requirements and resolves again).\n"
-	"\n"
-	"  REQ                     a requirement (PEP 508), like 'requests>=2'\n"
-	"  -r, --requirement FILE  requirements file (pip's syntax)\n"
-	"  -c, --constraint FILE   constraints file\n"
-	"  -i, --index-url URL     the package index (default: $WBGEN_INDEX_URL, the\n"
-	"                          requirements file's -i, else " DEFAULT_INDEX_URL ")\n"
-	"  --extra-index-url URL   another index whose files are merged in\n"
-	"  --python PATH           the target interpreter (default: python3 on PATH); the build\n"
-	"                          runs the real interpreter it stands for (see 'wbgen help target')\n"
-	"  -o, --output-dir DIR    where the outputs go (default: .)\n"
-	"  --cache-dir DIR         HTTP, sdist and interpreter cache (default: $XDG_CACHE_HOME/wbgen)\n"
-	"  -j, --jobs N            concurrent downloads (default: 16)\n"
-	"  --pre                   allow pre-releases\n"
-	"  --offline               use only the cache and the sdists already downloaded\n"
-	"  -v, --verbose           progress on standard error\n"
-	"  --settings-file FILE    fromager's global settings (default: overrides/settings.yaml)\n"
-	"  --settings-dir DIR      per-package settings, DIR/NAME.yaml (default: overrides/settings)\n"
-	"  --patches-dir DIR       patches, DIR/NAME-VERSION/*.patch and DIR/NAME/*.patch\n"
-	"                          (default: overrides/patches)\n"
-	"  --variant NAME          the settings' variant (default: $WBGEN_VARIANT, else cpu)\n"
-	"  --min-release-age DAYS  skip files uploaded less than DAYS days ago (PEP 700 upload-time),\n"
-	"                          unless a package's resolver_dist.min_release_age says otherwise\n"
+	"\n";
+
+static const char usage_end[] =
 	"\n"
 	"Requirements that building found (OUTDIR/discovered.json: what get_requires_for_build_wheel\n"
 	"returned, install requirements of packages whose metadata was dynamic) are planned as if\n"
@@ -75,6 +57,15 @@ const char usage_resolve[] =
 	"~/.netrc); they are never printed. As in pip, a --hash on any requirement (or\n"
 	"--require-hashes) turns on hash-checking mode: every sdist of the plan, build\n"
 	"requirements included, must match a sha256 --hash given for its project.\n";
+
+/* The command line of a resolve (values borrowed from argv). */
+struct resolve_args {
+	struct opt_list reqs, req_files, cons_files, extra_urls;
+	const char *index_url, *python, *outdir, *cache_dir;
+	const char *settings_file, *settings_dir, *patches_dir, *variant;
+	long jobs, min_age;
+	int pre, offline, verbose;
+};
 
 static void add_index(struct strlist *l, const char *url)
 {
@@ -380,11 +371,46 @@ static int write_resolved_mark(const char *outdir, struct buf *err)
 
 int cmd_resolve(int argc, char **argv)
 {
-	const struct command *self = command_find("resolve");
-	const char *python = NULL, *cache_dir = NULL, *outdir = ".", *index_url = NULL, *v;
-	const char *settings_file = "overrides/settings.yaml", *settings_dir = "overrides/settings";
-	const char *patches_dir = "overrides/patches", *variant = NULL;
-	struct strlist req_files = STRLIST_INIT, cons_files = STRLIST_INIT, extra_urls = STRLIST_INIT;
+	struct resolve_args a = {
+		.outdir = ".",
+		.settings_file = "overrides/settings.yaml",
+		.settings_dir = "overrides/settings",
+		.patches_dir = "overrides/patches",
+		.jobs = 16,
+	};
+	struct option options[] = {
+		OPT_ARGUMENTS(&a.reqs, 0, "REQ", "a requirement (PEP 508), like 'requests>=2'"),
+		OPT_LIST('r', "requirement", &a.req_files, "FILE", "requirements file (pip's syntax)"),
+		OPT_LIST('c', "constraint", &a.cons_files, "FILE", "constraints file"),
+		OPT_STRING('i', "index-url", &a.index_url, "URL",
+			   "the package index (default: $WBGEN_INDEX_URL, the\n"
+			   "requirements file's -i, else " DEFAULT_INDEX_URL ")"),
+		OPT_LIST(0, "extra-index-url", &a.extra_urls, "URL", "another index whose files are merged in"),
+		OPT_STRING(0, "python", &a.python, "PATH",
+			   "the target interpreter (default: python3 on PATH); the build\n"
+			   "runs the real interpreter it stands for (see 'wbgen help target')"),
+		OPT_STRING('o', "output-dir", &a.outdir, "DIR", "where the outputs go (default: .)"),
+		OPT_STRING(0, "cache-dir", &a.cache_dir, "DIR",
+			   "HTTP, sdist and interpreter cache (default: $XDG_CACHE_HOME/wbgen)"),
+		OPT_INTEGER('j', "jobs", &a.jobs, "N", 1, 256, "concurrent downloads (default: 16)"),
+		OPT_BOOL(0, "pre", &a.pre, "allow pre-releases"),
+		OPT_BOOL(0, "offline", &a.offline, "use only the cache and the sdists already downloaded"),
+		OPT_BOOL('v', "verbose", &a.verbose, "progress on standard error"),
+		OPT_STRING(0, "settings-file", &a.settings_file, "FILE",
+			   "fromager's global settings (default: overrides/settings.yaml)"),
+		OPT_STRING(0, "settings-dir", &a.settings_dir, "DIR",
+			   "per-package settings, DIR/NAME.yaml (default: overrides/settings)"),
+		OPT_STRING(0, "patches-dir", &a.patches_dir, "DIR",
+			   "patches, DIR/NAME-VERSION/*.patch and DIR/NAME/*.patch\n"
+			   "(default: overrides/patches)"),
+		OPT_STRING(0, "variant", &a.variant, "NAME", "the settings' variant (default: $WBGEN_VARIANT, else cpu)"),
+		OPT_INTEGER(0, "min-release-age", &a.min_age, "DAYS", 0, 1000000,
+			    "skip files uploaded less than DAYS days ago (PEP 700 upload-time),\n"
+			    "unless a package's resolver_dist.min_release_age says otherwise"),
+		OPT_TEXT(usage_end),
+		OPT_END(),
+	};
+	const char *index_url, *variant, *outdir, *v;
 	struct buf cli = BUF_INIT, err = BUF_INIT, cache = BUF_INIT, http = BUF_INIT;
 	struct reqset reqs, cons;
 	struct resolve_options ro;
@@ -394,85 +420,21 @@ int cmd_resolve(int argc, char **argv)
 	struct fetcher fetcher;
 	struct pyenv pe;
 	struct plan plan;
-	int i, missing = 0, pre = 0, offline = 0, verbose = 0, ret = EXIT_FAILURE_USER, ncli = 0;
-	int lockfd[2] = { -1, -1 }, marked = 0;
+	int ret = EXIT_FAILURE_USER, lockfd[2] = { -1, -1 }, marked = 0;
 	unsigned long placed0 = fsutil_files_placed();
-	long jobs = 16, min_age = 0;
 	size_t k;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			command_usage(self, 0);
-			return EXIT_OK;
-		} else if ((v = option_value(argc, argv, &i, "-r", &missing)) ||
-			   (v = option_value(argc, argv, &i, "--requirement", &missing))) {
-			strlist_add(&req_files, v);
-		} else if ((v = option_value(argc, argv, &i, "-c", &missing)) ||
-			   (v = option_value(argc, argv, &i, "--constraint", &missing))) {
-			strlist_add(&cons_files, v);
-		} else if ((v = option_value(argc, argv, &i, "-i", &missing)) ||
-			   (v = option_value(argc, argv, &i, "--index-url", &missing))) {
-			index_url = v;
-		} else if ((v = option_value(argc, argv, &i, "--extra-index-url", &missing))) {
-			strlist_add(&extra_urls, v);
-		} else if ((v = option_value(argc, argv, &i, "--python", &missing))) {
-			python = v;
-		} else if ((v = option_value(argc, argv, &i, "-o", &missing)) ||
-			   (v = option_value(argc, argv, &i, "--output-dir", &missing))) {
-			outdir = v;
-		} else if ((v = option_value(argc, argv, &i, "--cache-dir", &missing))) {
-			cache_dir = v;
-		} else if ((v = option_value(argc, argv, &i, "-j", &missing)) ||
-			   (v = option_value(argc, argv, &i, "--jobs", &missing))) {
-			if (parse_int_range(v, 1, 256, &jobs) < 0) {
-				error("resolve: --jobs wants a number from 1 to 256, not '%s'", v);
-				ret = EXIT_USAGE;
-				goto out_args;
-			}
-		} else if ((v = option_value(argc, argv, &i, "--settings-file", &missing))) {
-			settings_file = v;
-		} else if ((v = option_value(argc, argv, &i, "--settings-dir", &missing))) {
-			settings_dir = v;
-		} else if ((v = option_value(argc, argv, &i, "--patches-dir", &missing))) {
-			patches_dir = v;
-		} else if ((v = option_value(argc, argv, &i, "--variant", &missing))) {
-			variant = v;
-		} else if ((v = option_value(argc, argv, &i, "--min-release-age", &missing))) {
-			if (parse_int_range(v, 0, 1000000, &min_age) < 0) {
-				error("resolve: --min-release-age wants a number of days, not '%s'", v);
-				ret = EXIT_USAGE;
-				goto out_args;
-			}
-		} else if (strcmp(a, "--pre") == 0) {
-			pre = 1;
-		} else if (strcmp(a, "--offline") == 0) {
-			offline = 1;
-		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
-			verbose = 1;
-		} else if (missing) {
-			error("resolve: option '%s' needs a value", a);
-			ret = EXIT_USAGE;
-			goto out_args;
-		} else if (a[0] == '-') {
-			ret = command_bad_option(self, a);
-			goto out_args;
-		} else {
-			buf_adds(&cli, a);
-			buf_addch(&cli, '\n');
-			ncli++;
-		}
-		if (missing) {
-			error("resolve: option '%s' needs a value", a);
-			ret = EXIT_USAGE;
-			goto out_args;
-		}
-	}
-	if (!ncli && !req_files.n) {
+	if (parse_options(argc, argv, usage, options, 0, &ret) < 0)
+		return ret;
+	if (!a.reqs.n && !a.req_files.n) {
 		error("resolve: nothing to resolve: give requirements or -r FILE (see 'wbgen help resolve')");
-		ret = EXIT_USAGE;
-		goto out_args;
+		parse_options_release(options);
+		return EXIT_USAGE;
+	}
+	outdir = a.outdir;
+	for (k = 0; k < a.reqs.n; k++) {
+		buf_adds(&cli, a.reqs.v[k]);
+		buf_addch(&cli, '\n');
 	}
 
 	reqset_init(&reqs);
@@ -483,21 +445,23 @@ int cmd_resolve(int argc, char **argv)
 	pyenv_init(&pe);
 	plan_init(&plan);
 	fetcher.multi = NULL;
-	for (k = 0; k < req_files.n; k++)
-		if (reqset_load(&reqs, req_files.v[k], 0, &err) < 0)
+	for (k = 0; k < a.req_files.n; k++)
+		if (reqset_load(&reqs, a.req_files.v[k], 0, &err) < 0)
 			goto fail;
-	if (ncli && reqset_load_text(&reqs, cli.s, cli.len, "command line", 0, &err) < 0)
+	if (a.reqs.n && reqset_load_text(&reqs, cli.s, cli.len, "command line", 0, &err) < 0)
 		goto fail;
-	for (k = 0; k < cons_files.n; k++)
-		if (reqset_load(&cons, cons_files.v[k], 1, &err) < 0)
+	for (k = 0; k < a.cons_files.n; k++)
+		if (reqset_load(&cons, a.cons_files.v[k], 1, &err) < 0)
 			goto fail;
+	variant = a.variant;
 	if (!variant)
 		variant = getenv("WBGEN_VARIANT");
 	if (!variant || !*variant)
 		variant = "cpu";
-	if (settings_load(&settings, settings_file, settings_dir, patches_dir, variant, &err) < 0)
+	if (settings_load(&settings, a.settings_file, a.settings_dir, a.patches_dir, variant, &err) < 0)
 		goto fail;
 
+	index_url = a.index_url;
 	if (!index_url)
 		index_url = getenv("WBGEN_INDEX_URL");
 	if (!index_url || !*index_url)
@@ -507,25 +471,25 @@ int cmd_resolve(int argc, char **argv)
 	add_index(&ro.index_urls, index_url);
 	for (k = 0; k < reqs.extra_index_urls.n; k++)
 		add_index(&ro.index_urls, reqs.extra_index_urls.v[k]);
-	for (k = 0; k < extra_urls.n; k++)
-		add_index(&ro.index_urls, extra_urls.v[k]);
+	for (k = 0; k < a.extra_urls.n; k++)
+		add_index(&ro.index_urls, a.extra_urls.v[k]);
 
-	if (cache_dir)
-		buf_adds(&cache, cache_dir);
+	if (a.cache_dir)
+		buf_adds(&cache, a.cache_dir);
 	else if (pyenv_default_cache_dir(&cache) < 0) {
 		buf_adds(&err, "no cache directory: set XDG_CACHE_HOME or HOME, or give --cache-dir");
 		goto fail;
 	}
-	if (pyenv_load(&pe, python, cache.s, &err) < 0)
+	if (pyenv_load(&pe, a.python, cache.s, &err) < 0)
 		goto fail;
 	if (pe.note)
 		warn("%s", pe.note);
 	buf_addf(&http, "%s", cache.s);
 
 	fetch_options_default(&fo);
-	fo.max_parallel = (int)jobs;
+	fo.max_parallel = (int)a.jobs;
 	fo.cache_dir = http.s;
-	fo.offline = offline;
+	fo.offline = a.offline;
 	fo.netrc = getenv("NETRC");
 	/* the sdists are hard links of the cache's copies; copies with WBGEN_NO_HARDLINKS=1 */
 	fo.copy_files = (v = getenv("WBGEN_NO_HARDLINKS")) && *v && strcmp(v, "0") != 0;
@@ -536,14 +500,14 @@ int cmd_resolve(int argc, char **argv)
 		buf_addf(&err, "cannot create '%s': %s", outdir, strerror(errno));
 		goto fail;
 	}
-	ro.pre = pre || reqs.pre;
+	ro.pre = a.pre || reqs.pre;
 	ro.target = &pe;
 	ro.outdir = outdir;
 	ro.fetcher = &fetcher;
-	ro.verbose = verbose;
+	ro.verbose = a.verbose;
 	ro.settings = &settings;
-	ro.min_release_age = min_age;
-	ro.now = release_age_now(min_age, &settings);
+	ro.min_release_age = a.min_age;
+	ro.now = release_age_now(a.min_age, &settings);
 	/* before reading discovered.json: a make that holds OUTDIR may still add to it */
 	lock_outdir(outdir, lockfd);
 	remove_stale_temps(outdir);
@@ -558,7 +522,7 @@ int cmd_resolve(int argc, char **argv)
 		ro.discovered = &disc;
 	}
 	if (resolve(&ro, &reqs, &cons, &plan, &err) < 0 ||
-	    write_build(&plan, &pe, &settings, (const char *const[]){ settings_file, settings_dir, patches_dir }, outdir,
+	    write_build(&plan, &pe, &settings, (const char *const[]){ a.settings_file, a.settings_dir, a.patches_dir }, outdir,
 			 argc, argv, ro.now, &err) < 0 ||
 	    write_plan(&plan, outdir, placed0, &err) < 0 || write_resolved_mark(outdir, &err) < 0)
 		goto fail;
@@ -571,7 +535,7 @@ int cmd_resolve(int argc, char **argv)
 			plan.n, plan.n == 1 ? "" : "s", dyn, outdir);
 		if (!getenv("WBGEN_LOCK_HELD"))
 			fprintf(stderr, "wbgen: build them with: make -C %s -j%ld\n", outdir, sysconf(_SC_NPROCESSORS_ONLN));
-		if (verbose)
+		if (a.verbose)
 			fprintf(stderr, "wbgen: %lu requests, %lu transfers (%lu not modified), %llu bytes\n",
 				fetcher.requests, fetcher.transfers, fetcher.not_modified, fetcher.bytes);
 	}
@@ -602,10 +566,7 @@ done:
 	reqset_release(&cons);
 	discovered_release(&disc);
 	settings_release(&settings);
-out_args:
-	strlist_release(&req_files);
-	strlist_release(&cons_files);
-	strlist_release(&extra_urls);
+	parse_options_release(options);
 	buf_release(&cli);
 	buf_release(&err);
 	buf_release(&cache);

@@ -20,6 +20,7 @@
 #include "hook.h"
 #include "metadata.h"
 #include "mirror.h"
+#include "parse_options.h"
 #include "run_command.h"
 #include "sha256.h"
 #include "step_settings.h"
@@ -29,7 +30,7 @@
 #include "strlist.h"
 #include "util.h"
 
-const char usage_step[] =
+static const char usage_step[] =
 	"usage: wbgen step PHASE NAME-VERSION [DEP...]\n"
 	"       wbgen step run MAKE [ARG...] | begin | end [STATUS]\n"
 	"\n"
@@ -1157,19 +1158,21 @@ static const struct phase *phase_find(const char *name)
 
 int cmd_step(int argc, char **argv)
 {
-	const struct command *self = command_find("step");
+	struct option options[] = { OPT_END() };
 	const struct phase *ph;
 	struct step s;
 	char *pkgf;
 	json_error_t je;
-	int r;
+	int r, i;
 
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		command_usage(self, 0);
-		return EXIT_OK;
-	}
+	/* `run MAKE ARG...` passes make's options on */
+	i = parse_options(argc, argv, usage_step, options, PARSE_OPT_STOP_AT_NON_OPTION, &r);
+	if (i < 0)
+		return r;
+	argc -= i - 1;
+	argv += i - 1;
 	if (argc < 2) {
-		command_usage(self, 1);
+		usage_with_options(usage_step, options, stderr);
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "begin") == 0 && argc == 2)
@@ -1179,7 +1182,7 @@ int cmd_step(int argc, char **argv)
 	if (strcmp(argv[1], "end") == 0 && argc <= 3)
 		return step_end(argc == 3 ? argv[2] : "0");
 	if (argc < 3) {
-		command_usage(self, 1);
+		usage_with_options(usage_step, options, stderr);
 		return EXIT_USAGE;
 	}
 	memset(&s, 0, sizeof(s));

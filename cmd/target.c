@@ -4,10 +4,11 @@
 
 #include "config.h"
 #include "cmds.h"
+#include "parse_options.h"
 #include "pyenv.h"
 #include "util.h"
 
-const char usage_target[] =
+static const char usage[] =
 	"usage: wbgen target [--python PATH] [--cache-dir DIR] [--no-cache] [--json]\n"
 	"\n"
 	"Print the PEP 508 marker environment and the supported wheel tags (most preferred\n"
@@ -16,43 +17,24 @@ const char usage_target[] =
 	"interpreter, a shim or wrapper script (pyenv, asdf, conda) for the interpreter it starts,\n"
 	"symbolic links resolved. `wbgen resolve` records that executable; no build phase runs\n"
 	"the one given. When it cannot be used on its own, the given one is, with a note.\n"
-	"\n"
-	"  --python PATH     the interpreter (default: python3 on PATH, else " WBGEN_PYTHON3 ")\n"
-	"  --cache-dir DIR   where interpreter answers are cached\n"
-	"                    (default: $XDG_CACHE_HOME/wbgen or ~/.cache/wbgen)\n"
-	"  --no-cache        ask the interpreter even if an answer is cached; cache nothing\n"
-	"  --json            print one JSON object instead of text\n";
+	"\n";
 
 int cmd_target(int argc, char **argv)
 {
-	const struct command *self = command_find("target");
-	const char *python = NULL, *cache_dir = NULL, *v;
+	const char *python = NULL, *cache_dir = NULL;
+	int no_cache = 0, json = 0, ret = EXIT_OK;
+	struct option options[] = {
+		OPT_STRING(0, "python", &python, "PATH",
+			   "the interpreter (default: python3 on PATH, else " WBGEN_PYTHON3 ")"),
+		OPT_PYENV_CACHE(&cache_dir, &no_cache),
+		OPT_BOOL(0, "json", &json, "print one JSON object instead of text"),
+		OPT_END(),
+	};
 	struct buf err = BUF_INIT, dflt = BUF_INIT;
-	int no_cache = 0, json = 0, i, missing = 0, ret = EXIT_OK;
 	struct pyenv pe;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			command_usage(self, 0);
-			return EXIT_OK;
-		} else if ((v = option_value(argc, argv, &i, "--python", &missing)) != NULL) {
-			python = v;
-		} else if ((v = option_value(argc, argv, &i, "--cache-dir", &missing)) != NULL) {
-			cache_dir = v;
-		} else if (strcmp(argv[i], "--no-cache") == 0) {
-			no_cache = 1;
-		} else if (strcmp(argv[i], "--json") == 0) {
-			json = 1;
-		} else if (missing) {
-			error("target: option '%s' needs a value", argv[i]);
-			return EXIT_USAGE;
-		} else if (argv[i][0] == '-') {
-			return command_bad_option(self, argv[i]);
-		} else {
-			error("target: unexpected argument '%s' (see 'wbgen help target')", argv[i]);
-			return EXIT_USAGE;
-		}
-	}
+	if (parse_options(argc, argv, usage, options, 0, &ret) < 0)
+		return ret;
 	if (no_cache)
 		cache_dir = NULL;
 	else if (!cache_dir && pyenv_default_cache_dir(&dflt) == 0)

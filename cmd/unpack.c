@@ -6,13 +6,14 @@
 
 #include "config.h"
 #include "cmds.h"
+#include "parse_options.h"
 #include "unpack/unpack.h"
 #include "util.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-const char usage_unpack[] =
+static const char usage[] =
 	"usage: wbgen unpack [--patch FILE]... [--force] [--log FILE] [LIMITS] SDIST DESTDIR\n"
 	"\n"
 	"Extract the single top-level directory of SDIST (tar.gz, tar.bz2, tar.xz or zip) so that its\n"
@@ -21,16 +22,9 @@ const char usage_unpack[] =
 	"the tree. It is all done in a temporary directory .DESTNAME.unpack-XXXXXX beside DESTDIR and\n"
 	"renamed into place at the end: on failure DESTDIR is untouched and nothing is left behind\n"
 	"(a killed run may leave the temporary directory, never a partial DESTDIR).\n"
-	"\n"
-	"  --patch FILE         apply FILE (repeatable; a patch that fails fails the command)\n"
-	"  --force              replace DESTDIR if it exists (in one rename); without it an existing\n"
-	"                       DESTDIR is an error\n"
-	"  --log FILE           write patch's output to FILE instead of printing it on failure\n"
-	"  --max-files N        refuse archives of more than N members (default " STR(UNPACK_DEFAULT_MAX_FILES) ")\n"
-	"  --max-file-size SIZE refuse a file larger than SIZE (default 1G)\n"
-	"  --max-size SIZE      refuse archives unpacking to more than SIZE in all (default 4G)\n"
-	"  --max-ratio N        refuse archives unpacking to more than N times their own size, once\n"
-	"                       past 64M (decompression bombs; default " STR(UNPACK_DEFAULT_MAX_RATIO) ")\n"
+	"\n";
+
+static const char usage_end[] =
 	"A SIZE takes a K, M or G suffix (powers of 1024); a limit of 0 is no limit.\n"
 	"\n"
 	"Refused: absolute names, '..' components, members outside the top-level directory, names that\n"
@@ -65,6 +59,22 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* --max-files N, --max-ratio N: a number into the uint64_t limit. */
+static int parse_limit(const struct option *opt, const char *arg)
+{
+	if (parse_u64(arg, opt->value) < 0)
+		return error("unpack: bad value '%s' for --%s (see 'wbgen help unpack')", arg, opt->long_name);
+	return 0;
+}
+
+/* --max-file-size SIZE, --max-size SIZE: a size into the uint64_t limit. */
+static int parse_size_limit(const struct option *opt, const char *arg)
+{
+	if (parse_size(arg, opt->value) < 0)
+		return error("unpack: bad value '%s' for --%s (see 'wbgen help unpack')", arg, opt->long_name);
+	return 0;
+}
+
 static volatile sig_atomic_t caught;
 
 static void on_signal(int sig)
@@ -90,82 +100,44 @@ static void catch_signals(void)
 
 int cmd_unpack(int argc, char **argv)
 {
-	const struct command *self = command_find("unpack");
-	const char **patches = NULL, *args[2], *v;
-	size_t npatches = 0, alloc = 0, nargs = 0;
 	struct unpack_options o;
+	struct opt_list patches = OPT_LIST_INIT, args = OPT_LIST_INIT;
+	struct option options[] = {
+		OPT_LIST(0, "patch", &patches, "FILE", "apply FILE (repeatable; a patch that fails fails the command)"),
+		OPT_BOOL(0, "force", &o.force,
+			 "replace DESTDIR if it exists (in one rename); without it an existing\n"
+			 "DESTDIR is an error"),
+		OPT_STRING(0, "log", &o.log, "FILE", "write patch's output to FILE instead of printing it on failure"),
+		OPT_CALLBACK(0, "max-files", &o.limits.max_files, "N",
+			     "refuse archives of more than N members (default " STR(UNPACK_DEFAULT_MAX_FILES) ")",
+			     parse_limit),
+		OPT_CALLBACK(0, "max-file-size", &o.limits.max_file_size, "SIZE",
+			     "refuse a file larger than SIZE (default 1G)", parse_size_limit),
+		OPT_CALLBACK(0, "max-size", &o.limits.max_total, "SIZE",
+			     "refuse archives unpacking to more than SIZE in all (default 4G)", parse_size_limit),
+		OPT_CALLBACK(0, "max-ratio", &o.limits.max_ratio, "N",
+			     "refuse archives unpacking to more than N times their own size, once\n"
+			     "past 64M (decompression bombs; default " STR(UNPACK_DEFAULT_MAX_RATIO) ")",
+			     parse_limit),
+		OPT_ARGUMENTS(&args, 2, NULL, NULL),
+		OPT_TEXT(usage_end),
+		OPT_END(),
+	};
 	struct buf err = BUF_INIT;
-	int i, missing = 0, only_args = 0, ret = EXIT_OK;
+	int ret = EXIT_OK;
 
 	unpack_options_init(&o);
-	for (i = 1; i < argc; i++) {
-		uint64_t *limit = NULL;
-		const char *optname = NULL;
-		int size = 0;
-
-		if (only_args) {
-			if (nargs == 2) {
-				error("unpack: unexpected argument '%s' (see 'wbgen help unpack')", argv[i]);
-				free(patches);
-				return EXIT_USAGE;
-			}
-			args[nargs++] = argv[i];
-		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			command_usage(self, 0);
-			free(patches);
-			return EXIT_OK;
-		} else if ((v = option_value(argc, argv, &i, "--patch", &missing)) != NULL) {
-			GROW(patches, alloc, npatches + 1);
-			patches[npatches++] = v;
-		} else if ((v = option_value(argc, argv, &i, "--log", &missing)) != NULL) {
-			o.log = v;
-		} else if (strcmp(argv[i], "--force") == 0) {
-			o.force = 1;
-		} else if ((v = option_value(argc, argv, &i, "--max-files", &missing)) != NULL) {
-			limit = &o.limits.max_files;
-			optname = "--max-files";
-		} else if ((v = option_value(argc, argv, &i, "--max-file-size", &missing)) != NULL) {
-			limit = &o.limits.max_file_size;
-			optname = "--max-file-size";
-			size = 1;
-		} else if ((v = option_value(argc, argv, &i, "--max-size", &missing)) != NULL) {
-			limit = &o.limits.max_total;
-			optname = "--max-size";
-			size = 1;
-		} else if ((v = option_value(argc, argv, &i, "--max-ratio", &missing)) != NULL) {
-			limit = &o.limits.max_ratio;
-			optname = "--max-ratio";
-		} else if (missing) {
-			error("unpack: option '%s' needs a value", argv[i]);
-			free(patches);
-			return EXIT_USAGE;
-		} else if (strcmp(argv[i], "--") == 0) {
-			only_args = 1;
-		} else if (argv[i][0] == '-' && argv[i][1] && !only_args) {
-			free(patches);
-			return command_bad_option(self, argv[i]);
-		} else if (nargs == 2) {
-			error("unpack: unexpected argument '%s' (see 'wbgen help unpack')", argv[i]);
-			free(patches);
-			return EXIT_USAGE;
-		} else {
-			args[nargs++] = argv[i];
-		}
-		if (limit && (size ? parse_size(v, limit) : parse_u64(v, limit)) < 0) {
-			error("unpack: bad value '%s' for %s (see 'wbgen help unpack')", v, optname);
-			free(patches);
-			return EXIT_USAGE;
-		}
-	}
-	if (nargs != 2) {
+	if (parse_options(argc, argv, usage, options, 0, &ret) < 0)
+		return ret;
+	if (args.n != 2) {
 		error("unpack: expected SDIST and DESTDIR (see 'wbgen help unpack')");
-		free(patches);
+		parse_options_release(options);
 		return EXIT_USAGE;
 	}
-	o.patches = patches;
-	o.npatches = npatches;
+	o.patches = patches.v;
+	o.npatches = patches.n;
 	catch_signals();
-	if (unpack_sdist(args[0], args[1], &o, &err) < 0) {
+	if (unpack_sdist(args.v[0], args.v[1], &o, &err) < 0) {
 		error("%s", err.s);
 		ret = EXIT_FAILURE_USER;
 	}
@@ -174,6 +146,6 @@ int cmd_unpack(int argc, char **argv)
 		raise(caught);
 	}
 	buf_release(&err);
-	free(patches);
+	parse_options_release(options);
 	return ret;
 }
