@@ -184,11 +184,6 @@ static const struct plan_pkg *pkg(const struct plan *p, const char *name)
 	return NULL;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The edges of package name: "to==version type requirement", sorted, separated by ", ". NULL when the
  * plan has no such package. */
 static char *edges(const struct plan *p, const char *name)
@@ -206,7 +201,7 @@ static char *edges(const struct plan *p, const char *name)
 		strlist_add_owned(&l, xasprintf("%s==%s %s %s", to->name, to->version, req_type_name(k->edges[i].type),
 						k->edges[i].req));
 	}
-	qsort(l.v, l.n, sizeof(*l.v), cmp_str);
+	strlist_sort(&l);
 	for (i = 0; i < l.n; i++)
 		buf_addf(&b, "%s%s", i ? ", " : "", l.v[i]);
 	strlist_release(&l);
