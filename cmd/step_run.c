@@ -358,7 +358,7 @@ static void run_times(struct buf *wall, struct buf *slow)
 	for (i = 0; i < t.n; i++)
 		if (strcmp(t.ph[i].run, run) == 0 && t.ph[i].outcome != TRACE_UP_TO_DATE)
 			v[n++] = &t.ph[i];
-	qsort(v, n, sizeof(*v), by_duration);
+	QSORT(v, n, by_duration);
 	for (i = 0; i < n && i < 3; i++)
 		buf_addf(slow, "%s%s %s %s %.1f s", i ? ", " : "", v[i]->phase, v[i]->name, v[i]->version,
 			 v[i]->end - v[i]->start);

@@ -1,5 +1,5 @@
 /* banned.h: functions wbgen does not use. Including this after the system headers turns
- * any use into a compile error (git's banned.h). Use struct buf, xasprintf, parse_u64. */
+ * any use into a compile error (git's banned.h). Use struct buf, xasprintf, parse_u64, QSORT. */
 #ifndef WBGEN_BANNED_H
 #define WBGEN_BANNED_H
 
@@ -25,5 +25,7 @@
 #define atol(x) BANNED(atol)
 #undef gets
 #define gets(x) BANNED(gets)
+#undef qsort
+#define qsort(base, n, size, cmp) BANNED(qsort)
 
 #endif

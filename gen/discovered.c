@@ -218,7 +218,7 @@ json_t *discovered_to_json(const struct discovered *d)
 
 	if (d->n)
 		memcpy(v, d->v, d->n * sizeof(*v));
-	qsort(v, d->n, sizeof(*v), entry_cmp);
+	QSORT(v, d->n, entry_cmp);
 	for (i = 0; i < d->n; i++)
 		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "name", v[i].name, "version", v[i].version,
 						   "req_type", req_type_name(v[i].type), "req", v[i].req.text));

@@ -577,6 +577,7 @@ static void on_done(struct fetcher *f, struct fetch *q, CURLcode rc, double t0)
 static void start(struct fetcher *f, struct fetch *q, double t0)
 {
 	double left = t0 + f->opt.total_seconds - now();
+	long ms;
 
 	if (left <= 0) {
 		fail(q, "time limit of %g s reached before %s", f->opt.total_seconds,
@@ -584,7 +585,9 @@ static void start(struct fetcher *f, struct fetch *q, double t0)
 		return;
 	}
 	q->attempts++;
-	if (attempt_setup(f, q, left * 1000 < 1 ? 1 : left * 1000 > LONG_MAX / 2 ? LONG_MAX / 2 : (long)(left * 1000)) < 0)
+	/* the time left in ms, at least 1, and within a long (compared as a double: clang warns otherwise) */
+	ms = left * 1000 < 1 ? 1 : left * 1000 >= (double)(LONG_MAX / 2) ? LONG_MAX / 2 : (long)(left * 1000);
+	if (attempt_setup(f, q, ms) < 0)
 		return;
 	if (curl_multi_add_handle(f->multi, q->easy) != CURLM_OK) {
 		fail(q, "cannot start the transfer");

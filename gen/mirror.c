@@ -73,7 +73,7 @@ void mirror_project_page(struct buf *out, const char *name, const struct mirror_
 
 	for (i = 0; i < nr; i++)
 		sorted[i] = &files[i];
-	qsort(sorted, nr, sizeof(*sorted), cmp_file);
+	QSORT(sorted, nr, cmp_file);
 	buf_addf(&title, "Links for %s", name);
 	page_head(out, title.s);
 	buf_adds(out, "    <h1>");
@@ -113,7 +113,7 @@ void mirror_root_page(struct buf *out, const char *const *names, size_t nr)
 
 	for (i = 0; i < nr; i++)
 		sorted[i] = names[i];
-	qsort(sorted, nr, sizeof(*sorted), cmp_str);
+	QSORT(sorted, nr, cmp_str);
 	page_head(out, "Simple index");
 	for (i = 0; i < nr; i++) {
 		buf_adds(out, "    <a href=\"");

@@ -242,7 +242,7 @@ static void slowest_packages(struct buf *out, const struct timeline *tl)
 		if (strcmp(p->phase, "build") == 0)
 			v[k].build += d;
 	}
-	qsort(v, n, sizeof(*v), by_total);
+	QSORT(v, n, by_total);
 	buf_adds(out, "<h2>Slowest packages</h2>\n<table id=\"packages\">\n"
 		      "<tr><th>package</th><th>phases</th><th>time in its phases</th><th>of which build</th>"
 		      "<th>CPU</th></tr>\n");
@@ -330,7 +330,7 @@ void report_html(const struct timeline *tl, const char *title, struct buf *out)
 		phase_row(out, tl, &tl->items[tl->path[i]]);
 	buf_adds(out, "</table>\n");
 	slowest_packages(out, tl);
-	qsort(v, tl->n, sizeof(*v), by_dur);
+	QSORT(v, tl->n, by_dur);
 	buf_adds(out, "<h2>Slowest phases</h2>\n<table id=\"slowest\">\n");
 	buf_adds(out, phase_head);
 	for (i = 0; i < tl->n && i < 15; i++)

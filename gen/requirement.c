@@ -322,7 +322,7 @@ static void dedupe_extras(struct requirement *r)
 	v = xreallocarray(NULL, r->nextras, sizeof(*v));
 	for (i = 0; i < r->nextras; i++)
 		v[i] = &r->extras[i];
-	qsort(v, r->nextras, sizeof(*v), cmp_extra);
+	QSORT(v, r->nextras, cmp_extra);
 	keep = v[0];
 	for (i = 1; i < r->nextras; i++) {
 		if (strcmp(*v[i], *keep)) {
@@ -533,7 +533,7 @@ void requirement_format(const struct requirement *r, struct buf *out)
 		char **sorted = xreallocarray(NULL, r->nextras, sizeof(*sorted));
 
 		memcpy(sorted, r->extras, r->nextras * sizeof(*sorted));
-		qsort(sorted, r->nextras, sizeof(*sorted), cmp_str);
+		QSORT(sorted, r->nextras, cmp_str);
 		buf_addch(out, '[');
 		for (i = 0; i < r->nextras; i++) {
 			if (i)

@@ -318,7 +318,7 @@ static void specset_dedupe(struct specset *s)
 		v[i] = &s->specs[i];
 		drop[i] = 0;
 	}
-	qsort(v, s->n, sizeof(*v), cmp_clause);
+	QSORT(v, s->n, cmp_clause);
 	for (i = 1; i < s->n; i++)
 		if (v[i]->op == v[i - 1]->op && !strcmp(v[i]->canon, v[i - 1]->canon))
 			drop[v[i] - s->specs] = 1;
@@ -742,7 +742,7 @@ void specset_format(const struct specset *s, struct buf *out)
 		specifier_format(&s->specs[i], &b);
 		strs[i] = buf_detach(&b, NULL);
 	}
-	qsort(strs, s->n, sizeof(*strs), cmp_str);
+	QSORT(strs, s->n, cmp_str);
 	for (i = 0; i < s->n; i++) {
 		if (i)
 			buf_addch(out, ',');

@@ -50,5 +50,5 @@ static int cmp(const void *a, const void *b)
 void strlist_sort(struct strlist *l)
 {
 	if (l->n > 1)
-		qsort(l->v, l->n, sizeof(*l->v), cmp);
+		QSORT(l->v, l->n, cmp);
 }

@@ -81,7 +81,7 @@ static void graph_build(struct graph *g, struct timeline *tl)
 		g->v[i].last = i;
 		g->v[i].weight = tl->items[i].ph->end - tl->items[i].ph->start;
 	}
-	qsort(g->v, tl->n, sizeof(*g->v), node_cmp);
+	QSORT(g->v, tl->n, node_cmp);
 	/* merge the runs of one phase: items are in start order, so the larger index is the later run */
 	for (i = 0; i < tl->n; i++) {
 		if (k > 0 && node_cmp(&g->v[k - 1], &g->v[i]) == 0) {
@@ -199,7 +199,7 @@ void timeline_build(struct timeline *tl, const struct trace *t, const struct tra
 	for (i = 0; i < t->n; i++)
 		if (strcmp(t->ph[i].run, r->run) == 0)
 			tl->items[tl->n++].ph = &t->ph[i];
-	qsort(tl->items, tl->n, sizeof(*tl->items), item_cmp);
+	QSORT(tl->items, tl->n, item_cmp);
 	tl->jobs = r->jobs;
 	tl->t0 = r->start;
 	tl->t1 = r->end;

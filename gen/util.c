@@ -264,3 +264,9 @@ int ascii_strcasecmp(const char *a, const char *b)
 {
 	return ascii_strncasecmp(a, b, SIZE_MAX);
 }
+
+void sort_array(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		(qsort)(base, n, size, cmp); /* the parentheses: banned.h bans the others */
+}

@@ -66,6 +66,11 @@ char *xvasprintf(const char *fmt, va_list ap);
 void grow_array(void **p, size_t *alloc, size_t need, size_t size);
 #define GROW(arr, alloc, need) grow_array((void **)&(arr), &(alloc), (need), sizeof(*(arr)))
 
+/* qsort(3) of n elements of arr (git's QSORT): nothing for fewer than two, so that an empty array
+ * may be NULL (qsort's base may not be, even for no elements). qsort itself is banned (banned.h). */
+void sort_array(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+#define QSORT(arr, n, cmp) sort_array((arr), (n), sizeof(*(arr)), (cmp))
+
 /* Bounded integer parsing of a whole string: 0 on success, -1 on junk, sign or overflow. */
 int parse_u64(const char *s, uint64_t *out);
 int parse_int_range(const char *s, long min, long max, long *out);

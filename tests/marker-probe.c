@@ -82,7 +82,7 @@ static void do_req(const char *in, struct buf *out)
 	sorted = xreallocarray(NULL, r.nextras + 1, sizeof(*sorted));
 	if (r.nextras)
 		memcpy(sorted, r.extras, r.nextras * sizeof(*sorted));
-	qsort(sorted, r.nextras, sizeof(*sorted), cmp_str);
+	QSORT(sorted, r.nextras, cmp_str);
 	for (i = 0; i < r.nextras; i++) {
 		if (i)
 			buf_addch(out, ',');

@@ -28,7 +28,7 @@ static void print_sorted(struct tag_list *l)
 {
 	size_t i;
 
-	qsort(l->v, l->nr, sizeof(*l->v), cmp_str);
+	QSORT(l->v, l->nr, cmp_str);
 	for (i = 0; i < l->nr; i++)
 		printf("%s%s", i ? "," : "", l->v[i]);
 }

@@ -168,7 +168,7 @@ static void do_sort(struct fields *f)
 	for (i = 0; i < f->n; i++)
 		idx[i] = i;
 	sort_base = v;
-	qsort(idx, f->n, sizeof(*idx), cmp_idx);
+	QSORT(idx, f->n, cmp_idx);
 	put_indices(idx, f->n);
 	free(idx);
 	release_all(v, f->n);

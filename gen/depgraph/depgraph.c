@@ -89,7 +89,7 @@ int depgraph_index(struct depgraph *g, struct buf *err)
 	for (i = 0; i < g->n; i++)
 		g->by_key[i] = i;
 	sort_graph = g;
-	qsort(g->by_key, g->n, sizeof(*g->by_key), key_cmp);
+	QSORT(g->by_key, g->n, key_cmp);
 	sort_graph = NULL;
 	for (i = 1; i < g->n; i++)
 		if (strcmp(g->nodes[g->by_key[i - 1]].key, g->nodes[g->by_key[i]].key) == 0) {

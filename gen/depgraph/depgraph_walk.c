@@ -91,7 +91,7 @@ static void walk(struct why_state *s, size_t v)
 	}
 	out = xcalloc(k->nout + 1, sizeof(*out));
 	memcpy(out, k->out, k->nout * sizeof(*out));
-	qsort(out, k->nout, sizeof(*out), nearer);
+	QSORT(out, k->nout, nearer);
 	s->on_path[v] = 1;
 	for (i = 0; i < k->nout && !s->w->incomplete; i++) {
 		const struct depgraph_edge *e = &s->g->edges[out[i]];

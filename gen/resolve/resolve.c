@@ -315,7 +315,7 @@ static void make_plan(struct resolver *r, struct plan *plan)
 		if (r->p[i].reachable && r->p[i].chosen >= 0 && r->p[i].inspected)
 			order[n++] = i;
 	sort_projects = r->p;
-	qsort(order, n, sizeof(*order), pidx_cmp);
+	QSORT(order, n, pidx_cmp);
 	sort_projects = NULL;
 	plan->pkgs = xcalloc(n + 1, sizeof(*plan->pkgs));
 	plan->n = plan->alloc = n;

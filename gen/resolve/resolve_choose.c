@@ -153,7 +153,7 @@ static void build_candidates(struct resolver *r, struct proj *p)
 		buf_release(&e);
 	}
 	if (p->nc > 1)
-		qsort(p->c, p->nc, sizeof(*p->c), cand_cmp_desc);
+		QSORT(p->c, p->nc, cand_cmp_desc);
 }
 
 /* The indexes project p is looked up in: its settings' index, else the global ones. */

@@ -525,12 +525,12 @@ int settings_load(struct settings *s, const char *settings_file, const char *set
 			strlist_add(&files, de->d_name);
 	closedir(dir);
 	if (files.n > 1)
-		qsort(files.v, files.n, sizeof(*files.v), cmp_str);
+		QSORT(files.v, files.n, cmp_str);
 	for (i = 0; i < files.n && r == 0; i++)
 		r = load_package(s, settings_dir, files.v[i], err);
 	strlist_release(&files);
 	if (s->npkgs > 1)
-		qsort(s->pkgs, s->npkgs, sizeof(*s->pkgs), cmp_pkg);
+		QSORT(s->pkgs, s->npkgs, cmp_pkg);
 	return r;
 }
 

@@ -474,7 +474,7 @@ int settings_patches(const struct settings *s, const char *name, const char *ver
 	}
 	if (r == 0) {
 		if (l.n > 1)
-			qsort(l.v, l.n, sizeof(*l.v), cmp_patch);
+			QSORT(l.v, l.n, cmp_patch);
 		for (i = 0; i < l.n; i++)
 			strlist_add(out, l.v[i].path);
 	}
@@ -520,7 +520,7 @@ static json_t *sorted(json_t *o)
 
 	json_object_foreach(o, k, v)
 		keys[n++] = k;
-	qsort(keys, n, sizeof(*keys), cmp_key);
+	QSORT(keys, n, cmp_key);
 	for (i = 0; i < n; i++)
 		json_object_set(out, keys[i], json_object_get(o, keys[i]));
 	free(keys);

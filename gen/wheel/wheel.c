@@ -133,7 +133,7 @@ int record_parse(const char *text, size_t len, struct record *r, struct buf *err
 		r->nr++;
 	}
 	if (r->nr)
-		qsort(r->v, r->nr, sizeof(*r->v), cmp_entry);
+		QSORT(r->v, r->nr, cmp_entry);
 	for (k = 1; k < r->nr; k++) {
 		if (strcmp(r->v[k - 1].path, r->v[k].path) == 0) {
 			buf_addf(err, "RECORD lists '%s' twice", r->v[k].path);

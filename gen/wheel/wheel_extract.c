@@ -265,7 +265,7 @@ int wheel_extract(struct wheel_job *j, struct buf *err)
 		goto out;
 	}
 	if (j->nm)
-		qsort(j->m, j->nm, sizeof(*j->m), cmp_member);
+		QSORT(j->m, j->nm, cmp_member);
 	ret = 0;
 out:
 	archive_read_free(a);

@@ -419,7 +419,7 @@ static int stage_record(struct wheel_job *j, const struct wheel_env *env, const 
 	buf_addch(&rel, '\0');
 	buf_addch(&rel, '\0');
 	strlist_add_owned(&rows, buf_detach(&rel, NULL));
-	qsort(rows.v, rows.n, sizeof(*rows.v), cmp_rows);
+	QSORT(rows.v, rows.n, cmp_rows);
 	buf_reset(&data);
 	for (i = 0; i < rows.n; i++) {
 		const char *path = rows.v[i], *hash = path + strlen(path) + 1, *sz = hash + strlen(hash) + 1;
@@ -531,7 +531,7 @@ static int cmp_by_name(const void *a, const void *b)
 static void qsort_r_by_name(size_t *idx, size_t n, char *const *names)
 {
 	sort_names = (const char *const *)names;
-	qsort(idx, n, sizeof(*idx), cmp_by_name);
+	QSORT(idx, n, cmp_by_name);
 	sort_names = NULL;
 }
 

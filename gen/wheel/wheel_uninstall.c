@@ -354,7 +354,7 @@ static void prune(const struct removal *rm, const char *root, struct strlist *di
 	size_t i;
 
 	if (dirs->n)
-		qsort(dirs->v, dirs->n, sizeof(*dirs->v), longer_first);
+		QSORT(dirs->v, dirs->n, longer_first);
 	for (i = 0; i < dirs->n; i++) {
 		if (i && strcmp(dirs->v[i], dirs->v[i - 1]) == 0)
 			continue;
