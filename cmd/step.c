@@ -23,6 +23,7 @@
 #include "parse_options.h"
 #include "run_command.h"
 #include "sha256.h"
+#include "step_launch.h"
 #include "step_settings.h"
 #include "step_stamp.h"
 #include "step_state.h"
@@ -1212,19 +1213,27 @@ int cmd_step(int argc, char **argv)
 		free(s.log);
 		return EXIT_FAILURE_USER;
 	}
-	step_trace_begin(s.id, s.name, s.version, s.phase, s.deps, s.ndeps);
 	ph = phase_find(s.phase);
-	if (!ph) {
-		error("step: unknown phase '%s' (see 'wbgen help step')", s.phase);
-		r = EXIT_USAGE;
+	if (ph && ph->mirror)
+		s.target = xasprintf("mirror/%s.stamp", s.id);
+	else if (ph && ph->target)
+		s.target = wpath(&s, ph->target);
+	if (ph && step_launch_wanted(s.phase)) {
+		/* the launched wbgen-step (step_launch.h) does the phase and records it */
+		struct step_launch l = { s.phase, s.id, s.name, s.version, s.pkg, s.target, s.log, argv };
+
+		r = deferred(&s, ph) ? 0 : step_launch(&l);
 	} else {
-		if (ph->mirror)
-			s.target = xasprintf("mirror/%s.stamp", s.id);
-		else if (ph->target)
-			s.target = wpath(&s, ph->target);
-		r = deferred(&s, ph) ? 0 : ph->run(&s);
+		step_trace_begin(s.id, s.name, s.version, s.phase, s.deps, s.ndeps);
+		if (!ph) {
+			error("step: unknown phase '%s' (see 'wbgen help step')", s.phase);
+			r = EXIT_USAGE;
+		} else {
+			r = deferred(&s, ph) ? 0 : ph->run(&s);
+		}
+		step_trace_end(r);
+		step_launch_done(s.log, s.target, r);
 	}
-	step_trace_end(r);
 	json_decref(s.pkg);
 	free(s.dir);
 	free(s.log);
