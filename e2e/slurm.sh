@@ -96,7 +96,7 @@ ok "resolve a second tree with the launcher" res "$O2" top --launcher slurm
 # in a process group of its own, stopped at the end whatever happens
 setsid make -C "$O2" --no-print-directory -k -j3 >"$TMP/cout" 2>"$TMP/cerr" &
 mkpid=$!
-at_exit 'kill -TERM -- -'"$mkpid"' 2>/dev/null'
+at_exit 'kill -TERM -'"$mkpid"' 2>/dev/null'
 test_expect_success "the build of slow-a runs as a job" \
 	'i=0; until squeue -h -t R -n wbgen:build:slow-a-1.0 -o %i | grep -q .; do
 		i=$((i + 1)); test $i -lt 600 || exit 1; sleep 0.1; done'
@@ -107,7 +107,7 @@ while kill -0 "$mkpid" 2>/dev/null && test $i -lt 1200; do
 	i=$((i + 1))
 	sleep 0.1
 done
-kill -KILL -- "-$mkpid" 2>/dev/null || :
+kill -KILL "-$mkpid" 2>/dev/null || :
 mkrc=0
 wait "$mkpid" || mkrc=$?
 ok "make -k goes on and fails" test "$mkrc" -ne 0 -a "$i" -lt 1200
@@ -127,5 +127,33 @@ test_expect_success "... with the same wheels" \
 	'(cd "$O2/wheels-repo/downloads" && ls) >"$TMP/w2" && diff "$TMP/wl" "$TMP/w2" &&
 	while read -r f; do cmp "$L/wheels-repo/downloads/$f" "$O2/wheels-repo/downloads/$f" || exit 1; done <"$TMP/wl"'
 test_expect_success "no job is left" 'test -z "$(squeue -h)"'
+
+# Ctrl-C on make (SIGINT to its process group) while a job runs: the jobs it started are cancelled
+O3=$TMP/o3
+ok "resolve a third tree with the launcher" res "$O3" top --launcher slurm
+setsid make -C "$O3" --no-print-directory -j3 >"$TMP/iout" 2>"$TMP/ierr" &
+mkpid=$!
+at_exit 'kill -TERM -'"$mkpid"' 2>/dev/null'
+test_expect_success "the build of slow-a runs as a job" \
+	'i=0; until squeue -h -t R -n wbgen:build:slow-a-1.0 -o %i | grep -q .; do
+		i=$((i + 1)); test $i -lt 600 || exit 1; sleep 0.1; done'
+kill -INT "-$mkpid"
+i=0
+while kill -0 "$mkpid" 2>/dev/null && test $i -lt 600; do
+	i=$((i + 1))
+	sleep 0.1
+done
+kill -KILL "-$mkpid" 2>/dev/null || :
+mkrc=0
+wait "$mkpid" || mkrc=$?
+ok "Ctrl-C: make stops, failing" test "$mkrc" -ne 0 -a "$i" -lt 600
+test_expect_success "... no job is left running (bounded wait)" \
+	'i=0; while test -n "$(squeue -h)"; do i=$((i + 1)); test $i -lt 100 || exit 1; sleep 0.1; done'
+ok "... the cancelled job is recorded as such" grep -q "Name=wbgen:build:slow-a-1.0 JobState=CANCELLED" "$SLURM_JOBCOMP"
+ok "... no target of slow-a's build" test ! -e "$O3/work/slow-a-1.0/wheel.stamp"
+ok "the next make completes the build" mk "$O3" -j3
+test_expect_success "... with the same wheels" \
+	'(cd "$O3/wheels-repo/downloads" && ls) >"$TMP/w3" && diff "$TMP/wl" "$TMP/w3" &&
+	while read -r f; do cmp "$L/wheels-repo/downloads/$f" "$O3/wheels-repo/downloads/$f" || exit 1; done <"$TMP/wl"'
 
 done_testing
