@@ -66,6 +66,8 @@ static const char usage_step[] =
 	"without its target, and so does every phase that finds a prerequisite missing; `run` then\n"
 	"runs make again. Environments are made from the wheel store OUTDIR/store/ (hard links to\n"
 	"byte-compiled entries). WBGEN_HOOK_PROCESSES=2 runs each hook in its own process.\n"
+	"WBGEN_LAUNCHER=srun runs build-system, discover, backend, build and deps as Slurm tasks\n"
+	"(srun $WBGEN_SRUN_FLAGS; wbgen resolve --launcher slurm, docs/cluster.md).\n"
 	"Output goes to logs/ID/PHASE.log; a failure prints the log's\n"
 	"last lines and is recorded in failures.json. WBGEN_VERBOSE=1 (make V=1) prints the commands.\n";
 
