@@ -43,6 +43,16 @@ for l in open(sys.argv[1] + "/logs/trace.jsonl"):
 print("\n".join(sorted(seen)))' "$1"
 }
 
+# the end of the make started in the background ($mkpid, its process group), bounded (two minutes):
+# mkrc its status, late 1 when it had to be killed
+make_end() {
+	late=0
+	slurm_wait_exit "$mkpid" 1200 || late=1
+	kill -KILL "-$mkpid" 2>/dev/null || :
+	mkrc=0
+	wait "$mkpid" || mkrc=$?
+}
+
 ok "srun runs a job on the test cluster" srun -n1 -N1 true
 ok "a local build of the tree (the reference)" res "$L" top
 ok "... make -j3 builds it" mk "$L" -j3
@@ -101,16 +111,8 @@ test_expect_success "the build of slow-a runs as a job" \
 	'i=0; until squeue -h -t R -n wbgen:build:slow-a-1.0 -o %i | grep -q .; do
 		i=$((i + 1)); test $i -lt 600 || exit 1; sleep 0.1; done'
 ok "scancel it" scancel -n wbgen:build:slow-a-1.0
-# make's end, bounded (two minutes)
-i=0
-while kill -0 "$mkpid" 2>/dev/null && test $i -lt 1200; do
-	i=$((i + 1))
-	sleep 0.1
-done
-kill -KILL "-$mkpid" 2>/dev/null || :
-mkrc=0
-wait "$mkpid" || mkrc=$?
-ok "make -k goes on and fails" test "$mkrc" -ne 0 -a "$i" -lt 1200
+make_end
+ok "make -k goes on and fails" test "$mkrc" -ne 0 -a "$late" = 0
 cp "$TMP/cerr" "$TMP/cancel.err"
 test_expect_success "... the phase failed in the launcher's name" \
 	'grep -q "FAILED: build slow-a 1.0: the launcher failed: srun exited [0-9]*" "$TMP/cancel.err"'
@@ -138,15 +140,8 @@ test_expect_success "the build of slow-a runs as a job" \
 	'i=0; until squeue -h -t R -n wbgen:build:slow-a-1.0 -o %i | grep -q .; do
 		i=$((i + 1)); test $i -lt 600 || exit 1; sleep 0.1; done'
 kill -INT "-$mkpid"
-i=0
-while kill -0 "$mkpid" 2>/dev/null && test $i -lt 600; do
-	i=$((i + 1))
-	sleep 0.1
-done
-kill -KILL "-$mkpid" 2>/dev/null || :
-mkrc=0
-wait "$mkpid" || mkrc=$?
-ok "Ctrl-C: make stops, failing" test "$mkrc" -ne 0 -a "$i" -lt 600
+make_end
+ok "Ctrl-C: make stops, failing" test "$mkrc" -ne 0 -a "$late" = 0
 test_expect_success "... no job is left running (bounded wait)" \
 	'i=0; while test -n "$(squeue -h)"; do i=$((i + 1)); test $i -lt 100 || exit 1; sleep 0.1; done'
 ok "... the cancelled job is recorded as such" grep -q "Name=wbgen:build:slow-a-1.0 JobState=CANCELLED" "$SLURM_JOBCOMP"

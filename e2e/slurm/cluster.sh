@@ -8,6 +8,7 @@
 # and waits, bounded, for the node to be idle. It exports SLURM_CONF so that srun, sinfo and the
 # like find that cluster. Where Slurm cannot start it says why on stderr and returns non-zero (the
 # caller skips). slurm_stop stops the daemons it started, by PID, and removes the directory.
+# slurm_wait_exit waits, bounded, for a process to end.
 
 SLURM_DIR=
 SLURM_PIDS=
@@ -130,17 +131,23 @@ CONF
 	done
 }
 
+# slurm_wait_exit PID TENTHS: wait until process PID is gone, at most TENTHS tenths of a second;
+# false when it is still there.
+slurm_wait_exit() {
+	_i=0
+	while kill -0 "$1" 2>/dev/null; do
+		_i=$((_i + 1))
+		test $_i -le "$2" || return 1
+		sleep 0.1
+	done
+}
+
 slurm_stop() {
 	for p in $SLURM_PIDS; do
 		kill -TERM "$p" 2>/dev/null || :
 	done
 	for p in $SLURM_PIDS; do
-		i=0
-		while kill -0 "$p" 2>/dev/null && test $i -lt 100; do
-			i=$((i + 1))
-			sleep 0.1
-		done
-		kill -KILL "$p" 2>/dev/null || :
+		slurm_wait_exit "$p" 100 || kill -KILL "$p" 2>/dev/null || :
 		wait "$p" 2>/dev/null || :
 	done
 	SLURM_PIDS=
