@@ -234,7 +234,7 @@ static int fail(const struct step *s, int status, const char *fmt, ...)
 	step_tail(s->log, 20, &tail);
 	fprintf(stderr, "FAILED: %s %s %s: %s\n  log: %s\n%s", s->phase, s->name, s->version, msg.s, s->log,
 		tail.s);
-	step_record_failure(s->name, s->version, s->phase, s->log, status, msg.s);
+	step_record_failure(s->name, s->version, s->phase, s->log, status, msg.s, NULL);
 	buf_release(&msg);
 	buf_release(&tail);
 	return EXIT_FAILURE_USER;

@@ -125,24 +125,11 @@ static int read_outcome(const char *path, int wait, const char *target, long *st
 static int launcher_failed(const struct step_launch *l, int status, const char *why)
 {
 	char *msg = xasprintf("the launcher failed: %s (the phase did not finish on its node)", why);
-	json_t *a, *e;
-	size_t i;
-	int fd;
 
 	if (l->target && unlink(l->target) < 0 && errno != ENOENT)
 		die("cannot remove '%s':", l->target);
 	fprintf(stderr, "FAILED: %s %s %s: %s\n  log: %s\n", l->phase, l->name, l->version, msg, l->log);
-	step_record_failure(l->name, l->version, l->phase, l->log, status, msg);
-	/* name the launcher in the entry just recorded */
-	fd = step_lock("logs/.lock");
-	a = step_failures_load();
-	json_array_foreach(a, i, e)
-		if (strcmp(json_string_value(json_object_get(e, "name")) ?: "", l->name) == 0 &&
-		    strcmp(json_string_value(json_object_get(e, "phase")) ?: "", l->phase) == 0)
-			json_object_set_new(e, "launcher", json_string(why));
-	step_failures_write(a);
-	json_decref(a);
-	close(fd);
+	step_record_failure(l->name, l->version, l->phase, l->log, status, msg, why);
 	free(msg);
 	return EXIT_FAILURE_USER;
 }
