@@ -39,6 +39,7 @@ static const char usage[] =
 	"                     [--cache-dir DIR] [--jobs N] [--pre] [--offline] [-v]\n"
 	"                     [--settings-file FILE] [--settings-dir DIR] [--patches-dir DIR]\n"
 	"                     [--variant NAME] [--min-release-age DAYS]\n"
+	"                     [--launcher slurm [--srun-option OPT]...]\n"
 	"\n"
 	"Resolve the requirements against the package index, download and verify the sdists,\n"
 	"and write the plan into OUTDIR: plan.json, graph.json, build-order.json,\n"
@@ -63,9 +64,28 @@ struct resolve_args {
 	struct opt_list reqs, req_files, cons_files, extra_urls;
 	const char *index_url, *python, *outdir, *cache_dir;
 	const char *settings_file, *settings_dir, *patches_dir, *variant;
+	const char *launcher;     /* "slurm", "none" or NULL */
+	struct opt_list srun_options;
 	long jobs, min_age;
 	int pre, offline, verbose;
 };
+
+static int check_launcher(const struct option *opt, const char *arg)
+{
+	(void)opt;
+	if (strcmp(arg, "slurm") == 0 || strcmp(arg, "none") == 0)
+		return 0;
+	return error("resolve: --launcher wants slurm or none, not '%s'", arg);
+}
+
+/* One srun option, written into the Makefile as it is (docs/cluster.md). */
+static int check_srun_option(const struct option *opt, const char *arg)
+{
+	(void)opt;
+	if (*arg && !arg[strcspn(arg, " \t\n\\$#'\"`;")])
+		return 0;
+	return error("resolve: --srun-option wants one option without spaces or quotes, not '%s'", arg);
+}
 
 static void add_index(struct strlist *l, const char *url)
 {
@@ -276,8 +296,8 @@ static int write_args(const char *outdir, int argc, char **argv, long long now, 
 
 /* The Makefile, the packages' pkg.json and resolve-args.json. */
 static int write_build(const struct plan *plan, const struct pyenv *pe, const struct settings *settings,
-		       const char *const settings_paths[3], const char *outdir, int argc, char **argv,
-		       long long now, struct buf *err)
+		       const char *const settings_paths[3], const char *const launch[2], const char *outdir, int argc,
+		       char **argv, long long now, struct buf *err)
 {
 	struct makefile_opts mo;
 	char *self = realpath("/proc/self/exe", NULL), *data = wbgen_datadir(), *datadir, *step;
@@ -303,6 +323,8 @@ static int write_build(const struct plan *plan, const struct pyenv *pe, const st
 	if (!datadir || !mo.settings_file || !mo.settings_dir || !mo.patches_dir)
 		die("cannot get the current directory:");
 	mo.variant = settings->variant;
+	mo.launcher = launch[0];
+	mo.srun_flags = launch[1];
 	r = write_args(outdir, argc, argv, now, err);
 	if (r == 0)
 		r = makefile_write(plan, outdir, &mo, err);
@@ -407,11 +429,18 @@ int cmd_resolve(int argc, char **argv)
 		OPT_INTEGER(0, "min-release-age", &a.min_age, "DAYS", 0, 1000000,
 			    "skip files uploaded less than DAYS days ago (PEP 700 upload-time),\n"
 			    "unless a package's resolver_dist.min_release_age says otherwise"),
+		OPT_STRING_CHECK(0, "launcher", &a.launcher, "slurm",
+				 "the build runs its heavy phases (those that run Python) as Slurm\n"
+				 "jobs through srun, one task each, sized from the package's\n"
+				 "job settings (docs/cluster.md; make WBGEN_LAUNCHER= runs them here)",
+				 check_launcher),
+		OPT_LIST_CHECK(0, "srun-option", &a.srun_options, "OPT",
+			       "one more option for srun, like --partition=NAME (no spaces)", check_srun_option),
 		OPT_TEXT(usage_end),
 		OPT_END(),
 	};
-	const char *index_url, *variant, *outdir, *v;
-	struct buf cli = BUF_INIT, err = BUF_INIT, cache = BUF_INIT, http = BUF_INIT;
+	const char *index_url, *variant, *outdir, *v, *launcher;
+	struct buf cli = BUF_INIT, err = BUF_INIT, cache = BUF_INIT, http = BUF_INIT, srun_flags = BUF_INIT;
 	struct reqset reqs, cons;
 	struct resolve_options ro;
 	struct discovered disc;
@@ -426,12 +455,20 @@ int cmd_resolve(int argc, char **argv)
 
 	if (parse_options(argc, argv, usage, options, 0, &ret) < 0)
 		return ret;
+	launcher = a.launcher && strcmp(a.launcher, "slurm") == 0 ? "srun" : NULL;
+	if (a.srun_options.n && !launcher) {
+		error("resolve: --srun-option needs --launcher slurm");
+		parse_options_release(options);
+		return EXIT_USAGE;
+	}
 	if (!a.reqs.n && !a.req_files.n) {
 		error("resolve: nothing to resolve: give requirements or -r FILE (see 'wbgen help resolve')");
 		parse_options_release(options);
 		return EXIT_USAGE;
 	}
 	outdir = a.outdir;
+	for (k = 0; k < a.srun_options.n; k++)
+		buf_addf(&srun_flags, "%s%s", k ? " " : "", a.srun_options.v[k]);
 	for (k = 0; k < a.reqs.n; k++) {
 		buf_adds(&cli, a.reqs.v[k]);
 		buf_addch(&cli, '\n');
@@ -522,8 +559,8 @@ int cmd_resolve(int argc, char **argv)
 		ro.discovered = &disc;
 	}
 	if (resolve(&ro, &reqs, &cons, &plan, &err) < 0 ||
-	    write_build(&plan, &pe, &settings, (const char *const[]){ a.settings_file, a.settings_dir, a.patches_dir }, outdir,
-			 argc, argv, ro.now, &err) < 0 ||
+	    write_build(&plan, &pe, &settings, (const char *const[]){ a.settings_file, a.settings_dir, a.patches_dir },
+			(const char *const[]){ launcher, srun_flags.s }, outdir, argc, argv, ro.now, &err) < 0 ||
 	    write_plan(&plan, outdir, placed0, &err) < 0 || write_resolved_mark(outdir, &err) < 0)
 		goto fail;
 	{
@@ -571,5 +608,6 @@ done:
 	buf_release(&err);
 	buf_release(&cache);
 	buf_release(&http);
+	buf_release(&srun_flags);
 	return ret;
 }

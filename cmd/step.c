@@ -23,6 +23,7 @@
 #include "parse_options.h"
 #include "run_command.h"
 #include "sha256.h"
+#include "step_launch.h"
 #include "step_settings.h"
 #include "step_stamp.h"
 #include "step_state.h"
@@ -65,6 +66,8 @@ static const char usage_step[] =
 	"without its target, and so does every phase that finds a prerequisite missing; `run` then\n"
 	"runs make again. Environments are made from the wheel store OUTDIR/store/ (hard links to\n"
 	"byte-compiled entries). WBGEN_HOOK_PROCESSES=2 runs each hook in its own process.\n"
+	"WBGEN_LAUNCHER=srun runs build-system, discover, backend, build and deps as Slurm tasks\n"
+	"(srun $WBGEN_SRUN_FLAGS; wbgen resolve --launcher slurm, docs/cluster.md).\n"
 	"Output goes to logs/ID/PHASE.log; a failure prints the log's\n"
 	"last lines and is recorded in failures.json. WBGEN_VERBOSE=1 (make V=1) prints the commands.\n";
 
@@ -231,7 +234,7 @@ static int fail(const struct step *s, int status, const char *fmt, ...)
 	step_tail(s->log, 20, &tail);
 	fprintf(stderr, "FAILED: %s %s %s: %s\n  log: %s\n%s", s->phase, s->name, s->version, msg.s, s->log,
 		tail.s);
-	step_record_failure(s->name, s->version, s->phase, s->log, status, msg.s);
+	step_record_failure(s->name, s->version, s->phase, s->log, status, msg.s, NULL);
 	buf_release(&msg);
 	buf_release(&tail);
 	return EXIT_FAILURE_USER;
@@ -1212,19 +1215,27 @@ int cmd_step(int argc, char **argv)
 		free(s.log);
 		return EXIT_FAILURE_USER;
 	}
-	step_trace_begin(s.id, s.name, s.version, s.phase, s.deps, s.ndeps);
 	ph = phase_find(s.phase);
-	if (!ph) {
-		error("step: unknown phase '%s' (see 'wbgen help step')", s.phase);
-		r = EXIT_USAGE;
+	if (ph && ph->mirror)
+		s.target = xasprintf("mirror/%s.stamp", s.id);
+	else if (ph && ph->target)
+		s.target = wpath(&s, ph->target);
+	if (ph && step_launch_wanted(s.phase)) {
+		/* the launched wbgen-step (step_launch.h) does the phase and records it */
+		struct step_launch l = { s.phase, s.id, s.name, s.version, s.pkg, s.target, s.log, argv };
+
+		r = deferred(&s, ph) ? 0 : step_launch(&l);
 	} else {
-		if (ph->mirror)
-			s.target = xasprintf("mirror/%s.stamp", s.id);
-		else if (ph->target)
-			s.target = wpath(&s, ph->target);
-		r = deferred(&s, ph) ? 0 : ph->run(&s);
+		step_trace_begin(s.id, s.name, s.version, s.phase, s.deps, s.ndeps);
+		if (!ph) {
+			error("step: unknown phase '%s' (see 'wbgen help step')", s.phase);
+			r = EXIT_USAGE;
+		} else {
+			r = deferred(&s, ph) ? 0 : ph->run(&s);
+		}
+		step_trace_end(r);
+		step_launch_done(s.log, s.target, r);
 	}
-	step_trace_end(r);
 	json_decref(s.pkg);
 	free(s.dir);
 	free(s.log);

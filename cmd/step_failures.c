@@ -43,7 +43,7 @@ void step_failures_write(json_t *a)
 }
 
 void step_record_failure(const char *name, const char *version, const char *phase, const char *log, int status,
-			 const char *msg)
+			 const char *msg, const char *launcher)
 {
 	int fd = step_lock("logs/.lock");
 	json_t *a = step_failures_load(), *out = json_array(), *e;
@@ -55,9 +55,11 @@ void step_record_failure(const char *name, const char *version, const char *phas
 		if (strcmp(json_string_value(json_object_get(e, "name")) ?: "", name) != 0 ||
 		    strcmp(json_string_value(json_object_get(e, "phase")) ?: "", phase) != 0)
 			json_array_append(out, e);
-	json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "name", name, "version", version,
-					     "phase", phase, "log", log, "status", status, "message", msg, "run",
-					     getenv("WBGEN_INNER") ?: ""));
+	e = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "name", name, "version", version, "phase", phase, "log", log,
+		      "status", status, "message", msg, "run", getenv("WBGEN_INNER") ?: "");
+	if (launcher)
+		json_object_set_new(e, "launcher", json_string(launcher));
+	json_array_append_new(out, e);
 	step_failures_write(out);
 	step_counts_read(&c);
 	c.failed++;

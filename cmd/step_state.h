@@ -48,9 +48,10 @@ void step_deferred(const char *phase, const char *name, const char *version, con
 json_t *step_failures_load(void);
 /* Write failures.json with the array a (borrowed). */
 void step_failures_write(json_t *a);
-/* Add a failure to failures.json (replacing one of the same package and phase) and count it. */
+/* Add a failure to failures.json (replacing one of the same package and phase) and count it;
+ * launcher: why the launcher failed the phase (step_launch.h), or NULL. */
 void step_record_failure(const char *name, const char *version, const char *phase, const char *log, int status,
-			 const char *msg);
+			 const char *msg, const char *launcher);
 /* Non-zero when name's phase failed earlier in this make run ($WBGEN_INNER, set by the outer
  * make): a later inner make of the run does not try it again. */
 int step_failed_in_run(const char *name, const char *phase);

@@ -420,6 +420,9 @@ int makefile_text(const struct plan *p, const size_t *order, const struct makefi
 			 o->python_given);
 	buf_addf(out, "WBGEN_PYTHON := %s\n", o->python);
 	buf_addf(out, "WBGEN_NPHASES := %zu\n", nphases);
+	if (o->launcher)
+		buf_addf(out, "# the heavy phases run as cluster jobs (make WBGEN_LAUNCHER= runs them here)\n"
+			 "WBGEN_LAUNCHER := %s\nWBGEN_SRUN_FLAGS := %s\n", o->launcher, o->srun_flags ? o->srun_flags : "");
 	if (o->settings && o->settings_file)
 		buf_addf(out, "WBGEN_SETTINGS_FILE := %s\nWBGEN_SETTINGS_DIR := %s\nWBGEN_PATCHES_DIR := %s\n"
 			 "WBGEN_VARIANT := %s\n", o->settings_file, o->settings_dir, o->patches_dir, o->variant);

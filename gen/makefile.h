@@ -20,6 +20,9 @@ struct makefile_opts {
 	 * pkg.json when a settings or patch file changes (NULL: no such rules) */
 	const char *settings_file, *settings_dir, *patches_dir, *variant;
 	const char *python_given; /* the interpreter as given, when not python (a comment), or NULL */
+	/* the launcher of the heavy phases (WBGEN_LAUNCHER: "srun") and srun's extra options
+	 * (WBGEN_SRUN_FLAGS, separated by spaces), docs/cluster.md; NULL: none */
+	const char *launcher, *srun_flags;
 };
 
 /* Phases per package: unpack, build-system, discover, backend, build, publish, and deps when the

@@ -41,6 +41,8 @@ MAKEFLAGS += --no-builtin-rules
 Q := $(if $(filter 1,$(V)),,@)
 WBGEN_VERBOSE := $(V)
 export WBGEN WBGEN_PKGDATADIR WBGEN_NPHASES WBGEN_VERBOSE WBGEN_INNER WBGEN_HOOK_PROCESSES
+# the launcher of the heavy phases (wbgen resolve --launcher, docs/cluster.md): none when empty
+export WBGEN_LAUNCHER WBGEN_SRUN_FLAGS
 
 # Goals: all, mirror, and one per package name (except names taken by the goals and directories here).
 wbgen-reserved := all mirror clean help report Makefile work logs wheels-repo sdists-repo store

@@ -88,7 +88,7 @@ static int contains(const struct buf *b, const char *s)
 int main(void)
 {
 	struct makefile_opts o = { "/usr/bin/wbgen", "/usr/libexec/wbgen/wbgen-step", "/usr/share/wbgen", "/usr/bin/python3", NULL,
-				    NULL, NULL, NULL, NULL, NULL };
+				    NULL, NULL, NULL, NULL, NULL, NULL, NULL };
 	struct plan p;
 	struct buf t = BUF_INIT, e = BUF_INIT;
 	char dir[] = "/tmp/makefile-test.XXXXXX", *path;
