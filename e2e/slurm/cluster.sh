@@ -33,7 +33,10 @@ slurm_install() {
 	test "$(id -u)" = 0 || { slurm_fail "Slurm is not installed and we are not root to install it"; return 1; }
 	command -v apt-get >/dev/null 2>&1 || { slurm_fail "Slurm is not installed and there is no apt-get"; return 1; }
 	echo "slurm: installing slurmctld slurmd slurm-client munge" >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q slurmctld slurmd slurm-client munge \
+	# with the package lists as they are, else once more after an update (a fresh machine's are stale)
+	{ DEBIAN_FRONTEND=noninteractive apt-get install -y -q slurmctld slurmd slurm-client munge ||
+		{ apt-get update -qq &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q slurmctld slurmd slurm-client munge; }; } \
 		>"${TMPDIR:-/tmp}/wbgen-slurm-apt.log" 2>&1 ||
 	{ tail -n 5 "${TMPDIR:-/tmp}/wbgen-slurm-apt.log" >&2; slurm_fail "apt-get install failed"; return 1; }
 }
