@@ -29,10 +29,11 @@ bench_wbgen() {
 	[ -x "$WBGEN" ] || die "'$WBGEN' is not an executable"
 }
 
-# bench_write_results REPORT TAG: REPORT replaces what stands between "<!-- begin TAG -->" and
-# "<!-- end TAG -->" in docs/benchmarks.md (a temporary file, then renamed).
+# bench_write_results REPORT TAG [DOC]: REPORT replaces what stands between "<!-- begin TAG -->" and
+# "<!-- end TAG -->" in DOC (default docs/benchmarks.md; a temporary file, then renamed).
 bench_write_results() {
-	/usr/bin/python3 - "$top/docs/benchmarks.md" "$1" "$2" "$bench" <<'PYEOF' || exit 1
+	local doc=${3:-docs/benchmarks.md}
+	/usr/bin/python3 - "$top/$doc" "$1" "$2" "$bench" <<'PYEOF' || exit 1
 import os, sys
 doc, rep, tag, bench = sys.argv[1:5]
 begin, end = "<!-- begin %s -->" % tag, "<!-- end %s -->" % tag
@@ -45,7 +46,7 @@ with open(doc + ".tmp", "w", encoding="utf-8") as f:
     f.write(new)
 os.replace(doc + ".tmp", doc)
 PYEOF
-	say "wrote the results into docs/benchmarks.md"
+	say "wrote the results into $doc"
 }
 
 # bench_machine: what a report's header says about the build measured and the machine: commit (the
