@@ -80,9 +80,13 @@ timed() {
 	"$TIME" -f '%e %M %U %S' -o "$W/time.out" "$@" >/dev/null 2>"$W/timed.err" || die "failed: $* ($(tail -n 3 "$W/timed.err"))"
 	tail -n 1 "$W/time.out" >>"$f"
 }
-resolve_into() { # resolve_into OUT INDEX: the index's every project into OUT
-	"$WBGEN" resolve -r "$2.requirements.txt" --index-url "file://$2/simple/" --python "$TARGET_PYTHON" \
-		--cache-dir "$W/cache" -o "$1" "${@:3}"
+resolve_cmd() { # resolve_cmd INDEX: in RES, the command resolving the index's every project (-o OUT to add)
+	RES=("$WBGEN" resolve -r "$1.requirements.txt" --index-url "file://$1/simple/" --python "$TARGET_PYTHON"
+		--cache-dir "$W/cache")
+}
+resolve_into() { # resolve_into OUT INDEX [OPTION...]
+	resolve_cmd "$2"
+	"${RES[@]}" -o "$1" "${@:3}"
 }
 
 # ---- resolve and the no-op make at 10,000
@@ -91,11 +95,12 @@ if has resolve; then
 	begin_part resolve
 	index=$(bench_realistic_index "$N")
 	rm -rf "$W/cache" "$big" "$W/out-empty"
-	timed "$R/resolve-cold.times" resolve_into "$big" "$index"
+	resolve_cmd "$index"
+	timed "$R/resolve-cold.times" "${RES[@]}" -o "$big"
 	for _ in $(seq "$runs"); do
 		rm -rf "$W/out-empty"
-		timed "$R/resolve-empty.times" resolve_into "$W/out-empty" "$index"
-		timed "$R/resolve-unchanged.times" resolve_into "$big" "$index"
+		timed "$R/resolve-empty.times" "${RES[@]}" -o "$W/out-empty"
+		timed "$R/resolve-unchanged.times" "${RES[@]}" -o "$big"
 	done
 	rm -rf "$W/out-empty"
 	note packages "$("$PY" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["packages"]))' "$big/plan.json")"
@@ -152,8 +157,8 @@ fi
 if has lock; then
 	[ -d "$W/small-local/wheels-repo" ] || die "no built small tree: run the phases part first"
 	begin_part lock
-	whl=$(ls "$W/small-local/wheels-repo/downloads/"lib-0001-*.whl 2>/dev/null | head -n 1)
-	[ -n "$whl" ] || whl=$(ls "$W/small-local/wheels-repo/downloads/"*.whl | tail -n 1)
+	for whl in "$W/small-local/wheels-repo/downloads/"*.whl; do :; done
+	[ -f "$whl" ] || die "no wheel in $W/small-local/wheels-repo/downloads"
 	pname=$(basename "$whl" | sed 's/-.*//; s/_/-/g')
 	for m in 100 "$N"; do
 		mir=$W/mirror-$m
@@ -175,7 +180,7 @@ EOF
 		done
 		for k in 1 2 3 4 5; do
 			rm -rf "$mir/simple/$pname"
-			strace -qq -ttt -T --seccomp-bpf -e trace=openat,flock,close -o "$W/lock-$m.$k.strace" \
+			strace -f -qq -ttt -T --seccomp-bpf -e trace=openat,flock,close -o "$W/lock-$m.$k.strace" \
 				"$WBGEN" publish --mirror "$mir" "$whl" >/dev/null
 			strace -qq -c -S calls -o "$W/lock-$m.$k.count" "$WBGEN" publish --mirror "$mir" "$whl" >/dev/null
 		done
@@ -202,8 +207,8 @@ for i in range(n):
     print("t%d:\n\t@%s" % (i, cmd))
 EOF
 		for _ in $(seq "$runs"); do
-			perf stat --no-inherit -x, -e task-clock -o "$W/perf.out" \
-				"$TIME" -f '%e %M %U %S' -o "$W/time.out" make -s -j32 -f "$W/rate.mk" >/dev/null 2>&1 ||
+			"$TIME" -f '%e %M %U %S' -o "$W/time.out" \
+				perf stat --no-inherit -x, -e task-clock -o "$W/perf.out" make -s -j32 -f "$W/rate.mk" >/dev/null 2>&1 ||
 				die "make -f rate.mk failed"
 			echo "$(tail -n 1 "$W/time.out") $(awk -F, '$3 == "task-clock" { print $1 / 1000 }' "$W/perf.out")" \
 				>>"$R/make-rate-$key.times"
@@ -236,8 +241,9 @@ if has slurm; then
 	for par in 8 32; do
 		c0=$(cpu_of "$ctld_pid") d0=$(cpu_of "$slurmd_pid") j0=$(wc -l <"$SLURM_JOBCOMP")
 		t=$(date +%s%N)
-		seq 200 | xargs -P "$par" -I{} srun -n1 true || die "200 sruns, $par at a time: some failed"
+		seq 200 | xargs -P "$par" -I{} srun -n1 true 2>"$W/burst.err" || die "200 sruns, $par at a time: some failed"
 		note "burst_${par}_ms" "$(ms "$t")"
+		note "burst_${par}_queued" "$(grep -c 'queued and waiting for resources' "$W/burst.err" || true)"
 		note "burst_${par}_ctld_ticks" $(( $(cpu_of "$ctld_pid") - c0 ))
 		note "burst_${par}_slurmd_ticks" $(( $(cpu_of "$slurmd_pid") - d0 ))
 		note "burst_${par}_jobs" $(( $(wc -l <"$SLURM_JOBCOMP") - j0 ))

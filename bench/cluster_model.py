@@ -143,7 +143,7 @@ def cmd_lock(files):
     for f in files:
         fds, got = {}, {}
         for line in open(f, encoding="utf-8", errors="replace"):
-            m = re.match(r"^(\d+\.\d+) (\w+)\((.*)\)\s+=\s+(-?\d+).*?(?:<(\d+\.\d+)>)?$", line.strip())
+            m = re.match(r"^(?:\d+ +)?(\d+\.\d+) (\w+)\((.*)\)\s+=\s+(-?\d+).*?(?:<(\d+\.\d+)>)?$", line.strip())
             if not m:
                 continue
             t, name, args, ret = float(m.group(1)), m.group(2), m.group(3), int(m.group(4))
@@ -229,10 +229,13 @@ def rows(path):
 
 
 def med(v, fmt):
+    """'median (min-max) unit' of v, fmt a number's format followed by its unit."""
     v = sorted(v)
+    num, _, unit = fmt.partition(" ")
+    unit = " " + unit if unit else ""
     if len(v) == 1:
-        return fmt % v[0]
-    return "%s (%s-%s)" % (fmt % st.median(v), fmt % v[0], fmt % v[-1])
+        return (num % v[0]) + unit
+    return "%s (%s-%s)%s" % (num % st.median(v), num % v[0], num % v[-1], unit)
 
 
 def p90(v):
@@ -256,9 +259,9 @@ def timed_row(R, name, label):
     if not os.path.exists(p):
         return None
     r = rows(p)
-    return "| %s | %s | %s | %.0f MiB |" % (label, med([x[0] for x in r], "%.2f s"),
-                                             med([x[2] + x[3] for x in r], "%.2f s"),
-                                             max(x[1] for x in r) / 1024)
+    return "| %s | %s | %s (%.2f + %.2f) | %.0f MiB |" % (
+        label, med([x[0] for x in r], "%.2f s"), med([x[2] + x[3] for x in r], "%.2f s"),
+        st.median(x[2] for x in r), st.median(x[3] for x in r), max(x[1] for x in r) / 1024)
 
 
 def trace_phases(path):
@@ -301,7 +304,7 @@ def report(R, runs):
         if nn:
             print("No-op make: load %s / %s." % (nn.get("load_before"), nn.get("load_after")))
         print()
-        print("| run | wall | CPU | peak RSS |")
+        print("| run | wall | CPU (median user + system) | peak RSS |")
         print("|---|---|---|---|")
         for name, label in [("resolve-cold.times", "`wbgen resolve`, cold (empty cache, empty output; one run)"),
                             ("resolve-empty.times", "`wbgen resolve`, warm cache, empty output"),
@@ -385,9 +388,10 @@ def report(R, runs):
         for par in ("8", "32"):
             ms = float(sl["burst_%s_ms" % par])
             jobs = int(sl["burst_%s_jobs" % par])
-            print("| 200 jobs, %s at a time (`xargs -P%s srun -n1 true`) | %.1f s: %.1f jobs/s; %d recorded; "
+            print("| 200 jobs, %s at a time (`xargs -P%s srun -n1 true`) | %.1f s: %.1f jobs/s; %d recorded, "
+                  "%s of them queued (\"waiting for resources\"); "
                   "slurmctld %.1f ms of CPU a job, slurmd %.1f ms |" % (
-                      par, par, ms / 1e3, 200 / (ms / 1e3), jobs,
+                      par, par, ms / 1e3, 200 / (ms / 1e3), jobs, sl.get("burst_%s_queued" % par, "?"),
                       1e3 * int(sl["burst_%s_ctld_ticks" % par]) / tck / 200,
                       1e3 * int(sl["burst_%s_slurmd_ticks" % par]) / tck / 200))
         ms = float(sl["burst_steps_8_ms"])
