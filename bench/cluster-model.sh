@@ -150,6 +150,18 @@ if has phases; then
 	timed "$R/phases-traced.times" make -C "$W/small-traced" -j2 WBGEN_STEP="$W/step-strace"
 	"$PY" -B "$top/bench/cluster_model.py" strace "$W/small-traced" "$W/strace-local" >"$R/phases-fsops.json"
 	note packages "$small"
+	# a real backend: examples/ (setuptools 66.1.1 builds colors and greeting), from scratch
+	"$PY" -B "$top/e2e/fixtures/mkindex.py" --if-missing "$top/examples/scenario.py" "$W/example-index" >/dev/null
+	rm -rf "$W/example" "$W/strace-example"
+	"$WBGEN" resolve --python /usr/bin/python3 -r "$top/examples/requirements.txt" -c "$top/examples/constraints.txt" \
+		--index-url "file://$W/example-index/simple/" --cache-dir "$W/cache" -o "$W/example" >/dev/null 2>"$W/res.err" ||
+		die "resolve examples/: $(tail -n 3 "$W/res.err")"
+	write_wrapper "$W/strace-example"
+	make -C "$W/example" -j2 WBGEN_STEP="$W/step-strace" >/dev/null 2>&1 || die "make: examples/ failed"
+	real_ids=$(cd "$W/example/work" && ls -d colors-* greeting-* | paste -sd, -)
+	note real_ids "$real_ids"
+	cp "$W/example/logs/trace.jsonl" "$R/phases-real-trace.jsonl"
+	"$PY" -B "$top/bench/cluster_model.py" strace "$W/example" "$W/strace-example" "$real_ids" >"$R/phases-fsops-real.json"
 	end_part
 fi
 
@@ -235,9 +247,10 @@ if has slurm; then
 	note clk_tck "$(getconf CLK_TCK)"
 	ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 	srun -n1 true || die "srun -n1 true failed"
-		for _ in $(seq 30); do t=$(date +%s%N); srun -n1 true; ms "$t" >>"$R/slurm-job.ms"; done
-	salloc -n1 bash -c 'for _ in $(seq 30); do t=$(date +%s%N); srun -n1 true; echo $(( ($(date +%s%N) - t) / 1000000 )); done' \
-		>"$R/slurm-step.ms" 2>/dev/null || die "salloc failed"
+		# (wall, peak RSS, user, system of srun)
+	for _ in $(seq 30); do "$TIME" -f '%e %M %U %S' -a -o "$R/slurm-job.times" srun -n1 true; done
+	salloc -n1 bash -c 'for _ in $(seq 30); do "$0" -f "%e %M %U %S" -a -o "$1" srun -n1 true; done' \
+		"$TIME" "$R/slurm-step.times" >/dev/null 2>&1 || die "salloc failed"
 	for par in 8 32; do
 		c0=$(cpu_of "$ctld_pid") d0=$(cpu_of "$slurmd_pid") j0=$(wc -l <"$SLURM_JOBCOMP")
 		t=$(date +%s%N)

@@ -1,6 +1,6 @@
 """bench: the analyses of bench/cluster-model.sh (the scale model of docs/cluster.md).
 
-    cluster_model.py strace OUTDIR DIR     DIR's PHASE.ID.PID strace files -> JSON on stdout
+    cluster_model.py strace OUTDIR DIR [ID,...]   DIR's PHASE.ID.PID strace files -> JSON on stdout
     cluster_model.py lock FILE...          strace -ttt -T of `wbgen publish` -> the locks' hold times
     cluster_model.py sample FILE           every 0.1 s, the srun and wbgen-step processes' memory
     cluster_model.py rss FILE              those samples -> JSON
@@ -114,12 +114,15 @@ def count_file(path, out):
     return c, written, failed
 
 
-def cmd_strace(out, d):
+def cmd_strace(out, d, only=None):
+    """Counts by phase kind; only: the NAME-VERSION ids to count (default: every package)."""
     out = os.path.realpath(out)
-    npkg = len(json.load(open(os.path.join(out, "plan.json")))["packages"])
+    npkg = len(only) if only else len(json.load(open(os.path.join(out, "plan.json")))["packages"])
     kinds = {}
     for f in sorted(glob.glob(os.path.join(d, "*.*.*"))):
-        phase = os.path.basename(f).split(".", 1)[0]
+        phase, _, rest = os.path.basename(f).partition(".")
+        if only and rest.rsplit(".", 1)[0] not in only:
+            continue
         c, written, failed = count_file(f, out)
         k = kinds.setdefault(phase, {"n": 0, "out": dict.fromkeys(META, 0),
                                      "other": dict.fromkeys(META, 0), "written": 0, "failed": 0,
@@ -264,14 +267,14 @@ def timed_row(R, name, label):
         st.median(x[2] for x in r), st.median(x[3] for x in r), max(x[1] for x in r) / 1024)
 
 
-def trace_phases(path):
+def trace_phases(path, ids=None):
     kinds = {}
     for line in open(path):
         try:
             r = json.loads(line)
         except ValueError:
             continue
-        if r.get("ev") != "phase" or r.get("outcome") != "built":
+        if r.get("ev") != "phase" or r.get("outcome") != "built" or (ids and r.get("id") not in ids):
             continue
         k = kinds.setdefault(r["phase"], {"wall": [], "cpu": [], "rss": []})
         k["wall"].append(r["end"] - r["start"])
@@ -281,6 +284,37 @@ def trace_phases(path):
 
 
 ORDER = ["settings", "unpack", "build-system", "discover", "backend", "build", "deps", "publish", "prebuilt"]
+
+
+def fs_table(d):
+    npkg = d["packages"]
+    print("| phase | runs | open | stat | readdir | change | lock | sync | exec | in OUTDIR, all | "
+          "elsewhere (interpreter, system) | bytes written |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    tot = dict.fromkeys(META, 0.0)
+    tot_out = tot_other = tot_w = 0.0
+    for k in ORDER:
+        if k not in d["phases"]:
+            continue
+        v = d["phases"][k]
+        o = {c: v["out"][c] / npkg for c in META}
+        other = sum(v["other"].values()) / npkg
+        for c in META:
+            tot[c] += o[c]
+        tot_out += sum(o.values())
+        tot_other += other
+        tot_w += v["written"] / npkg
+        print("| %s | %d | %s | %.0f | %.0f | %.0f kB |" % (
+            k, v["n"], " | ".join("%.1f" % o[c] for c in META), sum(o.values()), other,
+            v["written"] / npkg / 1024))
+    print("| **a package** | | %s | **%.0f** | %.0f | %.0f kB |" % (
+        " | ".join("%.1f" % tot[c] for c in META), tot_out, tot_other, tot_w / 1024))
+    print("| **10,000 packages** | | %s | **%.2f M** | %.2f M | %.1f GB |" % (
+        " | ".join("%.0f k" % (tot[c] * 10) for c in META), tot_out / 100, tot_other / 100,
+        tot_w * 1e4 / 1e9))
+    print()
+    print("(open ... exec: the calls in OUTDIR, failed ones included; a phase kind's runs over the "
+          "packages, so a phase that ran twice, after a deferral, counts twice.)")
 
 
 def section(title):
@@ -293,6 +327,9 @@ def report(R, runs):
     rs, nn = notes(R, "resolve"), notes(R, "noop")
     print("Medians (min-max) of %s runs unless said; wall and CPU (user + system) from /usr/bin/time "
           "(10 ms); the load average (1, 5, 15 min) before / after each part: the machine is shared." % runs)
+    when = ["%s %s" % (p, notes(R, p)["date"]) for p in ("resolve", "noop", "phases", "lock", "make", "slurm")
+            if "date" in notes(R, p)]
+    print("Parts measured at (UTC): %s." % ", ".join(when))
     if rs or nn:
         section("`wbgen resolve` and the no-op make at 10,000 packages (bench/shapes.py's realistic "
                 "tree, a file:// index)")
@@ -341,49 +378,35 @@ def report(R, runs):
     fs = os.path.join(R, "phases-fsops.json")
     if os.path.exists(fs):
         d = json.load(open(fs))
-        npkg = d["packages"]
         section("File-system operations of each phase (strace -f of the phase and its children; "
-                "per package: the phase kind's total / %d packages)" % npkg)
-        print("| phase | runs | open | stat | readdir | change | lock | sync | exec | in OUTDIR, all | "
-              "elsewhere (interpreter, system) | bytes written |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-        tot = dict.fromkeys(META, 0.0)
-        tot_out = tot_other = tot_w = 0.0
-        for k in ORDER:
-            if k not in d["phases"]:
-                continue
-            v = d["phases"][k]
-            o = {c: v["out"][c] / npkg for c in META}
-            other = sum(v["other"].values()) / npkg
-            for c in META:
-                tot[c] += o[c]
-            tot_out += sum(o.values())
-            tot_other += other
-            tot_w += v["written"] / npkg
-            print("| %s | %d | %s | %.0f | %.0f | %.0f kB |" % (
-                k, v["n"], " | ".join("%.1f" % o[c] for c in META), sum(o.values()), other,
-                v["written"] / npkg / 1024))
-        print("| **a package** | | %s | **%.0f** | %.0f | %.0f kB |" % (
-            " | ".join("%.1f" % tot[c] for c in META), tot_out, tot_other, tot_w / 1024))
-        print("| **10,000 packages** | | %s | **%.2f M** | %.2f M | %.1f GB |" % (
-            " | ".join("%.0f k" % (tot[c] * 10) for c in META), tot_out / 100, tot_other / 100,
-            tot_w * 1e4 / 1e9))
+                "per package: the phase kind's total / %d packages)" % d["packages"])
+        fs_table(d)
+    fs = os.path.join(R, "phases-fsops-real.json")
+    if os.path.exists(fs):
+        d = json.load(open(fs))
+        section("The same for %s, built by setuptools 66.1.1 (examples/: a real backend; "
+                "the example built from scratch with `make -j2`)" % ph.get("real_ids", "?").replace(",", " and "))
+        fs_table(d)
+        kinds = trace_phases(os.path.join(R, "phases-real-trace.jsonl"), ph.get("real_ids", "").split(","))
         print()
-        print("(open, stat, ... count the calls in OUTDIR; failed calls included.)")
+        print("Their phases' CPU (trace.jsonl, median): %s." % ", ".join(
+            "%s %.0f ms" % (k, 1e3 * st.median(kinds[k]["cpu"])) for k in ORDER if k in kinds))
     sl = notes(R, "slurm")
     if sl:
         section("Slurm: one node (e2e/slurm/cluster.sh, %s CPUs claimed), `srun -n1 true`" % sl.get("node_cpus"))
-        job = [float(x) for x in open(os.path.join(R, "slurm-job.ms"))]
-        step = [float(x) for x in open(os.path.join(R, "slurm-step.ms"))]
+        job = [x[0] * 1e3 for x in rows(os.path.join(R, "slurm-job.times"))]
+        step = [x[0] * 1e3 for x in rows(os.path.join(R, "slurm-step.times"))]
+        job_cpu = [(x[2] + x[3]) * 1e3 for x in rows(os.path.join(R, "slurm-job.times"))]
+        step_cpu = [(x[2] + x[3]) * 1e3 for x in rows(os.path.join(R, "slurm-step.times"))]
         print("Cluster started in %s ms. Load %s / %s." % (sl.get("start_ms"), sl.get("load_before"),
                                                             sl.get("load_after")))
         print()
         print("| what | figure |")
         print("|---|---|")
-        print("| a job per srun (no allocation), %d in a row | median %.0f ms, p90 %.0f ms |" % (
-            len(job), st.median(job), p90(job)))
-        print("| a step per srun (inside `salloc -n1`), %d in a row | median %.0f ms, p90 %.0f ms |" % (
-            len(step), st.median(step), p90(step)))
+        print("| a job per srun (no allocation), %d in a row | median %.0f ms, p90 %.0f ms; srun's CPU "
+              "median %.0f ms |" % (len(job), st.median(job), p90(job), st.median(job_cpu)))
+        print("| a step per srun (inside `salloc -n1`), %d in a row | median %.0f ms, p90 %.0f ms; srun's CPU "
+              "median %.0f ms |" % (len(step), st.median(step), p90(step), st.median(step_cpu)))
         tck = float(sl.get("clk_tck", 100))
         for par in ("8", "32"):
             ms = float(sl["burst_%s_ms" % par])
@@ -462,8 +485,8 @@ def report(R, runs):
 
 
 def main(argv):
-    if len(argv) >= 2 and argv[1] == "strace" and len(argv) == 4:
-        cmd_strace(argv[2], argv[3])
+    if len(argv) in (4, 5) and argv[1] == "strace":
+        cmd_strace(argv[2], argv[3], argv[4].split(",") if len(argv) == 5 else None)
     elif len(argv) >= 3 and argv[1] == "lock":
         cmd_lock(argv[2:])
     elif len(argv) == 3 and argv[1] == "sample":
