@@ -21,7 +21,8 @@
 #            and `wbgen-step --version`, at -j32 (wall; make's own CPU from perf stat --no-inherit).
 #   lock     the mirror's locks: `wbgen publish` into a mirror of 100 and of 10,000 projects;
 #            how long the root page's lock is held (strace -ttt of flock and close).
-# --runs N: timed runs of resolve, noop and make (default 5, at least 3; medians).
+# --runs N: timed runs of resolve, noop and make (default 5, at least 3; medians). --parts "": no
+# measurement, the report from the figures kept.
 #
 # Environment: WBGEN (default: the in-tree ./wbgen, else build-dev/wbgen), BENCH_WORK (default
 # bench/.cache/cluster-model), TARGET_PYTHON (default /usr/bin/python3). Needs /usr/bin/time,
@@ -297,13 +298,13 @@ cmdline="bench/cluster-model.sh"
 report=$W/report.md
 {
 	echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs ($cpu), $mem RAM, Linux $(uname -r);"
-	echo "wbgen $commit (CFLAGS \`$cflags\`), $(make --version | sed -n 1p), $(srun --version 2>/dev/null || echo 'no Slurm'); strace $(strace -V | sed -n '1s/.* //p')."
+	echo "wbgen $commit (CFLAGS \`$cflags\`), $(make --version | sed -n 1p), Slurm $(dpkg-query -W -f '${Version}' slurm-client 2>/dev/null || echo '(not installed)'); strace $(strace -V | sed -n '1s/.* //p')."
 	echo
 	echo "Reproduce: \`autoreconf -fi && ./configure -q && make -j2 && $cmdline\` (as root, for Slurm)"
 	echo
 	"$PY" -B "$top/bench/cluster_model.py" report "$R" "$runs"
 	echo
-	echo "Bench wall time $(( $(date +%s) - T0 )) s (the parts run this time: $parts)."
+	echo "Bench wall time $(( $(date +%s) - T0 )) s (the parts run this time: ${parts:-none})."
 } >"$report"
 echo
 cat "$report"

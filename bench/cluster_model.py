@@ -404,9 +404,9 @@ def report(R, runs):
         print("| what | figure |")
         print("|---|---|")
         print("| a job per srun (no allocation), %d in a row | median %.0f ms, p90 %.0f ms; srun's CPU "
-              "median %.0f ms |" % (len(job), st.median(job), p90(job), st.median(job_cpu)))
+              "%.1f ms (mean: /usr/bin/time counts in 10 ms) |" % (len(job), st.median(job), p90(job), st.mean(job_cpu)))
         print("| a step per srun (inside `salloc -n1`), %d in a row | median %.0f ms, p90 %.0f ms; srun's CPU "
-              "median %.0f ms |" % (len(step), st.median(step), p90(step), st.median(step_cpu)))
+              "%.1f ms (mean) |" % (len(step), st.median(step), p90(step), st.mean(step_cpu)))
         tck = float(sl.get("clk_tck", 100))
         for par in ("8", "32"):
             ms = float(sl["burst_%s_ms" % par])
