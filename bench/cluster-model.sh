@@ -159,7 +159,7 @@ if has phases; then
 		die "resolve examples/: $(tail -n 3 "$W/res.err")"
 	write_wrapper "$W/strace-example"
 	make -C "$W/example" -j2 WBGEN_STEP="$W/step-strace" >/dev/null 2>&1 || die "make: examples/ failed"
-	real_ids=$(cd "$W/example/work" && ls -d colors-* greeting-* | paste -sd, -)
+	real_ids=$(cd "$W/example/work" && printf '%s\n' colors-* greeting-* | paste -sd, -)
 	note real_ids "$real_ids"
 	cp "$W/example/logs/trace.jsonl" "$R/phases-real-trace.jsonl"
 	"$PY" -B "$top/bench/cluster_model.py" strace "$W/example" "$W/strace-example" "$real_ids" >"$R/phases-fsops-real.json"
