@@ -106,6 +106,7 @@ if has resolve; then
 	rm -rf "$W/out-empty"
 	note packages "$("$PY" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["packages"]))' "$big/plan.json")"
 	note makefile "$(wc -c <"$big/Makefile") $(wc -l <"$big/Makefile")"
+	note depth "$("$PY" -B "$top/bench/cluster_model.py" depth "$big/graph.json")"
 	note phases "$(make -C "$big" -n WBGEN_INNER=1 all 2>/dev/null | grep -c 'wbgen-step [a-z-]* ' || true)"
 	end_part
 fi

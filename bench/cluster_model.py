@@ -1,6 +1,7 @@
 """bench: the analyses of bench/cluster-model.sh (the scale model of docs/cluster.md).
 
     cluster_model.py strace OUTDIR DIR [ID,...]   DIR's PHASE.ID.PID strace files -> JSON on stdout
+    cluster_model.py depth GRAPH           the longest chain of build requirements in graph.json
     cluster_model.py lock FILE...          strace -ttt -T of `wbgen publish` -> the locks' hold times
     cluster_model.py sample FILE           every 0.1 s, the srun and wbgen-step processes' memory
     cluster_model.py rss FILE              those samples -> JSON
@@ -164,6 +165,24 @@ def cmd_lock(files):
                     holds[fds[fd]].append(t - got.pop(fd))
                     fds.pop(fd, None)
     json.dump({k: sorted(v) for k, v in holds.items()}, sys.stdout)
+
+
+def cmd_depth(path):
+    """The longest chain of build requirements in graph.json, in packages."""
+    g = json.load(open(path))
+    depth = {}
+    for start in g:
+        stack = [(start, False)]
+        while stack:
+            k, done = stack.pop()
+            deps = [e["key"] for e in g[k]["edges"] if e["req_type"] != "toplevel"]
+            if done:
+                depth[k] = 1 + max([depth.get(q, 0) for q in deps] or [0])
+            elif k not in depth:
+                depth[k] = 0  # on the stack: a cycle through k counts it once
+                stack.append((k, True))
+                stack.extend((q, False) for q in deps if q not in depth)
+    print(max(v for k, v in depth.items() if k))
 
 
 def proc_read(pid, name):
@@ -335,8 +354,9 @@ def report(R, runs):
                 "tree, a file:// index)")
         if rs:
             size, lines = rs.get("makefile", "0 0").split()
-            print("%s packages in the plan, %s phases (`make -n`); Makefile %.1f MB, %s lines. Load %s / %s."
-                  % (rs.get("packages"), rs.get("phases"), int(size) / 1e6, lines,
+            print("%s packages in the plan, %s phases (`make -n`), chains of build requirements %s packages "
+                  "deep (graph.json); Makefile %.1f MB, %s lines. Load %s / %s."
+                  % (rs.get("packages"), rs.get("phases"), rs.get("depth"), int(size) / 1e6, lines,
                      rs.get("load_before"), rs.get("load_after")))
         if nn:
             print("No-op make: load %s / %s." % (nn.get("load_before"), nn.get("load_after")))
@@ -489,6 +509,8 @@ def main(argv):
         cmd_strace(argv[2], argv[3], argv[4].split(",") if len(argv) == 5 else None)
     elif len(argv) >= 3 and argv[1] == "lock":
         cmd_lock(argv[2:])
+    elif len(argv) == 3 and argv[1] == "depth":
+        cmd_depth(argv[2])
     elif len(argv) == 3 and argv[1] == "sample":
         cmd_sample(argv[2])
     elif len(argv) == 3 and argv[1] == "rss":
