@@ -244,8 +244,9 @@ static int visible(const char *path, int tries)
 	return 0;
 }
 
-/* The launched phase's outcome ("STATUS TARGET\n", TARGET 1 when it left its target), waiting for
- * it when wait is set, and then for the target: 0 with *status, or -1 when there is none. */
+/* The launched phase's outcome ("STATUS TARGET JOB.STEP NODE\n", TARGET 1 when it left its
+ * target), waiting for it when wait is set, and then for the target: 0 with *status, or -1 when
+ * there is none. */
 static int read_outcome(const char *path, int wait, const char *target, long *status)
 {
 	struct buf b = BUF_INIT;
@@ -499,7 +500,7 @@ int step_launch(const struct step_launch *l)
 void step_launch_done(const char *log, const char *target, int status)
 {
 	char *path, *text;
-	const char *in = getenv("WBGEN_LAUNCHED");
+	const char *in = getenv("WBGEN_LAUNCHED"), *job = getenv("SLURM_JOB_ID"), *st = getenv("SLURM_STEP_ID");
 	int fd = -1;
 
 	if (!in || !*in)
@@ -510,7 +511,9 @@ void step_launch_done(const char *log, const char *target, int status)
 			error("cannot sync '%s':", target);
 	}
 	path = outcome_path(log);
-	text = xasprintf("%d %d\n", status, fd >= 0);
+	/* and where it ran: JOB.STEP (Slurm's) and the node */
+	text = xasprintf("%d %d %s%s%s %s\n", status, fd >= 0, job && *job ? job : "-", st && *st ? "." : "",
+			 st && *st ? st : "", node_name());
 	if (fd >= 0)
 		close(fd);
 	if (write_file_atomic(path, text, strlen(text)) < 0)

@@ -269,6 +269,46 @@ test_expect_success "... and they are gone" \
 test_expect_success "... with the same wheels" \
 	'(cd "$F/wheels-repo/downloads" && ls) >"$TMP/wf" && diff "$TMP/wl" "$TMP/wf" &&
 	while read -r f; do cmp "$L/wheels-repo/downloads/$f" "$F/wheels-repo/downloads/$f" || exit 1; done <"$TMP/wl"'
+
+# Inside an allocation (salloc, as a batch script would): each heavy phase is a step of it, not a
+# job of its own; and a launch that fails there cancels its step, never the allocation
+A=$TMP/a
+ok "resolve a tree to build inside an allocation" res "$A" top --launcher slurm
+: >"$SLURM_JOBCOMP"
+ok "salloc -n2 -J alloc: make -j2 in it builds the tree" \
+	salloc -Q -n2 --mem=4G -J alloc sh -c 'make -C "$0" --no-print-directory -j2 >"$1" 2>&1' "$A" "$TMP/aout"
+alloc=$(sed -n 's/.*JobId=\([0-9]*\) .*Name=alloc .*/\1/p' "$SLURM_JOBCOMP")
+ok "... the allocation is one completed job ($alloc)" test -n "$alloc"
+ok "... and the only one: no phase had a job of its own" test "$(jobs | wc -l)" = 0
+test_expect_success "... every heavy phase ran as a step of it (their outcomes say JOB.STEP)" \
+	'ls "$A"/logs/*/*.log.launched >"$TMP/launched" && test -s "$TMP/launched" &&
+	heavy "$A" | wc -l >"$TMP/nheavy" && test "$(wc -l <"$TMP/launched")" -ge "$(cat "$TMP/nheavy")" &&
+	while read -r f; do read -r st tg step node <"$f" && test "$st" = 0 &&
+		case $step in "$alloc".[0-9]*) ;; *) exit 1 ;; esac || exit 1; done <"$TMP/launched"'
+test_expect_success "... the same wheels" \
+	'(cd "$A/wheels-repo/downloads" && ls) >"$TMP/wa" && diff "$TMP/wl" "$TMP/wa" &&
+	while read -r f; do cmp "$L/wheels-repo/downloads/$f" "$A/wheels-repo/downloads/$f" || exit 1; done <"$TMP/wl"'
+
+A2=$TMP/a2
+printf 'env:\n  TINYBUILD_SLEEP: "30"\n' >"$TMP/st/settings/slow-a.yaml"
+ok "resolve the slow tree again, to build inside an allocation" res "$A2" top --launcher slurm \
+	--settings-file "$TMP/st/settings.yaml" --settings-dir "$TMP/st/settings" --patches-dir "$TMP/st/patches"
+setsid salloc -Q -n2 --mem=4G -J alloc2 sh -c 'make -C "$0" --no-print-directory -k -j2 >"$1" 2>&1; echo $? >"$2"' \
+	"$A2" "$TMP/a2out" "$TMP/a2rc" 2>"$TMP/a2err" &
+mkpid=$!
+at_exit 'kill -TERM -'"$mkpid"' 2>/dev/null'
+test_expect_success "in the allocation, slow-a's build runs as a step" \
+	'_i=0; until squeue -h -s -o %j | grep -qx wbgen:build:slow-a-1.0; do
+		_i=$((_i + 1)); test $_i -lt 900 || exit 1; sleep 0.1; done'
+ok "... kill -9 its srun" kill -KILL "$(srun_pid)"
+make_end
+ok "... salloc's make ended (make -k), failing" test "$late" = 0 -a "$(cat "$TMP/a2rc")" -ne 0
+test_expect_success "... the phase failed in the launcher's name" \
+	'grep -q "FAILED: build slow-a 1.0: the launcher failed: srun was killed by signal 9" "$TMP/a2out"'
+test_expect_success "... the allocation was not cancelled: it ended when its make did" \
+	'grep -q "Name=alloc2 JobState=COMPLETED" "$SLURM_JOBCOMP"'
+ok "... the others were built in it (make -k)" test -e "$A2/work/lib-2-1.0/wheel.stamp"
+
 test_expect_success "no job is left" 'test -z "$(squeue -h)"'
 
 done_testing
