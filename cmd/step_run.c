@@ -18,6 +18,7 @@
 #include "fsutil.h"
 #include "run_command.h"
 #include "sha256.h"
+#include "step_launch.h"
 #include "step_state.h"
 #include "trace.h"
 #include "strlist.h"
@@ -232,6 +233,7 @@ int step_run(char **argv)
 	mk = lock_or_wait(".wbgen-make.lock", "another make");
 	fd = lock_or_wait(".wbgen.lock", "a wbgen resolve");
 	close(fd);
+	step_launch_prepare();
 	remove_stale_targets();
 	step_begin();
 	trace_run_begin(argv);
