@@ -172,6 +172,26 @@ test_expect_success "... with 36 wheels in 6 projects" 'test "$(ls "$C"/simple/*
 	test "$(grep -c "<a href" "$C/simple/index.html")" -eq 6'
 test_expect_success "... and no temporary files" '! find "$C" -name "*.tmp*" | grep -q .'
 
+# ---- the root page's rewrites coalesce: a publish that finds the root lock held leaves its mark
+# (.locks/root.stale) to the holder instead of waiting its turn
+R=$TMP/coalesce
+ok "a first publish makes the mirror" "$WBGEN" publish --mirror "$R" "$TMP/many/alpha-1.0-py3-none-any.whl"
+flock -o "$R/.locks/root.lock" sleep 30 &
+holder=$!
+at_exit 'kill '"$holder"' 2>/dev/null'
+test_expect_success "... another publish, the root lock held, does not wait for it" \
+	'i=0; until ! flock -n "$R/.locks/root.lock" true; do i=$((i + 1)); test $i -lt 100 || exit 1; sleep 0.1; done &&
+	timeout 10 "$WBGEN" publish --mirror "$R" "$TMP/many/beta-1.0-py3-none-any.whl"'
+ok "... its project page is there" grep -q "beta-1.0-py3-none-any.whl" "$R/simple/beta/index.html"
+ok "... and the root page is marked stale, not yet rewritten" \
+	sh -c 'test -e "$1/.locks/root.stale" && ! grep -q beta "$1/simple/index.html"' sh "$R"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null || :
+ok "the next publish rewrites it with both" "$WBGEN" publish --mirror "$R" "$TMP/many/gamma-1.0-py3-none-any.whl"
+test_expect_success "... every project listed, no mark left" \
+	'test "$(grep -c "<a href" "$R/simple/index.html")" -eq 3 && test ! -e "$R/.locks/root.stale"'
+ok "... a correct mirror" check_mirror "$R" alpha==1.0 beta==1.0 gamma==1.0
+
 # ---- a publish killed at various moments never leaves a broken page
 K=$TMP/killed
 kill_ok=0
