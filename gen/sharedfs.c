@@ -1,6 +1,7 @@
 /* sharedfs.c: an OUTDIR's file system, judged for sharing between nodes (see sharedfs.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
