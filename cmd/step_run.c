@@ -18,6 +18,7 @@
 #include "fsutil.h"
 #include "run_command.h"
 #include "sha256.h"
+#include "step_cache.h"
 #include "step_state.h"
 #include "trace.h"
 #include "strlist.h"
@@ -234,9 +235,14 @@ int step_run(char **argv)
 	close(fd);
 	remove_stale_targets();
 	step_begin();
+	if (step_cache_where())
+		step_cache_begin();
 	trace_run_begin(argv);
 	for (;;) {
 		makefile_digest(&before);
+		/* the keys, and the hits routed around their build (docs/makefile.md, "The build cache") */
+		if (step_cache_where())
+			step_cache_prepare(argv);
 		trace_pass(runs + 1, 0, -1);
 		r = inner_make(argv, &signalled);
 		runs++;
@@ -274,6 +280,8 @@ int step_run(char **argv)
 	}
 	snprintf(status, sizeof(status), "%d", r > 255 ? 255 : r);
 	trace_run_end(r > 255 ? 255 : r);
+	if (step_cache_where())
+		step_cache_report();
 	r = step_end(status);
 	buf_release(&before);
 	buf_release(&after);
@@ -372,7 +380,7 @@ int step_end(const char *status)
 	int fd = step_lock("logs/.lock");
 	long st = 1;
 	struct step_counts c;
-	struct buf wall = BUF_INIT, slow = BUF_INIT;
+	struct buf wall = BUF_INIT, slow = BUF_INIT, cached = BUF_INIT;
 	unsigned long ran;
 	json_t *a, *e;
 	size_t i;
@@ -386,8 +394,11 @@ int step_end(const char *status)
 	if (slow.len)
 		printf("wbgen: slowest: %s\n", slow.s);
 	ran = c.started - (c.reruns < c.started ? c.reruns : c.started);
-	printf("wbgen: %lu phase%s run%s: built %lu, up to date %lu, failed %lu\n", ran, ran == 1 ? "" : "s", wall.s,
-	       c.built, c.up_to_date, (unsigned long)json_array_size(a));
+	if (step_cache_where())
+		buf_addf(&cached, " from cache %lu,", c.cached);
+	printf("wbgen: %lu phase%s run%s: built %lu,%s up to date %lu, failed %lu\n", ran, ran == 1 ? "" : "s", wall.s,
+	       c.built, cached.len ? cached.s : "", c.up_to_date, (unsigned long)json_array_size(a));
+	buf_release(&cached);
 	buf_release(&wall);
 	buf_release(&slow);
 	json_array_foreach(a, i, e)
