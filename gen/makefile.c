@@ -473,8 +473,8 @@ int makefile_text(const struct plan *p, const size_t *order, const struct makefi
 	if (o->build_cache)
 		buf_adds(out,
 			 "# With the cache, the packages whose wheel comes from it (P.cached := 1), found by the\n"
-			 "# make you typed (`wbgen step run`) before it runs the inner make.\n"
-			 "ifneq ($(WBGEN_INNER),)\nifneq ($(WBGEN_BUILD_CACHE),)\ninclude $(wildcard cache.mk)\nendif\nendif\n");
+			 "# make you typed (`wbgen step run`) before it runs the inner make (make -n: the last run's).\n"
+			 "ifneq ($(WBGEN_BUILD),)\nifneq ($(WBGEN_BUILD_CACHE),)\ninclude $(wildcard cache.mk)\nendif\nendif\n");
 	if (o->settings && o->settings_file)
 		buf_adds(out,
 			 "# The files whose change may change the settings of package $(1) named $(2) (- as _): its\n"
