@@ -49,66 +49,53 @@ static void key_text(const struct pkg *k, const char *python, const char *const 
 	buf_release(&err);
 }
 
+/* ref with one field changed: 's'dist, 'p'ython, se't'tings, pa't'ches, 'e'nv, e'x'clusive, 'c'ores */
+static struct pkg changed(char field, const char *value)
+{
+	struct pkg k = ref;
+
+	switch (field) {
+	case 's': k.sdist = value; break;
+	case 'p': k.python = value; break;
+	case 't': k.settings = value; break;
+	case 'a': k.patches = value; break;
+	case 'e': k.env = value; break;
+	case 'x': k.exclusive = value; break;
+	case 'c': k.cores = value; break;
+	}
+	return k;
+}
+
 static void test_keys(void)
 {
 	static const char *const env1[] = { "setuptools 66.1.1 k1", "wheel 0.38.4 k2", NULL };
 	static const char *const env1r[] = { "wheel 0.38.4 k2", "setuptools 66.1.1 k1", NULL };
 	static const char *const env2[] = { "setuptools 66.1.1 k1", "wheel 0.38.4 k3", NULL };
+	/* each row: ref with field set to value (field 0: none), the interpreter's identity, the
+	 * environment's keys; same: the key must stay */
 	static const struct {
 		const char *what;
-		struct pkg k;
-		const char *python;
+		char field;
+		const char *value, *python;
 		const char *const *env;
 		int same;
 	} t[] = {
-		{ "the same inputs", { "aa", "/usr/bin/python3.11", "null",
-				       "{\"path\": \"/src/p/colors/01.patch\", \"sha256\": \"p1\"}", "", "false", "1" },
+		{ "the same inputs", 0, NULL, "py", env1, 1 },
+		{ "the env in another order", 0, NULL, "py", env1r, 1 },
+		{ "the interpreter at another path, the same identity", 'p', "/opt/py/bin/python3.11", "py", env1, 1 },
+		{ "the patch in another directory", 'a', "{\"path\": \"/other/colors/01.patch\", \"sha256\": \"p1\"}",
 		  "py", env1, 1 },
-		{ "the env in another order", { "aa", "/usr/bin/python3.11", "null",
-						"{\"path\": \"/src/p/colors/01.patch\", \"sha256\": \"p1\"}", "", "false",
-						"1" },
-		  "py", env1r, 1 },
-		{ "the interpreter at another path, the same identity",
-		  { "aa", "/opt/py/bin/python3.11", "null", "{\"path\": \"/src/p/colors/01.patch\", \"sha256\": \"p1\"}",
-		    "", "false", "1" },
-		  "py", env1, 1 },
-		{ "the patch in another directory", { "aa", "/usr/bin/python3.11", "null",
-						      "{\"path\": \"/other/colors/01.patch\", \"sha256\": \"p1\"}", "",
-						      "false", "1" },
-		  "py", env1, 1 },
-		{ "scheduling fields (exclusive_build, cpu_cores_per_job)",
-		  { "aa", "/usr/bin/python3.11", "null", "{\"path\": \"/src/p/colors/01.patch\", \"sha256\": \"p1\"}",
-		    "", "true", "8" },
-		  "py", env1, 1 },
-		{ "another sdist", { "ab", "/usr/bin/python3.11", "null",
-				     "{\"path\": \"/src/p/colors/01.patch\", \"sha256\": \"p1\"}", "", "false", "1" },
-		  "py", env1, 0 },
-		{ "a patch changed", { "aa", "/usr/bin/python3.11", "null",
-				       "{\"path\": \"/src/p/colors/01.patch\", \"sha256\": \"p2\"}", "", "false", "1" },
-		  "py", env1, 0 },
-		{ "a patch added", { "aa", "/usr/bin/python3.11", "null",
-				     "{\"path\": \"/src/p/colors/01.patch\", \"sha256\": \"p1\"}, "
-				     "{\"path\": \"/src/p/colors/02.patch\", \"sha256\": \"p3\"}", "", "false", "1" },
-		  "py", env1, 0 },
-		{ "an env setting", { "aa", "/usr/bin/python3.11", "null",
-				      "{\"path\": \"/src/p/colors/01.patch\", \"sha256\": \"p1\"}", "[\"A\", \"1\"]",
-				      "false", "1" },
-		  "py", env1, 0 },
-		{ "the settings", { "aa", "/usr/bin/python3.11", "{\"changelog\": [\"x\"]}",
-				    "{\"path\": \"/src/p/colors/01.patch\", \"sha256\": \"p1\"}", "", "false", "1" },
-		  "py", env1, 0 },
-		{ "another interpreter", { "aa", "/usr/bin/python3.11", "null",
-					   "{\"path\": \"/src/p/colors/01.patch\", \"sha256\": \"p1\"}", "", "false",
-					   "1" },
-		  "py2", env1, 0 },
-		{ "a build dependency's key", { "aa", "/usr/bin/python3.11", "null",
-						"{\"path\": \"/src/p/colors/01.patch\", \"sha256\": \"p1\"}", "", "false",
-						"1" },
-		  "py", env2, 0 },
-		{ "no build dependency", { "aa", "/usr/bin/python3.11", "null",
-					   "{\"path\": \"/src/p/colors/01.patch\", \"sha256\": \"p1\"}", "", "false",
-					   "1" },
-		  "py", NULL, 0 },
+		{ "exclusive_build (scheduling)", 'x', "true", "py", env1, 1 },
+		{ "cpu_cores_per_job (scheduling)", 'c', "8", "py", env1, 1 },
+		{ "another sdist", 's', "ab", "py", env1, 0 },
+		{ "a patch changed", 'a', "{\"path\": \"/src/p/colors/01.patch\", \"sha256\": \"p2\"}", "py", env1, 0 },
+		{ "a patch added", 'a', "{\"path\": \"/src/p/colors/01.patch\", \"sha256\": \"p1\"}, "
+					"{\"path\": \"/src/p/colors/02.patch\", \"sha256\": \"p3\"}", "py", env1, 0 },
+		{ "an env setting", 'e', "[\"A\", \"1\"]", "py", env1, 0 },
+		{ "the settings", 't', "{\"changelog\": [\"x\"]}", "py", env1, 0 },
+		{ "another interpreter", 0, NULL, "py2", env1, 0 },
+		{ "a build dependency's key", 0, NULL, "py", env2, 0 },
+		{ "no build dependency", 0, NULL, "py", NULL, 0 },
 	};
 	struct buf want = BUF_INIT, got = BUF_INIT, k1 = BUF_INIT, k2 = BUF_INIT;
 	size_t i;
@@ -120,10 +107,12 @@ static void test_keys(void)
 	ok(ends_with(want.s, "\npython py\nenv setuptools 66.1.1 k1\nenv wheel 0.38.4 k2\n"),
 	   "... the interpreter, then the environment's keys sorted by name");
 	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		struct pkg k = changed(t[i].field, t[i].value);
+
 		buf_setlen(&got, 0);
 		buf_setlen(&k1, 0);
 		buf_setlen(&k2, 0);
-		key_text(&t[i].k, t[i].python, t[i].env, &got);
+		key_text(&k, t[i].python, t[i].env, &got);
 		cache_key_of(want.s, &k1);
 		cache_key_of(got.s, &k2);
 		is_int(strcmp(k1.s, k2.s) == 0, t[i].same, "%s: %s key", t[i].what, t[i].same ? "the same" : "another");
