@@ -19,6 +19,11 @@
 #   work/P/deps.stamp          deps      (dynamic packages) the built wheel's install requirements:
 #                                        what the plan knows, or resolved again and P deferred
 #   mirror/P.stamp             publish   the wheel in the PEP 503 mirror wheels-repo/simple/
+# With a build cache (wbgen resolve --build-cache, docs/makefile.md "The build cache"):
+#   work/P/cache.key           cache-key P's key: a hash of every input of its wheel, the keys of
+#                                        its build environment's wheels included (not counted)
+#   work/P/wheel.stamp         cached    (a hit: P.cached, from cache.mk) the wheel of P's key copied
+#                                        from the cache, checked; P's build chain is not in the rules
 # A step whose inputs have not changed since it last ran (a fingerprint of the wheels it installs,
 # the source it builds) only touches its target: a dependency rebuilt to identical bytes costs a
 # check per dependent phase, not a build.
