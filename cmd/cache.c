@@ -238,6 +238,7 @@ static int cache_verify(const char *dir)
 		struct cache_entry e;
 		struct buf why = BUF_INIT;
 
+		cache_entry_init(&e);
 		if (l.v[i].bad || cache_lookup(dir, l.v[i].key, &e, &why) < 0) {
 			printf("damaged: %s %s %s: %s\n", l.v[i].key, l.v[i].e.name ? l.v[i].e.name : "?",
 			       l.v[i].e.version ? l.v[i].e.version : "?", l.v[i].bad ? l.v[i].why : why.s);
