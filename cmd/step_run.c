@@ -203,11 +203,12 @@ static int inner_make(char **argv, int *signalled)
 }
 
 /* The temporary files of targets that a killed make left (a phase writes its target as
- * TARGET.tmp.XXXXXX, then renames it). Called holding the make lock: no phase of this directory
+ * TARGET.tmp.XXXXXX, then renames it; the cached phase its wheel). Called holding the make lock: no phase of this directory
  * is running. The mirror's pages and the build's scratch directories have their own cleanup. */
 static void remove_stale_targets(void)
 {
-	static const char *const pats[] = { "mirror/*.tmp.??????", "work/*/*.tmp.??????", "logs/*.tmp.??????" };
+	static const char *const pats[] = { "mirror/*.tmp.??????", "work/*/*.tmp.??????", "logs/*.tmp.??????",
+					    "wheels-repo/downloads/*.tmp.??????" };
 	size_t i, k;
 
 	for (i = 0; i < sizeof(pats) / sizeof(*pats); i++) {

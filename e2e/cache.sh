@@ -78,7 +78,7 @@ test_expect_success "both trees built at once with the same cache" \
 ok "... app-a's wheels are byte-identical to a build without a cache" same_wheels "$TMP/ref-a" "$TMP/a"
 ok "... app-b's too" same_wheels "$TMP/ref-b" "$TMP/b"
 ok "... every entry is whole" "$WBGEN" cache verify "$C"
-test_expect_success "... one entry per package of the two trees" 'test "$("$WBGEN" cache list "$C" | wc -l)" = 7'
+test_expect_success "... one entry per package of the two trees" 'test "$("$WBGEN" cache list "$C" | wc -l)" = 8'
 test_expect_success "... cache-report.json lists what each stored" \
 	'test -n "$(report "$TMP/a" stored)$(report "$TMP/b" stored)" && test "$(report "$TMP/a" refused)" = " "'
 
@@ -86,11 +86,11 @@ ok "a third tree, app-b, from the same cache" res "$TMP/c" app-b
 ok "... make" mk "$TMP/c"
 test_expect_success "... every wheel came from the cache: no build phase ran" \
 	'test "$(began "$TMP/c" build)" = "" && test "$(began "$TMP/c" unpack)" = "" &&
-	test "$(cached "$TMP/c")" = "app-b backend-c lib-y lib-z tinybuild "'
-ok "... the summary counts them" grep -q "^wbgen: [0-9]* phases run in [0-9.]* s: built [0-9]*, from cache 5, up to date" "$TMP/c.out"
+	test "$(cached "$TMP/c")" = "app-b backend-c helper-p lib-y lib-z tinybuild "'
+ok "... the summary counts them" grep -q "^wbgen: [0-9]* phases run in [0-9.]* s: built [0-9]*, from cache 6, up to date" "$TMP/c.out"
 ok "... the trace records the cached phases with outcome cached" grep -q '"phase":"cached",.*"outcome":"cached"' "$TMP/c/logs/trace.jsonl"
 test_expect_success "... cache-report.json lists the hits with their key and source" \
-	'test "$(report "$TMP/c" hits)" = "app-b backend-c lib-y lib-z tinybuild " &&
+	'test "$(report "$TMP/c" hits)" = "app-b backend-c helper-p lib-y lib-z tinybuild " &&
 	grep -q "\"key\": \"$(key_of "$TMP/c" lib-y-1.0)\"" "$TMP/c/cache-report.json" &&
 	grep -q "\"source\": \"$C\"" "$TMP/c/cache-report.json"'
 ok "... the wheels are byte-identical to a build without a cache" same_wheels "$TMP/ref-b" "$TMP/c"
@@ -101,11 +101,11 @@ test_expect_success "... no lookup, no phase" \
 ok "make -q: up to date" make -C "$TMP/c" -q
 ok "make clean, make: from the cache again" sh -c 'make -C "$1" -s clean && make -C "$1" -s -j3 >"$1.out"' - "$TMP/c"
 test_expect_success "... no build phase ran" \
-	'test "$(began "$TMP/c" build)" = "" && grep -q "from cache 5," "$TMP/c.out"'
+	'test "$(began "$TMP/c" build)" = "" && grep -q "from cache 6," "$TMP/c.out"'
 test_expect_success "make WBGEN_BUILD_CACHE= turns the cache off: a build, nothing stored" \
 	'res "$TMP/off" app-b 2>/dev/null && n=$(find "$C" -name "*.json" | wc -l) &&
 	mk "$TMP/off" WBGEN_BUILD_CACHE= && test "$(cached "$TMP/off")" = "" &&
-	test "$(began "$TMP/off" build)" = "app-b backend-c lib-y lib-z tinybuild " &&
+	test "$(began "$TMP/off" build)" = "app-b backend-c helper-p lib-y lib-z tinybuild " &&
 	test "$(find "$C" -name "*.json" | wc -l)" = "$n" && ! grep -q "from cache" "$TMP/off.out"'
 
 # ---- each input of a key, changed in turn: a miss for the packages whose build closure holds it
@@ -113,7 +113,7 @@ test_expect_success "make WBGEN_BUILD_CACHE= turns the cache off: a build, nothi
 miss() {
 	mk "$2" || return 1
 	[ "$(began "$2" build)" = "$3" ] || { echo "built: $(began "$2" build), expected $3"; return 1; }
-	for _p in app-a backend-c lib-x lib-y tinybuild; do
+	for _p in app-a backend-c helper-p lib-x lib-y tinybuild; do
 		case " $3" in *" $_p "*) continue ;; esac
 		case " $(cached "$2")" in *" $_p "*) ;; *) echo "$_p not from the cache: $(cached "$2")"; return 1 ;; esac
 	done
@@ -150,13 +150,23 @@ mkdir -p "$S/settings" "$S/patches"
 printf 'changelog:\n  "1.0":\n    - "rebuilt"\n' >"$S/settings/backend_c.yaml"
 ok "a build dependency's wheel: backend-c rebuilt with a build tag (a changelog entry)" res "$TMP/dep" app-a
 ok "... a miss for backend-c and lib-y, whose build environment holds it" miss dep "$TMP/dep" "backend-c lib-y "
+S=$TMP/s-pre
+mkdir -p "$S/settings" "$S/patches"
+printf 'variants:\n  cpu:\n    pre_built: true\n' >"$S/settings/helper_p.yaml"
+ok "a wheel of a build environment pre-built (settings pre_built)" res "$TMP/pre" app-a
+test_expect_success "... a miss for lib-y only: helper-p is taken from the index, the others from the cache" \
+	'mk "$TMP/pre" && test "$(began "$TMP/pre" build)" = "lib-y " && test "$(began "$TMP/pre" prebuilt)" = "helper-p " &&
+	test "$(cached "$TMP/pre")" = "app-a backend-c lib-x tinybuild "'
+test_expect_success "... its key is its wheel's sha256, in its dependents' key texts" \
+	'grep -qx "key sha256:[0-9a-f]\{64\}" "$TMP/pre/work/helper-p-1.0/cache.key" &&
+	grep -qx "env helper-p 1.0 $(key_of "$TMP/pre" helper-p-1.0)" "$TMP/pre/work/lib-y-1.0/cache.key"'
 unset S
 PY312=$(ls /root/.pyenv/versions/3.12*/bin/python3 "$HOME"/.pyenv/versions/3.12*/bin/python3 2>/dev/null | head -n 1) || true
 if [ -n "$PY312" ]; then
 	RPY=$PY312
 	ok "another interpreter ($PY312)" res "$TMP/py312" app-a
 	RPY=
-	ok "... a miss for every package" miss py312 "$TMP/py312" "app-a backend-c lib-x lib-y tinybuild "
+	ok "... a miss for every package" miss py312 "$TMP/py312" "app-a backend-c helper-p lib-x lib-y tinybuild "
 	ok "... its key text names it" grep -q "^python cpython 3.12" "$TMP/py312/work/lib-x-1.0/cache.key"
 else
 	test_skip "no pyenv python 3.12"
@@ -213,7 +223,7 @@ ok "... the Makefile has no credentials" sh -c '! grep -q "cu:cp" "$1/Makefile" 
 printf 'machine 127.0.0.1 login cu password cp\n' >"$TMP/netrc"
 ok "make with netrc: every wheel from the cache" env NETRC="$TMP/netrc" sh -c 'make -C "$1" -s -j3 >"$1.out" 2>&1' - "$TMP/http"
 test_expect_success "... no build phase ran" \
-	'test "$(began "$TMP/http" build)" = "" && test "$(cached "$TMP/http")" = "app-a backend-c lib-x lib-y tinybuild "'
+	'test "$(began "$TMP/http" build)" = "" && test "$(cached "$TMP/http")" = "app-a backend-c helper-p lib-x lib-y tinybuild "'
 ok "... the wheels are the right ones" same_wheels "$TMP/ref-a" "$TMP/http"
 test_expect_success "... the report's source is the URL, without credentials" \
 	'grep -q "\"source\": \"http://127.0.0.1:$INDEX_PORT/\"" "$TMP/http/cache-report.json"'
@@ -222,7 +232,7 @@ test_expect_success "without credentials: misses, built, nothing stored" \
 	'res "$TMP/http2" --build-cache "http://127.0.0.1:$INDEX_PORT/" app-a 2>/dev/null && NETRC=$TMP/none mk "$TMP/http2" &&
 	test "$(cached "$TMP/http2")" = "" && same_wheels "$TMP/ref-a" "$TMP/http2"'
 
-# ---- wbgen cache, on the cache of the killed tree: app-b's five entries
+# ---- wbgen cache, on the cache of the killed tree: app-b's six entries
 K=$K-wheel
 O=$TMP/kill-wheel
 # age ID DAYS: the entry of ID in $K says it was made DAYS days ago
@@ -231,12 +241,12 @@ p = sys.argv[1]; e = json.load(open(p)); e["created"] = int(time.time() - float(
 json.dump(e, open(p, "w"))' "$(entry_json "$K" "$O" "$1")" "$2"; }
 ok "cache list" "$WBGEN" cache list "$K"
 test_expect_success "... a line per entry: name, version, wheel, size, created, key" \
-	'test "$(wc -l <"$TMP/out")" = 5 &&
+	'test "$(wc -l <"$TMP/out")" = 6 &&
 	grep -q "^lib-y 1.0 lib_y-1.0-py3-none-any.whl [0-9]* 20[0-9-]*T[0-9:]*Z $(key_of "$O" lib-y-1.0)$" "$TMP/out"'
 ok "cache size" "$WBGEN" cache size --build-cache "$K"
-ok "... 5 entries and their bytes" grep -q "^5 entries, [1-9][0-9]* bytes (.* MiB) in $K$" "$TMP/out"
+ok "... 6 entries and their bytes" grep -q "^6 entries, [1-9][0-9]* bytes (.* MiB) in $K$" "$TMP/out"
 ok "cache verify, the directory from WBGEN_BUILD_CACHE" env WBGEN_BUILD_CACHE="$K" "$WBGEN" cache verify
-ok "... 5 checked" grep -q "^5 entries checked, 0 damaged$" "$TMP/out"
+ok "... 6 checked" grep -q "^6 entries checked, 0 damaged$" "$TMP/out"
 printf 'x' >>"$(entry_wheel "$K" "$O" lib-z-1.0)"
 fails 1 "verify finds a damaged entry" "$WBGEN" cache verify "$K"
 ok "... and names it" grep -q "^damaged: $(key_of "$O" lib-z-1.0) lib-z 1.0: .*truncated" "$TMP/out"
@@ -249,14 +259,14 @@ fails 1 "list of a directory that does not exist" "$WBGEN" cache list "$TMP/nowh
 age app-b-1.0 3
 ok "prune --older-than 2: the entry made three days ago goes" "$WBGEN" cache prune --older-than 2 "$K"
 test_expect_success "... it alone" \
-	'grep -q "^removed 1 entry" "$TMP/out" && test "$("$WBGEN" cache list "$K" | wc -l)" = 4 &&
+	'grep -q "^removed 1 entry" "$TMP/out" && test "$("$WBGEN" cache list "$K" | wc -l)" = 5 &&
 	! "$WBGEN" cache list "$K" | grep -q "^app-b "'
 age lib-y-1.0 1
 total=$("$WBGEN" cache size "$K" | sed -n 's/^[0-9]* entries, \([0-9]*\) bytes.*/\1/p')
 ysize=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["size"])' "$(entry_json "$K" "$O" lib-y-1.0)")
 ok "prune --max-size: the oldest go first" "$WBGEN" cache prune --max-size "$((total - ysize))" "$K"
 test_expect_success "... lib-y, the oldest, alone" \
-	'test "$("$WBGEN" cache list "$K" | wc -l)" = 3 && ! "$WBGEN" cache list "$K" | grep -q "^lib-y "'
+	'test "$("$WBGEN" cache list "$K" | wc -l)" = 4 && ! "$WBGEN" cache list "$K" | grep -q "^lib-y "'
 ok "prune --max-size 0" "$WBGEN" cache prune --max-size 0 "$K"
 ok "... empty" test "$("$WBGEN" cache size "$K" | cut -d" " -f1)" = 0
 
