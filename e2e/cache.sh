@@ -102,6 +102,13 @@ ok "make -q: up to date" make -C "$TMP/c" -q
 ok "make clean, make: from the cache again" sh -c 'make -C "$1" -s clean && make -C "$1" -s -j3 >"$1.out"' - "$TMP/c"
 test_expect_success "... no build phase ran" \
 	'test "$(began "$TMP/c" build)" = "" && grep -q "from cache 6," "$TMP/c.out"'
+test_expect_success "the cache gone, every pkg.json touched: nothing is built (the stamps hold the keys)" \
+	'mv "$C" "$C.away" && touch "$TMP"/c/work/*/pkg.json && mk "$TMP/c"; r=$?; mv "$C.away" "$C" && test $r = 0 &&
+	test "$(began "$TMP/c" build)" = "" && grep -q "built [0-9]*, from cache 0, up to date [1-9]" "$TMP/c.out" &&
+	test ! -e "$C.away"'
+test_expect_success "make -n shows the cached recipes of the last run" \
+	'make -C "$TMP/c" -n -B lib-y >"$TMP/n.out" && grep -q "wbgen-step cached lib-y-1.0$" "$TMP/n.out" &&
+	! grep -q "wbgen-step build lib-y-1.0" "$TMP/n.out"'
 test_expect_success "make WBGEN_BUILD_CACHE= turns the cache off: a build, nothing stored" \
 	'res "$TMP/off" app-b 2>/dev/null && n=$(find "$C" -name "*.json" | wc -l) &&
 	mk "$TMP/off" WBGEN_BUILD_CACHE= && test "$(cached "$TMP/off")" = "" &&
