@@ -284,13 +284,16 @@ static int cache_fetch(const char *url, const char *dir, const struct strlist *k
 	struct fetcher f;
 	struct fetch *q = xcalloc(keys->n + 1, sizeof(*q)), **reqs = xcalloc(keys->n + 1, sizeof(*reqs));
 	struct strlist urls = STRLIST_INIT, dests = STRLIST_INIT, shas = STRLIST_INIT;
-	size_t base = strlen(url), i, n = 0;
+	size_t base = strlen(url), i, n = 0, failed = 0;
 	int ret = EXIT_OK;
 
 	while (base && url[base - 1] == '/')
 		base--;
 	fetch_options_default(&fo);
 	fo.netrc = getenv("NETRC");
+	/* a miss only costs a build: give an unreachable cache less time than an index */
+	fo.max_attempts = 2;
+	fo.total_seconds = 60;
 	if (fetcher_init(&f, &fo) < 0)
 		die("cannot initialise libcurl");
 	/* the entries' JSON first: a 404 is a miss */
@@ -306,7 +309,8 @@ static int cache_fetch(const char *url, const char *dir, const struct strlist *k
 		const char *wheel = json_string_value(json_object_get(v, "wheel"));
 		const char *sha = json_string_value(json_object_get(v, "sha256"));
 
-		if (!q[i].ok && q[i].status != 404)
+		/* a cache that cannot be reached: a few lines, not one per package */
+		if (!q[i].ok && q[i].status != 404 && failed++ < 3)
 			warn("cache: cannot fetch the entry %s: %s", keys->v[i], q[i].error ? q[i].error : "?");
 		/* whatever it holds goes to the stage, where the build's lookup checks it */
 		if (q[i].ok && write_file(path, q[i].body.s, q[i].body.len, WRITE_NOSYNC) < 0)
@@ -322,6 +326,8 @@ static int cache_fetch(const char *url, const char *dir, const struct strlist *k
 		free(path);
 		fetch_release(&q[i]);
 	}
+	if (failed > 3)
+		warn("cache: %zu more entries could not be fetched (the packages are built)", failed - 3);
 	/* then their wheels, each checked against its entry's sha256 */
 	for (i = 0; i < n; i++) {
 		fetch_init(&q[i], urls.v[keys->n + i]);
