@@ -95,6 +95,9 @@ test_expect_success "... cache-report.json lists the hits with their key and sou
 	grep -q "\"source\": \"$C\"" "$TMP/c/cache-report.json"'
 ok "... the wheels are byte-identical to a build without a cache" same_wheels "$TMP/ref-b" "$TMP/c"
 ok "... and published" test -f "$TMP/c/wheels-repo/simple/lib-y/index.html"
+test_expect_success "... lib-z's install requirements (dynamic) read from the wheel by its deps phase" \
+	'test "$(began "$TMP/c" deps)" = "lib-z " && test -f "$TMP/c/work/lib-z-1.0/deps.stamp" &&
+	grep -q "^dynamic 1$" "$TMP/c/work/lib-z-1.0/wheel.stamp"'
 ok "make again: nothing runs" mk "$TMP/c"
 test_expect_success "... no lookup, no phase" \
 	'grep -q "^wbgen: 0 phases run" "$TMP/c.out" && test "$(report "$TMP/c" hits)" = " "'
