@@ -134,20 +134,20 @@ char *cache_wheel_path(const char *dir, const char *key, const char *wheel)
 	return xasprintf("%s/" LAYOUT "/%.2s/%s/%s", dir, key, key, wheel);
 }
 
-int cache_entry_read(const char *path, struct cache_entry *e, struct buf *err)
+int cache_entry_parse(const char *data, size_t len, struct cache_entry *e, struct buf *err)
 {
 	json_error_t je;
-	json_t *v = json_load_file(path, 0, &je);
+	json_t *v = json_loadb(data, len, 0, &je);
 	const char *key = str(v, "key"), *wheel = str(v, "wheel"), *sha = str(v, "sha256");
-	json_t *size = json_object_get(v, "size");
+	json_t *size = json_object_get(v, "size"), *created = json_object_get(v, "created");
 
 	if (!v) {
 		buf_addf(err, "bad JSON (%s)", je.text);
 		return -1;
 	}
 	if (!key || !wheel || !sha || !str(v, "name") || !str(v, "version") || !json_is_integer(size) ||
-	    json_integer_value(size) < 0 || !sha256_hex_valid(sha) || !*wheel || strchr(wheel, '/') ||
-	    wheel[0] == '.') {
+	    json_integer_value(size) < 0 || (created && !json_is_integer(created)) || !sha256_hex_valid(sha) ||
+	    !*wheel || strchr(wheel, '/') || wheel[0] == '.') {
 		buf_adds(err, "bad JSON (a field is missing or wrong)");
 		json_decref(v);
 		return -1;
@@ -159,9 +159,39 @@ int cache_entry_read(const char *path, struct cache_entry *e, struct buf *err)
 	e->sha256 = xstrdup(sha);
 	e->key_text = xstrdup(str(v, "key_text") ? str(v, "key_text") : "");
 	e->size = (uint64_t)json_integer_value(size);
-	e->created = json_integer_value(json_object_get(v, "created"));
+	e->created = json_integer_value(created);
 	json_decref(v);
 	return 0;
+}
+
+int cache_entry_read(const char *path, struct cache_entry *e, struct buf *err)
+{
+	struct buf b = BUF_INIT;
+	int r;
+
+	if (buf_read_file(&b, path) < 0) {
+		buf_addf(err, "cannot read its JSON: %s", strerror(errno));
+		buf_release(&b);
+		return -1;
+	}
+	r = cache_entry_parse(b.s, b.len, e, err);
+	buf_release(&b);
+	return r;
+}
+
+void cache_entry_json(const struct cache_entry *e, struct buf *out)
+{
+	json_t *v = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s}", "wbgen_cache", 1, "key", e->key, "name",
+			      e->name, "version", e->version, "wheel", e->wheel, "sha256", e->sha256, "size",
+			      (json_int_t)e->size, "created", (json_int_t)e->created, "key_text",
+			      e->key_text ? e->key_text : "");
+	char *t = v ? json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+
+	if (!t)
+		xalloc_die("out of memory");
+	buf_addf(out, "%s\n", t);
+	free(t);
+	json_decref(v);
 }
 
 int cache_lookup(const char *dir, const char *key, struct cache_entry *e, struct buf *err)
@@ -312,9 +342,7 @@ int cache_store(const char *dir, const char *path, struct cache_entry *e, struct
 	char *tmpw = temp_path(dir, e->key, "whl"), *tmpj = temp_path(dir, e->key, "json");
 	char *json = cache_entry_path(dir, e->key), *wheel = NULL;
 	struct buf sha = BUF_INIT, other = BUF_INIT, text = BUF_INIT;
-	json_t *v = NULL;
 	struct stat st;
-	char *t = NULL;
 	int r = -1, placed;
 
 	if (path_exists(json)) {
@@ -347,13 +375,7 @@ int cache_store(const char *dir, const char *path, struct cache_entry *e, struct
 		goto out;
 	}
 	test_kill("wheel");
-	v = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s}", "wbgen_cache", 1, "key", e->key, "name",
-		      e->name, "version", e->version, "wheel", e->wheel, "sha256", e->sha256, "size",
-		      (json_int_t)e->size, "created", (json_int_t)e->created, "key_text", e->key_text);
-	t = v ? json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-	if (!t)
-		xalloc_die("out of memory");
-	buf_addf(&text, "%s\n", t);
+	cache_entry_json(e, &text);
 	if (write_file(tmpj, text.s, text.len, 0) < 0) {
 		buf_addf(err, "cannot write '%s': %s", tmpj, strerror(errno));
 		goto out;
@@ -367,8 +389,6 @@ int cache_store(const char *dir, const char *path, struct cache_entry *e, struct
 out:
 	unlink(tmpw);
 	unlink(tmpj);
-	json_decref(v);
-	free(t);
 	free(tmpw);
 	free(tmpj);
 	free(json);

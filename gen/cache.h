@@ -60,8 +60,13 @@ char *cache_wheel_path(const char *dir, const char *key, const char *wheel);
 /* Read key's entry in dir and check it: its JSON, its key, its wheel's size and sha256. 1: a good
  * entry (e filled); 0: none; -1: a damaged entry, why in err (one line). */
 int cache_lookup(const char *dir, const char *key, struct cache_entry *e, struct buf *err);
-/* Read the JSON of an entry at path into e (not checking the wheel). 0, or -1 with err. */
+/* Parse an entry's JSON, data[0..len), into e (empty before; not checking the wheel). 0, or -1 with
+ * err (one line). */
+int cache_entry_parse(const char *data, size_t len, struct cache_entry *e, struct buf *err);
+/* cache_entry_parse of the file at path. */
 int cache_entry_read(const char *path, struct cache_entry *e, struct buf *err);
+/* The JSON of entry e (docs/file-formats.md), appended to out. */
+void cache_entry_json(const struct cache_entry *e, struct buf *out);
 /* Remove key's entry from dir: the JSON and the wheel moved aside into DIR/v1/tmp/, then removed
  * (a reader never sees half of it). 0, or -1 with errno. */
 int cache_discard(const char *dir, const char *key);
