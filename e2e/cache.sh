@@ -238,6 +238,10 @@ ok "... the wheels are the right ones" same_wheels "$TMP/ref-a" "$TMP/http"
 test_expect_success "... the report's source is the URL, without credentials" \
 	'grep -q "\"source\": \"http://127.0.0.1:$INDEX_PORT/\"" "$TMP/http/cache-report.json"'
 ok "... requests for entries and wheels" test "$(index_count "/v1/$(key_of "$TMP/http" lib-x-1.0 | cut -c1-2)/$(key_of "$TMP/http" lib-x-1.0).json" 200)" -ge 1
+test_expect_success "credentials in WBGEN_BUILD_CACHE at make time: from the cache, none in the report" \
+	'res "$TMP/http3" --build-cache "http://127.0.0.1:$INDEX_PORT/" app-a 2>/dev/null &&
+	WBGEN_BUILD_CACHE="http://cu:cp@127.0.0.1:$INDEX_PORT/" NETRC=$TMP/none mk "$TMP/http3" &&
+	test "$(began "$TMP/http3" build)" = "" && ! grep -q "cu:cp" "$TMP/http3/cache-report.json"'
 test_expect_success "without credentials: misses, built, nothing stored" \
 	'res "$TMP/http2" --build-cache "http://127.0.0.1:$INDEX_PORT/" app-a 2>/dev/null && NETRC=$TMP/none mk "$TMP/http2" &&
 	test "$(cached "$TMP/http2")" = "" && same_wheels "$TMP/ref-a" "$TMP/http2"'
