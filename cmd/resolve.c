@@ -27,6 +27,7 @@
 #include "reqfile/reqfile.h"
 #include "resolve/resolve.h"
 #include "settings/settings.h"
+#include "sharedfs.h"
 #include "sha256.h"
 #include "url.h"
 #include "utf8.h"
@@ -95,6 +96,22 @@ static int check_launcher(const struct option *opt, const char *arg)
 	if (strcmp(arg, "slurm") == 0 || strcmp(arg, "none") == 0)
 		return 0;
 	return error("resolve: --launcher wants slurm or none, not '%s'", arg);
+}
+
+/* With a launcher, OUTDIR is shared by the nodes: refuse a file system that cannot be, and say
+ * when it is a local one (docs/cluster.md). */
+static int check_shared(const char *outdir, struct buf *err)
+{
+	struct buf why = BUF_INIT;
+	enum sharedfs_verdict v = sharedfs_check(outdir, &why);
+
+	if (v == SHAREDFS_REFUSED)
+		buf_addf(err, "'%s' cannot be the OUTDIR of a build on a cluster: %s (docs/cluster.md)", outdir,
+			 why.s);
+	else if (v == SHAREDFS_LOCAL)
+		fprintf(stderr, "wbgen: warning: OUTDIR '%s': %s\n", outdir, why.s);
+	buf_release(&why);
+	return v == SHAREDFS_REFUSED ? -1 : 0;
 }
 
 /* One srun option, written into the Makefile as it is (docs/cluster.md). */
@@ -586,6 +603,8 @@ int cmd_resolve(int argc, char **argv)
 		buf_addf(&err, "cannot create '%s': %s", outdir, strerror(errno));
 		goto fail;
 	}
+	if (launcher && check_shared(outdir, &err) < 0)
+		goto fail;
 	ro.pre = a.pre || reqs.pre;
 	ro.target = &pe;
 	ro.outdir = outdir;

@@ -1325,6 +1325,7 @@ int cmd_step(int argc, char **argv)
 	s.verbose = getenv("WBGEN_VERBOSE") && strcmp(getenv("WBGEN_VERBOSE"), "1") == 0;
 	if (strchr(s.id, '/') || s.id[0] == '.' || !*s.id)
 		die("step: bad package id '%s'", s.id);
+	step_launch_arrive();
 	s.dir = xasprintf("work/%s", s.id);
 	pkgf = xasprintf("%s/pkg.json", s.dir);
 	s.pkg = json_load_file(pkgf, 0, &je);
@@ -1358,6 +1359,7 @@ int cmd_step(int argc, char **argv)
 
 		r = deferred(&s, ph) ? 0 : step_launch(&l);
 	} else {
+		step_launch_begin(s.log, json_string_value(json_object_get(s.pkg, "python")));
 		step_trace_begin(s.id, s.name, s.version, s.phase, s.deps, s.ndeps);
 		if (!ph) {
 			error("step: unknown phase '%s' (see 'wbgen help step')", s.phase);

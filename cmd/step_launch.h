@@ -4,8 +4,10 @@
  * `srun -n1 -N1 --job-name=wbgen:PHASE:ID [sizes] $WBGEN_SRUN_FLAGS -- wbgen-step step PHASE ID DEP...`
  * with WBGEN_LAUNCHED=1, and the launched wbgen-step does the phase's whole work on the node
  * (stamps, trace, failures.json: OUTDIR is on a shared file system). The launched phase writes its
- * outcome to logs/ID/PHASE.launched (synced, after its target); a launch whose srun fails without
- * that outcome (never started, cancelled, node lost) is failed here in the launcher's name. */
+ * outcome to logs/ID/PHASE.log.launched (synced, after its target); a launch whose srun fails
+ * without that outcome (never started, cancelled, node lost, srun killed) is failed here in the
+ * launcher's name, with srun's last error (its standard error is kept in PHASE.log.srun while it
+ * runs, then shown), and the job it leaves is cancelled. */
 #ifndef WBGEN_STEP_LAUNCH_H
 #define WBGEN_STEP_LAUNCH_H
 
@@ -28,6 +30,18 @@ int step_launch_wanted(const char *phase);
  * the phase's outcome, the failure is recorded in failures.json ("launcher": why), the target
  * removed, and EXIT_FAILURE_USER returned. */
 int step_launch(const struct step_launch *l);
+/* With a launcher (WBGEN_LAUNCHER), before a make in OUTDIR (the current directory): die when its
+ * file system cannot be shared by the nodes, warn when it is a local one (sharedfs.h), and cancel
+ * the Slurm jobs an earlier make here left behind (named wbgen:*, working directory OUTDIR). */
+void step_launch_prepare(void);
+/* In a launched phase, first thing on its node: die when the current directory is not OUTDIR
+ * (WBGEN_LAUNCH_DIR, where the launching side runs: a node that does not mount it at the same
+ * path starts the task elsewhere). Nothing outside a launched phase. */
+void step_launch_arrive(void);
+/* In a launched phase, once its package is known: die when the target interpreter python is not
+ * on this node, and record the Slurm job and step it runs as in LOG.job, which the launching side
+ * cancels if the launch fails. */
+void step_launch_begin(const char *log, const char *python);
 /* In a launched phase (WBGEN_LAUNCHED): record its outcome for the launching side, after making
  * its target durable. Nothing outside a launched phase. */
 void step_launch_done(const char *log, const char *target, int status);

@@ -19,6 +19,7 @@
 #include "run_command.h"
 #include "sha256.h"
 #include "step_cache.h"
+#include "step_launch.h"
 #include "step_state.h"
 #include "trace.h"
 #include "strlist.h"
@@ -234,6 +235,7 @@ int step_run(char **argv)
 	mk = lock_or_wait(".wbgen-make.lock", "another make");
 	fd = lock_or_wait(".wbgen.lock", "a wbgen resolve");
 	close(fd);
+	step_launch_prepare();
 	remove_stale_targets();
 	step_begin();
 	if (step_cache_where())

@@ -8,10 +8,13 @@
 # and waits, bounded, for the node to be idle. It exports SLURM_CONF so that srun, sinfo and the
 # like find that cluster. Where Slurm cannot start it says why on stderr and returns non-zero (the
 # caller skips). slurm_stop stops the daemons it started, by PID, and removes the directory.
-# slurm_wait_exit waits, bounded, for a process to end.
+# slurm_wait_exit waits, bounded, for a process to end. slurm_node_lose kills the node as a power
+# loss would (slurmd and this cluster's slurmstepd processes with their tasks, SIGKILL), and
+# slurm_node_back starts its slurmd again and waits until the node is back in service.
 
 SLURM_DIR=
 SLURM_PIDS=
+SLURMD_PID=
 
 slurm_fail() {
 	echo "slurm: $*" >&2
@@ -111,7 +114,7 @@ DefMemPerCPU=256
 MinJobAge=5
 KillWait=5
 SlurmctldTimeout=30
-SlurmdTimeout=30
+SlurmdTimeout=10
 InactiveLimit=0
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=wbgen Nodes=$host Default=YES MaxTime=INFINITE State=UP OverSubscribe=NO
@@ -121,17 +124,45 @@ CONF
 	SLURM_JOBCOMP=$d/jobcomp.txt
 	slurmctld -D -i -f "$SLURM_CONF" >"$d/slurmctld.out" 2>&1 &
 	SLURM_PIDS="$SLURM_PIDS $!"
-	slurmd -D -f "$SLURM_CONF" -N "$host" >"$d/slurmd.out" 2>&1 &
+	slurm_slurmd || return 1
+}
+
+# slurmd started (again), and the node idle (at most 30 s)
+slurm_slurmd() {
+	slurmd -D -f "$SLURM_CONF" -N "$(hostname -s)" >>"$SLURM_DIR/slurmd.out" 2>&1 &
+	SLURMD_PID=$!
 	SLURM_PIDS="$SLURM_PIDS $!"
-	i=0
+	_i=0
 	until sinfo -h -o %t 2>/dev/null | grep -qx idle; do
-		i=$((i + 1))
-		test $i -le 150 || { slurm_fail "the node is not idle after 30 s: $(sinfo -h -o '%t %E' 2>&1)"; return 1; }
+		_i=$((_i + 1))
+		test $_i -le 150 || { slurm_fail "the node is not idle after 30 s: $(sinfo -h -o '%t %E' 2>&1)"; return 1; }
 		for p in $SLURM_PIDS; do
 			kill -0 "$p" 2>/dev/null || { slurm_fail "a daemon exited (pid $p)"; return 1; }
 		done
 		sleep 0.2
 	done
+}
+
+slurm_node_lose() {
+	for p in $(pgrep -x slurmstepd); do
+		# this cluster's: it writes to our slurmd.log (another cluster may run on this machine)
+		ls -l "/proc/$p/fd" 2>/dev/null | grep -q "$SLURM_DIR/" || continue
+		for c in $(pgrep -P "$p"); do
+			kill -KILL -- "-$c" 2>/dev/null || kill -KILL "$c" 2>/dev/null || :
+		done
+		kill -KILL "$p" 2>/dev/null || :
+	done
+	kill -KILL "$SLURMD_PID" 2>/dev/null || :
+	wait "$SLURMD_PID" 2>/dev/null || :
+	_pids=
+	for p in $SLURM_PIDS; do
+		test "$p" = "$SLURMD_PID" || _pids="$_pids $p"
+	done
+	SLURM_PIDS=$_pids
+}
+
+slurm_node_back() {
+	slurm_slurmd
 }
 
 # slurm_wait_exit PID TENTHS: wait until process PID is gone, at most TENTHS tenths of a second;
