@@ -18,6 +18,7 @@
 #include "fetch.h"
 #include "discovered.h"
 #include "fsutil.h"
+#include "cache.h"
 #include "datadir.h"
 #include "makefile.h"
 #include "parse_options.h"
@@ -40,7 +41,7 @@ static const char usage[] =
 	"                     [--cache-dir DIR] [--jobs N] [--pre] [--offline] [-v]\n"
 	"                     [--settings-file FILE] [--settings-dir DIR] [--patches-dir DIR]\n"
 	"                     [--variant NAME] [--min-release-age DAYS]\n"
-	"                     [--launcher slurm [--srun-option OPT]...]\n"
+	"                     [--launcher slurm [--srun-option OPT]...] [--build-cache DIR|URL]\n"
 	"\n"
 	"Resolve the requirements against the package index, download and verify the sdists,\n"
 	"and write the plan into OUTDIR: plan.json, graph.json, build-order.json,\n"
@@ -60,6 +61,23 @@ static const char usage_end[] =
 	"--require-hashes) turns on hash-checking mode: every sdist of the plan, build\n"
 	"requirements included, must match a sha256 --hash given for its project.\n";
 
+/* --build-cache as the Makefile says it: a directory made absolute, a URL without credentials
+ * (netrc gives them, or WBGEN_BUILD_CACHE at make time). NULL after an error (a character make
+ * cannot take). */
+static char *build_cache_arg(const char *arg)
+{
+	char *r = cache_is_url(arg) ? url_without_credentials(arg) : path_absolute(arg);
+
+	if (!r)
+		die("cannot get the current directory:");
+	if (!*arg || r[strcspn(r, " \t\n$#\\;'\"")]) {
+		error("resolve: --build-cache: '%s' holds a character a Makefile cannot take (space, $, #, quotes)", arg);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
 /* The command line of a resolve (values borrowed from argv). */
 struct resolve_args {
 	struct opt_list reqs, req_files, cons_files, extra_urls;
@@ -67,6 +85,7 @@ struct resolve_args {
 	const char *settings_file, *settings_dir, *patches_dir, *variant;
 	const char *launcher;     /* "slurm", "none" or NULL */
 	struct opt_list srun_options;
+	const char *build_cache;  /* --build-cache, or NULL */
 	long jobs, min_age;
 	int pre, offline, verbose;
 };
@@ -272,7 +291,8 @@ static void resolving_done(const char *outdir)
  * Credentials in URLs are left out, user name included (a re-resolve finds them in netrc). With a
  * min_release_age in force, also the "now" it was measured from (time, non-zero): a build's
  * re-resolve uses the same one, so a release that comes of age meanwhile does not change the plan. */
-static int write_args(const char *outdir, int argc, char **argv, long long now, struct buf *err)
+static int write_args(const char *outdir, int argc, char **argv, const char *cache_from_env, long long now,
+		      struct buf *err)
 {
 	json_t *v = json_object(), *a = json_array();
 	char *cwd = getcwd(NULL, 0), *t, *path = xasprintf("%s/resolve-args.json", outdir);
@@ -285,6 +305,14 @@ static int write_args(const char *outdir, int argc, char **argv, long long now, 
 		char *arg = strstr(argv[i], "://") ? url_without_credentials(argv[i]) : xstrdup(argv[i]);
 
 		json_array_append_new(a, json_string(arg));
+		free(arg);
+	}
+	if (cache_from_env) {
+		/* the build's re-resolve keeps the cache whatever its environment says */
+		char *arg = url_without_credentials(cache_from_env);
+
+		json_array_append_new(a, json_string("--build-cache"));
+		json_array_append_new(a, json_string(cache_is_url(cache_from_env) ? arg : cache_from_env));
 		free(arg);
 	}
 	json_object_set_new(v, "cwd", json_string(cwd));
@@ -313,10 +341,11 @@ static int write_args(const char *outdir, int argc, char **argv, long long now, 
 
 /* The Makefile, the packages' pkg.json and resolve-args.json. */
 static int write_build(const struct plan *plan, const struct pyenv *pe, const struct settings *settings,
-		       const char *const settings_paths[3], const char *const launch[2], const char *outdir, int argc,
-		       char **argv, long long now, struct buf *err)
+		       const char *const settings_paths[3], const char *const launch[2], const char *const cache[2],
+		       const char *outdir, int argc, char **argv, long long now, struct buf *err)
 {
 	struct makefile_opts mo;
+	struct buf ident = BUF_INIT;
 	char *self = realpath("/proc/self/exe", NULL), *data = wbgen_datadir(), *datadir, *step;
 	int r;
 
@@ -342,7 +371,14 @@ static int write_build(const struct plan *plan, const struct pyenv *pe, const st
 	mo.variant = settings->variant;
 	mo.launcher = launch[0];
 	mo.srun_flags = launch[1];
-	r = write_args(outdir, argc, argv, now, err);
+	mo.build_cache = cache[0];
+	mo.cache_python = NULL;
+	if (cache[0]) {
+		cache_python_identity(pe->markers.values[MV_IMPLEMENTATION_NAME], pe->version, pe->tags.v, pe->tags.nr,
+				      &ident);
+		mo.cache_python = ident.s;
+	}
+	r = write_args(outdir, argc, argv, cache[1], now, err);
 	if (r == 0)
 		r = makefile_write(plan, outdir, &mo, err);
 	free((char *)mo.settings_file);
@@ -352,6 +388,7 @@ static int write_build(const struct plan *plan, const struct pyenv *pe, const st
 	free(step);
 	free(data);
 	free(datadir);
+	buf_release(&ident);
 	return r;
 }
 
@@ -453,10 +490,16 @@ int cmd_resolve(int argc, char **argv)
 				 check_launcher),
 		OPT_LIST_CHECK(0, "srun-option", &a.srun_options, "OPT",
 			       "one more option for srun, like --partition=NAME (no spaces)", check_srun_option),
+		OPT_STRING(0, "build-cache", &a.build_cache, "DIR|URL",
+			   "the shared build cache: wheels whose inputs were built before\n"
+			   "are taken from it, the others stored into it (a directory;\n"
+			   "an http(s):// or file:// URL is read only; default:\n"
+			   "$WBGEN_BUILD_CACHE; docs/makefile.md)"),
 		OPT_TEXT(usage_end),
 		OPT_END(),
 	};
-	const char *index_url, *variant, *outdir, *v, *launcher;
+	const char *index_url, *variant, *outdir, *v, *launcher, *cache_env = NULL;
+	char *build_cache = NULL;
 	struct buf cli = BUF_INIT, err = BUF_INIT, cache = BUF_INIT, http = BUF_INIT, srun_flags = BUF_INIT;
 	struct reqset reqs, cons;
 	struct resolve_options ro;
@@ -484,6 +527,12 @@ int cmd_resolve(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	outdir = a.outdir;
+	if (!a.build_cache && (v = getenv("WBGEN_BUILD_CACHE")) && *v)
+		a.build_cache = cache_env = v;
+	if (a.build_cache && !(build_cache = build_cache_arg(a.build_cache))) {
+		parse_options_release(options);
+		return EXIT_USAGE;
+	}
 	for (k = 0; k < a.srun_options.n; k++)
 		buf_addf(&srun_flags, "%s%s", k ? " " : "", a.srun_options.v[k]);
 	for (k = 0; k < a.reqs.n; k++) {
@@ -579,7 +628,8 @@ int cmd_resolve(int argc, char **argv)
 	}
 	if (resolve(&ro, &reqs, &cons, &plan, &err) < 0 ||
 	    write_build(&plan, &pe, &settings, (const char *const[]){ a.settings_file, a.settings_dir, a.patches_dir },
-			(const char *const[]){ launcher, srun_flags.s }, outdir, argc, argv, ro.now, &err) < 0 ||
+			(const char *const[]){ launcher, srun_flags.s }, (const char *const[]){ build_cache, cache_env },
+			outdir, argc, argv, ro.now, &err) < 0 ||
 	    write_plan(&plan, outdir, placed0, &err) < 0 || write_resolved_mark(outdir, &err) < 0)
 		goto fail;
 	{
@@ -628,5 +678,6 @@ done:
 	buf_release(&cache);
 	buf_release(&http);
 	buf_release(&srun_flags);
+	free(build_cache);
 	return ret;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@
 #include "parse_options.h"
 #include "run_command.h"
 #include "sha256.h"
+#include "step_cache.h"
 #include "step_launch.h"
 #include "step_settings.h"
 #include "step_stamp.h"
@@ -53,6 +55,10 @@ static const char usage_step[] =
 	"  publish       the wheel into the mirror wheels-repo/simple/            -> mirror/ID.stamp\n"
 	"  prebuilt      (settings pre_built) the wheel resolve downloaded into\n"
 	"                prebuilt/, checked, into wheels-repo/downloads/          -> work/ID/wheel.stamp\n"
+	"  cache-key     (a build cache) the key of ID's wheel from pkg.json, the\n"
+	"                sdist and the keys of the DEP wheels (not a counted phase) -> work/ID/cache.key\n"
+	"  cached        (a build cache) the wheel of ID's key copied from the\n"
+	"                cache, checked, into wheels-repo/downloads/              -> work/ID/wheel.stamp\n"
 	"  settings      DEP... are resolve's --settings-file F --settings-dir D --patches-dir P\n"
 	"                --variant V: work/ID/pkg.json's settings computed again, the file\n"
 	"                rewritten when they differ, else touched (not a counted phase)\n"
@@ -851,6 +857,49 @@ out:
 	return r;
 }
 
+/* Non-zero when the stamp target records the cache key key. */
+static int stamp_has_key(const char *target, const char *key)
+{
+	char *have = NULL;
+	int r = key && step_stamp_get(target, "cachekey", &have) == 0 && strcmp(have, key) == 0;
+
+	free(have);
+	return r;
+}
+
+/* Record key as the cache key of the stamp target (its other lines kept). */
+static void stamp_set_key(const char *target, const char *key)
+{
+	struct buf b = BUF_INIT, out = BUF_INIT;
+	char *line, *next;
+
+	if (buf_read_file(&b, target) < 0)
+		die("cannot read '%s':", target);
+	for (line = b.s; *line; line = next) {
+		next = strchr(line, '\n');
+		next = next ? next + 1 : line + strlen(line);
+		if (!starts_with(line, "cachekey "))
+			buf_add(&out, line, (size_t)(next - line));
+	}
+	buf_addf(&out, "cachekey %s\n", key);
+	if (write_file(target, out.s, out.len, 0) < 0)
+		die("cannot write '%s':", target);
+	buf_release(&b);
+	buf_release(&out);
+}
+
+/* A wheel.stamp whose wheel is the one of the current cache key: up to date whatever else
+ * changed (the key holds every input of the build), touched. */
+static int cached_up_to_date(struct step *s, const char *key)
+{
+	if (!stamp_has_key(s->target, key))
+		return 0;
+	if (utimensat(AT_FDCWD, s->target, NULL, 0) < 0)
+		die("cannot touch '%s':", s->target);
+	step_progress(s->phase, s->name, s->version, STEP_UP_TO_DATE);
+	return 1;
+}
+
 static int phase_build(struct step *s)
 {
 	struct buf lines = BUF_INIT, fp = BUF_INIT, name = BUF_INIT, sha = BUF_INIT, extra = BUF_INIT, news = BUF_INIT;
@@ -862,6 +911,8 @@ static int phase_build(struct step *s)
 	const char *parts[4], **argv = NULL;
 	struct strlist args = STRLIST_INIT;
 	int r = 0, lock = -1, checked = 0;
+	/* with a build cache: the key of this build (docs/makefile.md, "The build cache") */
+	char *key = step_cache_where() ? step_cache_current(s->id) : NULL;
 
 	if (wheel_lines(s, s->deps, s->ndeps, &lines, NULL)) {
 		r = EXIT_FAILURE_USER;
@@ -875,7 +926,13 @@ static int phase_build(struct step *s)
 	if (step_stamp_get(target, "wheel", &old) == 0 && step_stamp_get(target, "sha256", &oldsha) == 0) {
 		char *p = xasprintf("wheels-repo/downloads/%s", old);
 
-		if (sha256_file_hex(p, &sha) == 0 && strcmp(sha.s, oldsha) == 0 && up_to_date(s, target, fp.s)) {
+		if (sha256_file_hex(p, &sha) == 0 && strcmp(sha.s, oldsha) == 0 &&
+		    (cached_up_to_date(s, key) || up_to_date(s, target, fp.s))) {
+			/* built before the cache knew it: stored now */
+			if (key && !stamp_has_key(target, key)) {
+				step_cache_put(s->id, s->name, s->version, key, p);
+				stamp_set_key(target, key);
+			}
 			free(p);
 			goto out;
 		}
@@ -946,7 +1003,11 @@ static int phase_build(struct step *s)
 	/* its install requirements are known once its deps phase ran: deferred() checks */
 	if (json_is_null(json_object_get(s->pkg, "install_requires")))
 		buf_adds(&extra, "dynamic 1\n");
+	if (key)
+		buf_addf(&extra, "cachekey %s\n", key);
 	step_stamp_write(target, fp.s, extra.s, 1);
+	if (key)
+		step_cache_put(s->id, s->name, s->version, key, wheel);
 	unlink(outf);
 	step_progress(s->phase, s->name, s->version, STEP_DONE);
 out:
@@ -970,6 +1031,7 @@ out:
 	free(old);
 	free(oldsha);
 	free(wheel);
+	free(key);
 	return r;
 }
 
@@ -1116,6 +1178,71 @@ out:
 	return r;
 }
 
+/* The build cache's key of the package (work/ID/cache.key). Not a counted phase. */
+static int phase_cache_key(struct step *s)
+{
+	struct buf err = BUF_INIT;
+	int r = 0;
+
+	if (step_cache_key(s->id, s->pkg, s->deps, s->ndeps, &err) < 0)
+		r = fail(s, 1, "%s", err.s);
+	buf_release(&err);
+	return r;
+}
+
+/* A hit of the build cache (`wbgen step run` found it): the wheel copied from the cache entry of
+ * the package's key, checked; nothing is unpacked or built. */
+static int phase_cached(struct step *s)
+{
+	char *key = step_cache_current(s->id), *old = NULL, *oldsha = NULL;
+	struct buf file = BUF_INIT, sha = BUF_INIT, err = BUF_INIT, extra = BUF_INIT;
+	int r = 0;
+
+	if (!key) {
+		r = fail(s, 1, "no cache key (%s/cache.key)", s->dir);
+		goto out;
+	}
+	if (step_stamp_get(s->target, "wheel", &old) == 0 && step_stamp_get(s->target, "sha256", &oldsha) == 0) {
+		char *p = xasprintf("wheels-repo/downloads/%s", old);
+
+		if (sha256_file_hex(p, &sha) == 0 && strcmp(sha.s, oldsha) == 0 && cached_up_to_date(s, key)) {
+			free(p);
+			goto out;
+		}
+		free(p);
+	}
+	start(s);
+	if (!step_cache_where()) {
+		r = fail(s, 1, "no build cache (WBGEN_BUILD_CACHE is empty): make again builds it");
+		goto out;
+	}
+	if (step_cache_take(s->name, s->version, key, &file, &sha, &err) < 0) {
+		r = fail(s, 1, "%s", err.s);
+		goto out;
+	}
+	if (old && strcmp(old, file.s) != 0) {
+		char *p = xasprintf("wheels-repo/downloads/%s", old);
+
+		unlink(p);
+		free(p);
+	}
+	buf_addf(&extra, "wheel %s\nsha256 %s\n", file.s, sha.s);
+	if (json_is_null(json_object_get(s->pkg, "install_requires")))
+		buf_adds(&extra, "dynamic 1\n");
+	buf_addf(&extra, "cachekey %s\n", key);
+	step_stamp_write(s->target, key, extra.s, 1);
+	step_progress(s->phase, s->name, s->version, STEP_CACHED);
+out:
+	free(key);
+	free(old);
+	free(oldsha);
+	buf_release(&file);
+	buf_release(&sha);
+	buf_release(&err);
+	buf_release(&extra);
+	return r;
+}
+
 /* pkg.json's settings recomputed after a settings or patch file changed (DEPs are the settings
  * options of `wbgen resolve`); rewritten when they differ, else touched. Not a counted phase. */
 static int phase_settings(struct step *s)
@@ -1147,6 +1274,8 @@ static const struct phase phases[] = {
 	{ "deps", phase_deps, "deps.stamp", after_build, 0, 0 },
 	{ "publish", phase_publish, NULL, after_build, 0, 1 },
 	{ "prebuilt", phase_prebuilt, "wheel.stamp", NULL, 0, 0 },
+	{ "cache-key", phase_cache_key, "cache.key", NULL, 0, 0 },
+	{ "cached", phase_cached, "wheel.stamp", NULL, 0, 0 },
 };
 
 static const struct phase *phase_find(const char *name)
@@ -1221,7 +1350,10 @@ int cmd_step(int argc, char **argv)
 		s.target = xasprintf("mirror/%s.stamp", s.id);
 	else if (ph && ph->target)
 		s.target = wpath(&s, ph->target);
-	if (ph && step_launch_wanted(s.phase)) {
+	if (ph && ph->run == phase_cache_key) {
+		/* a quick computation before the build: no trace record */
+		r = phase_cache_key(&s);
+	} else if (ph && step_launch_wanted(s.phase)) {
 		/* the launched wbgen-step (step_launch.h) does the phase and records it */
 		struct step_launch l = { s.phase, s.id, s.name, s.version, s.pkg, s.target, s.log, argv };
 

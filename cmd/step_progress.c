@@ -37,8 +37,8 @@ void step_counts_read(struct step_counts *c)
 
 	memset(c, 0, sizeof(*c));
 	if (buf_read_file(&b, PROGRESS) == 0 &&
-	    sscanf(b.s, "%lu %lu %lu %lu %lu %lu", &c->started, &c->built, &c->up_to_date, &c->failed, &c->deferred,
-		   &c->reruns) != 6)
+	    sscanf(b.s, "%lu %lu %lu %lu %lu %lu %lu", &c->started, &c->built, &c->up_to_date, &c->failed,
+		   &c->deferred, &c->reruns, &c->cached) != 7)
 		memset(c, 0, sizeof(*c));
 	buf_release(&b);
 }
@@ -46,8 +46,8 @@ void step_counts_read(struct step_counts *c)
 void step_counts_write(const struct step_counts *c)
 {
 	char line[128];
-	int n = snprintf(line, sizeof(line), "%lu %lu %lu %lu %lu %lu\n", c->started, c->built, c->up_to_date,
-			 c->failed, c->deferred, c->reruns);
+	int n = snprintf(line, sizeof(line), "%lu %lu %lu %lu %lu %lu %lu\n", c->started, c->built, c->up_to_date,
+			 c->failed, c->deferred, c->reruns, c->cached);
 
 	if (write_file(PROGRESS, line, (size_t)n, WRITE_NOSYNC) < 0)
 		die("cannot write '%s':", PROGRESS);
@@ -89,6 +89,10 @@ void step_progress(const char *phase, const char *name, const char *version, enu
 	case STEP_DONE:
 		c.built++;
 		step_trace_outcome(TRACE_BUILT);
+		break;
+	case STEP_CACHED:
+		c.cached++;
+		step_trace_outcome(TRACE_CACHED);
 		break;
 	case STEP_FAILED:
 		c.failed++;

@@ -18,6 +18,7 @@
 #include "fsutil.h"
 #include "run_command.h"
 #include "sha256.h"
+#include "step_cache.h"
 #include "step_launch.h"
 #include "step_state.h"
 #include "trace.h"
@@ -203,11 +204,12 @@ static int inner_make(char **argv, int *signalled)
 }
 
 /* The temporary files of targets that a killed make left (a phase writes its target as
- * TARGET.tmp.XXXXXX, then renames it). Called holding the make lock: no phase of this directory
+ * TARGET.tmp.XXXXXX, then renames it; the cached phase its wheel). Called holding the make lock: no phase of this directory
  * is running. The mirror's pages and the build's scratch directories have their own cleanup. */
 static void remove_stale_targets(void)
 {
-	static const char *const pats[] = { "mirror/*.tmp.??????", "work/*/*.tmp.??????", "logs/*.tmp.??????" };
+	static const char *const pats[] = { "mirror/*.tmp.??????", "work/*/*.tmp.??????", "logs/*.tmp.??????",
+					    "wheels-repo/downloads/*.tmp.??????" };
 	size_t i, k;
 
 	for (i = 0; i < sizeof(pats) / sizeof(*pats); i++) {
@@ -236,9 +238,14 @@ int step_run(char **argv)
 	step_launch_prepare();
 	remove_stale_targets();
 	step_begin();
+	if (step_cache_where())
+		step_cache_begin();
 	trace_run_begin(argv);
 	for (;;) {
 		makefile_digest(&before);
+		/* the keys, and the hits routed around their build (docs/makefile.md, "The build cache") */
+		if (step_cache_where())
+			step_cache_prepare(argv);
 		trace_pass(runs + 1, 0, -1);
 		r = inner_make(argv, &signalled);
 		runs++;
@@ -276,6 +283,8 @@ int step_run(char **argv)
 	}
 	snprintf(status, sizeof(status), "%d", r > 255 ? 255 : r);
 	trace_run_end(r > 255 ? 255 : r);
+	if (step_cache_where())
+		step_cache_report();
 	r = step_end(status);
 	buf_release(&before);
 	buf_release(&after);
@@ -374,7 +383,7 @@ int step_end(const char *status)
 	int fd = step_lock("logs/.lock");
 	long st = 1;
 	struct step_counts c;
-	struct buf wall = BUF_INIT, slow = BUF_INIT;
+	struct buf wall = BUF_INIT, slow = BUF_INIT, cached = BUF_INIT;
 	unsigned long ran;
 	json_t *a, *e;
 	size_t i;
@@ -388,8 +397,11 @@ int step_end(const char *status)
 	if (slow.len)
 		printf("wbgen: slowest: %s\n", slow.s);
 	ran = c.started - (c.reruns < c.started ? c.reruns : c.started);
-	printf("wbgen: %lu phase%s run%s: built %lu, up to date %lu, failed %lu\n", ran, ran == 1 ? "" : "s", wall.s,
-	       c.built, c.up_to_date, (unsigned long)json_array_size(a));
+	if (step_cache_where())
+		buf_addf(&cached, " from cache %lu,", c.cached);
+	printf("wbgen: %lu phase%s run%s: built %lu,%s up to date %lu, failed %lu\n", ran, ran == 1 ? "" : "s", wall.s,
+	       c.built, cached.len ? cached.s : "", c.up_to_date, (unsigned long)json_array_size(a));
+	buf_release(&cached);
 	buf_release(&wall);
 	buf_release(&slow);
 	json_array_foreach(a, i, e)

@@ -17,6 +17,7 @@ enum step_event {
 	STEP_STARTED,    /* the phase runs: "[k/T] phase name version" */
 	STEP_UP_TO_DATE, /* its inputs are unchanged: only its target was touched */
 	STEP_DONE,       /* it ran and succeeded */
+	STEP_CACHED,     /* it ran and took the wheel from the build cache */
 	STEP_FAILED
 };
 
@@ -24,7 +25,7 @@ enum step_event {
  * printed its line and was then deferred runs again, and is counted in reruns (T grows by one)
  * instead. */
 struct step_counts {
-	unsigned long started, built, up_to_date, failed, deferred, reruns;
+	unsigned long started, built, up_to_date, failed, deferred, reruns, cached;
 };
 
 /* flock path (created, with its directory), returning the descriptor to close. Dies when it cannot. */

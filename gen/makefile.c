@@ -289,6 +289,17 @@ static void package_rules(struct buf *out, const struct plan_pkg *k, const char 
 	struct line l;
 
 	buf_adds(out, "ifdef WBGEN_BUILD\n");
+	if (o->build_cache) {
+		/* its key: from pkg.json, the sdist and the keys of its build environment's wheels */
+		line_start(&l, out, "work/%s/cache.key:", id);
+		line_word(&l, "work/%s/pkg.json", id);
+		line_word(&l, "work/%s/cache.inputs", id);
+		if (!k->pre_built)
+			line_word(&l, "%s", k->sdist_path);
+		line_words(&l, "work/%s/cache.key", &b->sys);
+		line_words(&l, "work/%s/cache.key", &b->backend);
+		line_end(&l);
+	}
 	if (k->pre_built) {
 		line_start(&l, out, "work/%s/wheel.stamp:", id);
 		line_word(&l, "%s", k->sdist_path);
@@ -304,6 +315,8 @@ static void package_rules(struct buf *out, const struct plan_pkg *k, const char 
 			buf_addf(out, "work/%s/pkg.json: $(call wbgen-settings-files,%s,%s)\n", id, id, under);
 			free(under);
 		}
+		if (o->build_cache)
+			buf_addf(out, "ifndef %s.cached\n", id);
 		line_start(&l, out, "work/%s/src.stamp:", id);
 		line_word(&l, "%s", k->sdist_path);
 		line_word(&l, "work/%s/pkg.json", id);
@@ -316,7 +329,13 @@ static void package_rules(struct buf *out, const struct plan_pkg *k, const char 
 		line_word(&l, "work/%s/discover.stamp", id);
 		line_word(&l, "work/%s/build-system.stamp", id);
 		env_rule(&l, &b->backend, &b->backdyn);
-		pair_rule(out, id, "wheel.stamp", "src.stamp", "backend.stamp");
+		if (o->build_cache) {
+			/* a hit's wheel comes from the cache: its build chain is left out (docs/makefile.md) */
+			buf_addf(out, "work/%s/wheel.stamp: work/%s/src.stamp work/%s/backend.stamp work/%s/cache.key\n"
+				 "else\nwork/%s/wheel.stamp: work/%s/cache.key\nendif\n", id, id, id, id, id, id);
+		} else {
+			pair_rule(out, id, "wheel.stamp", "src.stamp", "backend.stamp");
+		}
 		if (k->info.deps_source == DEPS_DYNAMIC)
 			buf_addf(out, "work/%s/deps.stamp: work/%s/wheel.stamp\n", id, id);
 	}
@@ -423,6 +442,9 @@ int makefile_text(const struct plan *p, const size_t *order, const struct makefi
 	if (o->launcher)
 		buf_addf(out, "# the heavy phases run as cluster jobs (make WBGEN_LAUNCHER= runs them here)\n"
 			 "WBGEN_LAUNCHER := %s\nWBGEN_SRUN_FLAGS := %s\n", o->launcher, o->srun_flags ? o->srun_flags : "");
+	if (o->build_cache)
+		buf_addf(out, "# the shared build cache (wbgen resolve --build-cache; make WBGEN_BUILD_CACHE= turns it off)\n"
+			 "WBGEN_BUILD_CACHE ?= %s\nWBGEN_CACHE_RULES := 1\n", o->build_cache);
 	if (o->settings && o->settings_file)
 		buf_addf(out, "WBGEN_SETTINGS_FILE := %s\nWBGEN_SETTINGS_DIR := %s\nWBGEN_PATCHES_DIR := %s\n"
 			 "WBGEN_VARIANT := %s\n", o->settings_file, o->settings_dir, o->patches_dir, o->variant);
@@ -448,6 +470,11 @@ int makefile_text(const struct plan *p, const size_t *order, const struct makefi
 		 "wbgen-flags := $(firstword -$(MAKEFLAGS))\n"
 		 "WBGEN_DRY := $(if $(strip $(foreach f,n q t,$(findstring $(f),$(wbgen-flags)))),1)\n"
 		 "WBGEN_BUILD := $(WBGEN_DRY)$(WBGEN_INNER)\n");
+	if (o->build_cache)
+		buf_adds(out,
+			 "# With the cache, the packages whose wheel comes from it (P.cached := 1), found by the\n"
+			 "# make you typed (`wbgen step run`) before it runs the inner make (make -n: the last run's).\n"
+			 "ifneq ($(WBGEN_BUILD),)\nifneq ($(WBGEN_BUILD_CACHE),)\ninclude $(wildcard cache.mk)\nendif\nendif\n");
 	if (o->settings && o->settings_file)
 		buf_adds(out,
 			 "# The files whose change may change the settings of package $(1) named $(2) (- as _): its\n"
@@ -537,10 +564,38 @@ int makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opts
 	return 0;
 }
 
+/* cache.inputs of package i, with the walk w. */
+static void cache_inputs(struct walk *w, size_t i, const struct makefile_opts *o, struct buf *out)
+{
+	struct strlist sys = STRLIST_INIT, backend = STRLIST_INIT;
+	struct line l;
+
+	closures(w, i, &sys, &backend, NULL, NULL, NULL);
+	buf_addf(out, "python %s\n", o->cache_python ? o->cache_python : "");
+	line_start(&l, out, "sys");
+	line_words(&l, "%s", &sys);
+	line_end(&l);
+	line_start(&l, out, "backend");
+	line_words(&l, "%s", &backend);
+	line_end(&l);
+	strlist_release(&sys);
+	strlist_release(&backend);
+}
+
+void makefile_cache_inputs(const struct plan *p, size_t i, const struct makefile_opts *o, struct buf *out)
+{
+	struct walk w;
+
+	walk_init(&w, p);
+	cache_inputs(&w, i, o, out);
+	walk_release(&w);
+}
+
 int makefile_write(const struct plan *p, const char *outdir, const struct makefile_opts *o, struct buf *err)
 {
 	struct buf text = BUF_INIT, berr = BUF_INIT;
 	size_t *order, i;
+	struct walk w;
 	char *path;
 	int r = 0;
 
@@ -550,6 +605,7 @@ int makefile_write(const struct plan *p, const char *outdir, const struct makefi
 		buf_release(&berr);
 		return -1;
 	}
+	walk_init(&w, p);
 	for (i = 0; i < p->n && r == 0; i++) {
 		const struct plan_pkg *k = &p->pkgs[i];
 
@@ -564,6 +620,16 @@ int makefile_write(const struct plan *p, const char *outdir, const struct makefi
 			r = -1;
 		}
 		free(path);
+		if (r == 0 && o->build_cache) {
+			buf_setlen(&text, 0);
+			cache_inputs(&w, i, o, &text);
+			path = xasprintf("%s/work/%s-%s/cache.inputs", outdir, k->name, k->version);
+			if (write_file(path, text.s, text.len, WRITE_IF_CHANGED | WRITE_NOSYNC) < 0) {
+				buf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+				r = -1;
+			}
+			free(path);
+		}
 	}
 	if (r == 0) {
 		buf_setlen(&text, 0);
@@ -575,6 +641,7 @@ int makefile_write(const struct plan *p, const char *outdir, const struct makefi
 		}
 		free(path);
 	}
+	walk_release(&w);
 	free(order);
 	buf_release(&text);
 	buf_release(&berr);

@@ -23,6 +23,10 @@ struct makefile_opts {
 	/* the launcher of the heavy phases (WBGEN_LAUNCHER: "srun") and srun's extra options
 	 * (WBGEN_SRUN_FLAGS, separated by spaces), docs/cluster.md; NULL: none */
 	const char *launcher, *srun_flags;
+	/* the shared build cache (wbgen resolve --build-cache: a directory or a URL, docs/makefile.md)
+	 * and the target interpreter's identity in its keys (cache_python_identity); NULL: no cache,
+	 * and the Makefile is what it is without one */
+	const char *build_cache, *cache_python;
 };
 
 /* Phases per package: unpack, build-system, discover, backend, build, publish, and deps when the
@@ -42,7 +46,12 @@ int makefile_text(const struct plan *p, const size_t *order, const struct makefi
  * its settings). 0, or -1 with err (a settings template or a patch directory). */
 int makefile_pkg_json(const struct plan *p, size_t i, const struct makefile_opts *o, struct buf *out,
 		      struct buf *err);
-/* Write outdir/Makefile and every package's work/NAME-VERSION/pkg.json, each atomically and only
+/* With a build cache: the content of work/NAME-VERSION/cache.inputs for package i (the target
+ * interpreter's identity, the ids of sys and backend: what its key depends on besides pkg.json and
+ * the keys of those), appended to out. */
+void makefile_cache_inputs(const struct plan *p, size_t i, const struct makefile_opts *o, struct buf *out);
+/* Write outdir/Makefile and every package's work/NAME-VERSION/pkg.json (and cache.inputs with a
+ * build cache), each atomically and only
  * when its content changed (so make sees an unchanged plan as unchanged), without fsync (the caller
  * flushes them before it writes what says they are complete). Returns 0 or -1 with err. */
 int makefile_write(const struct plan *p, const char *outdir, const struct makefile_opts *o, struct buf *err);

@@ -18,7 +18,7 @@ static const struct kind {
 } kinds[] = {
 	{ "settings", "#ffffb3" }, { "unpack", "#8dd3c7" }, { "build-system", "#80b1d3" },
 	{ "discover", "#bebada" }, { "backend", "#b3de69" }, { "build", "#fb8072" },
-	{ "deps", "#fdb462" }, { "publish", "#fccde5" }, { "prebuilt", "#d9d9d9" },
+	{ "deps", "#fdb462" }, { "publish", "#fccde5" }, { "prebuilt", "#d9d9d9" }, { "cached", "#bc80bd" },
 };
 
 static const char *colour(const char *phase)
@@ -86,6 +86,7 @@ static void bar(struct buf *out, const struct timeline *tl, const struct timelin
 		[TRACE_BUILT] = "", [TRACE_UP_TO_DATE] = " fill-opacity=\"0.35\"",
 		[TRACE_DEFERRED] = " stroke=\"#555555\" stroke-dasharray=\"3 2\"",
 		[TRACE_FAILED] = " stroke=\"#d62728\" stroke-width=\"2\"",
+		[TRACE_CACHED] = "",
 		[TRACE_KILLED] = " stroke=\"#000000\" stroke-dasharray=\"2 2\"",
 	};
 

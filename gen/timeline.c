@@ -134,12 +134,14 @@ static void preds(struct graph *g, const struct timeline *tl, size_t v)
 	if (strcmp(ph, "deps") == 0 || strcmp(ph, "publish") == 0) {
 		via(g, tl, v, id, "build");
 		via(g, tl, v, id, "prebuilt");
+		via(g, tl, v, id, "cached");
 	}
 	if (strcmp(ph, "build-system") != 0 && strcmp(ph, "backend") != 0)
 		return;
 	for (i = 0; i < p->deps.n; i++) {
 		via(g, tl, v, p->deps.v[i], "build");
 		via(g, tl, v, p->deps.v[i], "prebuilt");
+		via(g, tl, v, p->deps.v[i], "cached");
 		via(g, tl, v, p->deps.v[i], "deps");
 		via(g, tl, v, p->deps.v[i], "publish");
 	}

@@ -52,7 +52,7 @@ double trace_now(void)
 	return (double)ts.tv_sec + (double)(ts.tv_nsec / 1000) / 1e6;
 }
 
-static const char *const outcome_names[] = { "built", "up-to-date", "deferred", "failed", "killed" };
+static const char *const outcome_names[] = { "built", "up-to-date", "deferred", "failed", "cached", "killed" };
 
 const char *trace_outcome_name(enum trace_outcome o)
 {

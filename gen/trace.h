@@ -27,6 +27,7 @@ enum trace_outcome {
 	TRACE_UP_TO_DATE, /* its inputs were unchanged: it only touched its target */
 	TRACE_DEFERRED,   /* it found a prerequisite missing or the plan changed: no target */
 	TRACE_FAILED,
+	TRACE_CACHED,     /* it took its target's wheel from the build cache (the cached phase) */
 	TRACE_KILLED      /* it began and never ended (the read side's verdict, never written) */
 };
 
@@ -66,7 +67,7 @@ void trace_release(struct trace *t);
 /* Read the trace at path into t (emptied first): its lines that start at byte offset from or
  * later (0: all of it; a run's records: the file's size when the run began). 0; -1 with err when the file cannot be read (a missing file too). */
 int trace_load(struct trace *t, const char *path, off_t from, struct buf *err);
-/* "built", "up-to-date", "deferred", "failed", "killed"; trace_outcome_parse is its inverse (-1 unknown). */
+/* "built", "up-to-date", "deferred", "failed", "cached", "killed"; trace_outcome_parse is its inverse (-1 unknown). */
 const char *trace_outcome_name(enum trace_outcome o);
 int trace_outcome_parse(const char *s);
 /* The run named run, or the last one when run is NULL; NULL when there is none. */

@@ -19,6 +19,11 @@
 #   work/P/deps.stamp          deps      (dynamic packages) the built wheel's install requirements:
 #                                        what the plan knows, or resolved again and P deferred
 #   mirror/P.stamp             publish   the wheel in the PEP 503 mirror wheels-repo/simple/
+# With a build cache (wbgen resolve --build-cache, docs/makefile.md "The build cache"):
+#   work/P/cache.key           cache-key P's key: a hash of every input of its wheel, the keys of
+#                                        its build environment's wheels included (not counted)
+#   work/P/wheel.stamp         cached    (a hit: P.cached, from cache.mk) the wheel of P's key copied
+#                                        from the cache, checked; P's build chain is not in the rules
 # A step whose inputs have not changed since it last ran (a fingerprint of the wheels it installs,
 # the source it builds) only touches its target: a dependency rebuilt to identical bytes costs a
 # check per dependent phase, not a build.
@@ -43,6 +48,13 @@ WBGEN_VERBOSE := $(V)
 export WBGEN WBGEN_PKGDATADIR WBGEN_NPHASES WBGEN_VERBOSE WBGEN_INNER WBGEN_HOOK_PROCESSES
 # the launcher of the heavy phases (wbgen resolve --launcher, docs/cluster.md): none when empty
 export WBGEN_LAUNCHER WBGEN_SRUN_FLAGS
+# the build cache (wbgen resolve --build-cache, docs/makefile.md): only a Makefile written with
+# one has its rules (WBGEN_CACHE_RULES); make WBGEN_BUILD_CACHE= turns it off
+ifdef WBGEN_CACHE_RULES
+export WBGEN_BUILD_CACHE
+else
+unexport WBGEN_BUILD_CACHE
+endif
 
 # Goals: all, mirror, and one per package name (except names taken by the goals and directories here).
 wbgen-reserved := all mirror clean help report Makefile work logs wheels-repo sdists-repo store
@@ -73,11 +85,13 @@ report:
 	$(Q)$(WBGEN) report
 
 clean:
-	$(Q)rm -rf logs mirror wheels-repo store failures.json report.html
+	$(Q)rm -rf logs mirror wheels-repo store failures.json report.html cache.mk cache-report.json cache-fetch
 	$(Q)for d in work/*/; do [ -d "$$d" ] || continue; for f in "$$d"* "$$d".[!.]*; do \
-		case "$$f" in */pkg.json|*'*') ;; *) rm -rf "$$f" ;; esac; done; done
+		case "$$f" in */pkg.json|*/cache.inputs|*'*') ;; *) rm -rf "$$f" ;; esac; done; done
 
 work/%/pkg.json:
+	@test -f $@ || { echo "wbgen: $@ is missing: run wbgen resolve again" >&2; exit 1; }
+work/%/cache.inputs:
 	@test -f $@ || { echo "wbgen: $@ is missing: run wbgen resolve again" >&2; exit 1; }
 
 ifeq ($(WBGEN_BUILD),)
@@ -106,26 +120,44 @@ WBGEN_SETTINGS := $(if $(WBGEN_SETTINGS_FILE),--settings-file $(WBGEN_SETTINGS_F
 wbgen-prebuilt := $(foreach p,$(WBGEN_PACKAGES),$(if $($(p).prebuilt),$(p)))
 wbgen-built := $(filter-out $(wbgen-prebuilt),$(WBGEN_PACKAGES))
 wbgen-dynamic := $(foreach p,$(wbgen-built),$(if $($(p).dynamic),$(p)))
+# With a build cache, the hits (P.cached, from cache.mk) take their wheel from it: `wbgen-step
+# cached` instead of their build chain, which their block leaves out.
+wbgen-cached := $(foreach p,$(wbgen-built),$(if $($(p).cached),$(p)))
+wbgen-building := $(filter-out $(wbgen-cached),$(wbgen-built))
 ifneq ($(WBGEN_SETTINGS),)
 $(wbgen-built:%=work/%/pkg.json): work/%/pkg.json:
 	$(wbgen-step) settings $* $(WBGEN_SETTINGS)
 endif
-$(wbgen-built:%=work/%/src.stamp): work/%/src.stamp:
+$(wbgen-building:%=work/%/src.stamp): work/%/src.stamp:
 	$(wbgen-step) unpack $*
-$(wbgen-built:%=work/%/build-system.stamp): work/%/build-system.stamp:
+$(wbgen-building:%=work/%/build-system.stamp): work/%/build-system.stamp:
 	$(wbgen-step) build-system $* $($*.sys)
-$(wbgen-built:%=work/%/discover.stamp): work/%/discover.stamp:
+$(wbgen-building:%=work/%/discover.stamp): work/%/discover.stamp:
 	$(wbgen-step) discover $* $($*.sys)
-$(wbgen-built:%=work/%/backend.stamp): work/%/backend.stamp:
+$(wbgen-building:%=work/%/backend.stamp): work/%/backend.stamp:
 	$(wbgen-step) backend $* $($*.sys) $($*.backend)
-$(wbgen-built:%=work/%/wheel.stamp): work/%/wheel.stamp:
+$(wbgen-building:%=work/%/wheel.stamp): work/%/wheel.stamp:
 	$(wbgen-step) build $* $($*.sys) $($*.backend)
+$(wbgen-cached:%=work/%/wheel.stamp): work/%/wheel.stamp:
+	$(wbgen-step) cached $*
 $(wbgen-prebuilt:%=work/%/wheel.stamp): work/%/wheel.stamp:
 	$(wbgen-step) prebuilt $*
 $(wbgen-dynamic:%=work/%/deps.stamp): work/%/deps.stamp:
 	$(wbgen-step) deps $*
 $(WBGEN_PACKAGES:%=mirror/%.stamp): mirror/%.stamp:
 	$(wbgen-step) publish $*
+ifdef WBGEN_CACHE_RULES
+# The keys (cache.key): computed before the build by `wbgen step run`, which makes the goal
+# wbgen-cache-keys with WBGEN_CACHE_GOALS, the goals typed: the keys of their packages, and
+# through the keys' prerequisites those of everything their builds need.
+$(WBGEN_PACKAGES:%=work/%/cache.key): work/%/cache.key:
+	$(wbgen-step) cache-key $* $($*.sys) $($*.backend)
+wbgen-cache-for = $(if $(filter all mirror,$(1)),$(WBGEN_PACKAGES),\
+	$(foreach p,$(WBGEN_PACKAGES),$(if $(filter $($(p).name),$(1)),$(p) $($(p).install))))
+.PHONY: wbgen-cache-keys
+wbgen-cache-keys: $(foreach p,$(call wbgen-cache-for,$(or $(WBGEN_CACHE_GOALS),all)),work/$(p)/cache.key)
+	@:
+endif
 
 all: mirror
 ifeq ($(WBGEN_DRY),)

@@ -88,7 +88,7 @@ static int contains(const struct buf *b, const char *s)
 int main(void)
 {
 	struct makefile_opts o = { "/usr/bin/wbgen", "/usr/libexec/wbgen/wbgen-step", "/usr/share/wbgen", "/usr/bin/python3", NULL,
-				    NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+				    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
 	struct plan p;
 	struct buf t = BUF_INIT, e = BUF_INIT;
 	char dir[] = "/tmp/makefile-test.XXXXXX", *path;
@@ -144,6 +144,28 @@ int main(void)
 		makefile_text(&p, order, &o, &t, &e);
 		ok(contains(&t, "WBGEN_PACKAGES := b-1.0 a-1.0\n"), "the packages in the given order");
 	}
+
+	/* with a build cache: keys, and the build chain of a hit left out */
+	buf_setlen(&t, 0);
+	o.build_cache = "/srv/cache";
+	o.cache_python = "cpython 3.11.2 cp311 cp311-cp311-linux_x86_64 tags:0";
+	makefile_text(&p, NULL, &o, &t, &e);
+	ok(contains(&t, "\nWBGEN_BUILD_CACHE ?= /srv/cache\nWBGEN_CACHE_RULES := 1\n"), "cache: the variable, a default");
+	ok(contains(&t, "ifneq ($(WBGEN_BUILD_CACHE),)\ninclude $(wildcard cache.mk)\n"), "cache: cache.mk included");
+	ok(contains(&t, "\nwork/a-1.0/cache.key: work/a-1.0/pkg.json work/a-1.0/cache.inputs "
+		     "sdists-repo/downloads/a-1.0.tar.gz \\\n\t work/b-1.0/cache.key\n"),
+	   "cache: a's key from its inputs and b's key, not b's wheel");
+	ok(contains(&t, "\nifndef a-1.0.cached\nwork/a-1.0/src.stamp: "), "cache: a's build chain unless a hit");
+	ok(contains(&t, "\nwork/a-1.0/wheel.stamp: work/a-1.0/src.stamp work/a-1.0/backend.stamp work/a-1.0/cache.key\n"
+		     "else\nwork/a-1.0/wheel.stamp: work/a-1.0/cache.key\nendif\n"), "cache: a hit's wheel from its key");
+	buf_setlen(&t, 0);
+	makefile_cache_inputs(&p, 0, &o, &t);
+	is_str(t.s, "python cpython 3.11.2 cp311 cp311-cp311-linux_x86_64 tags:0\nsys b-1.0\nbackend\n",
+	       "cache.inputs: the interpreter, sys, backend");
+	o.build_cache = o.cache_python = NULL;
+	buf_setlen(&t, 0);
+	makefile_text(&p, NULL, &o, &t, &e);
+	ok(!contains(&t, "cache"), "without a cache the Makefile never says cache");
 
 	/* pkg.json */
 	buf_setlen(&t, 0);
