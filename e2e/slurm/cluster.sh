@@ -8,7 +8,8 @@
 # and waits, bounded, for the node to be idle. It exports SLURM_CONF so that srun, sinfo and the
 # like find that cluster. Where Slurm cannot start it says why on stderr and returns non-zero (the
 # caller skips). slurm_stop stops the daemons it started, by PID, and removes the directory.
-# slurm_wait_exit waits, bounded, for a process to end. slurm_node_lose kills the node as a power
+# slurm_stop also kills the cluster's slurmstepd processes (with their tasks), which outlive their
+# slurmd. slurm_wait_exit waits, bounded, for a process to end. slurm_node_lose kills the node as a power
 # loss would (slurmd and this cluster's slurmstepd processes with their tasks, SIGKILL), and
 # slurm_node_back starts its slurmd again and waits until the node is back in service.
 
@@ -143,15 +144,21 @@ slurm_slurmd() {
 	done
 }
 
-slurm_node_lose() {
+# SIGKILL to this cluster's slurmstepd processes and their tasks: a slurmstepd writes to our
+# slurmd.log (another cluster may run on this machine); one whose slurmd is gone would stay
+slurm_kill_steps() {
+	test -n "$SLURM_DIR" || return 0
 	for p in $(pgrep -x slurmstepd); do
-		# this cluster's: it writes to our slurmd.log (another cluster may run on this machine)
 		ls -l "/proc/$p/fd" 2>/dev/null | grep -q "$SLURM_DIR/" || continue
 		for c in $(pgrep -P "$p"); do
 			kill -KILL -- "-$c" 2>/dev/null || kill -KILL "$c" 2>/dev/null || :
 		done
 		kill -KILL "$p" 2>/dev/null || :
 	done
+}
+
+slurm_node_lose() {
+	slurm_kill_steps
 	kill -KILL "$SLURMD_PID" 2>/dev/null || :
 	wait "$SLURMD_PID" 2>/dev/null || :
 	_pids=
@@ -177,6 +184,7 @@ slurm_wait_exit() {
 }
 
 slurm_stop() {
+	slurm_kill_steps
 	for p in $SLURM_PIDS; do
 		kill -TERM "$p" 2>/dev/null || :
 	done
