@@ -60,6 +60,8 @@ ok "a direct URL requirement" bad "'dep-a @ https://example\.invalid/x\.tar\.gz'
 ok "a direct URL in a package's requirements" bad "'dep-a @ https://example\.invalid/dep_a-1\.0\.tar\.gz'.*direct URL.*url-dep 1\.0" url-dep
 ok "a malformed requirement in an sdist's metadata names the package" bad "^wbgen: bad-req 1\.0: install requirement: .*'dep-a >= >= 1'" bad-req
 ok "a pyproject.toml that does not parse names the sdist" bad "bad-toml 1\.0: sdist 'bad_toml-1\.0\.tar\.gz': pyproject\.toml:[0-9]+" bad-toml
+ok "a [build-system] without requires is refused (PEP 518, as pip does)" \
+	bad "bs-norequires 1\.0: sdist 'bs_norequires-1\.0\.tar\.gz': pyproject\.toml: \[build-system\] has no requires" bs-norequires
 ok "a corrupt sdist archive names it" bad "corrupt 1\.0: sdist 'corrupt-1\.0\.tar\.gz'" corrupt
 ok "a build cycle" bad "build cycle: bc-a 1\.0 builds with bc-b 1\.0; bc-b 1\.0 builds with bc-a 1\.0" bc-a
 ok "choices that never settle (no backtracking) name the projects" \

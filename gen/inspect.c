@@ -110,12 +110,19 @@ static int read_pyproject(struct sdist_info *si, const struct buf *text, int wan
 		buf_adds(err, "pyproject.toml: [build-system] is not a table");
 		goto out;
 	}
-	if (bs && json_object_get(bs, "requires")) {
+	if (bs && !json_object_get(bs, "requires")) {
+		/* PEP 518: "If the table is specified but is missing required fields then the tool
+		 * should consider it an error" (pip refuses such an sdist too) */
+		buf_adds(err, "pyproject.toml: [build-system] has no requires (PEP 518: the key is required "
+			 "once the table is there)");
+		goto out;
+	}
+	if (bs) {
 		if (string_array(json_object_get(bs, "requires"), &si->build_requires, "pyproject.toml: build-system.requires",
 				 err) < 0)
 			goto out;
 	} else {
-		/* PEP 518: a missing table or key means the setuptools default */
+		/* PEP 518: no [build-system] table means the setuptools default */
 		si->build_system_default = 1;
 		strlist_add(&si->build_requires, DEFAULT_BUILD_REQUIRES);
 	}

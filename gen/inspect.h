@@ -28,7 +28,7 @@ struct sdist_info {
 	char *requires_python;   /* from PKG-INFO or [project], or NULL */
 	/* build system */
 	int has_pyproject;
-	int build_system_default; /* no [build-system] table or no requires: PEP 518 default used */
+	int build_system_default; /* no [build-system] table: PEP 518 default used */
 	struct strlist build_requires;
 	char *build_backend;     /* never NULL after a successful inspection */
 	struct strlist backend_path;
