@@ -13,6 +13,7 @@
 #include "cache.h"
 #include "datadir.h"
 #include "fsutil.h"
+#include "names.h"
 #include "run_command.h"
 #include "sha256.h"
 #include "step_cache.h"
@@ -176,6 +177,22 @@ static void refuse(const char *dir, const char *name, const char *version, const
 	event("refused", name, version, key, msg->s);
 }
 
+/* Whether file is a wheel's name for the project name: an entry whose record names another
+ * project's wheel (a crossed or damaged record) is refused like a damaged one. */
+static int is_wheel_of(const char *file, const char *name, struct buf *why)
+{
+	struct wheel_name wn;
+	struct buf e = BUF_INIT;
+	int r = wheel_name_parse(file, &wn, &e) == 0 && name_cmp(wn.name, name) == 0;
+
+	if (!r)
+		buf_addf(why, "its wheel %s is not a wheel of %s%s%s", file, name, e.len ? ": " : "", e.len ? e.s : "");
+	if (!e.len)
+		wheel_name_release(&wn);
+	buf_release(&e);
+	return r;
+}
+
 int step_cache_take(const char *name, const char *version, const char *key, struct buf *file, struct buf *sha,
 		    struct buf *err)
 {
@@ -186,7 +203,7 @@ int step_cache_take(const char *name, const char *version, const char *key, stru
 	int r = -1;
 
 	cache_entry_init(&e);
-	if (cache_entry_read(json, &e, &why) < 0)
+	if (cache_entry_read(json, &e, &why) < 0 || !is_wheel_of(e.wheel, name, &why))
 		goto refused;
 	src = cache_wheel_path(dir, key, e.wheel);
 	dst = xasprintf("wheels-repo/downloads/%s", e.wheel);
